@@ -1,0 +1,90 @@
+"""Who may do what: roles per organisation, inherited down the organisation tree.
+
+Roles are ordered member < editor < admin. A role in a municipality also holds in its
+departments and companies (the `parent` chain), so the municipality's open-data team can help
+everywhere without being added to every unit. Sysadmins may do everything. Anonymous callers
+read published records only; a draft is visible to members of its organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from torget.accounts.users import User
+from torget.db.schema import memberships, organisations
+from torget.errors import NotAuthenticated, PermissionDenied
+
+__all__ = ["Actor", "ANONYMOUS", "SYSTEM", "actor_for", "RANK"]
+
+RANK = {"member": 1, "editor": 2, "admin": 3}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a domain function: a user with their effective roles, or anonymous."""
+
+    user: User | None = None
+    roles: dict[str, str] = field(default_factory=dict)  # organisation id -> effective role
+
+    @property
+    def sysadmin(self) -> bool:
+        return self.user is not None and self.user.sysadmin
+
+    def has_role(self, organisation_id: str, role: str) -> bool:
+        if self.sysadmin:
+            return True
+        held = self.roles.get(organisation_id)
+        return held is not None and RANK[held] >= RANK[role]
+
+    def can_read(self, organisation_id: str, state: str) -> bool:
+        return state == "published" or self.has_role(organisation_id, "member")
+
+    def require(self, organisation_id: str, role: str, action: str) -> None:
+        if self.user is None:
+            raise NotAuthenticated(f"log in or send an API token to {action}")
+        if not self.has_role(organisation_id, role):
+            raise PermissionDenied(f"you need the {role} role in this organisation to {action}")
+
+    def require_sysadmin(self, action: str) -> None:
+        if self.user is None:
+            raise NotAuthenticated(f"log in or send an API token to {action}")
+        if not self.sysadmin:
+            raise PermissionDenied(f"only a system administrator may {action}")
+
+
+ANONYMOUS = Actor()
+
+# The command line runs with the authority of whoever owns the machine and its database.
+SYSTEM = Actor(User("system", "system", "system@localhost", "command line", sysadmin=True))
+
+
+def actor_for(conn: sa.Connection, user: User | None) -> Actor:
+    if user is None:
+        return ANONYMOUS
+    direct = {
+        row.organisation_id: row.role
+        for row in conn.execute(
+            sa.select(memberships.c.organisation_id, memberships.c.role).where(
+                memberships.c.user_id == user.id
+            )
+        )
+    }
+    if not direct:
+        return Actor(user, {})
+    parents = dict(conn.execute(sa.select(organisations.c.id, organisations.c.parent_id)).all())
+    effective: dict[str, str] = {}
+    for org_id in parents:
+        best = None
+        node: str | None = org_id
+        seen: set[str] = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            role = direct.get(node)
+            if role is not None and (best is None or RANK[role] > RANK[best]):
+                best = role
+            node = parents.get(node)
+        if best is not None:
+            effective[org_id] = best
+    return Actor(user, effective)

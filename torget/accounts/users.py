@@ -1,0 +1,112 @@
+"""User accounts: names, e-mail addresses and Argon2id password hashes.
+
+Argon2id (argon2-cffi, the OWASP-recommended default) hashes passwords; the hash records its
+own parameters, so stronger settings can be introduced later and old hashes upgraded on login.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from torget.clock import now
+from torget.db.schema import users
+from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.ids import new_id
+
+__all__ = ["User", "create_user", "get_user", "authenticate", "MIN_PASSWORD_LENGTH"]
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,99}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    email: str
+    fullname: str | None
+    sysadmin: bool
+
+
+def _from_row(row: sa.Row[tuple[object, ...]]) -> User:
+    m = row._mapping
+    return User(m["id"], m["name"], m["email"], m["fullname"], bool(m["sysadmin"]))
+
+
+def create_user(
+    conn: sa.Connection,
+    name: str,
+    email: str,
+    password: str,
+    *,
+    fullname: str | None = None,
+    sysadmin: bool = False,
+) -> User:
+    errors = []
+    if not _NAME.match(name):
+        errors.append(FieldError("name", "use 2-100 characters a-z, 0-9, '.', '-' or '_'"))
+    if not _EMAIL.match(email):
+        errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(
+            FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    clash = conn.execute(
+        sa.select(users.c.name).where(
+            (users.c.name == name) | (sa.func.lower(users.c.email) == email.lower())
+        )
+    ).first()
+    if clash is not None:
+        raise Conflict(f"a user with the name {name!r} or e-mail {email!r} already exists")
+    user = User(new_id(), name, email, fullname, sysadmin)
+    stamp = now()
+    conn.execute(
+        users.insert().values(
+            id=user.id,
+            name=name,
+            email=email,
+            fullname=fullname,
+            password_hash=_hasher.hash(password),
+            sysadmin=sysadmin,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    return user
+
+
+def get_user(conn: sa.Connection, name_or_id: str) -> User:
+    row = conn.execute(
+        sa.select(users).where((users.c.name == name_or_id) | (users.c.id == name_or_id))
+    ).first()
+    if row is None:
+        raise NotFound(f"no user {name_or_id!r}")
+    return _from_row(row)
+
+
+def authenticate(conn: sa.Connection, name_or_email: str, password: str) -> User | None:
+    """The user whose password this is, or None. Takes the same time for unknown users."""
+    row = conn.execute(
+        sa.select(users).where(
+            (users.c.name == name_or_email)
+            | (sa.func.lower(users.c.email) == name_or_email.lower())
+        )
+    ).first()
+    stored = row._mapping["password_hash"] if row is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return _from_row(row) if row is not None else None
+
+
+_DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")

@@ -1,0 +1,114 @@
+"""The ASGI application: routers, error mapping and the shared engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from torget import __version__
+from torget.catalog.visibility import describe_error
+from torget.db.engine import make_engine
+from torget.errors import (
+    Conflict,
+    FieldError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    TorgetError,
+    ValidationFailed,
+)
+from torget.settings import Settings
+from torget.web import (
+    api_dataservices,
+    api_datasets,
+    api_organisations,
+    api_tokens,
+    api_vocabularies,
+    dcat_routes,
+)
+
+__all__ = ["create_app"]
+
+_STATUS = {
+    NotFound: (404, "not_found"),
+    Conflict: (409, "conflict"),
+    PermissionDenied: (403, "forbidden"),
+    NotAuthenticated: (401, "not_authenticated"),
+}
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": code, "message": message, **extra}, status, headers=headers)
+
+
+async def _torget_error(_: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ValidationFailed):
+        return _error(
+            422,
+            "validation_failed",
+            "the request has invalid fields: " + str(exc),
+            errors=[e.as_dict() for e in exc.errors],
+        )
+    status, code = next(
+        (value for kind, value in _STATUS.items() if isinstance(exc, kind)), (400, "bad_request")
+    )
+    return _error(status, code, str(exc))
+
+
+async def _request_error(request: Request, exc: Exception) -> JSONResponse:
+    """pydantic's complaints about a request in Torget's error shape; bad JSON is a 400."""
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        where = broken.get("ctx", {}).get("error", "")
+        return _error(400, "malformed_json", f"the request body is not valid JSON: {where}")
+    if any(tuple(e["loc"]) == ("body",) and e["type"] != "missing" for e in errors):
+        return _error(400, "malformed_json", "the request body must be a JSON object")
+    fields = []
+    for e in errors:
+        path = [str(p) for p in e["loc"] if p != "body"]
+        fields.append(FieldError(".".join(path), describe_error(e["type"], path, e["msg"])))
+    return await _torget_error(request, ValidationFailed(fields))
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Torget",
+        version=__version__,
+        description="Open-data catalogue API: DCAT-AP-SE 3.0.1 datasets, distributions, data "
+        "services, organisations and tokens. Authenticate with 'Authorization: Bearer <token>'.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.resolved_database_url)
+    app.add_exception_handler(TorgetError, _torget_error)
+    app.add_exception_handler(RequestValidationError, _request_error)
+    for module in (
+        api_datasets,
+        api_dataservices,
+        api_organisations,
+        api_tokens,
+        api_vocabularies,
+        dcat_routes,
+    ):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> dict[str, Any]:
+        base = settings.public_base
+        return {
+            "name": "Torget",
+            "version": __version__,
+            "catalogue": f"{base}/datasets/dcat",
+            "api": f"{base}/api/datasets",
+            "openapi": f"{base}/api/openapi.json",
+        }
+
+    return app

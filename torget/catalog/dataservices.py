@@ -1,0 +1,185 @@
+"""Data services (APIs): create, read, update, delete, list.
+
+DCAT-AP-SE recommendation 13: describe an API as a dcat:DataService that names the datasets it
+serves, and link it from their distributions through dcat:accessService.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+
+from torget.accounts.permissions import Actor
+from torget.catalog.model import DataServiceIn
+from torget.catalog.organisations import get_organisation
+from torget.catalog.rules import normalise_dataservice
+from torget.catalog.visibility import readable_by, validation_failed_from
+from torget.clock import as_utc, now
+from torget.db.schema import dataservices, datasets, organisations
+from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.ids import is_uuid, new_id
+
+__all__ = [
+    "DataService",
+    "create_dataservice",
+    "get_dataservice",
+    "list_dataservices",
+    "update_dataservice",
+    "patch_dataservice",
+    "delete_dataservice",
+]
+
+
+@dataclass(frozen=True)
+class DataService:
+    id: str
+    organisation_id: str
+    data: DataServiceIn
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def state(self) -> str:
+        return self.data.state
+
+    def as_json(self, base: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "iri": f"{base}/dataservice/{self.id}"}
+        out.update(self.data.model_dump(mode="json"))
+        out["created_at"] = self.created_at.isoformat()
+        out["updated_at"] = self.updated_at.isoformat()
+        return out
+
+
+def _from_row(row: sa.Row[tuple[object, ...]]) -> DataService:
+    m = row._mapping
+    data = DataServiceIn.model_validate_json(m["data"])
+    data.organisation = m["org_name"]
+    return DataService(
+        m["id"], m["organisation_id"], data, as_utc(m["created_at"]), as_utc(m["updated_at"])
+    )
+
+
+def _select() -> sa.Select[Any]:
+    return sa.select(dataservices, organisations.c.name.label("org_name")).join(
+        organisations, organisations.c.id == dataservices.c.organisation_id
+    )
+
+
+def get_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> DataService:
+    key = dataservices.c.id if is_uuid(id_or_name) else dataservices.c.name
+    row = conn.execute(_select().where(key == id_or_name)).first()
+    if row is None:
+        raise NotFound(f"no data service {id_or_name!r}")
+    service = _from_row(row)
+    if not actor.can_read(service.organisation_id, service.state):
+        raise NotFound(f"no data service {id_or_name!r}")
+    return service
+
+
+def list_dataservices(
+    conn: sa.Connection, actor: Actor, *, offset: int = 0, limit: int = 20
+) -> tuple[int, list[DataService]]:
+    where = readable_by(actor, dataservices)
+    total = conn.execute(
+        sa.select(sa.func.count()).select_from(dataservices).where(where)
+    ).scalar_one()
+    rows = conn.execute(
+        _select().where(where).order_by(dataservices.c.name).offset(offset).limit(limit)
+    )
+    return total, [_from_row(r) for r in rows]
+
+
+def _resolve_datasets(conn: sa.Connection, refs: list[str]) -> list[str]:
+    """Dataset ids for the given ids or names; an unknown one is a field error."""
+    ids = []
+    for i, ref in enumerate(refs):
+        key = datasets.c.id if is_uuid(ref) else datasets.c.name
+        found = conn.execute(sa.select(datasets.c.id).where(key == ref)).scalar()
+        if found is None:
+            raise ValidationFailed([FieldError(f"serves_datasets.{i}", f"no dataset {ref!r}")])
+        if found not in ids:
+            ids.append(found)
+    return ids
+
+
+def _prepare(
+    conn: sa.Connection, actor: Actor, data: DataServiceIn, own_id: str | None
+) -> tuple[str, DataServiceIn]:
+    try:
+        org = get_organisation(conn, data.organisation)
+    except NotFound:
+        raise ValidationFailed(
+            [FieldError("organisation", f"no organisation {data.organisation!r}")]
+        ) from None
+    actor.require(org.id, "editor", "publish data services for this organisation")
+    data = normalise_dataservice(data)
+    data.serves_datasets = _resolve_datasets(conn, data.serves_datasets)
+    clash = conn.execute(
+        sa.select(dataservices.c.id).where(dataservices.c.name == data.name)
+    ).scalar()
+    if clash is not None and clash != own_id:
+        raise Conflict(f"a data service named {data.name!r} already exists")
+    return org.id, data
+
+
+def create_dataservice(conn: sa.Connection, actor: Actor, data: DataServiceIn) -> DataService:
+    org_id, data = _prepare(conn, actor, data, None)
+    stamp = now()
+    service_id = new_id()
+    conn.execute(
+        dataservices.insert().values(
+            id=service_id,
+            name=data.name,
+            organisation_id=org_id,
+            state=data.state,
+            data=data.model_dump_json(),
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    return get_dataservice(conn, actor, service_id)
+
+
+def update_dataservice(
+    conn: sa.Connection, actor: Actor, id_or_name: str, data: DataServiceIn
+) -> DataService:
+    current = get_dataservice(conn, actor, id_or_name)
+    actor.require(current.organisation_id, "editor", "change this data service")
+    if data.name is None:
+        data.name = current.data.name
+    org_id, data = _prepare(conn, actor, data, current.id)
+    conn.execute(
+        dataservices.update()
+        .where(dataservices.c.id == current.id)
+        .values(
+            name=data.name,
+            organisation_id=org_id,
+            state=data.state,
+            data=data.model_dump_json(),
+            updated_at=now(),
+        )
+    )
+    return get_dataservice(conn, actor, current.id)
+
+
+def patch_dataservice(
+    conn: sa.Connection, actor: Actor, id_or_name: str, changes: dict[str, Any]
+) -> DataService:
+    current = get_dataservice(conn, actor, id_or_name)
+    merged = current.data.model_dump(mode="json")
+    merged.update(changes)
+    try:
+        data = DataServiceIn.model_validate(merged)
+    except ValidationError as exc:
+        raise validation_failed_from(exc) from None
+    return update_dataservice(conn, actor, current.id, data)
+
+
+def delete_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
+    current = get_dataservice(conn, actor, id_or_name)
+    actor.require(current.organisation_id, "editor", "delete this data service")
+    conn.execute(dataservices.delete().where(dataservices.c.id == current.id))

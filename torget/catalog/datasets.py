@@ -1,0 +1,395 @@
+"""Datasets and their distributions: create, read, update, delete, list.
+
+Every function takes the caller (`Actor`) and an open transaction; the caller commits. Drafts
+are invisible to anyone outside the owning organisation: reading one gives "not found", not
+"forbidden", so that drafts do not leak through their names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+
+from torget.accounts.permissions import Actor
+from torget.catalog.model import DatasetIn, DistributionIn
+from torget.catalog.organisations import get_organisation
+from torget.catalog.rules import normalise_dataset, normalise_distribution
+from torget.catalog.visibility import readable_by, validation_failed_from
+from torget.clock import as_utc, now
+from torget.db.schema import dataservices, datasets, distributions, organisations
+from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.ids import is_uuid, new_id
+
+__all__ = [
+    "Dataset",
+    "Distribution",
+    "create_dataset",
+    "get_dataset",
+    "list_datasets",
+    "update_dataset",
+    "patch_dataset",
+    "delete_dataset",
+    "add_distribution",
+    "get_distribution",
+    "update_distribution",
+    "patch_distribution",
+    "delete_distribution",
+]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    id: str
+    dataset_id: str
+    position: int
+    data: DistributionIn
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    def as_json(self, base: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "iri": f"{base}/dataset/{self.dataset_id}/distribution/{self.id}",
+            "dataset_id": self.dataset_id,
+        }
+        out.update(self.data.model_dump(mode="json"))
+        out["created_at"] = self.created_at.isoformat()
+        out["updated_at"] = self.updated_at.isoformat()
+        return out
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    organisation_id: str
+    data: DatasetIn
+    distributions: list[Distribution]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def name(self) -> str:
+        assert self.data.name is not None
+        return self.data.name
+
+    @property
+    def state(self) -> str:
+        return self.data.state
+
+    def as_json(self, base: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "iri": f"{base}/dataset/{self.id}"}
+        out.update(self.data.model_dump(mode="json", exclude={"distributions"}))
+        out["distributions"] = [d.as_json(base) for d in self.distributions]
+        out["created_at"] = self.created_at.isoformat()
+        out["updated_at"] = self.updated_at.isoformat()
+        return out
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _distribution(row: sa.Row[tuple[object, ...]]) -> Distribution:
+    m = row._mapping
+    return Distribution(
+        m["id"],
+        m["dataset_id"],
+        m["position"],
+        DistributionIn.model_validate_json(m["data"]),
+        as_utc(m["created_at"]),
+        as_utc(m["updated_at"]),
+    )
+
+
+def _distributions_of(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, list[Distribution]]:
+    found: dict[str, list[Distribution]] = {i: [] for i in dataset_ids}
+    if not dataset_ids:
+        return found
+    rows = conn.execute(
+        sa.select(distributions)
+        .where(distributions.c.dataset_id.in_(dataset_ids))
+        .order_by(distributions.c.dataset_id, distributions.c.position, distributions.c.id)
+    )
+    for dist in map(_distribution, rows):
+        found[dist.dataset_id].append(dist)
+    return found
+
+
+def _datasets(conn: sa.Connection, rows: list[sa.Row[tuple[object, ...]]]) -> list[Dataset]:
+    dists = _distributions_of(conn, [r._mapping["id"] for r in rows])
+    out = []
+    for row in rows:
+        m = row._mapping
+        data = DatasetIn.model_validate_json(m["data"])
+        data.organisation = m["org_name"]
+        out.append(
+            Dataset(
+                m["id"],
+                m["organisation_id"],
+                data,
+                dists[m["id"]],
+                as_utc(m["created_at"]),
+                as_utc(m["updated_at"]),
+            )
+        )
+    return out
+
+
+def _select() -> sa.Select[Any]:
+    return sa.select(datasets, organisations.c.name.label("org_name")).join(
+        organisations, organisations.c.id == datasets.c.organisation_id
+    )
+
+
+def get_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> Dataset:
+    key = datasets.c.id if is_uuid(id_or_name) else datasets.c.name
+    rows = conn.execute(_select().where(key == id_or_name)).all()
+    found = _datasets(conn, list(rows))
+    if not found or not actor.can_read(found[0].organisation_id, found[0].state):
+        raise NotFound(f"no dataset {id_or_name!r}")
+    return found[0]
+
+
+def list_datasets(
+    conn: sa.Connection,
+    actor: Actor,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+    organisation: str | None = None,
+    state: str | None = None,
+) -> tuple[int, list[Dataset]]:
+    """One page of the datasets the actor may read, newest changes first."""
+    where = [readable_by(actor, datasets)]
+    if organisation is not None:
+        where.append(datasets.c.organisation_id == get_organisation(conn, organisation).id)
+    if state is not None:
+        where.append(datasets.c.state == state)
+    total = conn.execute(
+        sa.select(sa.func.count()).select_from(datasets).where(*where)
+    ).scalar_one()
+    rows = conn.execute(
+        _select()
+        .where(*where)
+        .order_by(datasets.c.updated_at.desc(), datasets.c.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return total, _datasets(conn, list(rows))
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _owner(conn: sa.Connection, actor: Actor, org_name: str, action: str) -> str:
+    try:
+        org = get_organisation(conn, org_name)
+    except NotFound:
+        raise ValidationFailed(
+            [FieldError("organisation", f"no organisation {org_name!r}")]
+        ) from None
+    actor.require(org.id, "editor", action)
+    return org.id
+
+
+def _unique_name(conn: sa.Connection, wanted: str, given: bool, own_id: str | None) -> str:
+    def taken(name: str) -> bool:
+        row = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).first()
+        return row is not None and row.id != own_id
+
+    if not taken(wanted):
+        return wanted
+    if given:
+        raise Conflict(f"a dataset named {wanted!r} already exists")
+    n = 2
+    while taken(f"{wanted}-{n}"):
+        n += 1
+    return f"{wanted}-{n}"
+
+
+def _check_identifier(conn: sa.Connection, identifier: str, own_id: str | None) -> None:
+    row = conn.execute(sa.select(datasets.c.id).where(datasets.c.identifier == identifier)).first()
+    if row is not None and row.id != own_id:
+        raise Conflict(f"a dataset with the identifier {identifier!r} already exists")
+
+
+def _check_services(conn: sa.Connection, dist: DistributionIn, prefix: str = "") -> None:
+    for i, service_id in enumerate(dist.access_services):
+        row = conn.execute(sa.select(dataservices.c.id).where(dataservices.c.id == service_id))
+        if row.first() is None:
+            raise ValidationFailed(
+                [FieldError(f"{prefix}access_services.{i}", f"no data service {service_id!r}")]
+            )
+
+
+def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Dataset:
+    org_id = _owner(conn, actor, data.organisation, "create datasets in this organisation")
+    name_given = data.name is not None
+    data = normalise_dataset(data)
+    assert data.name is not None and data.identifier is not None
+    data.name = _unique_name(conn, data.name, name_given, None)
+    _check_identifier(conn, data.identifier, None)
+    stamp = now()
+    dataset_id = new_id()
+    new_dists = data.distributions or []
+    data.distributions = None
+    conn.execute(
+        datasets.insert().values(
+            id=dataset_id,
+            identifier=data.identifier,
+            name=data.name,
+            organisation_id=org_id,
+            state=data.state,
+            title_sv=data.title.sv,
+            data=data.model_dump_json(exclude={"distributions"}),
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    for i, dist in enumerate(new_dists):
+        _check_services(conn, dist, f"distributions.{i}.")
+        _insert_distribution(conn, dataset_id, i, dist, stamp)
+    return get_dataset(conn, actor, dataset_id)
+
+
+def update_dataset(conn: sa.Connection, actor: Actor, id_or_name: str, data: DatasetIn) -> Dataset:
+    """Replace a dataset's metadata (its distributions have their own endpoints)."""
+    current = get_dataset(conn, actor, id_or_name)
+    actor.require(current.organisation_id, "editor", "change this dataset")
+    if data.distributions is not None:
+        raise ValidationFailed(
+            [FieldError("distributions", "change distributions through their own endpoints")]
+        )
+    org_id = _owner(conn, actor, data.organisation, "move datasets to this organisation")
+    if data.identifier is None:
+        data.identifier = current.data.identifier
+    if data.name is None:
+        data.name = current.name
+    data = normalise_dataset(data)
+    assert data.name is not None and data.identifier is not None
+    _unique_name(conn, data.name, True, current.id)
+    _check_identifier(conn, data.identifier, current.id)
+    conn.execute(
+        datasets.update()
+        .where(datasets.c.id == current.id)
+        .values(
+            identifier=data.identifier,
+            name=data.name,
+            organisation_id=org_id,
+            state=data.state,
+            title_sv=data.title.sv,
+            data=data.model_dump_json(exclude={"distributions"}),
+            updated_at=now(),
+        )
+    )
+    return get_dataset(conn, actor, current.id)
+
+
+def patch_dataset(
+    conn: sa.Connection, actor: Actor, id_or_name: str, changes: dict[str, Any]
+) -> Dataset:
+    """Change only the given fields; the result must still be a valid dataset."""
+    current = get_dataset(conn, actor, id_or_name)
+    merged = current.data.model_dump(mode="json", exclude={"distributions"})
+    merged.update(changes)
+    try:
+        data = DatasetIn.model_validate(merged)
+    except ValidationError as exc:
+        raise validation_failed_from(exc) from None
+    return update_dataset(conn, actor, current.id, data)
+
+
+def delete_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
+    current = get_dataset(conn, actor, id_or_name)
+    actor.require(current.organisation_id, "editor", "delete this dataset")
+    conn.execute(distributions.delete().where(distributions.c.dataset_id == current.id))
+    conn.execute(datasets.delete().where(datasets.c.id == current.id))
+
+
+# --- Distributions ---------------------------------------------------------------------------
+
+
+def _insert_distribution(
+    conn: sa.Connection, dataset_id: str, position: int, data: DistributionIn, stamp: dt.datetime
+) -> str:
+    dist_id = new_id()
+    conn.execute(
+        distributions.insert().values(
+            id=dist_id,
+            dataset_id=dataset_id,
+            position=position,
+            data=data.model_dump_json(),
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    return dist_id
+
+
+def _touch(conn: sa.Connection, dataset_id: str) -> None:
+    conn.execute(datasets.update().where(datasets.c.id == dataset_id).values(updated_at=now()))
+
+
+def add_distribution(
+    conn: sa.Connection, actor: Actor, dataset_id: str, data: DistributionIn
+) -> Distribution:
+    dataset = get_dataset(conn, actor, dataset_id)
+    actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
+    data = normalise_distribution(data)
+    _check_services(conn, data)
+    position = max((d.position for d in dataset.distributions), default=-1) + 1
+    dist_id = _insert_distribution(conn, dataset.id, position, data, now())
+    _touch(conn, dataset.id)
+    return get_distribution(conn, actor, dist_id)
+
+
+def get_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> Distribution:
+    row = conn.execute(
+        sa.select(distributions, datasets.c.organisation_id, datasets.c.state)
+        .join(datasets, datasets.c.id == distributions.c.dataset_id)
+        .where(distributions.c.id == dist_id)
+    ).first()
+    if row is None or not actor.can_read(row.organisation_id, row.state):
+        raise NotFound(f"no distribution {dist_id!r}")
+    return _distribution(row)
+
+
+def update_distribution(
+    conn: sa.Connection, actor: Actor, dist_id: str, data: DistributionIn
+) -> Distribution:
+    current = get_distribution(conn, actor, dist_id)
+    dataset = get_dataset(conn, actor, current.dataset_id)
+    actor.require(dataset.organisation_id, "editor", "change this distribution")
+    data = normalise_distribution(data)
+    _check_services(conn, data)
+    conn.execute(
+        distributions.update()
+        .where(distributions.c.id == dist_id)
+        .values(data=data.model_dump_json(), updated_at=now())
+    )
+    _touch(conn, dataset.id)
+    return get_distribution(conn, actor, dist_id)
+
+
+def patch_distribution(
+    conn: sa.Connection, actor: Actor, dist_id: str, changes: dict[str, Any]
+) -> Distribution:
+    current = get_distribution(conn, actor, dist_id)
+    merged = current.data.model_dump(mode="json")
+    merged.update(changes)
+    try:
+        data = DistributionIn.model_validate(merged)
+    except ValidationError as exc:
+        raise validation_failed_from(exc) from None
+    return update_distribution(conn, actor, dist_id, data)
+
+
+def delete_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> None:
+    current = get_distribution(conn, actor, dist_id)
+    dataset = get_dataset(conn, actor, current.dataset_id)
+    actor.require(dataset.organisation_id, "editor", "delete this distribution")
+    conn.execute(distributions.delete().where(distributions.c.id == dist_id))
+    _touch(conn, dataset.id)

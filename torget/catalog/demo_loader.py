@@ -1,0 +1,118 @@
+"""The demo catalogue: Sjöstads kommun, its departments and companies, with real small files.
+
+`catalogue.json` beside this module holds the records in the JSON API's own input shape, and
+`files/` the data files the distributions point to. Loading copies the files into the file
+store and replaces the `{base}` placeholder in URLs with the site's base URL, so every download
+link works on a fresh install.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+
+from torget.accounts.permissions import Actor, actor_for
+from torget.accounts.users import create_user
+from torget.catalog.dataservices import DataService, create_dataservice
+from torget.catalog.datasets import Dataset, create_dataset
+from torget.catalog.model import DataServiceIn, DatasetIn, OrganisationIn
+from torget.catalog.organisations import create_organisation, set_member
+from torget.db.schema import organisations
+from torget.settings import Settings
+
+__all__ = ["DemoSummary", "load_demo", "demo_is_loaded"]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    organisations: int
+    users: int
+    datasets: int
+    distributions: int
+    dataservices: int
+
+
+def _demo_folder() -> Any:
+    return resources.files("torget.catalog").joinpath("demo")
+
+
+def _with_base(value: Any, base: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{base}", base)
+    if isinstance(value, list):
+        return [_with_base(v, base) for v in value]
+    if isinstance(value, dict):
+        return {k: _with_base(v, base) for k, v in value.items()}
+    return value
+
+
+def demo_is_loaded(conn: sa.Connection) -> bool:
+    """True when the catalogue already has organisations: the demo never overwrites data."""
+    return conn.execute(sa.select(organisations.c.id).limit(1)).first() is not None
+
+
+def _copy_files(settings: Settings) -> None:
+    target = settings.files_dir / "demo"
+    target.mkdir(parents=True, exist_ok=True)
+    for item in _demo_folder().joinpath("files").iterdir():
+        if item.is_file() and not item.name.endswith(".py"):
+            with item.open("rb") as src, (target / item.name).open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+
+
+def load_demo(
+    conn: sa.Connection,
+    settings: Settings,
+    check: Callable[[sa.Connection, Settings, Dataset | DataService], None] | None = None,
+) -> DemoSummary:
+    """Load the demo into an empty catalogue within the caller's transaction.
+
+    `check` is run on every record before the next is added (the feed guard, normally), so
+    the demo proves that what it publishes passes the same rules as the API.
+    """
+    raw = json.loads(_demo_folder().joinpath("catalogue.json").read_text(encoding="utf-8"))
+    data = _with_base(raw, settings.public_base)
+    users = data["users"]
+    admin_spec = next(u for u in users if u.get("sysadmin"))
+    admin = create_user(
+        conn,
+        admin_spec["name"],
+        admin_spec["email"],
+        admin_spec["password"],
+        fullname=admin_spec.get("fullname"),
+        sysadmin=True,
+    )
+    actor: Actor = actor_for(conn, admin)
+    for org in data["organisations"]:
+        create_organisation(conn, actor, OrganisationIn.model_validate(org))
+    for spec in users:
+        if spec is not admin_spec:
+            create_user(
+                conn, spec["name"], spec["email"], spec["password"], fullname=spec.get("fullname")
+            )
+        for membership in spec.get("memberships", []):
+            set_member(conn, actor, membership["organisation"], spec["name"], membership["role"])
+    distributions = 0
+    for record in data["datasets"]:
+        dataset = create_dataset(conn, actor, DatasetIn.model_validate(record))
+        distributions += len(dataset.distributions)
+        if check is not None:
+            check(conn, settings, dataset)
+    for record in data.get("dataservices", []):
+        service = create_dataservice(conn, actor, DataServiceIn.model_validate(record))
+        if check is not None:
+            check(conn, settings, service)
+    _copy_files(settings)
+    return DemoSummary(
+        organisations=len(data["organisations"]),
+        users=len(users),
+        datasets=len(data["datasets"]),
+        distributions=distributions,
+        dataservices=len(data.get("dataservices", [])),
+    )

@@ -1,0 +1,250 @@
+"""The `torget` command: a thin shell over the library, one command per domain action.
+
+Scripts call these commands, so their output is stable: `torget token create` prints the new
+token alone on its last line, and every command exits non-zero with a one-line reason on error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+import sqlalchemy as sa
+
+from torget.accounts.permissions import SYSTEM
+from torget.accounts.tokens import create_token, list_tokens, revoke_token
+from torget.accounts.users import create_user, get_user
+from torget.catalog.demo_loader import demo_is_loaded, load_demo
+from torget.catalog.model import LangText, OrganisationIn
+from torget.catalog.organisations import create_organisation, list_organisations, set_member
+from torget.db.engine import make_engine, read, write
+from torget.db.migrate import upgrade
+from torget.errors import TorgetError
+from torget.settings import Settings, SettingsError, load_settings
+
+__all__ = ["main"]
+
+
+class _State:
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._engine: sa.Engine | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    def engine(self, migrate: bool = True) -> sa.Engine:
+        if self._engine is None:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._engine = make_engine(self.settings.resolved_database_url)
+            if migrate:
+                upgrade(self._engine)
+        return self._engine
+
+
+pass_state = click.make_pass_decorator(_State, ensure=True)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Domain errors become one clear line on stderr and exit status 1."""
+    try:
+        yield
+    except (TorgetError, SettingsError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="torget")
+def cli() -> None:
+    """Torget: publish and find open data (DCAT-AP-SE 3.0.1)."""
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Load the demo catalogue (Sjöstads kommun).")
+@pass_state
+def init(state: _State, demo: bool) -> None:
+    """Create the data folder and database; optionally load the demo catalogue."""
+    with _reported():
+        engine = state.engine()
+        click.echo(f"database ready: {state.settings.describe()['database_url'] or engine.url}")
+        if not demo:
+            return
+        with write(engine) as conn:
+            if demo_is_loaded(conn):
+                click.echo("demo: the catalogue already has data; nothing loaded")
+                return
+            from torget.dcat.guard import check_publishable
+
+            summary = load_demo(conn, state.settings, check_publishable)
+        click.echo(
+            f"demo loaded: {summary.organisations} organisations, {summary.users} users, "
+            f"{summary.datasets} datasets, {summary.distributions} distributions, "
+            f"{summary.dataservices} data services"
+        )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@pass_state
+def serve(state: _State, host: str, port: int) -> None:
+    """Start the web server (migrating the database first)."""
+    import uvicorn
+
+    from torget.app import create_app
+
+    with _reported():
+        state.engine()
+        app = create_app(state.settings)
+    click.echo(
+        f"Torget on http://{host}:{port}  (catalogue: {state.settings.public_base}/datasets/dcat)"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+@cli.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("create")
+@click.argument("name")
+@click.option("--email", required=True)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--fullname", default=None)
+@click.option("--sysadmin", is_flag=True, help="May do everything.")
+@pass_state
+def user_create(
+    state: _State, name: str, email: str, password: str, fullname: str | None, sysadmin: bool
+) -> None:
+    """Create a user."""
+    with _reported(), write(state.engine()) as conn:
+        created = create_user(conn, name, email, password, fullname=fullname, sysadmin=sysadmin)
+    click.echo(f"user {created.name} created" + (" (sysadmin)" if sysadmin else ""))
+
+
+@cli.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("user_name", metavar="USER")
+@click.option("--name", "label", default="cli", show_default=True, help="What the token is for.")
+@pass_state
+def token_create(state: _State, user_name: str, label: str) -> None:
+    """Create an API token for USER; the token alone is printed on the last line."""
+    with _reported(), write(state.engine()) as conn:
+        info, secret = create_token(conn, get_user(conn, user_name).id, label)
+    click.echo(f"token {info.id} ({info.name}) for {user_name}; it is shown only now:")
+    click.echo(secret)
+
+
+@token.command("list")
+@click.argument("user_name", metavar="USER")
+@pass_state
+def token_list(state: _State, user_name: str) -> None:
+    """List USER's tokens (never the secrets)."""
+    with _reported(), read(state.engine()) as conn:
+        for info in list_tokens(conn, get_user(conn, user_name).id):
+            status = f"revoked {info.revoked_at:%Y-%m-%d}" if info.revoked_at else "active"
+            click.echo(f"{info.id}  {info.prefix}…  {info.name}  {status}")
+
+
+@token.command("revoke")
+@click.argument("user_name", metavar="USER")
+@click.argument("token_id")
+@pass_state
+def token_revoke(state: _State, user_name: str, token_id: str) -> None:
+    """Revoke one of USER's tokens."""
+    with _reported(), write(state.engine()) as conn:
+        revoke_token(conn, get_user(conn, user_name).id, token_id)
+    click.echo(f"token {token_id} revoked")
+
+
+@cli.group()
+def org() -> None:
+    """Organisations."""
+
+
+@org.command("create")
+@click.argument("name")
+@click.option("--title", required=True, help="Swedish name, e.g. 'Sjöstads kommun'.")
+@click.option("--title-en", default=None, help="English name.")
+@click.option("--org-number", default=None, help="Organisationsnummer, e.g. 212000-1234.")
+@click.option("--type", "publisher_type", default=None, help="LocalAuthority, Company, …")
+@click.option("--parent", default=None, help="Short name of the parent organisation.")
+@pass_state
+def org_create(state: _State, name: str, title: str, title_en: str | None, **rest: Any) -> None:
+    """Create an organisation (as the system)."""
+    data = OrganisationIn(name=name, title=LangText(sv=title, en=title_en), **rest)
+    with _reported(), write(state.engine()) as conn:
+        created = create_organisation(conn, SYSTEM, data)
+    click.echo(f"organisation {created.name} created")
+
+
+@org.command("list")
+@pass_state
+def org_list(state: _State) -> None:
+    """List organisations."""
+    with _reported(), read(state.engine()) as conn:
+        _, found = list_organisations(conn, limit=10_000)
+    for o in found:
+        click.echo(f"{o.name}\t{o.data.title.sv}\t{o.data.org_number or '-'}")
+
+
+@org.command("member")
+@click.argument("organisation")
+@click.argument("user_name", metavar="USER")
+@click.option("--role", type=click.Choice(["admin", "editor", "member"]), required=True)
+@pass_state
+def org_member(state: _State, organisation: str, user_name: str, role: str) -> None:
+    """Give USER a role in ORGANISATION."""
+    with _reported(), write(state.engine()) as conn:
+        set_member(conn, SYSTEM, organisation, user_name, role)
+    click.echo(f"{user_name} is {role} in {organisation}")
+
+
+@cli.command()
+@click.argument("source", required=False)
+@click.option("--no-shacl", is_flag=True, help="Skip the SEMIC SHACL shapes (faster).")
+@click.option("--warnings/--no-warnings", default=True, show_default=True)
+@pass_state
+def validate(state: _State, source: str | None, no_shacl: bool, warnings: bool) -> None:
+    """Check a catalogue against DCAT-AP-SE 3.0.1 and the SEMIC DCAT-AP shapes.
+
+    SOURCE is a URL or a file; by default, the running Torget's /datasets/dcat.
+    Exits with status 1 when there is any violation.
+    """
+    from torget.dcat.validate_command import run_validation
+
+    with _reported():
+        code = run_validation(
+            state.settings, source, shacl=not no_shacl, warnings=warnings, engine=state.engine
+        )
+    sys.exit(code)
+
+
+@cli.command()
+@pass_state
+def settings(state: _State) -> None:
+    """Show the settings in force (passwords masked)."""
+    with _reported():
+        for name, value in state.settings.describe().items():
+            click.echo(f"{name} = {value}")
+
+
+def main() -> None:
+    cli(prog_name="torget")
+
+
+if __name__ == "__main__":
+    main()

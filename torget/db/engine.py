@@ -1,0 +1,58 @@
+"""Opening the catalogue database: SQLite by default, PostgreSQL for scale.
+
+On SQLite, WAL lets readers go on while one writer writes, and a write transaction starts with
+`BEGIN IMMEDIATE` so that two writers queue on the lock instead of failing half-way
+(Datasette's `database.py` serialises writes the same way). Foreign keys are switched on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+__all__ = ["make_engine", "read", "write"]
+
+
+def make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get("torget_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def write(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One write transaction: committed when the block ends, rolled back on any error."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(torget_write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One consistent read transaction."""
+    with engine.connect() as conn, conn.begin():
+        yield conn

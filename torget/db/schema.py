@@ -1,0 +1,155 @@
+"""Every table of the catalogue database, in one place (SQLAlchemy Core).
+
+Rich DCAT metadata lives in a JSON text column (`data`), validated by `torget.catalog.rules`
+before it is written; the columns beside it are what queries filter, join and sort on.
+Alembic migrations in `torget/db/migrations` build exactly this schema; a test compares them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "metadata",
+    "organisations",
+    "users",
+    "memberships",
+    "api_tokens",
+    "datasets",
+    "distributions",
+    "dataservices",
+]
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+_ID = 36  # a UUID in its canonical text form
+
+
+def _timestamps() -> list[sa.Column[object]]:
+    return [
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    ]
+
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("parent_id", sa.String(_ID), sa.ForeignKey("organisations.id"), index=True),
+    sa.Column("data", sa.Text, nullable=False),
+    *_timestamps(),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("fullname", sa.String(200)),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("sysadmin", sa.Boolean, nullable=False, default=False),
+    *_timestamps(),
+)
+
+memberships = sa.Table(
+    "memberships",
+    metadata,
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "user_id", sa.String(_ID), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('admin', 'editor', 'member')", name="role"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "user_id",
+        sa.String(_ID),
+        sa.ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    # SHA-256 of the secret: tokens are long random strings, so a fast hash is enough and
+    # lets a request find its token by an indexed lookup.
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("prefix", sa.String(12), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+)
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("identifier", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("title_sv", sa.String(1000), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    *_timestamps(),
+    sa.CheckConstraint("state IN ('draft', 'published')", name="state"),
+)
+
+distributions = sa.Table(
+    "distributions",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    *_timestamps(),
+)
+
+dataservices = sa.Table(
+    "dataservices",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    *_timestamps(),
+    sa.CheckConstraint("state IN ('draft', 'published')", name="state"),
+)

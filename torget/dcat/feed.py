@@ -1,0 +1,226 @@
+"""The DCAT documents Torget serves: the whole public catalogue, and one dataset or service.
+
+The catalogue is read in keyset-paged batches inside one read transaction and written as it is
+read (see `serialize.py` for why). Sveriges dataportal harvests one document per organisation,
+so a feed can also be limited to one organisation and the units under it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from torget.catalog.dataservices import DataService
+from torget.catalog.datasets import Dataset
+from torget.catalog.organisations import Organisation, all_organisations, get_organisation
+from torget.db.schema import dataservices, datasets, distributions
+from torget.dcat.mapping import (
+    CatalogInfo,
+    MappingContext,
+    agent_resource,
+    catalog_resource,
+    dataservice_resource,
+    dataset_resource,
+)
+from torget.dcat.serialize import Writer, writer_for
+from torget.errors import NotFound
+from torget.settings import Settings
+
+__all__ = ["iter_catalogue", "dataset_document", "dataservice_document", "catalogue_publisher"]
+
+_BATCH = 1000
+_CHUNK = 1 << 16
+
+
+def _subtree(orgs: dict[str, Organisation], root: Organisation) -> set[str]:
+    children: dict[str | None, list[Organisation]] = {}
+    for org in orgs.values():
+        children.setdefault(org.data.parent, []).append(org)
+    found, todo = set(), [root]
+    while todo:
+        org = todo.pop()
+        if org.id not in found:
+            found.add(org.id)
+            todo.extend(children.get(org.name, []))
+    return found
+
+
+def catalogue_publisher(settings: Settings, orgs: dict[str, Organisation]) -> Organisation:
+    """The organisation named in settings, or the first top-level one."""
+    by_name = {o.name: o for o in orgs.values()}
+    if settings.catalog_publisher:
+        if settings.catalog_publisher not in by_name:
+            raise NotFound(f"catalog_publisher {settings.catalog_publisher!r} does not exist")
+        return by_name[settings.catalog_publisher]
+    tops = sorted((o for o in orgs.values() if o.data.parent is None), key=lambda o: o.created_at)
+    if not tops:
+        raise NotFound("the catalogue has no organisation to publish it yet")
+    return tops[0]
+
+
+def _buffered(parts: Iterator[str]) -> Iterator[bytes]:
+    """Join small pieces into ~64 KiB chunks: fewer, larger writes to the socket."""
+    buffer: list[str] = []
+    size = 0
+    for part in parts:
+        buffer.append(part)
+        size += len(part)
+        if size >= _CHUNK:
+            yield "".join(buffer).encode()
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def _published_rows(conn: sa.Connection, org_ids: set[str] | None) -> Iterator[sa.Row[Any]]:
+    last = ""
+    while True:
+        query = (
+            sa.select(datasets.c.id, datasets.c.organisation_id, datasets.c.data)
+            .where(datasets.c.state == "published", datasets.c.id > last)
+            .order_by(datasets.c.id)
+            .limit(_BATCH)
+        )
+        if org_ids is not None:
+            query = query.where(datasets.c.organisation_id.in_(org_ids))
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def _dataset_batches(
+    conn: sa.Connection, org_ids: set[str] | None
+) -> Iterator[tuple[sa.Row[Any], list[tuple[str, dict[str, Any]]]]]:
+    batch: list[sa.Row[Any]] = []
+    for row in _published_rows(conn, org_ids):
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield from _with_distributions(conn, batch)
+            batch = []
+    yield from _with_distributions(conn, batch)
+
+
+def _with_distributions(
+    conn: sa.Connection, batch: list[sa.Row[Any]]
+) -> Iterator[tuple[sa.Row[Any], list[tuple[str, dict[str, Any]]]]]:
+    if not batch:
+        return
+    found: dict[str, list[tuple[str, dict[str, Any]]]] = {r.id: [] for r in batch}
+    rows = conn.execute(
+        sa.select(distributions.c.dataset_id, distributions.c.id, distributions.c.data)
+        .where(distributions.c.dataset_id.in_(list(found)))
+        .order_by(distributions.c.dataset_id, distributions.c.position, distributions.c.id)
+    )
+    for dataset_id, dist_id, data in rows:
+        found[dataset_id].append((dist_id, json.loads(data)))
+    for row in batch:
+        yield row, found[row.id]
+
+
+def _catalogue_info(
+    conn: sa.Connection, settings: Settings, publisher: Organisation, org_ids: set[str] | None
+) -> CatalogInfo:
+    query = sa.select(sa.func.min(datasets.c.created_at), sa.func.max(datasets.c.updated_at))
+    query = query.where(datasets.c.state == "published")
+    if org_ids is not None:
+        query = query.where(datasets.c.organisation_id.in_(org_ids))
+    first, last = conn.execute(query).one()
+    base = settings.public_base
+    scoped = org_ids is not None
+    return CatalogInfo(
+        iri=f"{base}/organisation/{publisher.name}/catalog" if scoped else f"{base}/catalog",
+        title={"sv": settings.catalog_title_sv, "en": settings.catalog_title_en},
+        description={"sv": settings.catalog_description_sv, "en": settings.catalog_description_en},
+        publisher=publisher,
+        issued=str(first)[:10] if first else None,
+        modified=_datetime(last),
+    )
+
+
+def _datetime(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text.replace(" ", "T").split("+")[0].split(".")[0]
+
+
+def iter_catalogue(
+    conn: sa.Connection, settings: Settings, fmt: str, organisation: str | None = None
+) -> Iterator[bytes]:
+    """The public catalogue as `rdf`, `ttl` or `jsonld`, in chunks of bytes."""
+    orgs = all_organisations(conn)
+    if organisation is not None:
+        scope = get_organisation(conn, organisation)
+        org_ids: set[str] | None = _subtree(orgs, scope)
+        publisher = MappingContext(settings.public_base, orgs).publisher(scope.id)
+    else:
+        org_ids = None
+        publisher = catalogue_publisher(settings, orgs)
+    info = _catalogue_info(conn, settings, publisher, org_ids)
+    return _buffered(_catalogue_parts(conn, settings, writer_for(fmt), orgs, org_ids, info))
+
+
+def _catalogue_parts(
+    conn: sa.Connection,
+    settings: Settings,
+    writer: Writer,
+    orgs: dict[str, Organisation],
+    org_ids: set[str] | None,
+    info: CatalogInfo,
+) -> Iterator[str]:
+    ctx = MappingContext(settings.public_base, orgs, published_datasets=set())
+    yield writer.header()
+    yield writer.open_container(catalog_resource(ctx, info))
+    publishers = {info.publisher.id: info.publisher}
+    assert ctx.published_datasets is not None
+    for row, dists in _dataset_batches(conn, org_ids):
+        ctx.published_datasets.add(row.id)
+        publisher = ctx.publisher(row.organisation_id)
+        publishers[publisher.id] = publisher
+        res = dataset_resource(ctx, row.id, row.organisation_id, json.loads(row.data), dists)
+        yield writer.member("dcat:dataset", res)
+    query = sa.select(dataservices).where(dataservices.c.state == "published")
+    if org_ids is not None:
+        query = query.where(dataservices.c.organisation_id.in_(org_ids))
+    for row in conn.execute(query.order_by(dataservices.c.id)):
+        publisher = ctx.publisher(row.organisation_id)
+        publishers[publisher.id] = publisher
+        res = dataservice_resource(ctx, row.id, row.organisation_id, json.loads(row.data))
+        yield writer.member("dcat:service", res)
+    yield writer.close_container()
+    for publisher in publishers.values():
+        yield writer.resource(agent_resource(ctx, publisher))
+    for res in ctx.described.resources.values():
+        yield writer.resource(res)
+    yield writer.footer()
+
+
+def _single(ctx: MappingContext, writer: Writer, res: Any, org_id: str) -> bytes:
+    parts = [writer.header(), writer.resource(res)]
+    parts.append(writer.resource(agent_resource(ctx, ctx.publisher(org_id))))
+    parts += [writer.resource(r) for r in ctx.described.resources.values()]
+    parts.append(writer.footer())
+    return "".join(parts).encode()
+
+
+def dataset_document(conn: sa.Connection, settings: Settings, dataset: Dataset, fmt: str) -> bytes:
+    """One dataset with its distributions, publisher and the terms it uses."""
+    ctx = MappingContext(settings.public_base, all_organisations(conn))
+    data = dataset.data.model_dump(mode="json", exclude={"distributions"})
+    dists = [(d.id, d.data.model_dump(mode="json")) for d in dataset.distributions]
+    res = dataset_resource(ctx, dataset.id, dataset.organisation_id, data, dists)
+    return _single(ctx, writer_for(fmt), res, dataset.organisation_id)
+
+
+def dataservice_document(
+    conn: sa.Connection, settings: Settings, service: DataService, fmt: str
+) -> bytes:
+    ctx = MappingContext(settings.public_base, all_organisations(conn))
+    data = service.data.model_dump(mode="json")
+    res = dataservice_resource(ctx, service.id, service.organisation_id, data)
+    return _single(ctx, writer_for(fmt), res, service.organisation_id)

@@ -1,0 +1,182 @@
+"""Check a catalogue graph with the official SEMIC DCAT-AP 3.0.0 SHACL shapes (pyshacl).
+
+This is layer 4 of `shared/specs/dcat/NOTES.md` §9.1: the EU view that data.europa.eu takes of
+the catalogue. The shapes are `torget/specdata/dcat-ap-3.0.0-SHACL.ttl`, the well-formed 3.0.0
+file with the ranges included (the 3.0.1 file has dangling property shapes, NOTES.md §9.3).
+
+The shapes' range checks are `sh:class`, so pyshacl runs with RDFS inference and an ontology
+graph (NOTES.md §9.3) made of
+
+* `ONTOLOGY`, hand-written RDFS axioms from the vocabularies' own specifications: the class
+  hierarchies of the W3C vCard ontology and FOAF 0.99, the DCMI Metadata Terms subclasses of
+  `dcterms:MediaTypeOrExtent` and `dcterms:RightsStatement`, and the `rdfs:range`s that make any
+  web page a `foaf:Document` (FOAF `homepage`/`page`, DCAT 3 `landingPage`) and anything
+  conformed to a `dcterms:Standard` (DCMI `conformsTo`). Ranges of controlled-vocabulary
+  properties (licence, format, theme…) are left out on purpose: with them every `sh:class`
+  check on those properties would pass for any IRI.
+* the vocabulary individuals: `dcat-ap-se-3.0.1-controlled-values.ttl` (themes, licences,
+  languages, frequencies… typed as DCAT-AP expects), the EU file-type authority table
+  (`file-type-mapping.csv`, each a `dcterms:MediaTypeOrExtent`), IANA media-type IRIs as
+  `dcterms:MediaType`, and GeoNames and EU country/place/continent IRIs as `dcterms:Location`
+  (the spatial vocabularies DCAT-AP and DCAT-AP-SE recommend).
+
+pyshacl copies only RDFS/OWL axioms from an ontology graph, plus the full description of nodes
+typed `owl:NamedIndividual`; so each vocabulary value is declared an `owl:NamedIndividual`. Only
+the values the data mentions are added, which keeps a one-dataset check in the tens of
+milliseconds instead of re-validating the whole vocabulary each time.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from importlib import resources
+
+from pyshacl import validate
+from rdflib import OWL, RDF, Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from torget.dcat.findings import PREFIXES, Finding, class_label, curie, node_label, term_text
+
+__all__ = ["check_shacl", "shapes_graph", "ontology_for", "ONTOLOGY"]
+
+SHAPES_FILE = "dcat-ap-3.0.0-SHACL.ttl"
+VOCABULARY_FILE = "dcat-ap-se-3.0.1-controlled-values.ttl"
+FILE_TYPES_FILE = "file-type-mapping.csv"
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+ONTOLOGY = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+
+# W3C vCard Ontology (https://www.w3.org/TR/vcard-rdf/): the kinds of vCard.
+vcard:Individual rdfs:subClassOf vcard:Kind .
+vcard:Organization rdfs:subClassOf vcard:Kind .
+vcard:Group rdfs:subClassOf vcard:Kind .
+vcard:Location rdfs:subClassOf vcard:Kind .
+
+# FOAF 0.99 (http://xmlns.com/foaf/spec/): agents, and what homepage/page point to.
+foaf:Organization rdfs:subClassOf foaf:Agent .
+foaf:Person rdfs:subClassOf foaf:Agent .
+foaf:Group rdfs:subClassOf foaf:Agent .
+foaf:homepage rdfs:range foaf:Document .
+foaf:page rdfs:range foaf:Document .
+
+# DCAT 3 (https://www.w3.org/TR/vocab-dcat-3/#Property:resource_landing_page).
+dcat:landingPage rdfs:range foaf:Document .
+
+# DCMI Metadata Terms (https://www.dublincore.org/specifications/dublin-core/dcmi-terms/).
+dcterms:MediaType rdfs:subClassOf dcterms:MediaTypeOrExtent .
+dcterms:Extent rdfs:subClassOf dcterms:MediaTypeOrExtent .
+dcterms:LicenseDocument rdfs:subClassOf dcterms:RightsStatement .
+dcterms:conformsTo rdfs:range dcterms:Standard .
+"""
+
+# Namespaces whose every IRI is an instance of a class (IANA's media-type registry; the place
+# vocabularies recommended for dcterms:spatial by DCAT-AP 3.0 and DCAT-AP-SE, NOTES.md §4).
+_NAMESPACE_TYPES = (
+    ("http://www.iana.org/assignments/media-types/", DCTERMS.MediaType),
+    ("http://sws.geonames.org/", DCTERMS.Location),
+    ("http://publications.europa.eu/resource/authority/country/", DCTERMS.Location),
+    ("http://publications.europa.eu/resource/authority/place/", DCTERMS.Location),
+    ("http://publications.europa.eu/resource/authority/continent/", DCTERMS.Location),
+)
+
+Triple = tuple[Node, Node, Node]
+
+
+def _spec_text(name: str) -> str:
+    return resources.files("torget").joinpath("specdata", name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def shapes_graph() -> Graph:
+    """The SEMIC DCAT-AP 3.0.0 shapes, parsed once; messages use Torget's prefixes."""
+    graph = Graph().parse(data=_spec_text(SHAPES_FILE), format="turtle")
+    for prefix, namespace in PREFIXES:
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+@functools.cache
+def _base_ontology() -> tuple[Triple, ...]:
+    return tuple(Graph().parse(data=ONTOLOGY, format="turtle"))
+
+
+@functools.cache
+def _individuals() -> dict[URIRef, tuple[Triple, ...]]:
+    """Each vocabulary value with the triples that describe it."""
+    found: dict[URIRef, list[Triple]] = {}
+    vocabulary = Graph().parse(data=_spec_text(VOCABULARY_FILE), format="turtle")
+    for s, p, o in vocabulary:
+        if isinstance(s, URIRef) and (s, RDF.type, OWL.Ontology) not in vocabulary:
+            found.setdefault(s, []).append((s, p, o))
+    for row in csv.DictReader(_spec_text(FILE_TYPES_FILE).splitlines()):
+        iri = URIRef(row["uri"])
+        found.setdefault(iri, []).append((iri, RDF.type, DCTERMS.MediaTypeOrExtent))
+    return {iri: tuple(triples) for iri, triples in found.items()}
+
+
+def _describe(iri: URIRef) -> tuple[Triple, ...]:
+    known = _individuals().get(iri)
+    if known:
+        return known
+    for namespace, cls in _NAMESPACE_TYPES:
+        if str(iri).startswith(namespace) and len(iri) > len(namespace):
+            return ((iri, RDF.type, cls),)
+    return ()
+
+
+def ontology_for(graph: Graph) -> Graph:
+    """`ONTOLOGY` plus the vocabulary individuals that `graph` mentions."""
+    ontology = Graph()
+    for triple in _base_ontology():
+        ontology.add(triple)
+    mentioned = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    for iri in mentioned:
+        description = _describe(iri)
+        if description:
+            ontology.add((iri, RDF.type, OWL.NamedIndividual))
+            for triple in description:
+                ontology.add(triple)
+    return ontology
+
+
+def _finding(graph: Graph, results: Graph, result: Node) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+    message = messages[0] if messages else "does not conform to the DCAT-AP 3.0.0 shapes"
+    if value is not None:
+        message += f" (value: {term_text(value)})"
+    severity = results.value(result, SH.resultSeverity)
+    return Finding(
+        severity="violation" if severity == SH.Violation else "warning",
+        focus=node_label(focus) if focus is not None else "",
+        focus_class=class_label(graph, focus) if focus is not None else "Resource",
+        path=curie(str(path)) if isinstance(path, URIRef) else "(complex path)",
+        message=message,
+        source="shacl",
+    )
+
+
+def check_shacl(graph: Graph) -> list[Finding]:
+    """Validate `graph` with the SEMIC DCAT-AP 3.0.0 shapes; one finding per SHACL result.
+
+    The graph is not changed: pyshacl works on a copy with the ontology mixed in.
+    """
+    _, results, _ = validate(
+        graph,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_for(graph),
+        inference="rdfs",
+        advanced=False,
+    )
+    assert isinstance(results, Graph)
+    return [_finding(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)]

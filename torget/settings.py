@@ -1,0 +1,149 @@
+"""One typed `Settings`, built once at start-up and passed down.
+
+Precedence: environment variables (`TORGET_<NAME>`) over a `torget.toml` file (the path in
+`TORGET_CONFIG`, or `./torget.toml`) over the defaults below. Every field carries its help
+text in `metadata["help"]`; `docs/settings.md` lists them all and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Settings", "load_settings", "SettingsError"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value Torget cannot use."""
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(
+        default=Path("torget-data"),
+        metadata=_help("Folder for the embedded database, uploaded files and other state."),
+    )
+    database_url: str = field(
+        default="",
+        metadata=_help(
+            "SQLAlchemy URL of the catalogue database. Empty means SQLite in "
+            "`<data_dir>/torget.db`; `postgresql://user:pass@host/db` selects PostgreSQL."
+        ),
+    )
+    base_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata=_help(
+            "Public absolute URL of this Torget. Every IRI in the DCAT feed is minted under it, "
+            "so set it to the address Sveriges dataportal harvests (e.g. https://data.kommun.se)."
+        ),
+    )
+    catalog_publisher: str = field(
+        default="",
+        metadata=_help(
+            "Short name of the organisation that publishes the catalogue. Empty means the "
+            "first top-level organisation."
+        ),
+    )
+    catalog_title_sv: str = field(
+        default="Öppna data",
+        metadata=_help("Swedish title of the DCAT catalogue."),
+    )
+    catalog_title_en: str = field(
+        default="Open data",
+        metadata=_help("English title of the DCAT catalogue."),
+    )
+    catalog_description_sv: str = field(
+        default="Datamängder som organisationen publicerar som öppna data.",
+        metadata=_help("Swedish description of the DCAT catalogue."),
+    )
+    catalog_description_en: str = field(
+        default="Datasets that the organisation publishes as open data.",
+        metadata=_help("English description of the DCAT catalogue."),
+    )
+    max_page_size: int = field(
+        default=1000,
+        metadata=_help("Largest page a list endpoint of the JSON API returns."),
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'torget.db').resolve()}"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def public_base(self) -> str:
+        """`base_url` without a trailing slash, the prefix of every minted IRI."""
+        return self.base_url.rstrip("/")
+
+    def describe(self) -> dict[str, str]:
+        """Settings for display, with the password in a database URL masked."""
+        shown: dict[str, str] = {}
+        for f in dataclasses.fields(self):
+            value = str(getattr(self, f.name))
+            if f.name == "database_url" and "@" in value:
+                scheme, rest = value.split("://", 1)
+                value = f"{scheme}://***@{rest.split('@', 1)[1]}"
+            shown[f.name] = value
+        return shown
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the libpq-style `postgresql://` and `postgres://` URLs people copy from
+    hosting panels, and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _coerce(name: str, kind: Any, raw: Any) -> Any:
+    if kind in (Path, "Path"):
+        return Path(str(raw))
+    if kind in (int, "int"):
+        try:
+            return int(raw)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"setting {name}: {raw!r} is not a whole number") from exc
+    return str(raw)
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, config_file: Path | None = None, **overrides: Any
+) -> Settings:
+    """Build the settings from the environment, a TOML file and explicit overrides."""
+    env = dict(os.environ if environ is None else environ)
+    path = config_file or Path(env.get("TORGET_CONFIG", "torget.toml"))
+    from_file: dict[str, Any] = {}
+    if path.is_file():
+        with path.open("rb") as handle:
+            from_file = tomllib.load(handle)
+    values: dict[str, Any] = {}
+    known = {f.name: f for f in dataclasses.fields(Settings)}
+    unknown = set(from_file) - set(known)
+    if unknown:
+        raise SettingsError(f"{path}: unknown settings {sorted(unknown)}; known: {sorted(known)}")
+    for name, f in known.items():
+        env_name = f"TORGET_{name.upper()}"
+        if name in overrides and overrides[name] is not None:
+            values[name] = _coerce(name, f.type, overrides[name])
+        elif env_name in env:
+            values[name] = _coerce(name, f.type, env[env_name])
+        elif name in from_file:
+            values[name] = _coerce(name, f.type, from_file[name])
+    settings = Settings(**values)
+    if not settings.public_base.startswith(("http://", "https://")):
+        raise SettingsError(f"base_url must be an absolute http(s) URL, got {settings.base_url!r}")
+    return settings

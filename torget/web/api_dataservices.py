@@ -1,0 +1,80 @@
+"""JSON API for data services: thin calls into `torget.catalog.dataservices`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Request, Response
+
+from torget.accounts.permissions import Actor
+from torget.catalog import dataservices as store
+from torget.catalog.model import DataServiceIn
+from torget.db.engine import read, write
+from torget.dcat.guard import check_publishable
+from torget.web.auth import current_actor
+from torget.web.paging import Page, page_body, page_params
+
+router = APIRouter(prefix="/api", tags=["data services"])
+
+
+def _base(request: Request) -> str:
+    return str(request.app.state.settings.public_base)
+
+
+@router.get("/dataservices", summary="List data services")
+def list_dataservices(
+    request: Request, page: Page = Depends(page_params), actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        total, found = store.list_dataservices(conn, actor, offset=page.offset, limit=page.size)
+    return page_body(request, page, total, [s.as_json(_base(request)) for s in found])
+
+
+@router.post("/dataservices", status_code=201, summary="Create a data service")
+def create_dataservice(
+    request: Request, body: DataServiceIn, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        service = store.create_dataservice(conn, actor, body)
+        check_publishable(conn, request.app.state.settings, service)
+    return service.as_json(_base(request))
+
+
+@router.get("/dataservices/{service}", summary="Read a data service (by id or name)")
+def get_dataservice(
+    request: Request, service: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        return store.get_dataservice(conn, actor, service).as_json(_base(request))
+
+
+@router.put("/dataservices/{service}", summary="Replace a data service")
+def update_dataservice(
+    request: Request, service: str, body: DataServiceIn, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        updated = store.update_dataservice(conn, actor, service, body)
+        check_publishable(conn, request.app.state.settings, updated)
+    return updated.as_json(_base(request))
+
+
+@router.patch("/dataservices/{service}", summary="Change some fields of a data service")
+def patch_dataservice(
+    request: Request,
+    service: str,
+    body: dict[str, Any] = Body(description="The fields to change."),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        updated = store.patch_dataservice(conn, actor, service, body)
+        check_publishable(conn, request.app.state.settings, updated)
+    return updated.as_json(_base(request))
+
+
+@router.delete("/dataservices/{service}", status_code=204, summary="Delete a data service")
+def delete_dataservice(
+    request: Request, service: str, actor: Actor = Depends(current_actor)
+) -> Response:
+    with write(request.app.state.engine) as conn:
+        store.delete_dataservice(conn, actor, service)
+    return Response(status_code=204)

@@ -1,0 +1,152 @@
+"""JSON API for datasets and their distributions: thin calls into `torget.catalog.datasets`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+
+from torget.accounts.permissions import Actor
+from torget.catalog import datasets as store
+from torget.catalog.model import DatasetIn, DatasetState, DistributionIn
+from torget.db.engine import read, write
+from torget.dcat.guard import check_publishable
+from torget.web.auth import current_actor
+from torget.web.paging import Page, page_body, page_params
+
+router = APIRouter(prefix="/api", tags=["datasets"])
+
+Patch = Body(description="The fields to change; the rest stay as they are.")
+
+
+def _base(request: Request) -> str:
+    return str(request.app.state.settings.public_base)
+
+
+@router.get("/datasets", summary="List datasets")
+def list_datasets(
+    request: Request,
+    page: Page = Depends(page_params),
+    organisation: str | None = Query(None, description="Short name of an organisation."),
+    state: DatasetState | None = None,
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        total, found = store.list_datasets(
+            conn, actor, offset=page.offset, limit=page.size, organisation=organisation, state=state
+        )
+    return page_body(request, page, total, [d.as_json(_base(request)) for d in found])
+
+
+@router.post("/datasets", status_code=201, summary="Create a dataset")
+def create_dataset(
+    request: Request, body: DatasetIn, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        dataset = store.create_dataset(conn, actor, body)
+        check_publishable(conn, request.app.state.settings, dataset)
+    return dataset.as_json(_base(request))
+
+
+@router.get("/datasets/{dataset}", summary="Read a dataset (by id or name)")
+def get_dataset(
+    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        return store.get_dataset(conn, actor, dataset).as_json(_base(request))
+
+
+@router.put("/datasets/{dataset}", summary="Replace a dataset's metadata")
+def update_dataset(
+    request: Request, dataset: str, body: DatasetIn, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        updated = store.update_dataset(conn, actor, dataset, body)
+        check_publishable(conn, request.app.state.settings, updated)
+    return updated.as_json(_base(request))
+
+
+@router.patch("/datasets/{dataset}", summary="Change some fields of a dataset")
+def patch_dataset(
+    request: Request,
+    dataset: str,
+    body: dict[str, Any] = Patch,
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        updated = store.patch_dataset(conn, actor, dataset, body)
+        check_publishable(conn, request.app.state.settings, updated)
+    return updated.as_json(_base(request))
+
+
+@router.delete("/datasets/{dataset}", status_code=204, summary="Delete a dataset")
+def delete_dataset(
+    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+) -> Response:
+    with write(request.app.state.engine) as conn:
+        store.delete_dataset(conn, actor, dataset)
+    return Response(status_code=204)
+
+
+@router.get("/datasets/{dataset}/distributions", summary="List a dataset's distributions")
+def list_distributions(
+    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        found = store.get_dataset(conn, actor, dataset).distributions
+    items = [d.as_json(_base(request)) for d in found]
+    return {"count": len(items), "items": items}
+
+
+@router.post("/datasets/{dataset}/distributions", status_code=201, summary="Add a distribution")
+def add_distribution(
+    request: Request, dataset: str, body: DistributionIn, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        dist = store.add_distribution(conn, actor, dataset, body)
+        _after_distribution_change(request, conn, actor, dist.dataset_id)
+    return dist.as_json(_base(request))
+
+
+@router.get("/distributions/{distribution}", summary="Read a distribution")
+def get_distribution(
+    request: Request, distribution: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        return store.get_distribution(conn, actor, distribution).as_json(_base(request))
+
+
+def _after_distribution_change(request: Request, conn: Any, actor: Actor, dataset_id: str) -> None:
+    check_publishable(conn, request.app.state.settings, store.get_dataset(conn, actor, dataset_id))
+
+
+@router.put("/distributions/{distribution}", summary="Replace a distribution")
+def update_distribution(
+    request: Request, distribution: str, body: DistributionIn, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        dist = store.update_distribution(conn, actor, distribution, body)
+        _after_distribution_change(request, conn, actor, dist.dataset_id)
+    return dist.as_json(_base(request))
+
+
+@router.patch("/distributions/{distribution}", summary="Change some fields of a distribution")
+def patch_distribution(
+    request: Request,
+    distribution: str,
+    body: dict[str, Any] = Patch,
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    with write(request.app.state.engine) as conn:
+        dist = store.patch_distribution(conn, actor, distribution, body)
+        _after_distribution_change(request, conn, actor, dist.dataset_id)
+    return dist.as_json(_base(request))
+
+
+@router.delete("/distributions/{distribution}", status_code=204, summary="Delete a distribution")
+def delete_distribution(
+    request: Request, distribution: str, actor: Actor = Depends(current_actor)
+) -> Response:
+    with write(request.app.state.engine) as conn:
+        store.delete_distribution(conn, actor, distribution)
+    return Response(status_code=204)
