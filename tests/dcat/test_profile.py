@@ -55,7 +55,6 @@ VALID = """
 """
 
 DATASET = "<https://data.sundsvall.se/dataset/luftkvalitet> a dcat:Dataset ;"
-DISTRIBUTION = "<https://data.sundsvall.se/dataset/luftkvalitet/csv> a dcat:Distribution ;"
 EU_CSV = "dcterms:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;"
 CC_BY = "dcterms:license <http://creativecommons.org/licenses/by/4.0/> ."
 PUBLISHER = "<http://dataportal.se/organisation/SE2120002411> a foaf:Organization ;"

@@ -9,7 +9,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from torget.dcat.findings import Finding
 from torget.dcat.harvest_rules import check_harvest_rules
 from torget.dcat.profile import check_profile
-from torget.dcat.shacl import check_shacl, ontology_for
+from torget.dcat.shacl import check_shacl, ontology_for, shapes_graph
 from torget.dcat.validation import sort_findings, summarise, validate_graph
 
 DATA = Path(__file__).parent / "data"
@@ -57,7 +57,6 @@ VALID = """
 <http://creativecommons.org/licenses/by/4.0/> a dcterms:LicenseDocument .
 """
 
-DATASET = "<https://data.sundsvall.se/dataset/luftkvalitet> a dcat:Dataset ;"
 EU_CSV = "dcterms:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;"
 
 
@@ -82,11 +81,12 @@ def test_valid_catalogue_has_no_violations_from_any_checker() -> None:
     assert [f for f in validate_graph(graph) if f.severity == "violation"] == []
 
 
-def test_check_shacl_leaves_the_graph_alone() -> None:
+def test_check_shacl_leaves_data_and_shapes_alone() -> None:
     graph = valid()
-    before = set(graph)
+    before, shapes = set(graph), set(shapes_graph())
     check_shacl(graph)
     assert set(graph) == before
+    assert set(shapes_graph()) == shapes
 
 
 def test_missing_title_is_reported_by_the_shapes() -> None:

@@ -32,7 +32,7 @@ import csv
 import functools
 from importlib import resources
 
-from pyshacl import validate
+from pyshacl import ShapesGraph, validate
 from rdflib import OWL, RDF, Graph, Namespace, URIRef
 from rdflib.term import Node
 
@@ -100,6 +100,10 @@ def shapes_graph() -> Graph:
     graph = Graph().parse(data=_spec_text(SHAPES_FILE), format="turtle")
     for prefix, namespace in PREFIXES:
         graph.bind(prefix, namespace, override=True, replace=True)
+    # pyshacl adds two system triples to a shapes graph it is given; add them now, once, so
+    # that later (possibly concurrent) checks only read the cached graph.
+    for triple in ShapesGraph.system_triples:
+        graph.add(triple)
     return graph
 
 

@@ -1,0 +1,170 @@
+"""The `torget` command as scripts use it, against a real database and a live server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _torget(
+    env: dict[str, str], *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "torget.cli", *args],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if check and result.returncode != 0:
+        raise AssertionError(f"torget {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def cli_env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TORGET_")}
+    env.update(
+        TORGET_DATA_DIR=str(tmp_path / "data"),
+        TORGET_DATABASE_URL=database_url,
+        TORGET_CONFIG=str(tmp_path / "none.toml"),
+        TORGET_BASE_URL=f"http://127.0.0.1:{_free_port()}",
+    )
+    return env
+
+
+def test_users_tokens_and_organisations(cli_env: dict[str, str]) -> None:
+    _torget(cli_env, "init")
+    created = _torget(
+        cli_env,
+        "user",
+        "create",
+        "anna",
+        "--email",
+        "anna@sjostad.se",
+        "--password",
+        "ett-langt-losenord",
+    )
+    assert "anna" in created.stdout
+    duplicate = _torget(
+        cli_env,
+        "user",
+        "create",
+        "anna",
+        "--email",
+        "a2@sjostad.se",
+        "--password",
+        "ett-langt-losenord",
+        check=False,
+    )
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    short = _torget(
+        cli_env,
+        "user",
+        "create",
+        "bo",
+        "--email",
+        "bo@sjostad.se",
+        "--password",
+        "kort",
+        check=False,
+    )
+    assert short.returncode == 1 and "at least 10" in short.stderr
+
+    token = (
+        _torget(cli_env, "token", "create", "anna", "--name", "import")
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    assert token.startswith("tg_") and " " not in token
+    listing = _torget(cli_env, "token", "list", "anna").stdout
+    assert "import" in listing and token not in listing
+    token_id = listing.split()[0]
+    _torget(cli_env, "token", "revoke", "anna", token_id)
+    assert "revoked" in _torget(cli_env, "token", "list", "anna").stdout
+
+    _torget(
+        cli_env,
+        "org",
+        "create",
+        "sjostad",
+        "--title",
+        "Sjöstads kommun",
+        "--org-number",
+        "212000-0142",
+        "--type",
+        "LocalAuthority",
+    )
+    _torget(cli_env, "org", "member", "sjostad", "anna", "--role", "editor")
+    assert "Sjöstads kommun" in _torget(cli_env, "org", "list").stdout
+    bad = _torget(cli_env, "org", "create", "x1", "--title", "X", "--type", "Kommun", check=False)
+    assert bad.returncode == 1 and "publisher_type" in bad.stderr
+
+
+def test_validate_file_reports_findings(cli_env: dict[str, str], tmp_path: Path) -> None:
+    example = Path(__file__).parent / "dcat" / "data" / "rekommenderat.ttl"
+    result = _torget(cli_env, "validate", str(example), "--no-shacl", check=False)
+    assert result.returncode == 1
+    assert "violation" in result.stdout and "dcatap:availability" in result.stdout
+    missing = _torget(cli_env, "validate", str(tmp_path / "nothing.rdf"), check=False)
+    assert missing.returncode == 1 and "nothing.rdf" in missing.stderr
+
+
+@pytest.fixture
+def live_demo(cli_env: dict[str, str]) -> Iterator[str]:
+    """`torget init --demo` and `torget serve`, as a newcomer runs them."""
+    _torget(cli_env, "init", "--demo")
+    base = cli_env["TORGET_BASE_URL"]
+    port = base.rsplit(":", 1)[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "torget.cli", "serve", "--port", port],
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            server.kill()
+            raise AssertionError(
+                "server did not start:\n" + (server.stdout.read() if server.stdout else "")
+            )
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_demo_serves_a_valid_catalogue(live_demo: str, cli_env: dict[str, str]) -> None:
+    datasets = httpx.get(live_demo + "/api/datasets?page_size=100").json()
+    assert datasets["count"] >= 25
+    themes = {t for d in datasets["items"] for t in d["themes"]}
+    assert len(themes) >= 5
+    assert all(d["distributions"] and d["title"]["en"] for d in datasets["items"])
+    download = datasets["items"][0]["distributions"][0]["download_url"]
+    assert download.startswith(live_demo) and httpx.get(download).status_code == 200
+    feed = httpx.get(live_demo + "/datasets/dcat")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith(
+        "application/rdf+xml"
+    )
+
+    result = _torget(cli_env, "validate", check=False)  # the running one, by default
+    assert f"validating {live_demo}/datasets/dcat" in result.stdout
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " 0 violations" in result.stdout or "0 violation" in result.stdout
+    again = _torget(cli_env, "init", "--demo").stdout
+    assert "already has data" in again
