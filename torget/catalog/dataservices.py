@@ -21,6 +21,7 @@ from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, organisations
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.events import DataServiceDeleted, DataServiceSaved, publish
 from torget.ids import is_uuid, new_id
 
 __all__ = [
@@ -141,6 +142,7 @@ def create_dataservice(conn: sa.Connection, actor: Actor, data: DataServiceIn) -
             updated_at=stamp,
         )
     )
+    publish(conn, DataServiceSaved(service_id))
     return get_dataservice(conn, actor, service_id)
 
 
@@ -163,6 +165,7 @@ def update_dataservice(
             updated_at=now(),
         )
     )
+    publish(conn, DataServiceSaved(current.id))
     return get_dataservice(conn, actor, current.id)
 
 
@@ -183,3 +186,4 @@ def delete_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> No
     current = get_dataservice(conn, actor, id_or_name)
     actor.require(current.organisation_id, "editor", "delete this data service")
     conn.execute(dataservices.delete().where(dataservices.c.id == current.id))
+    publish(conn, DataServiceDeleted(current.id))

@@ -22,6 +22,7 @@ from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, distributions, organisations
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.events import DatasetDeleted, DatasetSaved, publish
 from torget.ids import is_uuid, new_id
 
 __all__ = [
@@ -252,6 +253,7 @@ def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Datase
     for i, dist in enumerate(new_dists):
         _check_services(conn, dist, f"distributions.{i}.")
         _insert_distribution(conn, dataset_id, i, dist, stamp)
+    publish(conn, DatasetSaved(dataset_id))
     return get_dataset(conn, actor, dataset_id)
 
 
@@ -285,6 +287,7 @@ def update_dataset(conn: sa.Connection, actor: Actor, id_or_name: str, data: Dat
             updated_at=now(),
         )
     )
+    publish(conn, DatasetSaved(current.id))
     return get_dataset(conn, actor, current.id)
 
 
@@ -307,6 +310,7 @@ def delete_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
     actor.require(current.organisation_id, "editor", "delete this dataset")
     conn.execute(distributions.delete().where(distributions.c.dataset_id == current.id))
     conn.execute(datasets.delete().where(datasets.c.id == current.id))
+    publish(conn, DatasetDeleted(current.id))
 
 
 # --- Distributions ---------------------------------------------------------------------------
@@ -330,7 +334,9 @@ def _insert_distribution(
 
 
 def _touch(conn: sa.Connection, dataset_id: str) -> None:
+    """A distribution changed: the dataset counts as changed too."""
     conn.execute(datasets.update().where(datasets.c.id == dataset_id).values(updated_at=now()))
+    publish(conn, DatasetSaved(dataset_id))
 
 
 def add_distribution(

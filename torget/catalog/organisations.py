@@ -20,6 +20,7 @@ from torget.catalog.rules import normalise_organisation
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, memberships, organisations, users
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.events import OrganisationSaved, publish
 from torget.ids import new_id
 
 __all__ = [
@@ -133,6 +134,7 @@ def create_organisation(conn: sa.Connection, actor: Actor, data: OrganisationIn)
             updated_at=stamp,
         )
     )
+    publish(conn, OrganisationSaved(org.id))
     return org
 
 
@@ -151,6 +153,7 @@ def update_organisation(
         .where(organisations.c.id == current.id)
         .values(parent_id=parent_id, data=data.model_dump_json(), updated_at=stamp)
     )
+    publish(conn, OrganisationSaved(current.id))
     return Organisation(current.id, data, current.created_at, stamp)
 
 

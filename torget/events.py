@@ -1,0 +1,68 @@
+"""Domain events: small dataclasses that the stores publish after a change.
+
+Subscribers run synchronously inside the same transaction as the change, so that derived data
+(the search index, later notifications and audit records) is written or rolled back with it.
+A subscriber registers once, at import time of its module; the stores never import them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+__all__ = [
+    "DatasetSaved",
+    "DatasetDeleted",
+    "DataServiceSaved",
+    "DataServiceDeleted",
+    "OrganisationSaved",
+    "subscribe",
+    "publish",
+]
+
+
+@dataclass(frozen=True)
+class DatasetSaved:
+    """A dataset or one of its distributions was created or changed."""
+
+    dataset_id: str
+
+
+@dataclass(frozen=True)
+class DatasetDeleted:
+    dataset_id: str
+
+
+@dataclass(frozen=True)
+class DataServiceSaved:
+    dataservice_id: str
+
+
+@dataclass(frozen=True)
+class DataServiceDeleted:
+    dataservice_id: str
+
+
+@dataclass(frozen=True)
+class OrganisationSaved:
+    organisation_id: str
+
+
+E = TypeVar("E")
+Handler = Callable[[sa.Connection, Any], None]
+_subscribers: dict[type, list[Handler]] = {}
+
+
+def subscribe(event_type: type[E], handler: Callable[[sa.Connection, E], None]) -> None:
+    """Call `handler(conn, event)` for every event of this type; idempotent per handler."""
+    handlers = _subscribers.setdefault(event_type, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def publish(conn: sa.Connection, event: object) -> None:
+    for handler in _subscribers.get(type(event), []):
+        handler(conn, event)
