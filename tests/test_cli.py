@@ -122,31 +122,35 @@ def test_validate_file_reports_findings(cli_env: dict[str, str], tmp_path: Path)
 
 
 @pytest.fixture
-def live_demo(cli_env: dict[str, str]) -> Iterator[str]:
+def live_demo(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     """`torget init --demo` and `torget serve`, as a newcomer runs them."""
     _torget(cli_env, "init", "--demo")
     base = cli_env["TORGET_BASE_URL"]
     port = base.rsplit(":", 1)[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "torget.cli", "serve", "--port", port],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            raise AssertionError(
-                "server did not start:\n" + (server.stdout.read() if server.stdout else "")
-            )
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "torget.cli", "serve", "--port", port],
+            env=cli_env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            _wait_until_up(base, server, log)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    for _ in range(150):
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("server did not start:\n" + log.read_text())
 
 
 def test_demo_serves_a_valid_catalogue(live_demo: str, cli_env: dict[str, str]) -> None:
