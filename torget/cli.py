@@ -183,9 +183,7 @@ def org() -> None:
 @click.option("--type", "publisher_type", default=None, help="LocalAuthority, Company, …")
 @click.option("--parent", default=None, help="Short name of the parent organisation.")
 @pass_state
-def org_create(
-    state: _State, /, name: str, title: str, title_en: str | None, **rest: Any
-) -> None:
+def org_create(state: _State, /, name: str, title: str, title_en: str | None, **rest: Any) -> None:
     """Create an organisation (as the system)."""
     data = OrganisationIn(name=name, title=LangText(sv=title, en=title_en), **rest)
     with _reported(), write(state.engine()) as conn:

@@ -238,16 +238,25 @@ def test_data_services_and_their_links(world: World) -> None:
     assert body["serves_datasets"] == [dataset["id"]]
     assert body["service_type"] == "http://www.wikidata.org/entity/Q749568"
     dist = dataset["distributions"][0]["id"]
-    linked = c.patch(f"/api/distributions/{dist}", json={"access_services": [body["id"]]}, headers=auth)
+    linked = c.patch(
+        f"/api/distributions/{dist}", json={"access_services": [body["id"]]}, headers=auth
+    )
     assert linked.status_code == 200, linked.text
     refused = c.delete(f"/api/dataservices/{body['id']}", headers=auth)
     assert refused.status_code == 409 and "access_services" in refused.json()["message"]
-    unknown = c.patch(f"/api/distributions/{dist}", json={"access_services": ["nope"]}, headers=auth)
+    unknown = c.patch(
+        f"/api/distributions/{dist}", json={"access_services": ["nope"]}, headers=auth
+    )
     assert unknown.status_code == 422
     bad = {**service, "name": "x2", "serves_datasets": ["no-such-dataset"], "endpoint_urls": []}
     errors = c.post("/api/dataservices", json=bad, headers=auth).json()["errors"]
     assert [e["field"] for e in errors] == ["endpoint_urls"]
     listed = c.get("/api/dataservices").json()
     assert listed["count"] == 1 and listed["items"][0]["name"] == "bad-api"
-    assert c.patch(f"/api/distributions/{dist}", json={"access_services": []}, headers=auth).status_code == 200
+    assert (
+        c.patch(
+            f"/api/distributions/{dist}", json={"access_services": []}, headers=auth
+        ).status_code
+        == 200
+    )
     assert c.delete(f"/api/dataservices/{body['id']}", headers=auth).status_code == 204
