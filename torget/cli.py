@@ -6,6 +6,7 @@ token alone on its last line, and every command exits non-zero with a one-line r
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,11 +103,14 @@ def serve(state: _State, host: str, port: int) -> None:
     from torget.app import create_app
 
     with _reported():
+        settings = state.settings
+        if not settings.base_url:
+            # Nobody said where Torget is published: mint IRIs for where it listens.
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            settings = dataclasses.replace(settings, base_url=f"http://{shown}:{port}")
         state.engine()
-        app = create_app(state.settings)
-    click.echo(
-        f"Torget on http://{host}:{port}  (catalogue: {state.settings.public_base}/datasets/dcat)"
-    )
+        app = create_app(settings)
+    click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
 
 
