@@ -53,13 +53,19 @@ from torget import __version__
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import create_dataset
 from torget.catalog.model import DatasetIn, OrganisationIn
-from torget.catalog.organisations import create_organisation
+from torget.catalog.organisations import all_organisations, create_organisation
 from torget.catalog.rules import normalise_dataset
 from torget.clock import now
 from torget.db.engine import make_engine, read, write
 from torget.db.migrate import upgrade
 from torget.db.schema import datasets, distributions
-from torget.dcat.feed import iter_catalogue
+from torget.dcat.feed import (  # the private steps too: the rdflib baseline reuses them
+    _catalogue_info,
+    _catalogue_parts,
+    catalogue_publisher,
+    iter_catalogue,
+)
+from torget.dcat.serialize import PREFIXES, Lit, Ref, Resource
 from torget.ids import new_id
 from torget.settings import Settings, load_settings, normalise_database_url
 
@@ -500,6 +506,96 @@ def measure_in_process(engine: sa.Engine, settings: Settings, runs: int) -> list
     ]
 
 
+def _expand(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return PREFIXES[prefix] + local
+
+
+class GraphWriter:
+    """A Torget `Writer` that adds every triple to an rdflib Graph instead of writing text:
+    the same database reads and the same mapping, with rdflib building the graph."""
+
+    media_type = "application/rdf+xml"
+
+    def __init__(self) -> None:
+        self.graph = rdflib.Graph()
+        self._container: rdflib.URIRef | None = None
+
+    def _node(self, value: Any) -> rdflib.term.Node:
+        if isinstance(value, Lit):
+            datatype = rdflib.URIRef(_expand(value.datatype)) if value.datatype else None
+            return rdflib.Literal(value.value, lang=value.lang, datatype=datatype)
+        if isinstance(value, Ref):
+            return rdflib.URIRef(value.iri)
+        node: rdflib.term.Node = (
+            rdflib.URIRef(value.iri) if isinstance(value, Resource) else rdflib.BNode()
+        )
+        for t in value.types:
+            self.graph.add((node, RDF.type, rdflib.URIRef(_expand(t))))
+        for predicate, obj in value.props:
+            self.graph.add((node, rdflib.URIRef(_expand(predicate)), self._node(obj)))
+        return node
+
+    def header(self) -> str:
+        return ""
+
+    def open_container(self, res: Resource) -> str:
+        self._container = rdflib.URIRef(res.iri)
+        self._node(res)
+        return ""
+
+    def member(self, predicate: str, res: Resource) -> str:
+        assert self._container is not None
+        self.graph.add((self._container, rdflib.URIRef(_expand(predicate)), self._node(res)))
+        return ""
+
+    def close_container(self) -> str:
+        return ""
+
+    def resource(self, res: Resource) -> str:
+        self._node(res)
+        return ""
+
+    def footer(self) -> str:
+        return ""
+
+
+def build_with_rdflib(engine: sa.Engine, settings: Settings) -> rdflib.Graph:
+    """The whole catalogue as an rdflib Graph, built from the database by Torget's mapping."""
+    writer = GraphWriter()
+    with read(engine) as conn:
+        orgs = all_organisations(conn)
+        info = _catalogue_info(conn, settings, catalogue_publisher(settings, orgs), None)
+        for _ in _catalogue_parts(conn, settings, writer, orgs, None, info):
+            pass
+    return writer.graph
+
+
+def measure_rdflib_build(
+    engine: sa.Engine, settings: Settings, runs: int, triples: int
+) -> list[Timing]:
+    """The issue's baseline: build the same catalogue with rdflib and serialise it."""
+    build, build_and_xml = [], []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        graph = build_with_rdflib(engine, settings)
+        built = time.perf_counter()
+        graph.serialize(format="xml")
+        build.append(built - start)
+        build_and_xml.append(time.perf_counter() - start)
+        assert len(graph) == triples, (len(graph), triples)
+        del graph
+    return [
+        Timing("rdflib build (same rows, same mapping)", build, "Graph.add per triple"),
+        Timing(
+            'rdflib build + serialize(format="xml")',
+            build_and_xml,
+            "the issue's baseline",
+        ),
+    ]
+
+
 def measure_rdflib(turtle: bytes, runs: int, with_turtle: bool) -> tuple[list[Timing], int]:
     both, xml_only, ttl = [], [], []
     triples = 0
@@ -631,10 +727,13 @@ def report(
         f"goal: /datasets/dcat ≤ 2 s for 10,000 datasets × 2 distributions: {verdict} "
         f"(median {torget_median:.2f} s)"
     )
-    ratio = min((t.median for t in rdflib_timings), default=0) / torget_median
+    baseline = next(t for t in rdflib_timings if t.label.startswith("rdflib build +"))
+    ratio = baseline.median / torget_median
+    alone = next(t for t in rdflib_timings if "alone" in t.label).median / torget_median
     print(
-        f"goal: ≥ 5× faster than rdflib: {'MET' if ratio >= GOAL_RATIO else 'NOT MET'} "
-        f"({ratio:.1f}× against rdflib's serialiser alone)"
+        f"goal: ≥ 5× faster than building and serialising with rdflib: "
+        f"{'MET' if ratio >= GOAL_RATIO else 'NOT MET'} ({ratio:.1f}×; "
+        f"{alone:.1f}× against rdflib's serialiser alone on a prebuilt graph)"
     )
     print("=" * 96)
 
@@ -696,6 +795,11 @@ def run(args: argparse.Namespace) -> None:
         with_turtle = args.rdflib_turtle or n <= 2000
         rdflib_timings, ttl_triples = measure_rdflib(turtle, args.rdflib_runs, with_turtle)
         assert ttl_triples == feed.triples, (ttl_triples, feed.triples)
+        engine = make_engine(settings.resolved_database_url)
+        rdflib_timings = (
+            measure_rdflib_build(engine, settings, args.rdflib_runs, feed.triples) + rdflib_timings
+        )
+        engine.dispose()
         skipped = (
             ""
             if with_turtle

@@ -113,11 +113,13 @@ datasets = sa.Table(
         nullable=False,
         index=True,
     ),
-    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("state", sa.String(20), nullable=False),
     sa.Column("title_sv", sa.String(1000), nullable=False),
     sa.Column("data", sa.Text, nullable=False),
     *_timestamps(),
     sa.CheckConstraint("state IN ('draft', 'published')", name="state"),
+    # The feed pages through published datasets in id order (keyset paging).
+    sa.Index("ix_datasets_state_id", "state", "id"),
 )
 
 distributions = sa.Table(

@@ -248,8 +248,10 @@ def _apply(ctx: MappingContext, table: Table, data: dict[str, Any]) -> list[tupl
     props: list[tuple[str, Value]] = []
     for key, predicate, convert in table:
         value = data.get(key)
-        if value is not None:
-            props.extend((predicate, v) for v in convert(ctx, value))
+        if value is None or value == [] or value == "":
+            continue
+        for converted in convert(ctx, value):
+            props.append((predicate, converted))
     return props
 
 
