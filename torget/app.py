@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
 from torget.catalog.visibility import describe_error
 from torget.db.engine import make_engine

@@ -1,0 +1,65 @@
+"""Full-text search on PostgreSQL: a generated tsvector column with a GIN index.
+
+`search_documents.document` is computed by PostgreSQL itself from the stored words (migration
+0002): Swedish text through `to_tsvector('swedish', …)`, English through 'english', titles
+weighted A and the rest B. A query word becomes
+`to_tsquery('swedish', 'word:*') || to_tsquery('english', 'word')`, the prefix marker only where
+`torget.search.text` says so, and every word must match. Words reach `to_tsquery` one at a
+time, as bound parameters, and contain only letters and digits: no user syntax is parsed.
+Relevance is `ts_rank`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import REGCONFIG
+
+from torget.db.schema import search_documents
+from torget.search.backend import IndexedText
+from torget.search.text import QueryWord
+
+__all__ = ["PostgresFullText"]
+
+_DOCUMENT = sa.literal_column("search_documents.document")
+
+
+def _word_query(word: QueryWord) -> sa.ColumnElement[Any]:
+    parts = []
+    for config, stem, prefix in (
+        ("swedish", word.sv, word.sv_prefix),
+        ("english", word.en, word.en_prefix),
+    ):
+        if stem is not None:
+            parts.append(
+                sa.func.to_tsquery(sa.cast(config, REGCONFIG), word.word + (":*" if prefix else ""))
+            )
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined.op("||")(part)
+    return combined
+
+
+def ts_query(query: list[QueryWord]) -> sa.ColumnElement[Any]:
+    combined = _word_query(query[0])
+    for word in query[1:]:
+        combined = combined.op("&&")(_word_query(word))
+    return combined
+
+
+class PostgresFullText:
+    def write(self, conn: sa.Connection, texts: list[IndexedText]) -> None:
+        """Nothing to do: PostgreSQL computes the tsvector column from the row."""
+
+    def clear(self, conn: sa.Connection) -> None:
+        """Nothing to do: the tsvector goes with its row."""
+
+    def matches(self, query: list[QueryWord], scored: bool) -> sa.Subquery:
+        tsq = ts_query(query)
+        score = sa.func.ts_rank(_DOCUMENT, tsq) if scored else sa.literal(0.0)
+        return (
+            sa.select(search_documents.c.id.label("doc_id"), score.label("score"))
+            .where(_DOCUMENT.op("@@")(tsq))
+            .subquery("matches")
+        )

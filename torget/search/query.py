@@ -1,0 +1,225 @@
+"""Searching datasets: free text, facet filters with exact counts, four sort orders, paging.
+
+Facet semantics are the usual ones of faceted search: filters are ANDed across facets and ORed
+within one, and a facet's counts reflect the text, the visibility and every *other* facet's
+filter, not its own, so that choosing "CSV" still shows how many datasets "JSON" would add.
+A chosen value is always listed in its facet, with count 0 when nothing else matches.
+
+All counts come from one query over `dataset_facets`: each candidate document carries a flag
+per chosen facet (does it pass that filter?), and a facet row counts when its document passes
+every filter but its own facet's. Only documents that fail at most one filter are joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from torget.accounts.permissions import Actor
+from torget.catalog.datasets import Dataset, get_datasets
+from torget.catalog.organisations import all_organisations
+from torget.catalog.visibility import readable_by
+from torget.db.schema import dataset_facets, dataset_popularity, search_documents
+from torget.errors import FieldError, ValidationFailed
+from torget.search.backend import full_text_for
+from torget.search.facets import FACETS, canonical_value, label_of, stored_facet
+from torget.search.text import QueryWord, query_words
+
+__all__ = ["SearchQuery", "SearchResult", "FacetValue", "search_datasets", "SORTS"]
+
+Sort = Literal["relevance", "title", "modified", "popularity"]
+Lang = Literal["sv", "en"]
+SORTS: tuple[Sort, ...] = ("relevance", "title", "modified", "popularity")
+_docs = search_documents
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to look for. `filters` maps a facet name (see FACETS) to the chosen values.
+
+    Sorting: "relevance" (best match first; newest first when there is no text), "title"
+    (A–Ö in `lang`, Swedish when a dataset has no English title), "modified" (newest first:
+    the dataset's `modified`, else its last change), "popularity" (views + 3 × downloads).
+    Ties are broken by the dataset's name, so every order is total and the same on both
+    databases. `facet_limit` caps the values listed per facet (counts stay exact).
+    """
+
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: Sort = "relevance"
+    page: int = 1
+    page_size: int = 20
+    lang: Lang = "sv"
+    facet_limit: int = 50
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    label_sv: str
+    label_en: str
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    items: list[Dataset]
+    facets: dict[str, list[FacetValue]]
+
+
+def _check(query: SearchQuery) -> None:
+    problems = [
+        FieldError(f"filters.{name}", "is not a facet", list(FACETS))
+        for name in query.filters
+        if name not in FACETS
+    ]
+    if query.sort not in SORTS:
+        problems.append(FieldError("sort", f"{query.sort!r} is not a sort order", list(SORTS)))
+    if query.lang not in ("sv", "en"):
+        problems.append(FieldError("lang", f"{query.lang!r} is not a language", ["sv", "en"]))
+    for name, value in (("page", query.page), ("page_size", query.page_size)):
+        if value < 1:
+            problems.append(FieldError(name, "must be 1 or more"))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _chosen(query: SearchQuery) -> dict[str, list[str]]:
+    """Chosen values by stored facet name, canonical and without duplicates."""
+    chosen = {}
+    for facet, values in query.filters.items():
+        canonical = sorted({canonical_value(facet, v) for v in values if v.strip()})
+        if canonical:
+            chosen[stored_facet(facet, query.lang)] = canonical
+    return chosen
+
+
+def _passes(facet: str, values: list[str]) -> sa.ColumnElement[bool]:
+    row = dataset_facets.alias()
+    return sa.exists().where(
+        row.c.doc_id == _docs.c.id, row.c.facet == facet, row.c.value.in_(values)
+    )
+
+
+def _all(conditions: Sequence[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
+    return sa.and_(*conditions) if conditions else sa.true()
+
+
+class _Search:
+    """One search: the matching documents as a FROM clause plus conditions."""
+
+    def __init__(self, conn: sa.Connection, actor: Actor, query: SearchQuery):
+        self.conn, self.query = conn, query
+        self.words: list[QueryWord] = query_words(query.text)
+        self.chosen = _chosen(query)
+        self.visible = readable_by(actor, _docs)
+
+    def source(self, scored: bool) -> tuple[sa.FromClause, sa.ColumnElement[Any] | None]:
+        if not self.words:
+            return _docs, None
+        found = full_text_for(self.conn).matches(self.words, scored)
+        return _docs.join(found, found.c.doc_id == _docs.c.id), found.c.score
+
+    def filters(self) -> list[sa.ColumnElement[bool]]:
+        return [_passes(f, values) for f, values in self.chosen.items()]
+
+    def total(self) -> int:
+        source, _ = self.source(scored=False)
+        stmt = sa.select(sa.func.count()).select_from(source).where(self.visible, *self.filters())
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def page(self) -> list[str]:
+        q = self.query
+        source, score = self.source(scored=q.sort == "relevance")
+        order: list[sa.ColumnElement[Any]]
+        if q.sort == "title":
+            order = [_docs.c[f"title_key_{q.lang}"]]
+        elif q.sort == "popularity":
+            p = dataset_popularity
+            source = source.outerjoin(p, p.c.dataset_id == _docs.c.dataset_id)
+            views = sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)
+            order = [views.desc()]
+        elif q.sort == "relevance" and score is not None:
+            order = [score.desc()]
+        else:
+            order = [_docs.c.modified.desc()]
+        stmt = (
+            sa.select(_docs.c.dataset_id)
+            .select_from(source)
+            .where(self.visible, *self.filters())
+            .order_by(*order, _docs.c.name)
+            .offset((q.page - 1) * q.page_size)
+            .limit(q.page_size)
+        )
+        return list(self.conn.execute(stmt).scalars())
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        source, _ = self.source(scored=False)
+        chosen = list(self.chosen.items())
+        flags = [
+            sa.case((_passes(f, v), 1), else_=0).label(f"ok_{i}") for i, (f, v) in enumerate(chosen)
+        ]
+        candidates = sa.select(_docs.c.id.label("doc_id"), *flags).select_from(source)
+        candidates = candidates.where(self.visible)
+        inner = candidates.subquery("candidates")
+        ok = [inner.c[f"ok_{i}"] == 1 for i in range(len(chosen))]
+        stored = [stored_facet(f, self.query.lang) for f in FACETS]
+        names = [name for name, _ in chosen]
+        counted = [
+            sa.and_(dataset_facets.c.facet.in_([s for s in stored if s not in names]), _all(ok))
+        ]
+        for i, name in enumerate(names):
+            counted.append(sa.and_(dataset_facets.c.facet == name, _all(ok[:i] + ok[i + 1 :])))
+        where = [sa.or_(*counted)]
+        if len(chosen) > 1:
+            where.append(sum(inner.c[f"ok_{i}"] for i in range(len(chosen))) >= len(chosen) - 1)
+        stmt = (
+            sa.select(dataset_facets.c.facet, dataset_facets.c.value, sa.func.count())
+            .select_from(dataset_facets.join(inner, inner.c.doc_id == dataset_facets.c.doc_id))
+            .where(*where)
+            .group_by(dataset_facets.c.facet, dataset_facets.c.value)
+        )
+        counts: dict[str, dict[str, int]] = {name: {} for name in stored}
+        for facet, value, count in self.conn.execute(stmt):
+            counts[facet][value] = int(count)
+        return counts
+
+
+def _facet_values(
+    search: _Search, counts: dict[str, dict[str, int]], orgs: dict[str, tuple[str, str]]
+) -> dict[str, list[FacetValue]]:
+    out = {}
+    for facet in FACETS:
+        name = stored_facet(facet, search.query.lang)
+        found = counts[name]
+        chosen = search.chosen.get(name, [])
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        shown = ranked[: search.query.facet_limit]
+        shown += [(v, found.get(v, 0)) for v in chosen if v not in dict(shown)]
+        out[facet] = [
+            FacetValue(value, count, *label_of(facet, value, orgs), selected=value in chosen)
+            for value, count in shown
+        ]
+    return out
+
+
+def _organisation_titles(conn: sa.Connection) -> dict[str, tuple[str, str]]:
+    return {
+        o.name: (o.data.title.sv, o.data.title.en or o.data.title.sv)
+        for o in all_organisations(conn).values()
+    }
+
+
+def search_datasets(conn: sa.Connection, actor: Actor, query: SearchQuery) -> SearchResult:
+    """One page of the datasets the actor may read that match the query, with facet counts."""
+    _check(query)
+    search = _Search(conn, actor, query)
+    items = get_datasets(conn, actor, search.page())
+    counts = search.facet_counts()
+    orgs = _organisation_titles(conn) if counts[stored_facet("organisation", "sv")] else {}
+    return SearchResult(search.total(), items, _facet_values(search, counts, orgs))
