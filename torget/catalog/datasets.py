@@ -161,7 +161,9 @@ def get_datasets(conn: sa.Connection, actor: Actor, ids: list[str]) -> list[Data
     rows = conn.execute(_select().where(datasets.c.id.in_(ids))).all() if ids else []
     found = {d.id: d for d in _datasets(conn, list(rows))}
     return [
-        found[i] for i in ids if i in found and actor.can_read(found[i].organisation_id, found[i].state)
+        found[i]
+        for i in ids
+        if i in found and actor.can_read(found[i].organisation_id, found[i].state)
     ]
 
 

@@ -26,19 +26,13 @@ _DOCUMENT = sa.literal_column("search_documents.document")
 
 
 def _word_query(word: QueryWord) -> sa.ColumnElement[Any]:
-    parts = []
-    for config, stem, prefix in (
-        ("swedish", word.sv, word.sv_prefix),
-        ("english", word.en, word.en_prefix),
-    ):
-        if stem is not None:
-            parts.append(
-                sa.func.to_tsquery(sa.cast(config, REGCONFIG), word.word + (":*" if prefix else ""))
-            )
-    combined = parts[0]
-    for part in parts[1:]:
-        combined = combined.op("||")(part)
-    return combined
+    sv = sa.func.to_tsquery(
+        sa.cast("swedish", REGCONFIG), word.word + (":*" if word.sv_prefix else "")
+    )
+    en = sa.func.to_tsquery(
+        sa.cast("english", REGCONFIG), word.word + (":*" if word.en_prefix else "")
+    )
+    return sv.op("||")(en)
 
 
 def ts_query(query: list[QueryWord]) -> sa.ColumnElement[Any]:

@@ -13,7 +13,8 @@ exactly as we did. Its rules, mirrored below:
   dictionary for numbers and number-words).
 
 A query word matches a text when its Swedish or its English form does: the two languages'
-stems are indexed together, as in PostgreSQL's combined tsvector. A query stem of five letters
+stems are indexed together, as in PostgreSQL's combined tsvector; a query's stop words (of
+either language) are left out. A query stem of five letters
 or more also matches longer words that start with it, so that `badplats` (stem `badplat`) finds
 "Badplatser" (stem `badplats`) and `parkering` finds "Parkeringsplatser" (Swedish compounds).
 """
@@ -101,41 +102,36 @@ def lexemes(lang: Language, text_words: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class QueryWord:
-    """One word of a query: it matches a text containing any of its forms."""
+    """One word of a query: it matches a text containing its Swedish or its English form."""
 
     word: str
-    sv: str | None  # Swedish stem, None for a Swedish stop word
-    en: str | None
-    sv_prefix: bool
+    sv: str  # Swedish stem
+    en: str
+    sv_prefix: bool  # also matches longer words starting with the stem
     en_prefix: bool
 
     def forms(self) -> list[tuple[str, bool]]:
         """(lexeme, is-prefix) pairs, without duplicates."""
-        out: list[tuple[str, bool]] = []
-        for stem, prefix in ((self.sv, self.sv_prefix), (self.en, self.en_prefix)):
-            if stem is not None and (stem, prefix) not in out:
-                out.append((stem, prefix))
-        return out
+        both = [(self.sv, self.sv_prefix), (self.en, self.en_prefix)]
+        return both[:1] if both[0] == both[1] else both
 
 
-def _prefix(word: str, stem: str | None) -> bool:
-    return stem is not None and _is_plain(word) and len(stem) >= PREFIX_MIN
+def _prefix(word: str, stem: str) -> bool:
+    return _is_plain(word) and len(stem) >= PREFIX_MIN
 
 
 def query_words(text: str) -> list[QueryWord]:
     """The searchable words of a query, any syntax in it read as plain words.
 
-    Stop words of both languages are dropped (a query of stop words only searches nothing, as
-    if it were empty), repeated words count once, and at most MAX_QUERY_WORDS are used.
+    A stop word of either language is left out: every query word must match, and a Swedish
+    "och" or an English "the" would otherwise have to appear in the other language's text. A
+    query of stop words only is no text at all. Repeated words count once; at most
+    MAX_QUERY_WORDS are used.
     """
     out: list[QueryWord] = []
-    seen = set()
-    for word in words(text):
-        if word in seen:
-            continue
-        seen.add(word)
+    for word in dict.fromkeys(words(text)):
         sv, en = lexeme("sv", word), lexeme("en", word)
-        if sv is None and en is None:
+        if sv is None or en is None:
             continue
         out.append(QueryWord(word, sv, en, _prefix(word, sv), _prefix(word, en)))
         if len(out) == MAX_QUERY_WORDS:
