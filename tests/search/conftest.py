@@ -19,6 +19,15 @@ from torget.db.engine import write
 HVD_GEO = "c_ac64a52d"
 SPEC = "https://example.org/spec/parkering"
 
+# Search syntax of FTS5, tsquery and SQL, odd Unicode: all must be read as plain words.
+NASTY = [
+    '"unbalanced', "badplats AND OR", "AND", "OR NOT", "*", "-", ":", "bad*", "-bad", "title:bad",
+    "NEAR(bad strand)", "NEAR", "(", ")", "((bad)", "'; DROP TABLE datasets; --", "' OR 1=1 --",
+    "bad & strand | !x", "<->", "a:*", "\\", "%", "_", "^bad", "{bad}", "bad\x00strand",
+    "ÅÄÖ åäö", "😀 bad", "x²", "ﬁsk", "İstanbul", "Straße", "e6", "2024", "3.5", "—", "\t\n",
+    "a" * 300, " ".join(["bad"] * 50), "och", "the and of", "\u200b",
+]  # fmt: skip
+
 
 def _dist(fmt: str, licence: str | None = "CC0-1.0", **more: Any) -> dict[str, Any]:
     return {"download_url": f"https://data.example/{fmt.lower()}", "format": fmt,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.search.conftest import HVD_GEO, SPEC
+from tests.search.conftest import HVD_GEO, NASTY, SPEC
 from torget.accounts.permissions import ANONYMOUS, SYSTEM, Actor, actor_for
 from torget.accounts.users import create_user
 from torget.catalog.organisations import set_member
@@ -43,9 +43,7 @@ def test_members_also_see_their_organisations_drafts(engine: sa.Engine) -> None:
         user = create_user(conn, "greta", "greta@grannby.example", "secret-password")
         set_member(conn, SYSTEM, "grannby", "greta", "member")
         member = actor_for(conn, user)
-    assert set(_names(_search(engine, member))) == (
-        PUBLISHED | {"avfall"}
-    )
+    assert set(_names(_search(engine, member))) == (PUBLISHED | {"avfall"})
     assert _search(engine, SYSTEM).total == 8
 
 
@@ -130,7 +128,9 @@ def test_filter_values_may_be_iris_or_aliases(engine: sa.Engine) -> None:
     unknown = _search(engine, filters={"theme": ["WEATHER"]})
     assert unknown.total == 0
     assert [(v.value, v.count, v.selected) for v in unknown.facets["theme"]][-1] == (
-        "WEATHER", 0, True
+        "WEATHER",
+        0,
+        True,
     )
 
 
@@ -161,3 +161,14 @@ def test_bad_queries_are_refused_clearly(engine: sa.Engine) -> None:
         _search(engine, filters={"colour": ["red"]}, page=0)
     fields = {e.field for e in refused.value.errors}
     assert fields == {"filters.colour", "page"}
+
+
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
+def test_any_text_is_plain_words_never_an_error(engine: sa.Engine, text: str) -> None:
+    found = _search(engine, text=text, sort="relevance")
+    assert found.total == len(found.items) <= 6
+    assert set(_names(_search(engine, text=text + " badplatser"))) <= {
+        "badplatser",
+        "vattenkvalitet",
+    }
