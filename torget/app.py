@@ -21,6 +21,7 @@ from torget.errors import (
     TorgetError,
     ValidationFailed,
 )
+from torget.files import open_file_store
 from torget.settings import Settings
 from torget.web import (
     api_dataservices,
@@ -90,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
+    app.state.files = open_file_store(settings)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     for module in (
