@@ -32,19 +32,21 @@ def test_lexemes_follow_postgresql_swedish_and_english() -> None:
 def test_query_words_drop_stop_words_of_either_language_and_syntax() -> None:
     found = query_words('the "badplatser" AND och -parkering* NEAR(x) ((i))')
     assert [w.word for w in found] == ["badplatser", "parkering", "near", "x"]
-    bad = found[0]
-    assert (bad.sv, bad.sv_prefix, bad.en) == ("badplats", True, "badplats")
+    bad = found[0].sv
+    assert (bad.lexeme, bad.prefix, bad.postgres) == ("badplat", True, "badplats:*")
     assert query_words("och the i") == []
     assert len(query_words(" ".join(f"ord{i}x" for i in range(40)))) == MAX_QUERY_WORDS
 
 
 def test_prefixes_only_for_long_plain_stems() -> None:
     park, parkering, e6 = query_words("park parkering e6666")
-    assert not park.sv_prefix and parkering.sv_prefix and not e6.sv_prefix
+    assert not park.sv.prefix and parkering.sv.prefix and not e6.sv.prefix
+    assert (park.sv.lexeme, park.sv.postgres) == ("park", "park")
+    assert (e6.sv.lexeme, e6.sv.postgres) == ("e6666", "e6666")
 
 
 def test_fts5_expression_quotes_every_form() -> None:
-    assert match_expression(query_words("badplats bad")) == '("badplat"*) AND ("bad")'
+    assert match_expression(query_words("lekplatser bad")) == '("lekplat"*) AND ("bad")'
     assert match_expression(query_words("parking")) == '("parking"* OR "park")'
 
 

@@ -3,9 +3,10 @@
 `search_documents.document` is computed by PostgreSQL itself from the stored words (migration
 0002): Swedish text through `to_tsvector('swedish', …)`, English through 'english', titles
 weighted A and the rest B. A query word becomes
-`to_tsquery('swedish', 'word:*') || to_tsquery('english', 'word')`, the prefix marker only where
-`torget.search.text` says so, and every word must match. Words reach `to_tsquery` one at a
-time, as bound parameters, and contain only letters and digits: no user syntax is parsed.
+`to_tsquery('swedish', …) || to_tsquery('english', …)` with the input `torget.search.text`
+chooses (the word, or its stem and the prefix marker `:*`), and every word must match.
+Words reach `to_tsquery` one at a time, as bound parameters, and contain only letters and
+digits: no user syntax is parsed.
 Relevance is `ts_rank`.
 """
 
@@ -26,12 +27,8 @@ _DOCUMENT = sa.literal_column("search_documents.document")
 
 
 def _word_query(word: QueryWord) -> sa.ColumnElement[Any]:
-    sv = sa.func.to_tsquery(
-        sa.cast("swedish", REGCONFIG), word.word + (":*" if word.sv_prefix else "")
-    )
-    en = sa.func.to_tsquery(
-        sa.cast("english", REGCONFIG), word.word + (":*" if word.en_prefix else "")
-    )
+    sv = sa.func.to_tsquery(sa.cast("swedish", REGCONFIG), word.sv.postgres)
+    en = sa.func.to_tsquery(sa.cast("english", REGCONFIG), word.en.postgres)
     return sv.op("||")(en)
 
 

@@ -30,7 +30,7 @@ def match_expression(query: list[QueryWord]) -> str:
     """An FTS5 query: every word must match, in any of its forms."""
     groups = []
     for word in query:
-        forms = [f'"{stem}"' + ("*" if prefix else "") for stem, prefix in word.forms()]
+        forms = [f'"{f.lexeme}"' + ("*" if f.prefix else "") for f in word.forms()]
         groups.append("(" + " OR ".join(forms) + ")")
     return " AND ".join(groups)
 

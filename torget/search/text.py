@@ -14,9 +14,9 @@ exactly as we did. Its rules, mirrored below:
 
 A query word matches a text when its Swedish or its English form does: the two languages'
 stems are indexed together, as in PostgreSQL's combined tsvector; a query's stop words (of
-either language) are left out. A query stem of five letters
-or more also matches longer words that start with it, so that `badplats` (stem `badplat`) finds
-"Badplatser" (stem `badplats`) and `parkering` finds "Parkeringsplatser" (Swedish compounds).
+either language) are left out. A long query word also matches longer words that start with
+its stem (see `_form`), so that `badplats` finds "Badplatser" and `badplatser` "Badplats",
+and `parkering` finds "Parkeringsplatser" (Swedish compounds).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ __all__ = [
     "words",
     "lexemes",
     "QueryWord",
+    "Form",
     "query_words",
     "sort_key",
     "MAX_QUERY_WORDS",
@@ -101,23 +102,39 @@ def lexemes(lang: Language, text_words: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Form:
+    """How a query word is looked for in one language's lexemes."""
+
+    lexeme: str
+    prefix: bool  # also matches longer lexemes starting with it
+    postgres: str  # what `to_tsquery(<language>, …)` is given to produce the same
+
+
+@dataclass(frozen=True)
 class QueryWord:
     """One word of a query: it matches a text containing its Swedish or its English form."""
 
     word: str
-    sv: str  # Swedish stem
-    en: str
-    sv_prefix: bool  # also matches longer words starting with the stem
-    en_prefix: bool
+    sv: Form
+    en: Form
 
-    def forms(self) -> list[tuple[str, bool]]:
-        """(lexeme, is-prefix) pairs, without duplicates."""
-        both = [(self.sv, self.sv_prefix), (self.en, self.en_prefix)]
-        return both[:1] if both[0] == both[1] else both
+    def forms(self) -> list[Form]:
+        """The distinct lexeme patterns (the two languages often agree)."""
+        same = (self.sv.lexeme, self.sv.prefix) == (self.en.lexeme, self.en.prefix)
+        return [self.sv] if same else [self.sv, self.en]
 
 
-def _prefix(word: str, stem: str) -> bool:
-    return _is_plain(word) and len(stem) >= PREFIX_MIN
+def _form(lang: Language, word: str, stem: str) -> Form:
+    """Exact stem, or for a long plain word the prefix of its stem stemmed once more.
+
+    Stemming twice peels one more suffix: `badplatser` → `badplats` → `badplat`, a prefix of
+    both "Badplats" and "Badplatser", which Snowball alone keeps apart. PostgreSQL is given
+    the first stem with `:*` and stems it the second time itself."""
+    if _is_plain(word):
+        again = lexeme(lang, stem)
+        if again is not None and len(again) >= PREFIX_MIN:
+            return Form(again, True, stem + ":*")
+    return Form(stem, False, word)
 
 
 def query_words(text: str) -> list[QueryWord]:
@@ -133,7 +150,7 @@ def query_words(text: str) -> list[QueryWord]:
         sv, en = lexeme("sv", word), lexeme("en", word)
         if sv is None or en is None:
             continue
-        out.append(QueryWord(word, sv, en, _prefix(word, sv), _prefix(word, en)))
+        out.append(QueryWord(word, _form("sv", word, sv), _form("en", word, en)))
         if len(out) == MAX_QUERY_WORDS:
             break
     return out
