@@ -49,7 +49,7 @@ def _code(facet: str, iri: str) -> str:
 
 def _values(dataset: Dataset) -> Iterator[tuple[str, str]]:
     data = dataset.data
-    yield "organisation", data.organisation
+    yield "organisation", data.organisation  # exactly one per dataset: search counts on it
     yield from (("theme", _code("theme", t)) for t in data.themes)
     yield from (("hvd", _code("hvd", c)) for c in data.hvd_categories)
     yield from (("conforms_to", ref.url) for ref in data.conforms_to)

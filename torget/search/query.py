@@ -8,6 +8,7 @@ A chosen value is always listed in its facet, with count 0 when nothing else mat
 All counts come from one query over `dataset_facets`: each candidate document carries a flag
 per chosen facet (does it pass that filter?), and a facet row counts when its document passes
 every filter but its own facet's. Only documents that fail at most one filter are joined.
+The total number of matches is read off the same counts (see `_total`).
 """
 
 from __future__ import annotations
@@ -128,11 +129,6 @@ class _Search:
     def filters(self) -> list[sa.ColumnElement[bool]]:
         return [_passes(f, values) for f, values in self.chosen.items()]
 
-    def total(self) -> int:
-        source, _ = self.source(scored=False)
-        stmt = sa.select(sa.func.count()).select_from(source).where(self.visible, *self.filters())
-        return int(self.conn.execute(stmt).scalar_one())
-
     def page(self) -> list[str]:
         q = self.query
         source, score = self.source(scored=q.sort == "relevance")
@@ -161,18 +157,18 @@ class _Search:
     def facet_counts(self) -> dict[str, dict[str, int]]:
         source, _ = self.source(scored=False)
         chosen = list(self.chosen.items())
-        flags = [
-            sa.case((_passes(f, v), 1), else_=0).label(f"ok_{i}") for i, (f, v) in enumerate(chosen)
-        ]
-        candidates = sa.select(_docs.c.id.label("doc_id"), *flags).select_from(source)
+        flags = [sa.case((_passes(f, v), 1), else_=0) for f, v in chosen]
+        candidates = sa.select(
+            _docs.c.id.label("doc_id"), *(flag.label(f"ok_{i}") for i, flag in enumerate(flags))
+        ).select_from(source)
         candidates = candidates.where(self.visible)
-        inner = candidates.subquery("candidates")
+        # Materialised, so that each flag is computed once per document, not per facet row.
+        inner = candidates.cte("candidates").prefix_with("MATERIALIZED")
         ok = [inner.c[f"ok_{i}"] == 1 for i in range(len(chosen))]
         stored = [stored_facet(f, self.query.lang) for f in FACETS]
         names = [name for name, _ in chosen]
-        counted = [
-            sa.and_(dataset_facets.c.facet.in_([s for s in stored if s not in names]), _all(ok))
-        ]
+        others = [s for s in stored if s not in names]
+        counted = [sa.and_(dataset_facets.c.facet.in_(others), _all(ok))]
         for i, name in enumerate(names):
             counted.append(sa.and_(dataset_facets.c.facet == name, _all(ok[:i] + ok[i + 1 :])))
         where = [sa.or_(*counted)]
@@ -180,7 +176,7 @@ class _Search:
             where.append(sum(inner.c[f"ok_{i}"] for i in range(len(chosen))) >= len(chosen) - 1)
         stmt = (
             sa.select(dataset_facets.c.facet, dataset_facets.c.value, sa.func.count())
-            .select_from(dataset_facets.join(inner, inner.c.doc_id == dataset_facets.c.doc_id))
+            .select_from(inner.join(dataset_facets, inner.c.doc_id == dataset_facets.c.doc_id))
             .where(*where)
             .group_by(dataset_facets.c.facet, dataset_facets.c.value)
         )
@@ -215,11 +211,22 @@ def _organisation_titles(conn: sa.Connection) -> dict[str, tuple[str, str]]:
     }
 
 
+def _total(search: _Search, counts: dict[str, dict[str, int]]) -> int:
+    """The number of matches, read off the organisation facet: every dataset has exactly one
+    organisation, so its counts (over the matches of every other filter) add up to the
+    matches, taken over the chosen organisations when there are any."""
+    by_organisation = counts["organisation"]
+    chosen = search.chosen.get("organisation")
+    return (
+        sum(by_organisation.get(v, 0) for v in chosen) if chosen else sum(by_organisation.values())
+    )
+
+
 def search_datasets(conn: sa.Connection, actor: Actor, query: SearchQuery) -> SearchResult:
     """One page of the datasets the actor may read that match the query, with facet counts."""
     _check(query)
     search = _Search(conn, actor, query)
     items = get_datasets(conn, actor, search.page())
     counts = search.facet_counts()
-    orgs = _organisation_titles(conn) if counts[stored_facet("organisation", "sv")] else {}
-    return SearchResult(search.total(), items, _facet_values(search, counts, orgs))
+    orgs = _organisation_titles(conn) if counts["organisation"] else {}
+    return SearchResult(_total(search, counts), items, _facet_values(search, counts, orgs))
