@@ -23,7 +23,7 @@ from torget.search.text import QueryWord
 
 __all__ = ["PostgresFullText"]
 
-_DOCUMENT = sa.literal_column("search_documents.document")
+_DOCUMENT: sa.ColumnElement[Any] = sa.literal_column("search_documents.document")
 
 
 def _word_query(word: QueryWord) -> sa.ColumnElement[Any]:

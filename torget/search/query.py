@@ -13,6 +13,8 @@ The total number of matches is read off the same counts (see `_total`).
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -173,7 +175,10 @@ class _Search:
             counted.append(sa.and_(dataset_facets.c.facet == name, _all(ok[:i] + ok[i + 1 :])))
         where = [sa.or_(*counted)]
         if len(chosen) > 1:
-            where.append(sum(inner.c[f"ok_{i}"] for i in range(len(chosen))) >= len(chosen) - 1)
+            passed = functools.reduce(
+                operator.add, [inner.c[f"ok_{i}"] for i in range(len(chosen))]
+            )
+            where.append(passed >= len(chosen) - 1)
         stmt = (
             sa.select(dataset_facets.c.facet, dataset_facets.c.value, sa.func.count())
             .select_from(inner.join(dataset_facets, inner.c.doc_id == dataset_facets.c.doc_id))

@@ -78,7 +78,7 @@ def words(text: str | None) -> list[str]:
     """The words of a text, lower case, in order: what both backends index and query."""
     if not text:
         return []
-    found = []
+    found: list[str] = []
     for token in _TOKEN.findall(unicodedata.normalize("NFC", text).lower()):
         found.extend(w for w in _split(token) if len(w) <= MAX_WORD)
     return found
