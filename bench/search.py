@@ -263,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
         build(engine, args.datasets)
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+                conn.exec_driver_sql("ANALYZE search_documents, dataset_facets, datasets")
         engine.dispose()
         wanted = queries(args.queries + 20)
         with server(data_dir, db_url) as (url, _pid), httpx.Client(timeout=60) as client:
@@ -275,9 +275,9 @@ def run(args: argparse.Namespace) -> int:
                 "text + theme + format + licence (the goal)", measure(client, url, wanted[20:])
             )
             report("text only", measure(client, url, [{"q": p["q"]} for p in wanted[20:80]]))
-            facets_only = [{k: v for k, v in p.items() if k != "q"} for p in wanted[20:80]]
+            facets_only = [{k: v for k, v in p.items() if k != "q"} for p in wanted[20:40]]
             report("three facets, no text", measure(client, url, facets_only))
-            report("empty query (search page)", measure(client, url, [{}] * 30))
+            report("empty query (search page)", measure(client, url, [{}] * 10))
     verdict = "met" if p95 <= GOAL_P95_MS else "MISSED"
     print(f"  goal p95 ≤ {GOAL_P95_MS:.0f} ms: {verdict}")
     print("  command: " + shlex.join([sys.executable, *sys.argv]))

@@ -172,3 +172,12 @@ def test_any_text_is_plain_words_never_an_error(engine: sa.Engine, text: str) ->
         "badplatser",
         "vattenkvalitet",
     }
+
+
+@pytest.mark.usefixtures("catalogue")
+def test_planner_settings_stay_inside_the_search(engine: sa.Engine) -> None:
+    with read(engine) as conn:
+        search_datasets(conn, ANONYMOUS, SearchQuery(text="badplatser"))
+        if conn.dialect.name == "postgresql":
+            assert conn.exec_driver_sql("SHOW enable_seqscan").scalar() == "on"
+        assert conn.exec_driver_sql("SELECT count(*) FROM datasets").scalar() == 8

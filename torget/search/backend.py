@@ -7,6 +7,7 @@ matching words and scoring relevance differ, so only that sits behind this inter
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,7 +15,17 @@ import sqlalchemy as sa
 
 from torget.search.text import QueryWord
 
-__all__ = ["IndexedText", "FullText", "full_text_for"]
+__all__ = ["IndexedText", "Match", "FullText", "full_text_for"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """The documents matching a query: `source` (search_documents, joined to what the backend
+    needs) where `condition` holds, with `score` (higher is more relevant)."""
+
+    source: sa.FromClause
+    condition: sa.ColumnElement[bool]
+    score: sa.ColumnElement[float]
 
 
 @dataclass(frozen=True)
@@ -35,9 +46,12 @@ class FullText(Protocol):
     def clear(self, conn: sa.Connection) -> None:
         """Forget every document (before a rebuild)."""
 
-    def matches(self, query: list[QueryWord], scored: bool) -> sa.Subquery:
-        """Documents matching every query word: columns `doc_id` and `score` (higher is
-        more relevant; 0 when not `scored`)."""
+    def matches(self, query: list[QueryWord], scored: bool) -> Match:
+        """Documents matching every query word (score 0 when not `scored`)."""
+
+    def planned(self, conn: sa.Connection) -> AbstractContextManager[None]:
+        """Around the statements of one text search: whatever the database needs to plan
+        them well, undone afterwards."""
 
 
 def full_text_for(conn: sa.Connection) -> FullText:

@@ -12,9 +12,12 @@ document.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+
 import sqlalchemy as sa
 
-from torget.search.backend import IndexedText
+from torget.db.schema import search_documents
+from torget.search.backend import IndexedText, Match
 from torget.search.text import QueryWord, lexemes
 
 __all__ = ["SqliteFullText", "match_expression"]
@@ -36,6 +39,9 @@ def match_expression(query: list[QueryWord]) -> str:
 
 
 class SqliteFullText:
+    def planned(self, conn: sa.Connection) -> AbstractContextManager[None]:
+        return nullcontext()  # FTS5 always drives the query from the text index
+
     def write(self, conn: sa.Connection, texts: list[IndexedText]) -> None:
         rows = [
             {
@@ -51,9 +57,9 @@ class SqliteFullText:
     def clear(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_fts")
 
-    def matches(self, query: list[QueryWord], scored: bool) -> sa.Subquery:
+    def matches(self, query: list[QueryWord], scored: bool) -> Match:
         score = "-rank" if scored else "0.0"
-        return (
+        found = (
             sa.text(
                 f"SELECT rowid AS doc_id, {score} AS score "
                 "FROM search_fts WHERE search_fts MATCH :fts"
@@ -62,3 +68,5 @@ class SqliteFullText:
             .columns(doc_id=sa.Integer, score=sa.Float)
             .subquery("matches")
         )
+        docs = search_documents
+        return Match(docs.join(found, found.c.doc_id == docs.c.id), sa.true(), found.c.score)
