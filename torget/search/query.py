@@ -5,10 +5,11 @@ within one, and a facet's counts reflect the text, the visibility and every *oth
 filter, not its own, so that choosing "CSV" still shows how many datasets "JSON" would add.
 A chosen value is always listed in its facet, with count 0 when nothing else matches.
 
-All counts come from one query over `dataset_facets`: each candidate document carries a flag
+All counts come from one pass over `dataset_facets`: each candidate document carries a flag
 per chosen facet (does it pass that filter?), and a facet row counts when its document passes
 every filter but its own facet's. Only documents that fail at most one filter are joined.
-The total number of matches is read off the same counts (see `_total`).
+The page comes from the same candidates in the same statement, and the total number of
+matches is read off the counts (see `_total`).
 """
 
 from __future__ import annotations
@@ -121,7 +122,10 @@ def _all(conditions: Sequence[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]
 
 
 class _Search:
-    """One search: the matching documents as a FROM clause plus conditions."""
+    """One search, answered by one statement over the candidate documents: the text matches
+    the actor may read, each with a flag per chosen facet. From them come both the page (the
+    candidates passing every filter, sorted) and every facet's counts, so the text and the
+    filters are evaluated once."""
 
     def __init__(self, conn: sa.Connection, actor: Actor, query: SearchQuery):
         self.conn, self.query = conn, query
@@ -129,76 +133,87 @@ class _Search:
         self.chosen = _chosen(query)
         self.visible = readable_by(actor, _docs)
 
-    def source(
-        self, scored: bool
-    ) -> tuple[sa.FromClause, list[sa.ColumnElement[bool]], sa.ColumnElement[Any] | None]:
-        """Where to select from, the conditions, and the relevance score (None: no text)."""
-        if not self.words:
-            return _docs, [self.visible], None
-        found = full_text_for(self.conn).matches(self.words, scored)
-        return found.source, [found.condition, self.visible], found.score
-
-    def filters(self) -> list[sa.ColumnElement[bool]]:
-        return [_passes(f, values) for f, values in self.chosen.items()]
-
-    def page(self) -> list[str]:
+    def _candidates(self) -> sa.CTE:
         q = self.query
-        source, where, score = self.source(scored=q.sort == "relevance")
-        order: list[sa.ColumnElement[Any]]
+        where = [self.visible]
+        source: sa.FromClause = _docs
+        score: sa.ColumnElement[Any] = sa.literal(0.0)
+        if self.words:
+            found = full_text_for(self.conn).matches(self.words, q.sort == "relevance")
+            source, score = found.source, found.score
+            where.append(found.condition)
+        flags = [sa.case((_passes(f, v), 1), else_=0) for f, v in self.chosen.items()]
+        columns = [
+            _docs.c.id,
+            _docs.c.dataset_id,
+            _docs.c.name,
+            _docs.c.modified,
+            _docs.c[f"title_key_{q.lang}"].label("title_key"),
+            score.label("score"),
+        ]
+        columns += [flag.label(f"ok_{i}") for i, flag in enumerate(flags)]  # fmt: skip
+        # Materialised, so that each flag is computed once per document, not per facet row.
+        stmt = sa.select(*columns).select_from(source).where(*where)
+        return stmt.cte("candidates").prefix_with("MATERIALIZED")
+
+    def _page(self, found: sa.CTE, ok: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+        q, source = self.query, found
+        order: sa.ColumnElement[Any]
         if q.sort == "title":
-            order = [_docs.c[f"title_key_{q.lang}"]]
+            order = found.c.title_key.asc()
         elif q.sort == "popularity":
             p = dataset_popularity
-            source = source.outerjoin(p, p.c.dataset_id == _docs.c.dataset_id)
-            views = sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)
-            order = [views.desc()]
-        elif q.sort == "relevance" and score is not None:
-            order = [score.desc()]
+            source = found.outerjoin(p, p.c.dataset_id == found.c.dataset_id)
+            order = (sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)).desc()
+        elif q.sort == "relevance" and self.words:
+            order = found.c.score.desc()
         else:
-            order = [_docs.c.modified.desc()]
-        stmt = (
-            sa.select(_docs.c.dataset_id)
+            order = found.c.modified.desc()
+        position = sa.func.row_number().over(order_by=[order, found.c.name])
+        page = (
+            sa.select(found.c.dataset_id, position.label("position"))
             .select_from(source)
-            .where(*where, *self.filters())
-            .order_by(*order, _docs.c.name)
+            .where(_all(ok))
+            .order_by(order, found.c.name)
             .offset((q.page - 1) * q.page_size)
             .limit(q.page_size)
+            .subquery("page")
         )
-        return list(self.conn.execute(stmt).scalars())
+        nothing = sa.cast(sa.null(), sa.String)
+        return sa.select(sa.literal("page"), page.c.dataset_id, nothing, page.c.position)
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        source, where_found, _ = self.source(scored=False)
-        chosen = list(self.chosen.items())
-        flags = [sa.case((_passes(f, v), 1), else_=0) for f, v in chosen]
-        candidates = sa.select(
-            _docs.c.id.label("doc_id"), *(flag.label(f"ok_{i}") for i, flag in enumerate(flags))
-        ).select_from(source)
-        candidates = candidates.where(*where_found)
-        # Materialised, so that each flag is computed once per document, not per facet row.
-        inner = candidates.cte("candidates").prefix_with("MATERIALIZED")
-        ok = [inner.c[f"ok_{i}"] == 1 for i in range(len(chosen))]
+    def _counts(self, found: sa.CTE, ok: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
         stored = [stored_facet(f, self.query.lang) for f in FACETS]
-        names = [name for name, _ in chosen]
+        names = list(self.chosen)
         others = [s for s in stored if s not in names]
         counted = [sa.and_(dataset_facets.c.facet.in_(others), _all(ok))]
         for i, name in enumerate(names):
             counted.append(sa.and_(dataset_facets.c.facet == name, _all(ok[:i] + ok[i + 1 :])))
         where = [sa.or_(*counted)]
-        if len(chosen) > 1:
-            passed = functools.reduce(
-                operator.add, [inner.c[f"ok_{i}"] for i in range(len(chosen))]
-            )
-            where.append(passed >= len(chosen) - 1)
-        stmt = (
-            sa.select(dataset_facets.c.facet, dataset_facets.c.value, sa.func.count())
-            .select_from(inner.join(dataset_facets, inner.c.doc_id == dataset_facets.c.doc_id))
+        if len(names) > 1:  # only documents failing at most one filter count anywhere
+            passed = functools.reduce(operator.add, [found.c[f"ok_{i}"] for i in range(len(names))])
+            where.append(passed >= len(names) - 1)
+        rows = dataset_facets
+        return (
+            sa.select(sa.literal("facet"), rows.c.facet, rows.c.value, sa.func.count())
+            .select_from(found.join(rows, found.c.id == rows.c.doc_id))
             .where(*where)
-            .group_by(dataset_facets.c.facet, dataset_facets.c.value)
+            .group_by(rows.c.facet, rows.c.value)
         )
-        counts: dict[str, dict[str, int]] = {name: {} for name in stored}
-        for facet, value, count in self.conn.execute(stmt):
-            counts[facet][value] = int(count)
-        return counts
+
+    def run(self) -> tuple[list[str], dict[str, dict[str, int]]]:
+        """The dataset ids of the page, in order, and the counts per stored facet."""
+        found = self._candidates()
+        ok = [found.c[f"ok_{i}"] == 1 for i in range(len(self.chosen))]
+        stmt = sa.union_all(self._counts(found, ok), self._page(found, ok))
+        counts: dict[str, dict[str, int]] = {stored_facet(f, self.query.lang): {} for f in FACETS}
+        page: list[tuple[int, str]] = []
+        for part, first, second, number in self.conn.execute(stmt):
+            if part == "page":
+                page.append((int(number), first))
+            else:
+                counts[first][second] = int(number)
+        return [dataset_id for _, dataset_id in sorted(page)], counts
 
 
 def _facet_values(
@@ -242,8 +257,7 @@ def search_datasets(conn: sa.Connection, actor: Actor, query: SearchQuery) -> Se
     _check(query)
     search = _Search(conn, actor, query)
     with full_text_for(conn).planned(conn) if search.words else nullcontext():
-        page = search.page()
-        counts = search.facet_counts()
+        page, counts = search.run()
     items = get_datasets(conn, actor, page)
     orgs = _organisation_titles(conn) if counts["organisation"] else {}
     return SearchResult(_total(search, counts), items, _facet_values(search, counts, orgs))

@@ -73,7 +73,8 @@ def _facets_json(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
 @router.get(
     "/search",
     summary="Search datasets: free text, facets with counts, sorting",
-    response_model=SearchPage,
+    response_model=None,
+    responses={200: {"model": SearchPage, "description": "A page of results with facets."}},
     description="Free text matches titles, descriptions and keywords in Swedish and English, "
     "with Swedish and English stemming; search syntax is read as plain words. Filters are "
     "combined with AND across facets and OR within one. A facet's counts reflect the text and "
