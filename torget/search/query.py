@@ -5,7 +5,7 @@ within one, and a facet's counts reflect the text, the visibility and every *oth
 filter, not its own, so that choosing "CSV" still shows how many datasets "JSON" would add.
 A chosen value is always listed in its facet, with count 0 when nothing else matches.
 
-All counts come from one pass over `dataset_facets`: each candidate document carries a flag
+All counts come from one pass over `dataset_facets`: each candidate document carries a bit
 per chosen facet (does it pass that filter?), and a facet row counts when its document passes
 every filter but its own facet's. Only documents that fail at most one filter are joined.
 The page comes from the same candidates in the same statement, and the total number of
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -104,21 +103,24 @@ def _chosen(query: SearchQuery) -> dict[str, list[str]]:
     return chosen
 
 
-def _passes(facet: str, values: list[str]) -> sa.ColumnElement[bool]:
-    """Does the document have one of the values? A correlated count, not EXISTS: PostgreSQL
-    may turn EXISTS into a hash over every dataset with the value (tens of thousands) where
-    probing the index for each matching document is far cheaper; a count it must probe."""
+def _filter_mask(chosen: dict[str, list[str]]) -> sa.ColumnElement[int]:
+    """Bit i set when the document passes the i-th chosen facet's filter.
+
+    One correlated look-up of the document's own facet rows per document: PostgreSQL would
+    turn a per-filter EXISTS into a hash over every dataset with the value (tens of
+    thousands), where probing the index for each matching document is far cheaper."""
     row = dataset_facets.alias()
-    found = (
-        sa.select(sa.func.count())
-        .where(row.c.doc_id == _docs.c.id, row.c.facet == facet, row.c.value.in_(values))
+    bits = [
+        sa.func.max(sa.case((sa.and_(row.c.facet == facet, row.c.value.in_(values)), 1 << i),
+                            else_=0))
+        for i, (facet, values) in enumerate(chosen.items())
+    ]  # fmt: skip
+    mask = (
+        sa.select(functools.reduce(operator.add, bits))
+        .where(row.c.doc_id == _docs.c.id, row.c.facet.in_(list(chosen)))
         .scalar_subquery()
     )
-    return found > 0
-
-
-def _all(conditions: Sequence[sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
-    return sa.and_(*conditions) if conditions else sa.true()
+    return sa.func.coalesce(mask, 0)
 
 
 class _Search:
@@ -142,7 +144,7 @@ class _Search:
             found = full_text_for(self.conn).matches(self.words, q.sort == "relevance")
             source, score = found.source, found.score
             where.append(found.condition)
-        flags = [sa.case((_passes(f, v), 1), else_=0) for f, v in self.chosen.items()]
+        mask = _filter_mask(self.chosen) if self.chosen else sa.literal(0)
         columns = [
             _docs.c.id,
             _docs.c.dataset_id,
@@ -150,13 +152,13 @@ class _Search:
             _docs.c.modified,
             _docs.c[f"title_key_{q.lang}"].label("title_key"),
             score.label("score"),
+            mask.label("mask"),
         ]
-        columns += [flag.label(f"ok_{i}") for i, flag in enumerate(flags)]  # fmt: skip
-        # Materialised, so that each flag is computed once per document, not per facet row.
+        # Materialised, so that the mask is computed once per document, not per facet row.
         stmt = sa.select(*columns).select_from(source).where(*where)
         return stmt.cte("candidates").prefix_with("MATERIALIZED")
 
-    def _page(self, found: sa.CTE, ok: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    def _page(self, found: sa.CTE, every: sa.ColumnElement[bool]) -> sa.Select[Any]:
         q, source = self.query, found
         order: sa.ColumnElement[Any]
         if q.sort == "title":
@@ -173,7 +175,7 @@ class _Search:
         page = (
             sa.select(found.c.dataset_id, position.label("position"))
             .select_from(source)
-            .where(_all(ok))
+            .where(every)
             .order_by(order, found.c.name)
             .offset((q.page - 1) * q.page_size)
             .limit(q.page_size)
@@ -182,30 +184,29 @@ class _Search:
         nothing = sa.cast(sa.null(), sa.String)
         return sa.select(sa.literal("page"), page.c.dataset_id, nothing, page.c.position)
 
-    def _counts(self, found: sa.CTE, ok: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    def _counts(self, found: sa.CTE, full: int) -> sa.Select[Any]:
         stored = [stored_facet(f, self.query.lang) for f in FACETS]
         names = list(self.chosen)
         others = [s for s in stored if s not in names]
-        counted = [sa.and_(dataset_facets.c.facet.in_(others), _all(ok))]
-        for i, name in enumerate(names):
-            counted.append(sa.and_(dataset_facets.c.facet == name, _all(ok[:i] + ok[i + 1 :])))
-        where = [sa.or_(*counted)]
-        if len(names) > 1:  # only documents failing at most one filter count anywhere
-            passed = functools.reduce(operator.add, [found.c[f"ok_{i}"] for i in range(len(names))])
-            where.append(passed >= len(names) - 1)
+        mask = found.c.mask
+        counted = [sa.and_(dataset_facets.c.facet.in_(others), mask == full)]
+        for i, name in enumerate(names):  # its own filter aside, the document passes them all
+            counted.append(sa.and_(dataset_facets.c.facet == name, mask.op("|")(1 << i) == full))
+        almost = [m for m in range(full + 1) if bin(m).count("1") >= len(names) - 1]
         rows = dataset_facets
         return (
             sa.select(sa.literal("facet"), rows.c.facet, rows.c.value, sa.func.count())
             .select_from(found.join(rows, found.c.id == rows.c.doc_id))
-            .where(*where)
+            # Only documents failing at most one filter count anywhere.
+            .where(sa.or_(*counted), mask.in_(almost))
             .group_by(rows.c.facet, rows.c.value)
         )
 
     def run(self) -> tuple[list[str], dict[str, dict[str, int]]]:
         """The dataset ids of the page, in order, and the counts per stored facet."""
         found = self._candidates()
-        ok = [found.c[f"ok_{i}"] == 1 for i in range(len(self.chosen))]
-        stmt = sa.union_all(self._counts(found, ok), self._page(found, ok))
+        full = (1 << len(self.chosen)) - 1
+        stmt = sa.union_all(self._counts(found, full), self._page(found, found.c.mask == full))
         counts: dict[str, dict[str, int]] = {stored_facet(f, self.query.lang): {} for f in FACETS}
         page: list[tuple[int, str]] = []
         for part, first, second, number in self.conn.execute(stmt):
