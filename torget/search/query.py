@@ -125,7 +125,7 @@ def _filter_mask(chosen: dict[str, list[str]]) -> sa.ColumnElement[int]:
 
 class _Search:
     """One search, answered by one statement over the candidate documents: the text matches
-    the actor may read, each with a flag per chosen facet. From them come both the page (the
+    the actor may read, each with a bit mask of the filters it passes. From them come the page (the
     candidates passing every filter, sorted) and every facet's counts, so the text and the
     filters are evaluated once."""
 
