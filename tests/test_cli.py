@@ -172,3 +172,25 @@ def test_demo_serves_a_valid_catalogue(live_demo: str, cli_env: dict[str, str]) 
     assert " 0 violations" in result.stdout or "0 violation" in result.stdout
     again = _torget(cli_env, "init", "--demo").stdout
     assert "already has data" in again
+
+
+def test_search_reindex(cli_env: dict[str, str]) -> None:
+    import sqlalchemy as sa
+
+    from tests.search.conftest import build_catalogue
+    from torget.db.engine import make_engine
+    from torget.db.schema import search_documents
+    from torget.settings import normalise_database_url
+
+    _torget(cli_env, "init")
+    engine = make_engine(normalise_database_url(cli_env["TORGET_DATABASE_URL"]))
+    try:
+        build_catalogue(engine)
+        with engine.begin() as conn:
+            conn.execute(search_documents.delete())
+        assert "search index rebuilt: 8 datasets" in _torget(cli_env, "search", "reindex").stdout
+        with engine.connect() as conn:
+            count = conn.execute(sa.select(sa.func.count()).select_from(search_documents))
+            assert count.scalar_one() == 8
+    finally:
+        engine.dispose()

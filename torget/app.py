@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
 from torget.catalog.visibility import describe_error
 from torget.db.engine import make_engine
@@ -20,11 +21,13 @@ from torget.errors import (
     TorgetError,
     ValidationFailed,
 )
+from torget.files import open_file_store
 from torget.settings import Settings
 from torget.web import (
     api_dataservices,
     api_datasets,
     api_organisations,
+    api_search,
     api_tokens,
     api_vocabularies,
     dcat_routes,
@@ -88,12 +91,14 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
+    app.state.files = open_file_store(settings)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     for module in (
         api_datasets,
         api_dataservices,
         api_organisations,
+        api_search,
         api_tokens,
         api_vocabularies,
         dcat_routes,

@@ -24,6 +24,7 @@ from torget.catalog.organisations import create_organisation, list_organisations
 from torget.db.engine import make_engine, read, write
 from torget.db.migrate import upgrade
 from torget.errors import TorgetError
+from torget.search import reindex
 from torget.settings import Settings, SettingsError, load_settings
 
 __all__ = ["main"]
@@ -235,6 +236,20 @@ def validate(state: _State, source: str | None, no_shacl: bool, warnings: bool) 
             state.settings, source, shacl=not no_shacl, warnings=warnings, engine=state.engine
         )
     sys.exit(code)
+
+
+@cli.group()
+def search() -> None:
+    """The search index."""
+
+
+@search.command("reindex")
+@pass_state
+def search_reindex(state: _State) -> None:
+    """Rebuild the search index from the catalogue (after an upgrade or a bulk load)."""
+    with _reported(), write(state.engine()) as conn:
+        count = reindex(conn)
+    click.echo(f"search index rebuilt: {count} datasets")
 
 
 @cli.command()

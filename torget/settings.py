@@ -71,6 +71,15 @@ class Settings:
         default="Datasets that the organisation publishes as open data.",
         metadata=_help("English description of the DCAT catalogue."),
     )
+    files_url: str = field(
+        default="",
+        metadata=_help(
+            "Where files are stored. Empty means the folder `<data_dir>/files`; "
+            "`file:///path` another folder; `s3://bucket/prefix?endpoint_url=URL&region=R` "
+            "S3-compatible object storage, with credentials from AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY; `memory:` memory (lost on exit, for tests)."
+        ),
+    )
     max_page_size: int = field(
         default=1000,
         metadata=_help("Largest page a list endpoint of the JSON API returns."),
