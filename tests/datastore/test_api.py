@@ -103,8 +103,10 @@ def test_drafts_are_hidden_from_outsiders(world: Any, settings: Settings,
 def test_sql_select_runs(client: TestClient, table: str) -> None:
     found = client.post(
         "/api/datastore/sql",
-        json={"sql": f'WITH t AS (SELECT * FROM "{table}") SELECT kommun, count(*) AS n '
-                     "FROM t GROUP BY kommun ORDER BY n DESC"},  # fmt: skip
+        json={
+            "sql": f'WITH t AS (SELECT * FROM "{table}") SELECT kommun, count(*) AS n '
+            "FROM t GROUP BY kommun ORDER BY n DESC"
+        },  # fmt: skip
     ).json()
     assert found["columns"] == ["kommun", "n"] and found["rows"] == [["1480", 166], ["0180", 84]]
 
