@@ -48,7 +48,8 @@ def _child(code: str) -> dict[str, float]:
 
 def bench_ingest(csv: Path, work: Path) -> tuple[dict[str, float], dict[str, float]]:
     raw = _child(
-        f"import duckdb\nt = time.perf_counter()\ncon = duckdb.connect({str(work / 'raw.duckdb')!r})\n"
+        "import duckdb\nt = time.perf_counter()\n"
+        f"con = duckdb.connect({str(work / 'raw.duckdb')!r})\n"
         f'con.execute("CREATE TABLE data AS SELECT * FROM read_csv({str(csv)!r}, '
         f"encoding='latin-1')\")\nelapsed = time.perf_counter() - t"
     )
