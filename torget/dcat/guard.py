@@ -10,8 +10,8 @@ per property. (Checking each record on save keeps the whole-catalogue check in
 from __future__ import annotations
 
 import rdflib
-from rdflib.namespace import DCAT, RDF
 import sqlalchemy as sa
+from rdflib.namespace import DCAT, RDF
 
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset

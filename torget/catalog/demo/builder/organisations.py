@@ -61,8 +61,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "parent": "sjostad",
         "title": {"sv": "Miljöförvaltningen", "en": "Environment Department"},
         "description": {
-            "sv": "Ansvarar för miljöövervakning, livsmedelskontroll, badvatten och "
-            "avfallsfrågor.",
+            "sv": "Ansvarar för miljöövervakning, livsmedelskontroll, badvatten och avfallsfrågor.",
             "en": "Responsible for environmental monitoring, food inspection, bathing water "
             "and waste.",
         },
@@ -84,7 +83,9 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "homepage": "https://www.sjostad.example/utbildning",
         "email": "utbildning@sjostad.example",
         "contact_point": _contact(
-            "Utbildningsförvaltningen, kansli", "utbildning.data@sjostad.example", "+46 31 123 48 30"
+            "Utbildningsförvaltningen, kansli",
+            "utbildning.data@sjostad.example",
+            "+46 31 123 48 30",
         ),
     },
     {
@@ -126,8 +127,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "title": {"sv": "Sjöstadshem AB", "en": "Sjöstadshem AB"},
         "description": {
             "sv": "Kommunens allmännyttiga bostadsbolag med omkring 9 000 hyreslägenheter.",
-            "en": "The municipality's public housing company with about 9,000 rental "
-            "apartments.",
+            "en": "The municipality's public housing company with about 9,000 rental apartments.",
         },
         "org_number": "556712-3459",
         "publisher_type": "Company",
