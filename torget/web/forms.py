@@ -174,7 +174,7 @@ def values_from(record: Mapping[str, Any], fields: Collection[Field]) -> dict[st
 
 # The domain's most common messages, in words for the page; the rest are shown in English.
 _PROBLEMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^Swedish text is required"), N_("Write this text in Swedish too.")),
+    (re.compile(r"^Swedish text is required"), N_("Write this text in Swedish.")),
     (re.compile(r"^is required, with Swedish text"), N_("Write this text in Swedish.")),
     (re.compile(r"^'(?P<value>.*)' is not an allowed value$"), N_("%(value)s is not allowed.")),
     (
