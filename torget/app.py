@@ -83,7 +83,7 @@ async def _torget_error(request: Request, exc: Exception) -> Response:
     return _error(status, code, str(exc))
 
 
-async def _request_error(request: Request, exc: Exception) -> JSONResponse:
+async def _request_error(request: Request, exc: Exception) -> Response:
     """pydantic's complaints about a request in Torget's error shape; bad JSON is a 400."""
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()

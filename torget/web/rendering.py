@@ -95,6 +95,10 @@ def _helpers(lang: str) -> dict[str, Any]:
         concept = vocabulary(vocab).lookup(iri)
         return concept.label(lang) if concept is not None else iri
 
+    def code(vocab: str, iri: str) -> str:
+        concept = vocabulary(vocab).lookup(iri)
+        return concept.code if concept is not None else iri
+
     def format_name(iri: str | None) -> str:
         if not iri:
             return ""
@@ -127,6 +131,7 @@ def _helpers(lang: str) -> dict[str, Any]:
         "problem": problem,
         "lang_attr": lang_attr,
         "label": label,
+        "code": code,
         "format_name": format_name,
         "date": date,
         "datetime": datetime,

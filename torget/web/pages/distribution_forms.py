@@ -256,7 +256,7 @@ def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
         form.ours("file", _TOO_LARGE, limit=format_size(settings.upload_max_bytes, lang))
     if form.problems:
         return _upload_page(request, form, dataset, 413 if form.errors("file") and upload else 422)
-    assert isinstance(upload, UploadFile) and upload.filename
+    assert store is not None and isinstance(upload, UploadFile) and upload.filename
     filename = _safe_filename(upload.filename)
     given = form.value("format")
     found = file_types().lookup(given or filename.rsplit(".", 1)[-1])

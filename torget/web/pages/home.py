@@ -40,7 +40,7 @@ def home(request: Request) -> Response:
         theme_counts = {f.value: f.count for f in found.facets.get("theme", [])}
         org_counts = {f.value: f.count for f in found.facets.get("organisation", [])}
     themes = [
-        (c.iri, c.label(lang), theme_counts.get(c.iri))
+        (c.code, c.label(lang), theme_counts.get(c.code))
         for c in sorted(vocabulary("theme").concepts, key=lambda c: c.label(lang))
     ]
     return render(
