@@ -188,3 +188,13 @@ def test_delete_a_dataset(browser: Browser, sample: Sample) -> None:
     )
     assert deleted.status_code == 303 and deleted.headers["location"] == "/publish"
     assert browser.get(f"/publish/dataset/{sample.draft.id}").status_code == 404
+
+
+def test_every_problem_is_named_at_once(browser: Browser) -> None:
+    browser.login("anna")
+    response = browser.post(
+        "/publish/datasets/new", {"organisation": "miljo", "contact_point.email": "x@example.se"}
+    )
+    assert response.status_code == 422
+    for field in ("f-title-sv", "f-description-sv", "f-contact_point-name"):
+        assert f'href="#{field}"' in response.text, field

@@ -127,8 +127,9 @@ def payload(
 
     A group of fields (`contact_point.*`, `temporal.*`) left wholly empty becomes None, so an
     optional part is absent (or removed, when editing). A bilingual text given at all has its
-    Swedish half, perhaps empty, and so has every `required` text or group: then the domain's
-    rules, not a structural error, say what is missing, together with every other problem.
+    Swedish half, perhaps empty, and so has every `required` text or group, and every
+    `required` part (`contact_point.email`) of a group that is given: then the domain's rules,
+    not a structural error, say what is missing, together with every other problem.
     """
     out: dict[str, Any] = {}
     for f in fields:
@@ -142,7 +143,11 @@ def payload(
         if isinstance(group, dict) and all(v is None for v in group.values()):
             out[key] = None
     for name in required:
-        if name not in out or out[name] is None:
+        group, dot, leaf = name.partition(".")
+        if dot:  # a required part of an optional group: there when the group is
+            if isinstance(out.get(group), dict) and out[group].get(leaf) is None:
+                out[group][leaf] = ""
+        elif name not in out or out[name] is None:
             out[name] = {"sv": ""} if any(f.name == f"{name}.sv" for f in fields) else ""
     for group in out.values():
         if isinstance(group, dict) and "sv" in group and group["sv"] is None:
@@ -215,6 +220,7 @@ _PROBLEMS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"^only digits, spaces"), N_("Use only digits, spaces and + ( ) - .")),
     (re.compile(r"^Field required$"), N_("This field is required.")),
+    (re.compile(r"^is required \(vcard"), N_("This field is required.")),
     (re.compile(r"^Input should be a valid string"), N_("This field is required.")),
     (re.compile(r"^Input should be a valid date"), N_("Give a date as YYYY-MM-DD.")),
     (re.compile(r"^Input should be a valid integer"), N_("Give a whole number.")),

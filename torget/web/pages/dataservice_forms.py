@@ -67,7 +67,7 @@ DATASERVICE_FIELDS = (
     Field("contact_point.email", N_("Contact e-mail")),
     Field("name", N_("Web name"), hint=N_("Part of the API's address: a–z, 0–9 and -.")),
 )
-_REQUIRED = ("title", "organisation")
+_REQUIRED = ("title", "organisation", "contact_point.name", "contact_point.email")
 
 
 def _form_page(

@@ -92,6 +92,8 @@ DATASET_FIELDS = (
     Field("hvd_categories", N_("High-value categories"), "many"),
 )
 
+_REQUIRED = ("title", "description", "organisation", "contact_point.name", "contact_point.email")
+
 
 def _form_page(
     request: Request, actor: Actor, form: Form, dataset: Dataset | None, status: int = 200
@@ -135,7 +137,7 @@ def new_dataset(request: Request, organisation: str = "") -> Response:
 def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, DATASET_FIELDS)
-    body = payload(form, DATASET_FIELDS, required=("title", "description", "organisation"))
+    body = payload(form, DATASET_FIELDS, required=_REQUIRED)
     try:
         record = _record({**body, "state": "draft"})
         with write(request.app.state.engine) as conn:
@@ -197,7 +199,7 @@ def update(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     with read(request.app.state.engine) as conn:
         dataset = get_dataset(conn, actor, ref)
     body = dataset.data.model_dump(mode="json", exclude={"distributions"})
-    body.update(payload(form, DATASET_FIELDS, required=("title", "description", "organisation")))
+    body.update(payload(form, DATASET_FIELDS, required=_REQUIRED))
     try:
         record = _record(body)
         with write(request.app.state.engine) as conn:
