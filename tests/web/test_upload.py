@@ -55,7 +55,7 @@ def test_a_request_far_over_the_limit_is_refused_before_it_is_read(
 def test_upload_a_file_as_a_distribution(browser: Browser, sample: Sample) -> None:
     pytest.importorskip("torget.files", reason="the file store (torget.files) is not merged yet")
     browser.login("anna")
-    content = "namn;utrustning\nEkparken;gungor\n".encode()
+    content = b"namn;utrustning\nEkparken;gungor\n"
     done = _upload(browser, sample, content)
     assert done.status_code == 303, done.text
     page = browser.get(f"/dataset/{sample.bathing.name}").text
