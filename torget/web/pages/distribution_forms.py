@@ -8,7 +8,6 @@ and SHA-1 checksum from the store.
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -195,14 +194,9 @@ _TOO_LARGE = N_("The file is too large: the largest file you can upload is %(lim
 
 
 def _file_store(request: Request) -> Any | None:
-    """The site's file store (`torget.files`), or None while it is not installed."""
-    try:
-        files = importlib.import_module("torget.files")
-    except ModuleNotFoundError as exc:
-        if exc.name != "torget.files":
-            raise
-        return None
-    return files.open_file_store(request.app.state.settings)
+    """The site's file store (`torget.files.open_file_store`, opened once by `create_app` as
+    `app.state.files`), or None where the app has none."""
+    return getattr(request.app.state, "files", None)
 
 
 def _upload_page(request: Request, form: Form, dataset: Dataset, status: int = 200) -> Response:
