@@ -22,6 +22,8 @@ def test_home_has_search_themes_newest_and_organisations(browser: Browser) -> No
     assert "Luftkvalitet" not in html  # drafts are not shown to the public
     assert ("application/rdf+xml", "/datasets/dcat") in _alternates(html)
     assert ("application/json", "/api/datasets") in _alternates(html)
+    assert "set-cookie" not in page.headers  # reading sets no cookie; forms do (CSRF)
+    assert "torget_session=" in browser.get("/login").headers["set-cookie"]
 
 
 def test_dataset_page_tells_everything_in_plain_words(browser: Browser, sample: Sample) -> None:

@@ -160,6 +160,20 @@ def environment(lang: str) -> jinja2.Environment:
     return env
 
 
+class _FormToken:
+    """The session's CSRF token, made only when a template writes a form: a page without a
+    form sets no cookie, so reading the catalogue leaves nothing in the browser."""
+
+    def __init__(self, request: Request):
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self._request)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def flash(request: Request, message: str, **args: str) -> None:
     """A message for the next page shown to this session (after a redirect)."""
     queued = list(request.session.get("flash", []))
@@ -207,7 +221,7 @@ def render(
         alternates=alternates,
         user=actor.user,
         actor=actor,
-        csrf_token=csrf_token(request),
+        csrf_token=_FormToken(request),
         flashes=flashes,
         site_title=settings.catalog_title_en if lang == "en" else settings.catalog_title_sv,
         site_owner=localize(owner, lang),
