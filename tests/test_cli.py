@@ -122,31 +122,35 @@ def test_validate_file_reports_findings(cli_env: dict[str, str], tmp_path: Path)
 
 
 @pytest.fixture
-def live_demo(cli_env: dict[str, str]) -> Iterator[str]:
+def live_demo(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     """`torget init --demo` and `torget serve`, as a newcomer runs them."""
     _torget(cli_env, "init", "--demo")
     base = cli_env["TORGET_BASE_URL"]
     port = base.rsplit(":", 1)[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "torget.cli", "serve", "--port", port],
-        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            server.kill()
-            raise AssertionError(
-                "server did not start:\n" + (server.stdout.read() if server.stdout else "")
-            )
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "torget.cli", "serve", "--port", port],
+            env=cli_env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            _wait_until_up(base, server, log)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    for _ in range(150):
+        if server.poll() is not None:
+            break
+        try:
+            if httpx.get(base + "/", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("server did not start:\n" + log.read_text())
 
 
 def test_demo_serves_a_valid_catalogue(live_demo: str, cli_env: dict[str, str]) -> None:
@@ -168,3 +172,25 @@ def test_demo_serves_a_valid_catalogue(live_demo: str, cli_env: dict[str, str]) 
     assert " 0 violations" in result.stdout or "0 violation" in result.stdout
     again = _torget(cli_env, "init", "--demo").stdout
     assert "already has data" in again
+
+
+def test_search_reindex(cli_env: dict[str, str]) -> None:
+    import sqlalchemy as sa
+
+    from tests.search.conftest import build_catalogue
+    from torget.db.engine import make_engine
+    from torget.db.schema import search_documents
+    from torget.settings import normalise_database_url
+
+    _torget(cli_env, "init")
+    engine = make_engine(normalise_database_url(cli_env["TORGET_DATABASE_URL"]))
+    try:
+        build_catalogue(engine)
+        with engine.begin() as conn:
+            conn.execute(search_documents.delete())
+        assert "search index rebuilt: 8 datasets" in _torget(cli_env, "search", "reindex").stdout
+        with engine.connect() as conn:
+            count = conn.execute(sa.select(sa.func.count()).select_from(search_documents))
+            assert count.scalar_one() == 8
+    finally:
+        engine.dispose()

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
 from torget.catalog.visibility import describe_error
 from torget.db.engine import make_engine
@@ -25,11 +26,13 @@ from torget.errors import (
     TorgetError,
     ValidationFailed,
 )
+from torget.files import open_file_store
 from torget.settings import Settings
 from torget.web import (
     api_dataservices,
     api_datasets,
     api_organisations,
+    api_search,
     api_tokens,
     api_vocabularies,
     dcat_routes,
@@ -122,6 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
+    app.state.files = open_file_store(settings)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -136,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
         api_datasets,
         api_dataservices,
         api_organisations,
+        api_search,
         api_tokens,
         api_vocabularies,
         dcat_routes,

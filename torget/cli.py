@@ -6,6 +6,7 @@ token alone on its last line, and every command exits non-zero with a one-line r
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from torget.catalog.organisations import create_organisation, list_organisations
 from torget.db.engine import make_engine, read, write
 from torget.db.migrate import upgrade
 from torget.errors import TorgetError
+from torget.search import reindex
 from torget.settings import Settings, SettingsError, load_settings
 
 __all__ = ["main"]
@@ -102,11 +104,14 @@ def serve(state: _State, host: str, port: int) -> None:
     from torget.app import create_app
 
     with _reported():
+        settings = state.settings
+        if not settings.base_url:
+            # Nobody said where Torget is published: mint IRIs for where it listens.
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            settings = dataclasses.replace(settings, base_url=f"http://{shown}:{port}")
         state.engine()
-        app = create_app(state.settings)
-    click.echo(
-        f"Torget on http://{host}:{port}  (catalogue: {state.settings.public_base}/datasets/dcat)"
-    )
+        app = create_app(settings)
+    click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
 
 
@@ -183,7 +188,7 @@ def org() -> None:
 @click.option("--type", "publisher_type", default=None, help="LocalAuthority, Company, …")
 @click.option("--parent", default=None, help="Short name of the parent organisation.")
 @pass_state
-def org_create(state: _State, name: str, title: str, title_en: str | None, **rest: Any) -> None:
+def org_create(state: _State, /, name: str, title: str, title_en: str | None, **rest: Any) -> None:
     """Create an organisation (as the system)."""
     data = OrganisationIn(name=name, title=LangText(sv=title, en=title_en), **rest)
     with _reported(), write(state.engine()) as conn:
@@ -231,6 +236,20 @@ def validate(state: _State, source: str | None, no_shacl: bool, warnings: bool) 
             state.settings, source, shacl=not no_shacl, warnings=warnings, engine=state.engine
         )
     sys.exit(code)
+
+
+@cli.group()
+def search() -> None:
+    """The search index."""
+
+
+@search.command("reindex")
+@pass_state
+def search_reindex(state: _State) -> None:
+    """Rebuild the search index from the catalogue (after an upgrade or a bulk load)."""
+    with _reported(), write(state.engine()) as conn:
+        count = reindex(conn)
+    click.echo(f"search index rebuilt: {count} datasets")
 
 
 @cli.command()

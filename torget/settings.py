@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Settings", "load_settings", "SettingsError"]
+__all__ = ["Settings", "load_settings", "SettingsError", "DEFAULT_BASE_URL"]
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class SettingsError(ValueError):
@@ -39,10 +41,11 @@ class Settings:
         ),
     )
     base_url: str = field(
-        default="http://127.0.0.1:8000",
+        default="",
         metadata=_help(
             "Public absolute URL of this Torget. Every IRI in the DCAT feed is minted under it, "
-            "so set it to the address Sveriges dataportal harvests (e.g. https://data.kommun.se)."
+            "so set it to the address Sveriges dataportal harvests (e.g. https://data.kommun.se). "
+            "Empty means the address `torget serve` listens on (http://127.0.0.1:8000)."
         ),
     )
     catalog_publisher: str = field(
@@ -67,6 +70,15 @@ class Settings:
     catalog_description_en: str = field(
         default="Datasets that the organisation publishes as open data.",
         metadata=_help("English description of the DCAT catalogue."),
+    )
+    files_url: str = field(
+        default="",
+        metadata=_help(
+            "Where files are stored. Empty means the folder `<data_dir>/files`; "
+            "`file:///path` another folder; `s3://bucket/prefix?endpoint_url=URL&region=R` "
+            "S3-compatible object storage, with credentials from AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY; `memory:` memory (lost on exit, for tests)."
+        ),
     )
     max_page_size: int = field(
         default=1000,
@@ -101,7 +113,7 @@ class Settings:
     @property
     def public_base(self) -> str:
         """`base_url` without a trailing slash, the prefix of every minted IRI."""
-        return self.base_url.rstrip("/")
+        return (self.base_url or DEFAULT_BASE_URL).rstrip("/")
 
     def describe(self) -> dict[str, str]:
         """Settings for display, with the password in a database URL masked."""

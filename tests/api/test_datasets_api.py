@@ -222,3 +222,41 @@ def test_hvd_needs_categories_and_legislation_together(world: World) -> None:
         headers=auth,
     )
     assert ok.status_code == 201, ok.text
+
+
+def test_data_services_and_their_links(world: World) -> None:
+    c, auth = world.client, world.auth("editor")
+    dataset = c.post("/api/datasets", json=dataset_payload(state="published"), headers=auth).json()
+    service = {
+        "organisation": "sjostad", "state": "published", "title": {"sv": "Bad-API"},
+        "endpoint_urls": ["https://api.sjostad.example/bad"], "service_type": "rest",
+        "format": "application/json", "serves_datasets": ["badplatser"],
+    }  # fmt: skip
+    created = c.post("/api/dataservices", json=service, headers=auth)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["serves_datasets"] == [dataset["id"]]
+    assert body["service_type"] == "http://www.wikidata.org/entity/Q749568"
+    dist = dataset["distributions"][0]["id"]
+    linked = c.patch(
+        f"/api/distributions/{dist}", json={"access_services": [body["id"]]}, headers=auth
+    )
+    assert linked.status_code == 200, linked.text
+    refused = c.delete(f"/api/dataservices/{body['id']}", headers=auth)
+    assert refused.status_code == 409 and "access_services" in refused.json()["message"]
+    unknown = c.patch(
+        f"/api/distributions/{dist}", json={"access_services": ["nope"]}, headers=auth
+    )
+    assert unknown.status_code == 422
+    bad = {**service, "name": "x2", "serves_datasets": ["no-such-dataset"], "endpoint_urls": []}
+    errors = c.post("/api/dataservices", json=bad, headers=auth).json()["errors"]
+    assert [e["field"] for e in errors] == ["endpoint_urls"]
+    listed = c.get("/api/dataservices").json()
+    assert listed["count"] == 1 and listed["items"][0]["name"] == "bad-api"
+    assert (
+        c.patch(
+            f"/api/distributions/{dist}", json={"access_services": []}, headers=auth
+        ).status_code
+        == 200
+    )
+    assert c.delete(f"/api/dataservices/{body['id']}", headers=auth).status_code == 204

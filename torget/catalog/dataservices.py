@@ -19,7 +19,7 @@ from torget.catalog.organisations import get_organisation
 from torget.catalog.rules import normalise_dataservice
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
-from torget.db.schema import dataservices, datasets, organisations
+from torget.db.schema import dataservices, datasets, distributions, organisations
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
 from torget.events import DataServiceDeleted, DataServiceSaved, publish
 from torget.ids import is_uuid, new_id
@@ -186,6 +186,15 @@ def patch_dataservice(
 def delete_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
     current = get_dataservice(conn, actor, id_or_name)
     actor.require(current.organisation_id, "editor", "delete this data service")
+    # Distributions name their services in JSON; a UUID cannot occur there by accident.
+    users = conn.execute(
+        sa.select(sa.func.count()).where(distributions.c.data.contains(f'"{current.id}"'))
+    ).scalar_one()
+    if users:
+        raise Conflict(
+            f"{users} distribution(s) still give access through this data service; "
+            "remove it from their access_services first"
+        )
     conn.execute(dataservices.delete().where(dataservices.c.id == current.id))
     publish(conn, DataServiceDeleted(current.id))
 

@@ -9,7 +9,7 @@ link works on a fresh install.
 from __future__ import annotations
 
 import json
-import shutil
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -24,9 +24,10 @@ from torget.catalog.datasets import Dataset, create_dataset
 from torget.catalog.model import DataServiceIn, DatasetIn, OrganisationIn
 from torget.catalog.organisations import create_organisation, set_member
 from torget.db.schema import organisations
+from torget.files import FileStore, open_file_store
 from torget.settings import Settings
 
-__all__ = ["DemoSummary", "load_demo", "demo_is_loaded"]
+__all__ = ["DemoSummary", "load_demo", "demo_is_loaded", "copy_demo_files"]
 
 
 @dataclass(frozen=True)
@@ -57,24 +58,32 @@ def demo_is_loaded(conn: sa.Connection) -> bool:
     return conn.execute(sa.select(organisations.c.id).limit(1)).first() is not None
 
 
-def _copy_files(settings: Settings) -> None:
-    target = settings.files_dir / "demo"
-    target.mkdir(parents=True, exist_ok=True)
-    for item in _demo_folder().joinpath("files").iterdir():
+def copy_demo_files(store: FileStore, source: Any = None) -> int:
+    """Put the demo's data files into the file store as `demo/<name>`; returns how many.
+
+    `source` is the folder to copy (default: the demo's own `files/`)."""
+    folder = source if source is not None else _demo_folder().joinpath("files")
+    copied = 0
+    for item in folder.iterdir():
         if item.is_file() and not item.name.endswith(".py"):
-            with item.open("rb") as src, (target / item.name).open("wb") as dst:
-                shutil.copyfileobj(src, dst)
+            media = mimetypes.guess_type(item.name)[0] or "application/octet-stream"
+            with item.open("rb") as handle:
+                store.put(f"demo/{item.name}", handle, media)
+            copied += 1
+    return copied
 
 
 def load_demo(
     conn: sa.Connection,
     settings: Settings,
     check: Callable[[sa.Connection, Settings, Dataset | DataService], None] | None = None,
+    files: FileStore | None = None,
 ) -> DemoSummary:
     """Load the demo into an empty catalogue within the caller's transaction.
 
     `check` is run on every record before the next is added (the feed guard, normally), so
-    the demo proves that what it publishes passes the same rules as the API.
+    the demo proves that what it publishes passes the same rules as the API. The data files
+    go to `files`, by default the store that `settings.files_url` names.
     """
     raw = json.loads(_demo_folder().joinpath("catalogue.json").read_text(encoding="utf-8"))
     data = _with_base(raw, settings.public_base)
@@ -108,7 +117,7 @@ def load_demo(
         service = create_dataservice(conn, actor, DataServiceIn.model_validate(record))
         if check is not None:
             check(conn, settings, service)
-    _copy_files(settings)
+    copy_demo_files(files if files is not None else open_file_store(settings))
     return DemoSummary(
         organisations=len(data["organisations"]),
         users=len(users),

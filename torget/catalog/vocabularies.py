@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -181,7 +181,7 @@ VOCABULARY_NAMES = (
 @functools.cache
 def vocabulary(name: str) -> Vocabulary:
     """The named controlled vocabulary (one of `VOCABULARY_NAMES`)."""
-    builders = {
+    builders: dict[str, Callable[[], Vocabulary]] = {
         "theme": lambda: _from_list("theme", "dcat:theme-da"),
         "access_rights": lambda: _from_list("access_rights", "dcat:dcterms:accessRights"),
         "frequency": _frequency_vocabulary,

@@ -19,6 +19,9 @@ __all__ = [
     "distributions",
     "dataservices",
     "accessibility_reports",
+    "search_documents",
+    "dataset_facets",
+    "dataset_popularity",
 ]
 
 metadata = sa.MetaData(
@@ -114,11 +117,13 @@ datasets = sa.Table(
         nullable=False,
         index=True,
     ),
-    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("state", sa.String(20), nullable=False),
     sa.Column("title_sv", sa.String(1000), nullable=False),
     sa.Column("data", sa.Text, nullable=False),
     *_timestamps(),
     sa.CheckConstraint("state IN ('draft', 'published')", name="state"),
+    # The feed pages through published datasets in id order (keyset paging).
+    sa.Index("ix_datasets_state_id", "state", "id"),
 )
 
 distributions = sa.Table(
@@ -165,4 +170,71 @@ accessibility_reports = sa.Table(
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("email", sa.String(320)),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+
+# --- Search index (torget.search): derived from the tables above, rebuilt by `torget search
+# reindex`. The full-text part differs per dialect and is created by migration 0002 alone: an
+# FTS5 table `search_fts` on SQLite, a generated tsvector column `search_documents.document`
+# with a GIN index on PostgreSQL.
+
+
+def _binary_text(length: int) -> sa.types.TypeEngine[str]:
+    """A string compared byte by byte on both backends, so that sort keys order identically
+    (SQLite's default BINARY collation; PostgreSQL's "C")."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
+search_documents = sa.Table(
+    "search_documents",
+    metadata,
+    # An integer key: FTS5 rows are addressed by rowid, and facet rows stay compact.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column("name", _binary_text(100), nullable=False),
+    sa.Column("organisation_id", sa.String(_ID), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    # The words of each text, lower case, separated by single spaces (torget.search.text).
+    sa.Column("title_sv", sa.Text, nullable=False),
+    sa.Column("title_en", sa.Text, nullable=False),
+    sa.Column("body_sv", sa.Text, nullable=False),
+    sa.Column("body_en", sa.Text, nullable=False),
+    sa.Column("title_key_sv", _binary_text(500), nullable=False, index=True),
+    sa.Column("title_key_en", _binary_text(500), nullable=False, index=True),
+    sa.Column("modified", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+dataset_facets = sa.Table(
+    "dataset_facets",
+    metadata,
+    sa.Column(
+        "doc_id",
+        sa.Integer,
+        sa.ForeignKey("search_documents.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("facet", sa.String(20), primary_key=True),
+    sa.Column("value", sa.String(500), primary_key=True),
+    sa.Index("ix_dataset_facets_facet_value", "facet", "value"),
+    sqlite_with_rowid=False,
+)
+
+# Not derived: views and downloads are counted here and survive a reindex.
+dataset_popularity = sa.Table(
+    "dataset_popularity",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("views", sa.Integer, nullable=False, default=0),
+    sa.Column("downloads", sa.Integer, nullable=False, default=0),
 )

@@ -75,7 +75,7 @@ def _buffered(parts: Iterator[str]) -> Iterator[bytes]:
         yield "".join(buffer).encode()
 
 
-def _published_rows(conn: sa.Connection, org_ids: set[str] | None) -> Iterator[sa.Row[Any]]:
+def _published_rows(conn: sa.Connection, org_ids: set[str] | None) -> Iterator[Any]:
     last = ""
     while True:
         query = (

@@ -16,7 +16,7 @@ from vocabularies and documents are described once per document by `Described`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,7 +104,7 @@ def publisher_iri(base: str, org: Organisation) -> str:
 Converter = Callable[[MappingContext, Any], list[Value]]
 
 
-def _text(_: MappingContext, value: dict[str, str | None] | None) -> list[Value]:
+def _text(_: MappingContext, value: Mapping[str, str | None] | None) -> list[Value]:
     if not value:
         return []
     return [Lit(text, lang) for lang in ("sv", "en") if (text := value.get(lang))]
@@ -132,10 +132,10 @@ def _terms(cls: str, vocab: str | None = None) -> Converter:
 
 def _documents(cls: str) -> Converter:
     def convert(ctx: MappingContext, value: list[dict[str, Any]] | str | None) -> list[Value]:
-        refs = [{"url": value}] if isinstance(value, str) else value or []
+        refs: list[dict[str, Any]] = [{"url": value}] if isinstance(value, str) else value or []
         out: list[Value] = []
         for ref in refs:
-            title = [("dcterms:title", t) for t in _text(ctx, ref.get("title"))]
+            title = [("dcterms:title", t) for t in _text(ctx, ref.get("title") or None)]
             out.append(ctx.described.add(ref["url"], cls, title))
         return out
 
@@ -248,8 +248,10 @@ def _apply(ctx: MappingContext, table: Table, data: dict[str, Any]) -> list[tupl
     props: list[tuple[str, Value]] = []
     for key, predicate, convert in table:
         value = data.get(key)
-        if value is not None:
-            props.extend((predicate, v) for v in convert(ctx, value))
+        if value is None or value == [] or value == "":
+            continue
+        for converted in convert(ctx, value):
+            props.append((predicate, converted))
     return props
 
 

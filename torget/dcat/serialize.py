@@ -86,6 +86,7 @@ class Resource:
 Value = Lit | Ref | Blank | Resource
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def _expand(curie: str) -> str:
@@ -94,11 +95,15 @@ def _expand(curie: str) -> str:
 
 
 def _xml_text(value: str) -> str:
+    if not _XML_SPECIAL.search(value):  # nearly every value: nothing to escape
+        return value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _XML_BAD.sub("", value) if _XML_BAD.search(value) else value
+    return _XML_BAD.sub("", value)
 
 
 def _xml_attr(value: str) -> str:
+    if not _XML_SPECIAL.search(value):
+        return value
     return _xml_text(value).replace('"', "&quot;")
 
 

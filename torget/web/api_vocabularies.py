@@ -28,8 +28,8 @@ def get_vocabulary(name: str) -> dict[str, Any]:
     if name not in VOCABULARY_NAMES:
         raise NotFound(f"no vocabulary {name!r}; known: {', '.join(VOCABULARY_NAMES)}, format")
     concepts = vocabulary(name).concepts
-    items = [
+    concept_items: list[dict[str, object]] = [
         {"iri": c.iri, "code": c.code, "label": {"sv": c.label_sv, "en": c.label_en}}
         for c in concepts
     ]
-    return {"name": name, "items": items}
+    return {"name": name, "items": concept_items}

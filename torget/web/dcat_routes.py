@@ -8,10 +8,11 @@ record's page there instead, and any other client without a preference gets JSON
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from torget.accounts.permissions import Actor
 from torget.catalog.dataservices import get_dataservice
@@ -19,6 +20,7 @@ from torget.catalog.datasets import get_dataset
 from torget.db.engine import read
 from torget.dcat.feed import dataservice_document, dataset_document, iter_catalogue
 from torget.errors import NotFound
+from torget.files import FileStore, InvalidKey
 from torget.web.auth import current_actor
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
 from torget.web.pages.dataservice import dataservice_page
@@ -132,10 +134,19 @@ def dataservice(
         return _document(dataservice_document(conn, settings, found, fmt), fmt)
 
 
+def _chunks(store: FileStore, path: str) -> Iterator[bytes]:
+    with store.open(path) as handle:
+        yield from iter(lambda: handle.read(64 * 1024), b"")
+
+
 @router.get("/files/{path:path}", summary="A file from Torget's file store")
-def files(request: Request, path: str) -> FileResponse:
-    root = request.app.state.settings.files_dir.resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
-        raise NotFound(f"no file {path!r}")
-    return FileResponse(target)
+def files(request: Request, path: str) -> StreamingResponse:
+    """Streamed from whichever store `files_url` names, never read whole into memory."""
+    store: FileStore = request.app.state.files
+    try:
+        size = store.size(path)
+    except InvalidKey:
+        raise NotFound(f"no file {path!r}") from None
+    media = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    headers = {"Content-Length": str(size), **_CORS}
+    return StreamingResponse(_chunks(store, path), media_type=media, headers=headers)

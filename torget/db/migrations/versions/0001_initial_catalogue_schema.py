@@ -118,7 +118,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_datasets_organisation_id"), ["organisation_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_datasets_state"), ["state"], unique=False)
+        batch_op.create_index("ix_datasets_state_id", ["state", "id"], unique=False)
 
     op.create_table(
         "memberships",
@@ -172,7 +172,7 @@ def downgrade() -> None:
     op.drop_table("distributions")
     op.drop_table("memberships")
     with op.batch_alter_table("datasets", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_datasets_state"))
+        batch_op.drop_index("ix_datasets_state_id")
         batch_op.drop_index(batch_op.f("ix_datasets_organisation_id"))
 
     op.drop_table("datasets")

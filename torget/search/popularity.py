@@ -1,0 +1,52 @@
+"""How often a dataset is looked at and downloaded: the "popularity" sort order.
+
+Popularity is views + 3 × downloads: a download is a stronger sign of use than a visit. The
+counts live in `dataset_popularity`, one row per dataset created on its first view, and are
+not part of the rebuilt index, so `torget search reindex` keeps them.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from torget.db.schema import dataset_popularity, datasets
+from torget.errors import NotFound
+
+__all__ = ["record_view", "record_download", "popularity_of", "DOWNLOAD_WEIGHT"]
+
+DOWNLOAD_WEIGHT = 3
+
+
+def _bump(conn: sa.Connection, dataset_id: str, column: str) -> None:
+    exists = conn.execute(sa.select(datasets.c.id).where(datasets.c.id == dataset_id)).first()
+    if exists is None:
+        raise NotFound(f"no dataset {dataset_id!r}")
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    first = {"dataset_id": dataset_id, "views": 0, "downloads": 0, column: 1}
+    stmt = dialect.insert(dataset_popularity).values(**first)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[dataset_popularity.c.dataset_id],
+            set_={column: dataset_popularity.c[column] + 1},
+        )
+    )
+
+
+def record_view(conn: sa.Connection, dataset_id: str) -> None:
+    """Count one view of a dataset's page (call it in a write transaction)."""
+    _bump(conn, dataset_id, "views")
+
+
+def record_download(conn: sa.Connection, dataset_id: str) -> None:
+    """Count one download of one of a dataset's files."""
+    _bump(conn, dataset_id, "downloads")
+
+
+def popularity_of(conn: sa.Connection, dataset_id: str) -> int:
+    row = conn.execute(
+        sa.select(dataset_popularity.c.views, dataset_popularity.c.downloads).where(
+            dataset_popularity.c.dataset_id == dataset_id
+        )
+    ).first()
+    return 0 if row is None else int(row.views + DOWNLOAD_WEIGHT * row.downloads)

@@ -1,0 +1,116 @@
+"""JSON search API: `GET /api/search`, a thin call into `torget.search.search_datasets`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from torget.accounts.permissions import Actor
+from torget.db.engine import read
+from torget.search import FACETS, SearchQuery, SearchResult, search_datasets
+from torget.search.query import Lang, Sort
+from torget.web.auth import current_actor
+from torget.web.paging import Page, page_body, page_params
+
+router = APIRouter(prefix="/api", tags=["search"])
+
+
+class Label(BaseModel):
+    sv: str
+    en: str
+
+
+class FacetCount(BaseModel):
+    value: str = Field(description="Pass it back as the facet's parameter to filter by it.")
+    count: int = Field(description="Datasets with this value among those matching the text "
+                       "and the other facets' filters.")  # fmt: skip
+    label: Label
+    selected: bool
+
+
+class SearchPage(BaseModel):
+    count: int = Field(description="Datasets matching the text and every filter.")
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    items: list[dict[str, Any]] = Field(description="Datasets as in /api/datasets.")
+    facets: dict[str, list[FacetCount]] = Field(
+        description="Per facet (" + ", ".join(FACETS) + "): values by count, most first."
+    )
+
+
+def _facet(description: str) -> Any:
+    return Query([], description=description + " Repeat to choose several (any of them).")
+
+
+_THEME = _facet("EU data theme code or IRI, e.g. ENVI.")
+_ORGANISATION = _facet("Organisation short name.")
+_FORMAT = _facet("File type code, IRI or media type, e.g. CSV.")
+_LICENSE = _facet("Licence code or IRI, e.g. CC-BY-4.0.")
+_KEYWORD = _facet("Keyword, in the language of `lang`.")
+_HVD = _facet("High-value dataset category code or IRI.")
+_CONFORMS_TO = _facet("URL of a specification the data conforms to.")
+
+
+def _facets_json(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
+    return {
+        name: [
+            {
+                "value": v.value,
+                "count": v.count,
+                "label": {"sv": v.label_sv, "en": v.label_en},
+                "selected": v.selected,
+            }
+            for v in values
+        ]
+        for name, values in result.facets.items()
+    }
+
+
+@router.get(
+    "/search",
+    summary="Search datasets: free text, facets with counts, sorting",
+    response_model=None,
+    responses={200: {"model": SearchPage, "description": "A page of results with facets."}},
+    description="Free text matches titles, descriptions and keywords in Swedish and English, "
+    "with Swedish and English stemming; search syntax is read as plain words. Filters are "
+    "combined with AND across facets and OR within one. A facet's counts reflect the text and "
+    "the other facets' filters, not its own. Drafts are included for members of their "
+    "organisation.",
+)
+def search(
+    request: Request,
+    q: str = Query("", description="Words to look for.", max_length=1000),
+    theme: list[str] = _THEME,
+    organisation: list[str] = _ORGANISATION,
+    format: list[str] = _FORMAT,
+    license: list[str] = _LICENSE,
+    keyword: list[str] = _KEYWORD,
+    hvd: list[str] = _HVD,
+    conforms_to: list[str] = _CONFORMS_TO,
+    sort: Sort = Query("relevance", description="relevance, title, modified or popularity."),
+    lang: Lang = Query("sv", description="Language of title sorting and keyword facets."),
+    page: Page = Depends(page_params),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    chosen = {
+        "theme": theme, "organisation": organisation, "format": format, "license": license,
+        "keyword": keyword, "hvd": hvd, "conforms_to": conforms_to,
+    }  # fmt: skip
+    query = SearchQuery(
+        text=q,
+        filters={name: values for name, values in chosen.items() if values},
+        sort=sort,
+        page=page.number,
+        page_size=page.size,
+        lang=lang,
+    )
+    with read(request.app.state.engine) as conn:
+        result = search_datasets(conn, actor, query)
+    base = request.app.state.settings.public_base
+    body = page_body(request, page, result.total, [d.as_json(base) for d in result.items])
+    body["facets"] = _facets_json(result)
+    return body
