@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.web.conftest import Browser
 from tests.web.sample import Sample
-
-pytest.importorskip("torget.search", reason="the search library (torget.search) is not merged yet")
 
 
 def _results(html: str) -> list[str]:

@@ -53,7 +53,6 @@ def test_a_request_far_over_the_limit_is_refused_before_it_is_read(
 
 
 def test_upload_a_file_as_a_distribution(browser: Browser, sample: Sample) -> None:
-    pytest.importorskip("torget.files", reason="the file store (torget.files) is not merged yet")
     browser.login("anna")
     content = b"namn;utrustning\nEkparken;gungor\n"
     done = _upload(browser, sample, content)
@@ -73,7 +72,6 @@ def test_upload_a_file_as_a_distribution(browser: Browser, sample: Sample) -> No
 def test_a_file_over_the_limit_is_refused_with_a_message(
     small_uploads: Browser, sample: Sample
 ) -> None:
-    pytest.importorskip("torget.files", reason="the file store (torget.files) is not merged yet")
     small_uploads.login("anna")
     refused = _upload(small_uploads, sample, b"x" * 101)
     assert refused.status_code == 413

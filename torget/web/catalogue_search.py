@@ -1,35 +1,20 @@
-"""The pages' way to `torget.search`: imported on first use, so pages work without it.
+"""The pages' use of `torget.search`: one search call with the page's parameters, view counts.
 
-`torget.search` owns full-text search, facets and view counts (one interface, SQLite FTS5 and
-PostgreSQL backends). The pages call only `search_datasets`, `SearchQuery` and `record_view`
-through the functions below; when the package is absent the home page leaves out its counts
-and the search page says that search is unavailable.
+`torget.search` owns full-text search, facets and popularity (one interface; SQLite FTS5 and
+PostgreSQL backends). The pages go through these functions only, so that what they ask of the
+search library is in one place.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-from typing import Any
-
 import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
+from torget.catalog.datasets import Dataset
+from torget.search import FACETS, SORTS, SearchQuery, SearchResult, popularity_of, search_datasets
+from torget.search import record_view as _record_view
 
-__all__ = ["FACETS", "SORTS", "search_module", "search", "record_view"]
-
-# The facets the search library offers, in the order the search page shows them.
-FACETS = ("theme", "organisation", "format", "license", "keyword", "hvd", "conforms_to")
-SORTS = ("relevance", "title", "modified", "popularity")
-
-
-def search_module() -> ModuleType | None:
-    try:
-        return importlib.import_module("torget.search")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("torget.search",):
-            raise
-        return None
+__all__ = ["FACETS", "SORTS", "search", "record_view", "most_used"]
 
 
 def search(
@@ -42,24 +27,23 @@ def search(
     page: int = 1,
     page_size: int = 20,
     lang: str = "sv",
-) -> Any | None:
-    """A `SearchResult` (total, items, facets), or None when search is not installed."""
-    module = search_module()
-    if module is None:
-        return None
-    query = module.SearchQuery(
+) -> SearchResult:
+    query = SearchQuery(
         text=text,
         filters=filters or {},
-        sort=sort,
+        sort=sort if sort in SORTS else "relevance",
         page=page,
         page_size=page_size,
-        lang=lang,
+        lang="en" if lang == "en" else "sv",
     )
-    return module.search_datasets(conn, actor, query)
+    return search_datasets(conn, actor, query)
 
 
 def record_view(conn: sa.Connection, dataset_id: str) -> None:
-    """Count a reader's view of a dataset (for "most used"), when search is installed."""
-    module = search_module()
-    if module is not None:
-        module.record_view(conn, dataset_id)
+    """Count a reader's view of a dataset's page (for "most used")."""
+    _record_view(conn, dataset_id)
+
+
+def most_used(conn: sa.Connection, found: SearchResult) -> list[Dataset]:
+    """The datasets of a popularity-sorted result that anyone has used at all."""
+    return [d for d in found.items if popularity_of(conn, d.id) > 0]

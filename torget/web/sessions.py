@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import Request
@@ -98,23 +99,32 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def check_csrf(request: Request) -> None:
-    """Router dependency of every page: a POST needs the session's token in `csrf_token`."""
+async def check_csrf(request: Request) -> AsyncIterator[None]:
+    """Router dependency of every page: a POST needs the session's token in `csrf_token`.
+
+    It reads the form (so a page reads it again for free) and closes it after the response,
+    which removes the temporary files of an upload.
+    """
     if request.method != "POST":
+        yield
         return
     limit = request.app.state.settings.upload_max_bytes + _FORM_OVERHEAD
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
         raise RequestTooLarge("the request is larger than the largest upload allowed")
     form = await request.form(max_part_size=1 << 20)
-    sent = form.get("csrf_token")
-    expected = request.session.get("csrf")
-    if not (
-        isinstance(sent, str)
-        and isinstance(expected, str)
-        and hmac.compare_digest(sent.encode(), expected.encode())
-    ):
-        raise CsrfFailed("the form has expired or did not come from this site")
+    try:
+        sent = form.get("csrf_token")
+        expected = request.session.get("csrf")
+        if not (
+            isinstance(sent, str)
+            and isinstance(expected, str)
+            and hmac.compare_digest(sent.encode(), expected.encode())
+        ):
+            raise CsrfFailed("the form has expired or did not come from this site")
+        yield
+    finally:
+        await form.close()
 
 
 async def posted_form(request: Request) -> FormData:

@@ -8,7 +8,7 @@ from torget.catalog.datasets import list_datasets
 from torget.catalog.organisations import all_organisations
 from torget.catalog.vocabularies import vocabulary
 from torget.db.engine import read
-from torget.web.catalogue_search import search
+from torget.web.catalogue_search import most_used, search
 from torget.web.i18n import N_, pick_language
 from torget.web.pages.routing import page_router
 from torget.web.rendering import Alternate, render
@@ -34,11 +34,9 @@ def home(request: Request) -> Response:
         _, newest = list_datasets(conn, actor, limit=6, state="published")
         orgs = all_organisations(conn)
         found = search(conn, actor, sort="popularity", page_size=6, lang=lang)
-    theme_counts: dict[str, int] = {}
-    org_counts: dict[str, int] = {}
-    if found is not None:
-        theme_counts = {f.value: f.count for f in found.facets.get("theme", [])}
-        org_counts = {f.value: f.count for f in found.facets.get("organisation", [])}
+        popular = most_used(conn, found)
+    theme_counts = {f.value: f.count for f in found.facets.get("theme", [])}
+    org_counts = {f.value: f.count for f in found.facets.get("organisation", [])}
     themes = [
         (c.code, c.label(lang), theme_counts.get(c.code))
         for c in sorted(vocabulary("theme").concepts, key=lambda c: c.label(lang))
@@ -49,9 +47,8 @@ def home(request: Request) -> Response:
         title=N_("Open data"),
         alternates=CATALOGUE_ALTERNATES,
         themes=themes,
-        counted=found is not None,
         newest=newest,
-        most_used=found.items if found is not None else [],
+        most_used=popular,
         organisations={o.id: o for o in orgs.values()},
         publishers=[o for o in orgs.values() if o.data.parent is None],
         units={o.id: [c for c in orgs.values() if c.data.parent == o.name] for o in orgs.values()},

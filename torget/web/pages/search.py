@@ -1,7 +1,8 @@
 """The search page: free text, facets as filters, sorting and pages, all in one GET form.
 
 Everything is in the query string, so a search can be bookmarked, shared and used without
-JavaScript. The search itself is `torget.search` (see `catalogue_search`).
+JavaScript. The search itself is `torget.search` (see `catalogue_search`); a filter value is
+a facet's code (`theme=ENVI`, `format=CSV`, `organisation=miljo`), as the facets list them.
 """
 
 from __future__ import annotations
@@ -107,12 +108,11 @@ def search_page(request: Request) -> Response:
             lang=lang,
         )
         orgs = all_organisations(conn)
-    last_page = max(1, -(-found.total // PAGE_SIZE)) if found is not None else 1
+    last_page = max(1, -(-found.total // PAGE_SIZE))
     return render(
         request,
         "search.html",
         title=N_("Find data"),
-        status=200 if found is not None else 503,
         alternates=CATALOGUE_ALTERNATES,
         params=params,
         found=found,
