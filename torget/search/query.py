@@ -154,7 +154,8 @@ class _Search:
         return stmt.cte("candidates").prefix_with("MATERIALIZED")
 
     def _page(self, found: sa.CTE, every: sa.ColumnElement[bool]) -> sa.Select[Any]:
-        q, source = self.query, found
+        q = self.query
+        source: sa.FromClause = found
         order: sa.ColumnElement[Any]
         if q.sort == "title":
             order = found.c.title_key.asc()
