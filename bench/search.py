@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shlex
 import statistics
@@ -280,6 +281,8 @@ def run(args: argparse.Namespace) -> int:
             facets_only = [{k: v for k, v in p.items() if k != "q"} for p in wanted[20:40]]
             report("three facets, no text", measure(client, url, facets_only))
             report("empty query (search page)", measure(client, url, [{}] * 10))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"  machine: {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min) at the end")
     verdict = "met" if p95 <= GOAL_P95_MS else "MISSED"
     print(f"  goal p95 ≤ {GOAL_P95_MS:.0f} ms: {verdict}")
     print("  command: " + shlex.join([sys.executable, *sys.argv]))

@@ -125,6 +125,8 @@ def test_filter_values_may_be_iris_or_aliases(engine: sa.Engine) -> None:
     assert _search(engine, filters={"theme": [iri]}).total == 2
     assert _search(engine, filters={"format": ["text/csv"]}).total == 4
     assert _search(engine, filters={"license": ["cc-by"]}).total == 2
+    assert _search(engine, filters={"keyword": ["BAD"]}).total == 0  # keywords: exact
+    assert _search(engine, filters={"keyword": ["ba%"]}).total == 0
     unknown = _search(engine, filters={"theme": ["WEATHER"]})
     assert unknown.total == 0
     assert [(v.value, v.count, v.selected) for v in unknown.facets["theme"]][-1] == (

@@ -210,6 +210,9 @@ search_documents = sa.Table(
     sa.Column("title_key_sv", _binary_text(500), nullable=False, index=True),
     sa.Column("title_key_en", _binary_text(500), nullable=False, index=True),
     sa.Column("modified", sa.DateTime(timezone=True), nullable=False, index=True),
+    # The rows of dataset_facets for this document as "\x1ffacet=value\x1f…": lets a search
+    # test a document's filters on the row it already reads (torget.search.facets.keys_text).
+    sa.Column("facet_keys", sa.Text, nullable=False),
 )
 
 dataset_facets = sa.Table(

@@ -20,7 +20,7 @@ from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import Dataset, get_datasets
 from torget.db.schema import dataset_facets, datasets, search_documents
 from torget.search.backend import IndexedText, full_text_for
-from torget.search.facets import facet_rows
+from torget.search.facets import facet_rows, keys_text
 from torget.search.text import sort_key, words
 
 __all__ = ["index_dataset", "unindex_dataset", "index_datasets", "reindex"]
@@ -49,6 +49,7 @@ def _texts(dataset: Dataset) -> dict[str, list[str]]:
 def _row(dataset: Dataset, texts: dict[str, list[str]]) -> dict[str, Any]:
     title = dataset.data.title
     return {
+        "facet_keys": keys_text(facet_rows(dataset)),
         "dataset_id": dataset.id,
         "name": dataset.name,
         "organisation_id": dataset.organisation_id,

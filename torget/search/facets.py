@@ -18,7 +18,16 @@ from collections.abc import Iterator
 from torget.catalog.datasets import Dataset
 from torget.catalog.vocabularies import file_types, vocabulary
 
-__all__ = ["FACETS", "stored_facet", "facet_rows", "canonical_value", "label_of", "MAX_VALUE"]
+__all__ = [
+    "FACETS",
+    "stored_facet",
+    "facet_rows",
+    "facet_key",
+    "keys_text",
+    "canonical_value",
+    "label_of",
+    "MAX_VALUE",
+]
 
 FACETS = ("theme", "organisation", "format", "license", "keyword", "hvd", "conforms_to")
 MAX_VALUE = 500
@@ -63,10 +72,23 @@ def _values(dataset: Dataset) -> Iterator[tuple[str, str]]:
         yield from (("conforms_to", ref.url) for ref in dist.data.conforms_to)
 
 
+SEPARATOR = "\x1f"  # ASCII unit separator: never part of a value (values with it are left out)
+
+
 def facet_rows(dataset: Dataset) -> list[tuple[str, str]]:
     """(facet, value) pairs of a dataset, each once, in a stable order."""
-    rows = {(f, v) for f, v in _values(dataset) if v and len(v) <= MAX_VALUE}
+    rows = {(f, v) for f, v in _values(dataset) if v and len(v) <= MAX_VALUE and SEPARATOR not in v}
     return sorted(rows)
+
+
+def facet_key(facet: str, value: str) -> str:
+    """How one (facet, value) pair appears in `search_documents.facet_keys`."""
+    return f"{SEPARATOR}{facet}={value}{SEPARATOR}"
+
+
+def keys_text(rows: list[tuple[str, str]]) -> str:
+    """All of a document's pairs in one string, each delimited on both sides."""
+    return SEPARATOR + SEPARATOR.join(f"{f}={v}" for f, v in rows) + SEPARATOR
 
 
 def label_of(facet: str, value: str, organisations: dict[str, tuple[str, str]]) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from torget.accounts.permissions import Actor
@@ -95,7 +96,7 @@ def search(
     lang: Lang = Query("sv", description="Language of title sorting and keyword facets."),
     page: Page = Depends(page_params),
     actor: Actor = Depends(current_actor),
-) -> dict[str, Any]:
+) -> JSONResponse:
     chosen = {
         "theme": theme, "organisation": organisation, "format": format, "license": license,
         "keyword": keyword, "hvd": hvd, "conforms_to": conforms_to,
@@ -113,4 +114,5 @@ def search(
     base = request.app.state.settings.public_base
     body = page_body(request, page, result.total, [d.as_json(base) for d in result.items])
     body["facets"] = _facets_json(result)
-    return body
+    # Already JSON-ready: skip FastAPI's generic encoder, a third of the time of a search.
+    return JSONResponse(body)

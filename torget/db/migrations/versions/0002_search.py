@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("title_key_sv", _binary_text(500), nullable=False),
         sa.Column("title_key_en", _binary_text(500), nullable=False),
         sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("facet_keys", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["dataset_id"],
             ["datasets.id"],
