@@ -52,6 +52,7 @@ from torget.search import reindex  # noqa: E402
 from torget.settings import normalise_database_url  # noqa: E402
 
 GOAL_P95_MS = 50.0
+GOAL_PAGE_P95_MS = 100.0
 
 # (Swedish, inflected Swedish forms people type, English, themes)
 TOPICS = [
@@ -247,6 +248,18 @@ def measure(client: httpx.Client, url: str, params: list[dict[str, Any]]) -> lis
     return times
 
 
+def measure_page(client: httpx.Client, url: str, params: list[dict[str, Any]]) -> list[float]:
+    """The HTML search page people use: same search, plus rendering the results and facets."""
+    times = []
+    for p in params:
+        start = time.perf_counter()
+        response = client.get(url + "/search", params=p, headers={"Accept": "text/html"})
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.text
+        assert "<html" in response.text
+    return times
+
+
 def report(label: str, times: list[float]) -> float:
     ordered = sorted(times)
     p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
@@ -281,12 +294,18 @@ def run(args: argparse.Namespace) -> int:
             facets_only = [{k: v for k, v in p.items() if k != "q"} for p in wanted[20:40]]
             report("three facets, no text", measure(client, url, facets_only))
             report("empty query (search page)", measure(client, url, [{}] * 10))
+            measure_page(client, url, wanted[:10])  # warm-up: template compilation
+            page_p95 = report(
+                "HTML /search page, text + three facets", measure_page(client, url, wanted[20:])
+            )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"  machine: {os.cpu_count()} CPUs, load average {load} (1, 5, 15 min) at the end")
     verdict = "met" if p95 <= GOAL_P95_MS else "MISSED"
-    print(f"  goal p95 ≤ {GOAL_P95_MS:.0f} ms: {verdict}")
+    print(f"  goal JSON search p95 ≤ {GOAL_P95_MS:.0f} ms: {verdict}")
+    page_verdict = "met" if page_p95 <= GOAL_PAGE_P95_MS else "MISSED"
+    print(f"  goal HTML search page p95 ≤ {GOAL_PAGE_P95_MS:.0f} ms: {page_verdict}")
     print("  command: " + shlex.join([sys.executable, *sys.argv]))
-    return 0 if p95 <= GOAL_P95_MS else 1
+    return 0 if p95 <= GOAL_P95_MS and page_p95 <= GOAL_PAGE_P95_MS else 1
 
 
 def main() -> int:
