@@ -54,6 +54,7 @@ class LoadReport:
     columns: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)  # the tables after `data`
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -63,6 +64,7 @@ class LoadReport:
             "columns": self.columns,
             "source": self.source,
             "tables": self.tables,
+            "sheets": self.sheets,
             "warnings": self.warnings,
         }
 
@@ -210,6 +212,9 @@ def ingest(
                     report.rows, report.columns = loaded["rows"], loaded["columns"]
                     report.source = {**loaded["source"], **part.source}
                 else:
+                    sheet = str(part.source.get("sheet", part.label)).replace("'", "''")
+                    con.execute(f"COMMENT ON TABLE {quote_ident(table)} IS '{sheet}'")
+                    report.sheets.append({"table": table, **part.source, **loaded})
                     report.warnings.append(f"sheet {part.label!r} loaded as table {table!r}")
             con.execute("CHECKPOINT")
         finally:

@@ -25,7 +25,7 @@ from torget.errors import FieldError, ValidationFailed
 
 __all__ = ["RowQuery", "parse_row_query", "where_clause", "fetch_rows", "distinct", "aggregate"]
 
-RESERVED = {"q", "sort", "fields", "limit", "offset", "after"}
+RESERVED = {"q", "sort", "fields", "limit", "offset", "after", "table"}
 _OPS = {"gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}
 _SQL_TYPES = {"TEXT": "VARCHAR"}
 AGGREGATES = ("sum", "avg", "min", "max")
@@ -177,13 +177,17 @@ def select_sql(query: RowQuery, table: Table) -> tuple[str, list[Any], list[str]
     names = query.fields or ["_id", *table.column_types]
     select = [quote_ident(n) for n in names] + [quote_ident(k) for k, _ in keys]
     order = ", ".join(f"{quote_ident(k)} {'DESC' if d else 'ASC'} NULLS LAST" for k, d in keys)
-    sql = f"SELECT {', '.join(select)} FROM data{where} ORDER BY {order}"
+    sql = f"SELECT {', '.join(select)} FROM {quote_ident(table.name)}{where} ORDER BY {order}"
     return sql, params, names, len(keys)
 
 
 def fetch_rows(
     con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, exact_limit: int
 ) -> dict[str, Any]:
+    """A page of rows and the total; `limit=0` asks for the total alone (no scan for rows)."""
+    total, estimated = count(con, table, query, exact_limit)
+    if query.limit == 0:
+        return {"total": total, "total_estimated": estimated, "rows": [], "cursor": None}
     sql, params, names, nkeys = select_sql(query, table)
     offset = 0 if query.after is not None else query.offset
     page = con.execute(f"{sql} LIMIT {query.limit + 1} OFFSET {offset}", params).fetchall()
@@ -191,7 +195,6 @@ def fetch_rows(
     page = page[: query.limit]
     rows = [dict(zip(names, map(_jsonable, r[: len(names)]), strict=True)) for r in page]
     cursor = encode_cursor(list(page[-1][len(names) :])) if more and page else None
-    total, estimated = count(con, table, query, exact_limit)
     return {"total": total, "total_estimated": estimated, "rows": rows, "cursor": cursor}
 
 
@@ -201,11 +204,12 @@ def count(
     where, params = where_clause(query, table.column_types)
     if not where:
         return table.row_count, False
+    name = quote_ident(table.name)
     if table.row_count <= exact_limit:
-        found = con.execute(f"SELECT count(*) FROM data{where}", params).fetchone()
+        found = con.execute(f"SELECT count(*) FROM {name}{where}", params).fetchone()
         return int(found[0]) if found else 0, False
     sample = con.execute(
-        f"SELECT count(*) FROM (SELECT * FROM data USING SAMPLE 1%){where}", params
+        f"SELECT count(*) FROM (SELECT * FROM {name} USING SAMPLE 1%){where}", params
     ).fetchone()
     return int((sample[0] if sample else 0) * 100), True
 
@@ -216,7 +220,7 @@ def distinct(
     col = quote_ident(_column(table.column_types, column, "column"))
     where, params = where_clause(query, table.column_types)
     found = con.execute(
-        f"SELECT {col}, count(*) AS n FROM data{where} GROUP BY {col} "
+        f"SELECT {col}, count(*) AS n FROM {quote_ident(table.name)}{where} GROUP BY {col} "
         f"ORDER BY n DESC, {col} NULLS LAST LIMIT {limit}",
         params,
     ).fetchall()
@@ -241,6 +245,6 @@ def aggregate(
         names.append(fn if column == "*" else f"{fn}_{column}")
     where, params = where_clause(query, types)
     group = f" GROUP BY {', '.join(groups)} ORDER BY {', '.join(groups)}" if groups else ""
-    sql = f"SELECT {', '.join(selects)} FROM data{where}{group} LIMIT {limit}"
+    sql = f"SELECT {', '.join(selects)} FROM {quote_ident(table.name)}{where}{group} LIMIT {limit}"
     found = con.execute(sql, params).fetchall()
     return [dict(zip(names, map(_jsonable, r), strict=True)) for r in found]
