@@ -1,8 +1,9 @@
 """Querying one loaded table: filters, free text, sorting, keyset pages, distinct values, sums.
 
 Requests arrive as (name, value) pairs (`col=v`, `col__in=a,b`, `col__gte=…`, `sort=-col`, …)
-and become one parameterised DuckDB statement; column names are checked against the table's
-columns, values are bound and cast by DuckDB to the column's type. Deep pages use keyset
+and become one DuckDB statement; column names are checked against the table's columns, filter
+values become quoted string literals cast by DuckDB to the column's type (see `_literal` for
+why not parameters), free text and cursors are bound parameters. Deep pages use keyset
 pagination: `after` is an opaque cursor holding the sort values of the last row, with `_id`
 (the row's number in the file) as the final tie-breaker, so page 10,000 costs what page 1 does.
 """
@@ -108,6 +109,18 @@ def _cast(kind: str) -> str:
     return _SQL_TYPES.get(kind, kind)
 
 
+def _literal(name: str, value: str) -> str:
+    """A filter value as an SQL string literal.
+
+    Not a bound parameter: DuckDB folds `CAST('50000' AS BIGINT)` while planning and pushes
+    the filter into the scan (zone maps), where a parameter is re-planned on every call and
+    filtered after it: 1.7 ms instead of 20-30 ms for a count over a million rows. Standard
+    SQL strings have one escape, the doubled quote; NUL is refused."""
+    if "\x00" in value:
+        raise _bad(name, "the value contains a NUL character")
+    return "'" + value.replace("'", "''") + "'"
+
+
 def where_clause(query: RowQuery, types: dict[str, str]) -> tuple[str, list[Any]]:
     """The WHERE conditions of the filters and free text, with their parameters."""
     types = {"_id": "BIGINT", **types}
@@ -118,12 +131,10 @@ def where_clause(query: RowQuery, types: dict[str, str]) -> tuple[str, list[Any]
         if op == "isnull":
             parts.append(f"{col} IS {'' if value.lower() in ('true', '1') else 'NOT '}NULL")
         elif op == "in":
-            items = value.split(",")
-            parts.append(f"{col} IN ({', '.join(f'CAST(? AS {kind})' for _ in items)})")
-            params.extend(items)
+            items = [f"CAST({_literal(name, v)} AS {kind})" for v in value.split(",")]
+            parts.append(f"{col} IN ({', '.join(items)})")
         else:
-            parts.append(f"{col} {_OPS.get(op, '=')} CAST(? AS {kind})")
-            params.append(value)
+            parts.append(f"{col} {_OPS.get(op, '=')} CAST({_literal(name, value)} AS {kind})")
     text = [c for c, t in types.items() if t == "TEXT"]
     if query.q and text:
         like = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
