@@ -129,7 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.files = open_file_store(settings)
-    attach(app.state.engine, settings, make_queue(settings, app.state.engine))
+    attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

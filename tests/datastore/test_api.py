@@ -154,3 +154,41 @@ def test_downloads_in_every_format(client: TestClient, table: str, tmp_path: Pat
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get(f"{base}.geojson").status_code == 404
     assert json.loads(client.get(f"{base}.json?limit=1&antal=7").text)[0]["antal"] == 7
+
+
+def test_every_sheet_of_a_spreadsheet_is_queryable(
+    world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path
+) -> None:
+    import xlsxwriter
+
+    created = world.client.post("/api/datasets", json=_dataset(), headers=world.auth("editor"))
+    dist = str(created.json()["distributions"][0]["id"])
+    book = xlsxwriter.Workbook(str(tmp_path / "bok.xlsx"))
+    book.add_worksheet("Befolkning").write_column(0, 0, ["kommun", "Sjöstad", "Grannby"])
+    second = book.add_worksheet("Skolor 2024")
+    for r, row in enumerate([["skola", "elever"], ["Ekskolan", 120], ["Aspskolan", 80]]):
+        second.write_row(r, 0, row)
+    book.close()
+    load_local(settings, engine, dist, tmp_path / "bok.xlsx", "xlsx")
+    base = f"/api/datastore/{dist}"
+    info = world.client.get(base).json()
+    assert [(s["table"], s["sheet"], s["rows"]) for s in info["sheets"]] == [
+        ("sheet_2", "Skolor 2024", 2)
+    ]
+    assert info["job"]["report"]["sheets"][0]["columns"][1] == {"name": "elever", "type": "BIGINT"}
+    page = world.client.get(info["sheets"][0]["rows_url"] + "&sort=-elever").json()
+    assert [r["skola"] for r in page["rows"]] == ["Ekskolan", "Aspskolan"] and page["total"] == 2
+    small = world.client.get(f"{base}/rows", params={"table": "sheet_2", "elever__lt": "100"})
+    assert small.json()["rows"] == [{"_id": 2, "skola": "Aspskolan", "elever": 80}]
+    total = world.client.get(f"{base}/aggregate?table=sheet_2&sum=elever").json()["rows"]
+    assert total == [{"sum_elever": 200}]
+    csv_text = world.client.get(f"{base}/rows.csv?table=sheet_2").text
+    assert csv_text.splitlines()[0] == "_id,skola,elever"
+    assert world.client.get(f"{base}/rows?table=sheet_9").status_code == 404
+    first = world.client.get(f"{base}/rows").json()["rows"]
+    assert [r["kommun"] for r in first] == ["Sjöstad", "Grannby"]
+
+
+def test_count_only_page(client: TestClient, table: str) -> None:
+    page = client.get(f"/api/datastore/{table}/rows?kommun=0180&limit=0").json()
+    assert page["rows"] == [] and page["total"] == 84 and page["next"] is None

@@ -73,6 +73,30 @@ def test_type_decided_over_the_whole_file_and_breakers_reported(tmp_path: Path) 
     assert rows[0][1] == "0" and len(rows) == 5001
 
 
+def test_values_after_the_sample_still_decide_the_type(tmp_path: Path) -> None:
+    rows = "".join(f"{i};{i},5;{1 + i % 28}/3 2024;0{100 + i % 900}\n" for i in range(12_000))
+    body = "a;b;c;d\n" + rows + "okänd;1,5;31/2 2024;12345\n"
+    report, loaded = load(tmp_path, "late.csv", body)
+    assert types(report) == {"a": "TEXT", "b": "DOUBLE", "c": "TEXT", "d": "BIGINT"}
+    assert report.columns[0]["not_bigint"]["rows"] == [{"row": 12_001, "value": "okänd"}]
+    assert report.columns[2]["not_date"]["rows"] == [{"row": 12_001, "value": "31/2 2024"}]
+    assert loaded[0] == (1, "0", 0.5, "1/3 2024", 100) and len(loaded) == 12_001
+
+
+def test_text_in_the_sample_numbers_after_it_is_reported(tmp_path: Path) -> None:
+    body = "n\n" + "x\n" * 10_000 + "".join(f"{i}\n" for i in range(20_000))
+    report, loaded = load(tmp_path, "mostly.csv", body)
+    assert types(report) == {"n": "TEXT"}
+    assert report.columns[0]["not_bigint"]["rows"][0] == {"row": 1, "value": "x"}
+    assert loaded[-1] == (30_000, "19999")
+
+
+def test_windows_1252_only_characters(tmp_path: Path) -> None:
+    report, rows = load(tmp_path, "euro.csv", "namn;pris\n€ – ”citat”;12,5\n".encode("cp1252"))
+    assert report.source["encoding"] == "cp1252"
+    assert rows[0] == (1, "€ – ”citat”", 12.5)
+
+
 def test_leading_zero_codes_stay_text_but_plain_numbers_do_not(tmp_path: Path) -> None:
     report, rows = load(tmp_path, "codes.csv", "kod,tal\n0114,0\n1280,10\n2580,7\n")
     assert types(report) == {"kod": "TEXT", "tal": "BIGINT"}

@@ -160,3 +160,25 @@ def test_a_rolled_back_save_starts_no_load(world: Any, engine: sa.Engine) -> Non
     )
     with read(engine) as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(datastore_jobs)).scalar() == 0
+
+
+def test_torget_files_are_read_from_the_file_store(settings: Settings, engine: sa.Engine) -> None:
+    from torget.datastore.load import run_job
+    from torget.datastore.tables import current_table
+    from torget.files.memory import MemoryFileStore
+
+    store = MemoryFileStore()
+    store.put("uppladdat/Befolkning 2024.csv", FILES["/kommuner.csv"][1], "text/csv")
+    assert not settings.allow_private_addresses  # no HTTP: testserver is not even reachable
+    url = f"{settings.public_base}/files/uppladdat/Befolkning%202024.csv"
+    with write(engine) as conn:
+        job_id = jobs.create_job(conn, "d1", url, "csv")
+        missing = jobs.create_job(conn, "d2", f"{settings.public_base}/files/nej.csv", "csv")
+    run_job(settings, engine, job_id, store)
+    run_job(settings, engine, missing, store)
+    with read(engine) as conn:
+        done, failed = jobs.get_job(conn, job_id), jobs.get_job(conn, missing)
+        table = current_table(conn, settings.datastore_path, "d1")
+    assert done is not None and done.state == "done", done
+    assert table is not None and table.row_count == 2
+    assert failed is not None and "no such file in Torget's file store" in (failed.error or "")

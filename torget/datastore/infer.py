@@ -1,11 +1,25 @@
-"""Column types inferred over the whole table, in SQL, from text read as VARCHAR.
+"""Column types decided over the whole table, with Sweden's number and date spellings.
 
 DuckDB's own sniffer looks at a sample and knows neither decimal commas nor `1 234,5` nor
-`1/3 2024`; so every column is first read as text and one aggregate query over all rows
-counts, per column, how many values fit each type. The narrowest type that every value fits
-wins; otherwise the column stays TEXT, and when most values fitted one type the report names
-the first rows that broke it. Municipality and postal codes (digits of one length, some with a
-leading zero) stay TEXT so `0180` does not become `180`.
+`1/3 2024`, so every column is read as text and typed by the rules in `_PATTERNS`: the
+narrowest type that every value fits wins; otherwise the column stays TEXT, and when at
+least half the values fitted one type the report names the first rows that broke it.
+Municipality and postal codes (digits of one length, some with a leading zero) stay TEXT so
+`0180` does not become `180`.
+
+Checking every rule on every value is slow (regular expressions and `strptime` on each cell),
+so typing is optimistic and still exact:
+
+1. `infer_types` applies every rule, but only to the first `SAMPLE_ROWS` rows.
+2. `checked_expression` turns each guess into one expression used in the single
+   `CREATE TABLE … AS SELECT` from `read_csv`: it casts a value that fits the guessed type
+   (a cheap test on the raw text first, the full rule only for the rest) and raises
+   `error()` on one that does not, which aborts the statement.
+3. When the statement fails, `ingest` starts again with `infer_types` over the whole file.
+
+So the type of every column is decided over every row, and the common case (the guess
+holds) costs one read of the file. `text_report` completes the report of a column the sample
+already showed to be TEXT: whether at least half of all its values fit a type.
 """
 
 from __future__ import annotations
@@ -15,7 +29,18 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["ColumnType", "infer_types", "cast_expression", "quote_ident"]
+__all__ = [
+    "ColumnType",
+    "SAMPLE_ROWS",
+    "infer_types",
+    "cast_expression",
+    "checked_expression",
+    "text_report",
+    "quote_ident",
+]
+
+SAMPLE_ROWS = 10_000
+BREAKER = "torget: a value does not fit the sampled type"
 
 _NUM = r"[-+]?(\d+|\d{{1,3}}([ \xa0]\d{{3}})+)"
 _PATTERNS = {
@@ -42,6 +67,25 @@ _CASTS = {
     ),
     "TIMESTAMP": "CAST({t} AS TIMESTAMP)",
     "TEXT": "{v}",
+}
+# Tests on the raw value (no trimming) that imply the full rule, with the same result: most
+# values take this branch, and a value that fails it still gets the full rule.
+_FAST = {
+    "BOOLEAN": (
+        "WHEN {v} IN ('ja', 'true', 'Ja', 'JA', 'True', 'TRUE') THEN true "
+        "WHEN {v} IN ('nej', 'false', 'Nej', 'NEJ', 'False', 'FALSE') THEN false"
+    ),
+    "BIGINT": "WHEN regexp_full_match({v}, '[-+]?\\d{{1,17}}') THEN CAST({v} AS BIGINT)",
+    "DOUBLE": (
+        f"WHEN regexp_full_match({{v}}, '{_NUM}([.,]\\d+)?') THEN "
+        "CAST(replace(replace(replace({v}, ' ', ''), chr(160), ''), ',', '.') AS DOUBLE)"
+    ),
+    "DATE": (
+        "WHEN regexp_full_match({v}, '\\d{{1,2}}/\\d{{1,2}} \\d{{4}}') THEN "
+        "CAST(strptime({v}, '%d/%m %Y') AS DATE) "
+        "WHEN regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') THEN CAST({v} AS DATE)"
+    ),
+    "TIMESTAMP": "",
 }
 _ORDER = ("BOOLEAN", "BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
 
@@ -72,6 +116,7 @@ class ColumnType:
     nulls: int = 0
     broken_type: str | None = None  # the type most values had, when some did not
     broken: list[dict[str, Any]] = field(default_factory=list)
+    code_length: int | None = None  # TEXT because these are codes of this many digits
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "type": self.type}
@@ -83,6 +128,24 @@ class ColumnType:
         return out
 
 
+def checked_expression(column: ColumnType) -> str:
+    """The column cast to its guessed type; `error()` for a value that does not fit it."""
+    terms = _terms(column.name)
+    v, t = terms["v"], terms["t"]
+    fail = f"ELSE error('{BREAKER}') END AS {v}"
+    if column.code_length is not None:
+        digits = f"'\\d{{{column.code_length}}}'"
+        return (
+            f"CASE WHEN {v} IS NULL OR regexp_full_match({v}, {digits}) THEN {v} "
+            f"WHEN {t} IS NULL OR regexp_full_match({t}, {digits}) THEN {v} {fail}"
+        )
+    if column.type == "TEXT":
+        return f"{v} AS {v}"
+    fast = _FAST[column.type].format(**terms)
+    full = f"WHEN {_predicate(column.type, column.name)} THEN {_CASTS[column.type].format(**terms)}"
+    return f"CASE WHEN {v} IS NULL THEN NULL {fast} WHEN {t} IS NULL THEN NULL {full} {fail}"
+
+
 def _aggregates(columns: list[str]) -> str:
     parts = []
     for c in columns:
@@ -91,45 +154,76 @@ def _aggregates(columns: list[str]) -> str:
         parts.extend(f"count_if({_predicate(k, c)})" for k in _ORDER)
         parts.append(f"count_if(regexp_full_match({t}, '0\\d+'))")
         parts.append(f"count_if(NOT regexp_full_match({t}, '\\d+'))")
-        parts.append(f"min(length({t})) = max(length({t}))")
+        parts.append(f"min(length({t}))")
+        parts.append(f"max(length({t}))")
     return ", ".join(parts)
 
 
-def _choose(counts: tuple[Any, ...]) -> tuple[str, str | None]:
-    filled, *fits, leading_zero, non_digits, same_length = counts
+_WIDTH = 1 + len(_ORDER) + 4
+
+
+def _choose(counts: tuple[Any, ...]) -> tuple[str, str | None, int | None]:
+    """(type, the type most values fitted when some did not, code length)."""
+    filled, *fits, leading_zero, non_digits, shortest, longest = counts
     by_kind = dict(zip(_ORDER, fits, strict=True))
     if filled == 0:
-        return "TEXT", None
-    if leading_zero and non_digits == 0 and same_length:
-        return "TEXT", None
+        return "TEXT", None, None
+    if leading_zero and non_digits == 0 and shortest == longest:
+        return "TEXT", None, int(shortest)
     for kind in _ORDER:
         if by_kind[kind] == filled:
-            return kind, None
+            return kind, None, None
     best = max(_ORDER, key=lambda k: by_kind[k])
-    return "TEXT", (best if by_kind[best] * 2 >= filled else None)
+    return "TEXT", (best if by_kind[best] * 2 >= filled else None), None
 
 
-def _broken_rows(con: duckdb.DuckDBPyConnection, table: str, col: str, kind: str) -> list[Any]:
+def broken_rows(
+    con: duckdb.DuckDBPyConnection, table: str, row: str, col: str, kind: str
+) -> list[dict[str, Any]]:
+    """The first five values of `col` that are not `kind`, with their row numbers."""
     t = _terms(col)["t"]
     rows = con.execute(
-        f"SELECT rowid + 1, {quote_ident(col)} FROM {table} "
-        f"WHERE {t} IS NOT NULL AND NOT {_predicate(kind, col)} ORDER BY rowid LIMIT 5"
+        f"SELECT {row}, {quote_ident(col)} FROM {table} "
+        f"WHERE {t} IS NOT NULL AND NOT {_predicate(kind, col)} ORDER BY {row} LIMIT 5"
     ).fetchall()
     return [{"row": r, "value": v} for r, v in rows]
 
 
-def infer_types(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[ColumnType]:
-    """One pass over `table` (all VARCHAR) deciding each column's type."""
+def infer_types(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], row: str = "rowid + 1"
+) -> list[ColumnType]:
+    """Every rule over every row of `table` (all VARCHAR) in one aggregate query."""
     if not columns:
         return []
-    row = con.execute(f"SELECT {_aggregates(columns)} FROM {table}").fetchone()
-    assert row is not None
-    width = 2 + len(_ORDER) + 2
+    found = con.execute(f"SELECT {_aggregates(columns)} FROM {table}").fetchone()
+    assert found is not None
     out = []
     for i, c in enumerate(columns):
-        kind, near = _choose(tuple(row[i * width : (i + 1) * width]))
-        found = ColumnType(c, kind, broken_type=near)
+        kind, near, length = _choose(tuple(found[i * _WIDTH : (i + 1) * _WIDTH]))
+        column = ColumnType(c, kind, broken_type=near, code_length=length)
         if near:
-            found.broken = _broken_rows(con, table, c, near)
-        out.append(found)
+            column.broken = broken_rows(con, table, row, c, near)
+        out.append(column)
     return out
+
+
+def text_report(con: duckdb.DuckDBPyConnection, table: str, column: ColumnType) -> None:
+    """Decide over all of `table` whether a TEXT column was mostly of one type, and where not.
+
+    A value can only fit a type if it starts with a digit, a sign, a separator or a space
+    (all sort before ':') or is a yes/no word; when fewer than half the filled values do,
+    no type can have half of them, and the full rules are not needed. Only comparisons run
+    on every value; `lower` and `trim` only on the few values that pass them.
+    """
+    v, t = quote_ident(column.name), _terms(column.name)["t"]
+    initial = " OR ".join(f"({v} >= '{c}' AND {v} < '{chr(ord(c) + 1)}')" for c in "FJNTfjnt")
+    words = f"(({initial}) AND lower({t}) IN ('ja', 'nej', 'true', 'false'))"
+    present, blank, candidates = con.execute(
+        f"SELECT count({v}), count_if({v} < ':' AND trim({v}) = ''), "
+        f"count_if({v} < ':' OR {words}) FROM {table}"
+    ).fetchone() or (0, 0, 0)
+    if candidates * 2 < present - blank:
+        column.broken_type, column.broken = None, []
+        return
+    exact = infer_types(con, table, [column.name], row="_id")[0]
+    column.broken_type, column.broken = exact.broken_type, exact.broken

@@ -1,10 +1,13 @@
 """Loading one file into a new DuckDB database file, typed, with a report of what happened.
 
-Delimited text goes through DuckDB's own `read_csv` with options from `sniff` (all columns as
-VARCHAR into a temporary table), then `infer` decides the types over every row and one
-`CREATE TABLE … AS SELECT` casts them. Spreadsheets, JSON and GeoJSON are first converted to
-UTF-8 CSV (`convert`), so every format shares the same typing rules. The result always goes to
-a file of its own: the caller swaps it in only once the load has finished (see `tables`).
+Delimited text goes through DuckDB's own `read_csv` with options from `sniff`, every column as
+VARCHAR. `infer` guesses each column's type from the first rows, and one
+`CREATE TABLE … AS SELECT` from `read_csv` casts while it reads, failing on the first value
+that does not fit its guess; only then is the file staged and every rule applied to every row
+before the casts (see `infer` for why this is exact). Spreadsheets, JSON and GeoJSON are
+first converted to UTF-8 CSV (`convert`), so every format shares the same typing rules. The
+result always goes to a file of its own: the caller swaps it in only once the load has
+finished (see `tables`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,16 @@ import duckdb
 
 from torget.datastore import convert
 from torget.datastore.errors import LoadError
-from torget.datastore.infer import cast_expression, infer_types, quote_ident
-from torget.datastore.sniff import Dialect, sniff, to_utf8
+from torget.datastore.infer import (
+    SAMPLE_ROWS,
+    ColumnType,
+    cast_expression,
+    checked_expression,
+    infer_types,
+    quote_ident,
+    text_report,
+)
+from torget.datastore.sniff import Dialect, has_c1_bytes, sniff, to_utf8
 
 __all__ = ["Limits", "LoadReport", "ingest", "FORMATS", "MAIN_TABLE"]
 
@@ -43,6 +54,7 @@ class LoadReport:
     columns: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)  # the tables after `data`
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -52,6 +64,7 @@ class LoadReport:
             "columns": self.columns,
             "source": self.source,
             "tables": self.tables,
+            "sheets": self.sheets,
             "warnings": self.warnings,
         }
 
@@ -64,15 +77,26 @@ def _connect(target: Path, limits: Limits, scratch: Path) -> duckdb.DuckDBPyConn
     return con
 
 
-def _read_csv_sql(path: Path, dialect: Dialect) -> str:
+def _read_csv_sql(path: Path, dialect: Dialect, encoding: str) -> str:
     columns = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in dialect.columns)
     delim = dialect.delimiter.replace("'", "''")
     return (
         f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim = '{delim}', "
         f"quote = '\"', escape = '\"', header = {str(dialect.header).lower()}, "
         f"auto_detect = false, columns = {{{columns}}}, strict_mode = true, "
-        "null_padding = false, parallel = true)"
+        f"null_padding = false, parallel = true, encoding = '{encoding}')"
     )
+
+
+def _readable(path: Path, dialect: Dialect, scratch: Path) -> tuple[Path, str]:
+    """The file and the encoding DuckDB reads it in, transcoding only when DuckDB cannot."""
+    if dialect.encoding in ("utf-8", "utf-8-sig"):
+        return path, "utf-8"
+    if not has_c1_bytes(path):  # Windows-1252 and ISO-8859-1 agree outside 0x80-0x9F
+        return path, "latin-1"
+    readable = scratch / "utf8.csv"
+    to_utf8(path, dialect.encoding, readable)
+    return readable, "utf-8"
 
 
 def _describe_duckdb_error(name: str, exc: duckdb.Error) -> LoadError:
@@ -89,6 +113,44 @@ def _describe_duckdb_error(name: str, exc: duckdb.Error) -> LoadError:
     return LoadError(name, first, line=line)
 
 
+def _typed_in_one_pass(
+    con: duckdb.DuckDBPyConnection, reader: str, table: str, columns: list[str]
+) -> list[ColumnType] | None:
+    """Guess from a sample, then cast while reading; None when a value broke a guess."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {reader} LIMIT {SAMPLE_ROWS}"
+    )
+    guesses = infer_types(con, "sample", columns)
+    con.execute("DROP TABLE sample")
+    select = ", ".join(checked_expression(c) for c in guesses)
+    try:
+        con.execute(
+            f"CREATE TABLE {quote_ident(table)} AS "
+            f"SELECT row_number() OVER () AS _id, {select} FROM {reader}"
+        )
+    except duckdb.Error:  # a value broke a guess, or the file did: the exact path tells which
+        return None
+    for column in guesses:
+        if column.type == "TEXT" and column.code_length is None:
+            text_report(con, quote_ident(table), column)
+    return guesses
+
+
+def _typed_in_two_passes(
+    con: duckdb.DuckDBPyConnection, reader: str, table: str, columns: list[str]
+) -> list[ColumnType]:
+    """Every rule over every row of a staged copy, then the casts."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {reader}")
+    types = infer_types(con, "stage", columns)
+    select = ", ".join(cast_expression(t.type, t.name) for t in types)
+    con.execute(
+        f"CREATE TABLE {quote_ident(table)} AS "
+        f"SELECT rowid + 1 AS _id, {select} FROM stage ORDER BY rowid"
+    )
+    con.execute("DROP TABLE stage")
+    return types
+
+
 def load_delimited(
     con: duckdb.DuckDBPyConnection,
     name: str,
@@ -99,22 +161,14 @@ def load_delimited(
 ) -> dict[str, Any]:
     """Load one delimited text file into `table`; return its part of the report."""
     dialect = sniff(name, path, limits.max_columns)
-    readable = path
-    if dialect.encoding in ("cp1252", "latin-1"):
-        readable = scratch / "utf8.csv"
-        to_utf8(path, dialect.encoding, readable)
+    readable, encoding = _readable(path, dialect, scratch)
+    reader = _read_csv_sql(readable, dialect, encoding)
     try:
-        reader = _read_csv_sql(readable, dialect)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {reader}")
+        types = _typed_in_one_pass(con, reader, table, dialect.columns)
+        if types is None:
+            types = _typed_in_two_passes(con, reader, table, dialect.columns)
     except duckdb.Error as exc:
         raise _describe_duckdb_error(name, exc) from None
-    types = infer_types(con, "stage", dialect.columns)
-    select = ", ".join(cast_expression(t.type, t.name) for t in types)
-    con.execute(
-        f"CREATE TABLE {quote_ident(table)} AS "
-        f"SELECT rowid + 1 AS _id, {select} FROM stage ORDER BY rowid"
-    )
-    con.execute("DROP TABLE stage")
     rows = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
     return {
         "rows": rows[0] if rows else 0,
@@ -158,6 +212,9 @@ def ingest(
                     report.rows, report.columns = loaded["rows"], loaded["columns"]
                     report.source = {**loaded["source"], **part.source}
                 else:
+                    sheet = str(part.source.get("sheet", part.label)).replace("'", "''")
+                    con.execute(f"COMMENT ON TABLE {quote_ident(table)} IS '{sheet}'")
+                    report.sheets.append({"table": table, **part.source, **loaded})
                     report.warnings.append(f"sheet {part.label!r} loaded as table {table!r}")
             con.execute("CHECKPOINT")
         finally:

@@ -2,7 +2,8 @@
 
 Also decides which distributions are loadable (`loadable_source`): a tabular format and a
 download URL. `fetch_source` is the one place that turns a distribution's URL into a local
-file; when the file store is merged it is where uploaded files are opened instead.
+file: uploads and demo files, served under `<base_url>/files/<key>`, are read from the file
+store directly (no HTTP request to ourselves, which the SSRF guard would refuse anyway).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 
@@ -22,9 +24,12 @@ from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.ingest import FORMATS, Limits, LoadReport, ingest
 from torget.db.engine import write
+from torget.errors import NotFound
+from torget.files import FileStore, InvalidKey, open_file_store
+from torget.files.store import CHUNK
 from torget.settings import Settings
 
-__all__ = ["loadable_source", "run_job", "load_local", "limits_from"]
+__all__ = ["loadable_source", "fetch_source", "store_key", "run_job", "load_local", "limits_from"]
 
 _HEARTBEAT_SECONDS = 5.0
 
@@ -55,8 +60,44 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-def fetch_source(settings: Settings, source: str, target: Path,
-                 progress: Callable[[int], None]) -> None:  # fmt: skip
+def store_key(settings: Settings, url: str) -> str | None:
+    """The file-store key of a URL under `<base_url>/files/`, None for any other URL."""
+    prefix = f"{settings.public_base}/files/"
+    if not url.startswith(prefix):
+        return None
+    return unquote(urlsplit(url).path.removeprefix(urlsplit(prefix).path))
+
+
+def _copy_from_store(files: FileStore, key: str, target: Path, max_bytes: int,
+                     progress: Callable[[int], None]) -> None:  # fmt: skip
+    try:
+        handle = files.open(key)
+    except (NotFound, InvalidKey):
+        raise LoadError(key, "no such file in Torget's file store") from None
+    size = 0
+    with handle, target.open("wb") as out:
+        while chunk := handle.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise LoadError(key, f"the file is larger than {max_bytes} bytes")
+            out.write(chunk)
+            progress(size)
+
+
+def fetch_source(
+    settings: Settings,
+    source: str,
+    target: Path,
+    progress: Callable[[int], None],
+    files: FileStore | None = None,
+) -> None:
+    """Put the distribution's file at `target`: Torget's own files (`<base_url>/files/<key>`)
+    straight from the file store, other URLs downloaded with the SSRF guard, paths copied."""
+    key = store_key(settings, source)
+    if key is not None:
+        store = files if files is not None else open_file_store(settings)
+        _copy_from_store(store, key, target, settings.datastore_max_download_bytes, progress)
+        return
     if source.startswith(("http://", "https://")):
         limits = FetchLimits(
             timeout=float(settings.datastore_download_timeout),
@@ -101,7 +142,7 @@ class _Heartbeat:
 
 
 def _load_into_new_file(
-    settings: Settings, job: jobs.Job, beat: _Heartbeat | None
+    settings: Settings, job: jobs.Job, beat: _Heartbeat | None, files: FileStore | None
 ) -> tuple[Path, LoadReport]:
     root = settings.datastore_path
     target = tables.table_file(root, job.distribution_id, job.id)
@@ -109,7 +150,8 @@ def _load_into_new_file(
     target.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         local = Path(tmp) / "source"
-        fetch_source(settings, job.source, local, beat.bytes if beat else (lambda _n: None))
+        tell = beat.bytes if beat else (lambda _n: None)
+        fetch_source(settings, job.source, local, tell, files)
         name = job.source.rsplit("/", 1)[-1] or job.source
         report = ingest(name, local, job.format, target, limits_from(settings),
                         beat.update if beat else None)  # fmt: skip
@@ -141,15 +183,19 @@ def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
     return None
 
 
-def run_job(settings: Settings, engine: sa.Engine, job_id: str) -> None:
-    """Claim and run one job; any failure is recorded on the job, never raised."""
+def run_job(
+    settings: Settings, engine: sa.Engine, job_id: str, files: FileStore | None = None
+) -> None:
+    """Claim and run one job; any failure is recorded on the job, never raised.
+
+    `files` is the process's file store (needed for `memory:`); by default one is opened."""
     job = _claim(engine, job_id)
     if job is None:
         return
     target: Path | None = None
     try:
         with _Heartbeat(engine, job.id) as beat:
-            target, report = _load_into_new_file(settings, job, beat)
+            target, report = _load_into_new_file(settings, job, beat, files)
         _swap(engine, settings, job, target, report)
     except Exception as exc:  # noqa: BLE001 - every failure is the job's reason, not a crash
         if target is not None:

@@ -1,8 +1,9 @@
 """Querying one loaded table: filters, free text, sorting, keyset pages, distinct values, sums.
 
 Requests arrive as (name, value) pairs (`col=v`, `col__in=a,b`, `col__gte=…`, `sort=-col`, …)
-and become one parameterised DuckDB statement; column names are checked against the table's
-columns, values are bound and cast by DuckDB to the column's type. Deep pages use keyset
+and become one DuckDB statement; column names are checked against the table's columns, filter
+values become quoted string literals cast by DuckDB to the column's type (see `_literal` for
+why not parameters), free text and cursors are bound parameters. Deep pages use keyset
 pagination: `after` is an opaque cursor holding the sort values of the last row, with `_id`
 (the row's number in the file) as the final tie-breaker, so page 10,000 costs what page 1 does.
 """
@@ -25,7 +26,7 @@ from torget.errors import FieldError, ValidationFailed
 
 __all__ = ["RowQuery", "parse_row_query", "where_clause", "fetch_rows", "distinct", "aggregate"]
 
-RESERVED = {"q", "sort", "fields", "limit", "offset", "after"}
+RESERVED = {"q", "sort", "fields", "limit", "offset", "after", "table"}
 _OPS = {"gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}
 _SQL_TYPES = {"TEXT": "VARCHAR"}
 AGGREGATES = ("sum", "avg", "min", "max")
@@ -108,6 +109,18 @@ def _cast(kind: str) -> str:
     return _SQL_TYPES.get(kind, kind)
 
 
+def _literal(name: str, value: str) -> str:
+    """A filter value as an SQL string literal.
+
+    Not a bound parameter: DuckDB folds `CAST('50000' AS BIGINT)` while planning and pushes
+    the filter into the scan (zone maps), where a parameter is re-planned on every call and
+    filtered after it: 1.7 ms instead of 20-30 ms for a count over a million rows. Standard
+    SQL strings have one escape, the doubled quote; NUL is refused."""
+    if "\x00" in value:
+        raise _bad(name, "the value contains a NUL character")
+    return "'" + value.replace("'", "''") + "'"
+
+
 def where_clause(query: RowQuery, types: dict[str, str]) -> tuple[str, list[Any]]:
     """The WHERE conditions of the filters and free text, with their parameters."""
     types = {"_id": "BIGINT", **types}
@@ -118,12 +131,10 @@ def where_clause(query: RowQuery, types: dict[str, str]) -> tuple[str, list[Any]
         if op == "isnull":
             parts.append(f"{col} IS {'' if value.lower() in ('true', '1') else 'NOT '}NULL")
         elif op == "in":
-            items = value.split(",")
-            parts.append(f"{col} IN ({', '.join(f'CAST(? AS {kind})' for _ in items)})")
-            params.extend(items)
+            items = [f"CAST({_literal(name, v)} AS {kind})" for v in value.split(",")]
+            parts.append(f"{col} IN ({', '.join(items)})")
         else:
-            parts.append(f"{col} {_OPS.get(op, '=')} CAST(? AS {kind})")
-            params.append(value)
+            parts.append(f"{col} {_OPS.get(op, '=')} CAST({_literal(name, value)} AS {kind})")
     text = [c for c, t in types.items() if t == "TEXT"]
     if query.q and text:
         like = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -177,13 +188,17 @@ def select_sql(query: RowQuery, table: Table) -> tuple[str, list[Any], list[str]
     names = query.fields or ["_id", *table.column_types]
     select = [quote_ident(n) for n in names] + [quote_ident(k) for k, _ in keys]
     order = ", ".join(f"{quote_ident(k)} {'DESC' if d else 'ASC'} NULLS LAST" for k, d in keys)
-    sql = f"SELECT {', '.join(select)} FROM data{where} ORDER BY {order}"
+    sql = f"SELECT {', '.join(select)} FROM {quote_ident(table.name)}{where} ORDER BY {order}"
     return sql, params, names, len(keys)
 
 
 def fetch_rows(
     con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, exact_limit: int
 ) -> dict[str, Any]:
+    """A page of rows and the total; `limit=0` asks for the total alone (no scan for rows)."""
+    total, estimated = count(con, table, query, exact_limit)
+    if query.limit == 0:
+        return {"total": total, "total_estimated": estimated, "rows": [], "cursor": None}
     sql, params, names, nkeys = select_sql(query, table)
     offset = 0 if query.after is not None else query.offset
     page = con.execute(f"{sql} LIMIT {query.limit + 1} OFFSET {offset}", params).fetchall()
@@ -191,7 +206,6 @@ def fetch_rows(
     page = page[: query.limit]
     rows = [dict(zip(names, map(_jsonable, r[: len(names)]), strict=True)) for r in page]
     cursor = encode_cursor(list(page[-1][len(names) :])) if more and page else None
-    total, estimated = count(con, table, query, exact_limit)
     return {"total": total, "total_estimated": estimated, "rows": rows, "cursor": cursor}
 
 
@@ -201,11 +215,12 @@ def count(
     where, params = where_clause(query, table.column_types)
     if not where:
         return table.row_count, False
+    name = quote_ident(table.name)
     if table.row_count <= exact_limit:
-        found = con.execute(f"SELECT count(*) FROM data{where}", params).fetchone()
+        found = con.execute(f"SELECT count(*) FROM {name}{where}", params).fetchone()
         return int(found[0]) if found else 0, False
     sample = con.execute(
-        f"SELECT count(*) FROM (SELECT * FROM data USING SAMPLE 1%){where}", params
+        f"SELECT count(*) FROM (SELECT * FROM {name} USING SAMPLE 1%){where}", params
     ).fetchone()
     return int((sample[0] if sample else 0) * 100), True
 
@@ -216,7 +231,7 @@ def distinct(
     col = quote_ident(_column(table.column_types, column, "column"))
     where, params = where_clause(query, table.column_types)
     found = con.execute(
-        f"SELECT {col}, count(*) AS n FROM data{where} GROUP BY {col} "
+        f"SELECT {col}, count(*) AS n FROM {quote_ident(table.name)}{where} GROUP BY {col} "
         f"ORDER BY n DESC, {col} NULLS LAST LIMIT {limit}",
         params,
     ).fetchall()
@@ -241,6 +256,6 @@ def aggregate(
         names.append(fn if column == "*" else f"{fn}_{column}")
     where, params = where_clause(query, types)
     group = f" GROUP BY {', '.join(groups)} ORDER BY {', '.join(groups)}" if groups else ""
-    sql = f"SELECT {', '.join(selects)} FROM data{where}{group} LIMIT {limit}"
+    sql = f"SELECT {', '.join(selects)} FROM {quote_ident(table.name)}{where}{group} LIMIT {limit}"
     found = con.execute(sql, params).fetchall()
     return [dict(zip(names, map(_jsonable, r), strict=True)) for r in found]

@@ -17,6 +17,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from torget.datastore import jobs
 from torget.datastore.load import run_job
 from torget.db.engine import write
+from torget.files import FileStore
 from torget.settings import Settings
 
 __all__ = ["Queue", "make_queue", "sweep_now"]
@@ -53,11 +54,11 @@ class Queue:
             log.exception("could not enqueue datastore job %s", job_id)
 
 
-def make_queue(settings: Settings, engine: sa.Engine) -> Queue:
+def make_queue(settings: Settings, engine: sa.Engine, files: FileStore | None = None) -> Queue:
     huey = make_huey(settings)
 
     def load(job_id: str) -> None:
-        run_job(settings, engine, job_id)
+        run_job(settings, engine, job_id, files)
 
     task: Any = huey.task(name="torget.datastore.load")(load)
 

@@ -4,7 +4,9 @@ Swedish municipal CSV files come from Excel as often as from databases: `;`-sepa
 decimal commas, in Windows-1252 with or without a byte-order mark, or UTF-8. The rule for the
 encoding is strict UTF-8 over the whole file first, then Windows-1252 (ISO-8859-1 for the five
 bytes Windows-1252 leaves undefined); a file that is UTF-8 in one place and not in another is
-refused rather than guessed. Non-UTF-8 files are transcoded once so DuckDB reads UTF-8 only.
+refused rather than guessed. DuckDB decodes UTF-8 and ISO-8859-1 itself; a Windows-1252 file
+is transcoded to UTF-8 (in 4 MB chunks) only when it has bytes in 0x80-0x9F (`€`, `–`, `”`, …),
+where the two encodings differ.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from pathlib import Path
 
 from torget.datastore.errors import LoadError
 
-__all__ = ["Dialect", "sniff", "to_utf8"]
+__all__ = ["Dialect", "sniff", "has_c1_bytes", "to_utf8"]
 
 DELIMITERS = (";", "\t", "|", ",")  # on a tie, the Swedish Excel default wins
 _SAMPLE = 256 * 1024
 _CHUNK = 4 * 1024 * 1024
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,15 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     header = _looks_like_header(rows[0], rows[1] if len(rows) > 1 else None)
     names = column_names(rows[0]) if header else [f"column_{i + 1}" for i in range(width)]
     return Dialect(encoding, delimiter, '"', header, names)
+
+
+def has_c1_bytes(path: Path) -> bool:
+    """Whether the file has a byte in 0x80-0x9F, where Windows-1252 differs from ISO-8859-1."""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if chunk.translate(None, _NOT_C1):  # ten times faster than a regex
+                return True
+    return False
 
 
 def to_utf8(source: Path, encoding: str, target: Path) -> None:

@@ -6,22 +6,38 @@ other process has open; only when it is complete does one catalogue transaction 
 DuckDB write lock shared between processes), readers open files read-only, and a failed or
 interrupted load leaves the previous version in place. Superseded files are removed after
 the swap; a reader that still has one open keeps reading it (POSIX unlink semantics).
+
+A spreadsheet's first sheet is the table `data`; every further sheet is a table `sheet_<n>` in
+the same file, with the sheet's name as its DuckDB comment (`sheets`, `sheet_table`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import sqlalchemy as sa
 
 from torget.clock import as_utc, now
 from torget.db.schema import datastore_tables
 
-__all__ = ["Table", "current_table", "swap_table", "drop_table", "table_file", "remove_stale"]
+__all__ = [
+    "Table",
+    "current_table",
+    "sheets",
+    "sheet_table",
+    "swap_table",
+    "drop_table",
+    "table_file",
+    "remove_stale",
+]
+
+_TYPES = {"VARCHAR": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,7 @@ class Table:
     row_count: int
     columns: list[dict[str, Any]]
     loaded_at: dt.datetime
+    name: str = "data"  # the table in the file: "data", or "sheet_2", … for further sheets
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -57,6 +74,33 @@ def current_table(conn: sa.Connection, root: Path, distribution_id: str) -> Tabl
         json.loads(m["columns"]),
         as_utc(m["loaded_at"]),
     )
+
+
+def sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The further sheets of a spreadsheet in a loaded file: table name, sheet name, rows."""
+    found = con.execute(
+        "SELECT table_name, comment, estimated_size FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND table_name LIKE 'sheet\\_%' ESCAPE '\\' "
+        "ORDER BY length(table_name), table_name"
+    ).fetchall()
+    return [{"table": t, "sheet": c, "rows": n} for t, c, n in found]
+
+
+def sheet_table(con: duckdb.DuckDBPyConnection, table: Table, name: str) -> Table | None:
+    """`table` (the distribution's current file) narrowed to its table `name`, if it has one."""
+    if name == table.name:
+        return table
+    if not any(s["table"] == name for s in sheets(con)):
+        return None
+    found = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND table_name = ? AND column_name <> '_id' "
+        "ORDER BY column_index",
+        [name],
+    ).fetchall()
+    rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
+    columns = [{"name": c, "type": _TYPES.get(t, t)} for c, t in found]
+    return dataclasses.replace(table, name=name, columns=columns, row_count=rows[0] if rows else 0)
 
 
 def swap_table(

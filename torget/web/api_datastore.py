@@ -18,7 +18,7 @@ from torget.datastore import query as querying
 from torget.datastore.jobs import latest_job
 from torget.datastore.readers import cursor_for
 from torget.datastore.sql import SqlRefused, run_sql
-from torget.datastore.tables import Table, current_table
+from torget.datastore.tables import Table, current_table, sheet_table, sheets
 from torget.db.engine import read
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.web.auth import current_actor
@@ -31,13 +31,24 @@ FILTERS = (
 )
 
 
-def _table(request: Request, actor: Actor, distribution_id: str) -> Table:
+TABLE = Query(
+    None, alias="table", description="A further spreadsheet sheet: `sheet_2`, … (default `data`)."
+)
+
+
+def _table(request: Request, actor: Actor, distribution_id: str, name: str | None = None) -> Table:
     with read(request.app.state.engine) as conn:
         get_distribution(conn, actor, distribution_id)
         table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
     if table is None:
         raise NotFound(f"distribution {distribution_id!r} has no loaded table (yet)")
-    return table
+    if name is None or name == table.name:
+        return table
+    with cursor_for(table.path) as con:
+        found = sheet_table(con, table, name)
+    if found is None:
+        raise NotFound(f"distribution {distribution_id!r} has no table {name!r}")
+    return found
 
 
 def _query(request: Request, table: Table) -> querying.RowQuery:
@@ -95,6 +106,12 @@ def describe(
         job = latest_job(conn, distribution_id)
         table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
     base = f"{request.app.state.settings.public_base}/api/datastore/{distribution_id}"
+    further: list[dict[str, Any]] = []
+    if table is not None:
+        with cursor_for(table.path) as con:
+            further = sheets(con)
+        for sheet in further:
+            sheet["rows_url"] = f"{base}/rows?{urlencode({'table': sheet['table']})}"
     return {
         "distribution_id": distribution_id,
         "loaded": table is not None,
@@ -103,6 +120,7 @@ def describe(
         "loaded_at": table.loaded_at.isoformat() if table else None,
         "job": job.as_json() if job else None,
         "rows": f"{base}/rows",
+        "sheets": further,
         "downloads": {fmt: f"{base}/rows.{fmt}" for fmt in exporting.EXPORTS},
     }
 
@@ -119,9 +137,10 @@ def rows(
     limit: int | None = Query(None, description="Rows per page (at most max_page_size)."),
     offset: int | None = Query(None, description="Rows to skip (prefer `after`)."),
     after: str | None = Query(None, description="Cursor from a `next` link."),
+    table_name: str | None = TABLE,
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    table = _table(request, actor, distribution_id)
+    table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
     settings = request.app.state.settings
     with cursor_for(table.path) as con:
@@ -142,11 +161,15 @@ def rows(
     description=FILTERS,
 )
 def download(
-    request: Request, distribution_id: str, fmt: str, actor: Actor = Depends(current_actor)
+    request: Request,
+    distribution_id: str,
+    fmt: str,
+    table_name: str | None = TABLE,
+    actor: Actor = Depends(current_actor),
 ) -> StreamingResponse:
     if fmt not in exporting.EXPORTS:
         raise NotFound(f"no format {fmt!r}; available: {', '.join(exporting.EXPORTS)}")
-    table = _table(request, actor, distribution_id)
+    table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
     with cursor_for(table.path) as con:
         path = _run(exporting.export, con, table, query, fmt)
@@ -162,9 +185,13 @@ def download(
     description=FILTERS,
 )
 def distinct(
-    request: Request, distribution_id: str, column: str, actor: Actor = Depends(current_actor)
+    request: Request,
+    distribution_id: str,
+    column: str,
+    table_name: str | None = TABLE,
+    actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    table = _table(request, actor, distribution_id)
+    table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
     with cursor_for(table.path) as con:
         values = _run(querying.distinct, con, table, column, query, query.limit)
@@ -185,10 +212,11 @@ def aggregate(
     avg: str | None = Query(None, description="Columns to average."),
     min: str | None = Query(None, description="Columns to take the minimum of."),  # noqa: A002
     max: str | None = Query(None, description="Columns to take the maximum of."),  # noqa: A002
+    table_name: str | None = TABLE,
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    table = _table(request, actor, distribution_id)
-    skip = {"group_by", "count", *querying.AGGREGATES}
+    table = _table(request, actor, distribution_id, table_name)
+    skip = {"group_by", "count", "table", *querying.AGGREGATES}
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in skip]
     limit = request.app.state.settings.max_page_size
     query = querying.parse_row_query(pairs, table, limit)
