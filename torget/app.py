@@ -24,6 +24,7 @@ from torget.errors import (
 from torget.files import open_file_store
 from torget.settings import Settings
 from torget.web import (
+    api_ckan,
     api_dataservices,
     api_datasets,
     api_organisations,
@@ -95,6 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     for module in (
+        api_ckan,
         api_datasets,
         api_dataservices,
         api_organisations,
