@@ -146,11 +146,12 @@ def group_name(theme_iri: str) -> str:
 
 
 def _translated(pkg: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """Swedish from the plain field (what a CKAN client without translations edits), else
+    from `<key>_translated`; English from `<key>_translated`."""
     given = pkg.get(f"{key}_translated")
-    if isinstance(given, dict) and given.get("sv"):
-        return {"sv": given["sv"], "en": given.get("en") or None}
-    text = pkg.get(key)
-    return {"sv": text} if text else None
+    given = given if isinstance(given, dict) else {}
+    sv = pkg.get(key) or given.get("sv")
+    return {"sv": sv, "en": given.get("en") or None} if sv else None
 
 
 def _tag_names(pkg: dict[str, Any]) -> list[str]:
@@ -165,9 +166,9 @@ def _tag_names(pkg: dict[str, Any]) -> list[str]:
 
 def _keywords(pkg: dict[str, Any]) -> dict[str, list[str]]:
     given = pkg.get("tags_translated")
-    if isinstance(given, dict):
-        return {"sv": list(given.get("sv") or []), "en": list(given.get("en") or [])}
-    return {"sv": _tag_names(pkg), "en": []}
+    given = given if isinstance(given, dict) else {}
+    sv = _tag_names(pkg) if pkg.get("tags") or pkg.get("tag_string") else given.get("sv")
+    return {"sv": list(sv or []), "en": list(given.get("en") or [])}
 
 
 def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
@@ -260,13 +261,12 @@ def distribution_fields(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def merge_patch(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """CKAN's patch: `current` with the given keys replaced. A plain field given without its
-    `_translated` twin replaces the twin too, so that `title=…` is not undone by the old
-    `title_translated`."""
+    """CKAN's patch: `current` with the given keys replaced. A `_translated` field given
+    without its plain twin drops the old plain value, which would otherwise win for Swedish."""
     merged = {**current, **changes}
     for key in ("title", "notes", "name", "description", "tags"):
-        if key in changes and f"{key}_translated" not in changes:
-            merged.pop(f"{key}_translated", None)
+        if f"{key}_translated" in changes and key not in changes:
+            merged.pop(key, None)
     return merged
 
 

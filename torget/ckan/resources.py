@@ -19,6 +19,7 @@ from torget.ckan.mapping import merge_patch, resource_dict, uploaded_prefix
 from torget.ckan.packages import distribution_in
 from torget.db.engine import read, write
 from torget.dcat.guard import check_publishable
+from torget.errors import FieldError, ValidationFailed
 from torget.files import StoredFile
 from torget.ids import new_id
 
@@ -53,11 +54,25 @@ def _store_upload(call: Call, params: Params) -> tuple[Params, StoredFile | None
     return filled, stored
 
 
+def _as_resource_errors(change: Any, conn: sa.Connection, params: Params) -> Any:
+    """The distribution's field errors named as the resource's fields."""
+    try:
+        return change(conn, params)
+    except ValidationFailed as exc:
+        errors = [
+            e
+            if e.field.startswith("resource.")
+            else FieldError(f"resource.{e.field}", e.message, e.allowed)
+            for e in exc.errors
+        ]
+        raise ValidationFailed(errors) from None
+
+
 def _with_upload(call: Call, params: Params, change: Any) -> dict[str, Any]:
     filled, stored = _store_upload(call, params)
     try:
         with write(call.engine) as conn:
-            dist = change(conn, filled)
+            dist = _as_resource_errors(change, conn, filled)
             dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
             check_publishable(conn, call.settings, dataset)
             return resource_dict(dist, call.base)

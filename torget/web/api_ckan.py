@@ -66,9 +66,12 @@ def _query_params(request: Request) -> dict[str, Any]:
 
 
 async def _form(request: Request) -> tuple[dict[str, Any], Upload | None]:
+    """The form's fields and its file; the form is closed when the response is sent."""
     params: dict[str, Any] = {}
     upload = None
-    for key, value in (await request.form()).multi_items():
+    form = await request.form()
+    request.state.form = form
+    for key, value in form.multi_items():
         if isinstance(value, UploadFile):
             name = value.filename or "file"
             kind = value.content_type or mimetypes.guess_type(name)[0]
@@ -126,6 +129,10 @@ async def _action(request: Request, name: str) -> JSONResponse:
         if isinstance(error, str):
             return JSONResponse(error, status_code=status)
         return _envelope(request, name, status, {"success": False, "error": error})
+    finally:
+        form = getattr(request.state, "form", None)
+        if form is not None:
+            await form.close()
 
 
 @router.api_route("/api/action/{name}", methods=["GET", "POST"])
