@@ -11,7 +11,7 @@ import pytest
 
 from tests.ckan.conftest import Live, package
 
-CSV = "namn;lat;lon\nNorra stranden;57.7;11.9\n".encode()
+CSV = b"namn;lat;lon\nNorra stranden;57.7;11.9\n"
 
 
 def test_upload_with_resource_create(live: Live) -> None:

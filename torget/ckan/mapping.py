@@ -350,7 +350,7 @@ def package_dict(
         "num_tags": len(keywords["sv"]),
         "num_resources": len(dataset.distributions),
         "relationships_as_subject": [], "relationships_as_object": [],
-        "resources": [resource_dict(d, base) for d in dataset.distributions],
+        "resources": [resource_dict(d, base, i) for i, d in enumerate(dataset.distributions)],
     }  # fmt: skip
 
 
@@ -358,7 +358,8 @@ def uploaded_prefix(base: str) -> str:
     return f"{base}/files/resources/"
 
 
-def resource_dict(dist: Distribution, base: str) -> dict[str, Any]:
+def resource_dict(dist: Distribution, base: str, position: int) -> dict[str, Any]:
+    """A distribution as a resource; `position` is its index in the package, as in CKAN."""
     data = dist.data
     url = data.download_url or data.access_url or ""
     file_type = file_types().lookup(data.format)
@@ -379,7 +380,7 @@ def resource_dict(dist: Distribution, base: str) -> dict[str, Any]:
         "created": timestamp(dist.created_at),
         "last_modified": timestamp(dist.updated_at),
         "metadata_modified": timestamp(dist.updated_at),
-        "position": dist.position,
+        "position": position,
         "state": "active",
         "url_type": "upload" if url.startswith(uploaded_prefix(base)) else None,
         "datastore_active": False,

@@ -75,17 +75,23 @@ def _with_upload(call: Call, params: Params, change: Any) -> dict[str, Any]:
             dist = _as_resource_errors(change, conn, filled)
             dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
             check_publishable(conn, call.settings, dataset)
-            return resource_dict(dist, call.base)
+            return _resource(dataset, dist, call.base)
     except BaseException:
         if stored is not None:
             call.files.delete(stored.key)
         raise
 
 
+def _resource(dataset: store.Dataset, dist: store.Distribution, base: str) -> dict[str, Any]:
+    position = [d.id for d in dataset.distributions].index(dist.id)
+    return resource_dict(dist, base, position)
+
+
 def resource_show(call: Call, params: Params) -> dict[str, Any]:
     with read(call.engine) as conn:
         dist = store.get_distribution(conn, call.actor, required(params, "id"))
-    return resource_dict(dist, call.base)
+        dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
+    return _resource(dataset, dist, call.base)
 
 
 def resource_create(call: Call, params: Params) -> dict[str, Any]:
