@@ -10,7 +10,8 @@ from typing import Any
 from torget.catalog.organisations import all_organisations
 from torget.catalog.vocabularies import vocabulary
 from torget.ckan.call import Call, Params, as_bool, as_int, required
-from torget.ckan.mapping import group_dict, theme_concept
+from torget.ckan.mapping import theme_concept
+from torget.ckan.mapping_orgs import group_dict
 from torget.ckan.organizations import published_counts
 from torget.ckan.packages import to_package
 from torget.db.engine import read

@@ -17,7 +17,8 @@ from torget.catalog import organisations as store
 from torget.catalog.model import OrganisationIn
 from torget.catalog.visibility import validation_failed_from
 from torget.ckan.call import Call, Params, as_bool, as_int, as_list, required
-from torget.ckan.mapping import merge_patch, organisation_fields, organization_dict
+from torget.ckan.mapping import merge_patch
+from torget.ckan.mapping_orgs import organisation_fields, organization_dict
 from torget.ckan.packages import to_package
 from torget.db.engine import read, write
 from torget.errors import PermissionDenied

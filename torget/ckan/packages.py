@@ -24,11 +24,10 @@ from torget.ckan.call import Call, Params, as_bool, as_int, required
 from torget.ckan.mapping import (
     dataset_fields,
     distribution_fields,
-    group_dict,
     merge_patch,
-    organization_dict,
     package_dict,
 )
+from torget.ckan.mapping_orgs import group_dict, organization_dict
 from torget.db.engine import read, write
 from torget.db.schema import datasets
 from torget.dcat.guard import check_publishable

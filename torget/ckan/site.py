@@ -7,7 +7,7 @@ from typing import Any
 from torget import __version__
 from torget.catalog.vocabularies import vocabulary
 from torget.ckan.call import Call, Params
-from torget.ckan.mapping import licence_dict
+from torget.ckan.mapping_orgs import licence_dict
 
 __all__ = ["status_show", "site_read", "license_list", "CKAN_VERSION"]
 
