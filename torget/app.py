@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
 from torget.catalog.visibility import describe_error
+from torget.datastore.queue import make_queue
+from torget.datastore.subscribers import attach
 from torget.db.engine import make_engine
 from torget.errors import (
     Conflict,
@@ -27,6 +29,7 @@ from torget.web import (
     api_ckan,
     api_dataservices,
     api_datasets,
+    api_datastore,
     api_organisations,
     api_search,
     api_tokens,
@@ -93,11 +96,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.files = open_file_store(settings)
+    attach(app.state.engine, settings, make_queue(settings, app.state.engine))
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     for module in (
         api_ckan,
         api_datasets,
+        api_datastore,
         api_dataservices,
         api_organisations,
         api_search,

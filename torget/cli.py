@@ -7,9 +7,11 @@ token alone on its last line, and every command exits non-zero with a one-line r
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -47,6 +49,10 @@ class _State:
             self._engine = make_engine(self.settings.resolved_database_url)
             if migrate:
                 upgrade(self._engine)
+            from torget.datastore.queue import make_queue
+            from torget.datastore.subscribers import attach
+
+            attach(self._engine, self.settings, make_queue(self.settings, self._engine))
         return self._engine
 
 
@@ -96,9 +102,10 @@ def init(state: _State, demo: bool) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start a datastore worker beside it.")
 @pass_state
-def serve(state: _State, host: str, port: int) -> None:
-    """Start the web server (migrating the database first)."""
+def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
+    """Start the web server (migrating the database first) and a datastore worker."""
     import uvicorn
 
     from torget.app import create_app
@@ -112,7 +119,64 @@ def serve(state: _State, host: str, port: int) -> None:
         state.engine()
         app = create_app(settings)
     click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    worker = None
+    if not no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "torget.cli", "worker"])
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+@cli.command()
+@click.option("--threads", default=1, show_default=True, type=int, help="Loads at a time.")
+@pass_state
+def worker(state: _State, threads: int) -> None:
+    """Run a datastore worker: loads queued tables; several may run at once."""
+    from huey.consumer import Consumer
+
+    from torget.datastore.queue import make_queue, sweep_now
+
+    with _reported():
+        engine = state.engine()
+        queue = make_queue(state.settings, engine)
+        for job_id in sweep_now(state.settings, engine):
+            queue.enqueue(job_id)
+    click.echo(f"datastore worker: {threads} thread(s), data in {state.settings.datastore_path}")
+    Consumer(queue.huey, workers=threads, worker_type="thread", periodic=True).run()
+
+
+@cli.group()
+def datastore() -> None:
+    """The datastore: tables loaded from distributions' files."""
+
+
+@datastore.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--distribution", "distribution_id", required=True, help="Distribution id.")
+@click.option("--format", "fmt", default=None, help="csv, tsv, xlsx, ods, json, geojson.")
+@pass_state
+def datastore_load(state: _State, file: Path, distribution_id: str, fmt: str | None) -> None:
+    """Load FILE as the table of a distribution, now, and print the load report."""
+    import json
+
+    from torget.catalog.datasets import get_distribution
+    from torget.datastore.load import load_local
+
+    fmt = (fmt or file.suffix.lstrip(".")).lower()
+    with _reported():
+        engine = state.engine()
+        with read(engine) as conn:
+            get_distribution(conn, SYSTEM, distribution_id)
+        with click.progressbar(length=100, label=f"loading {file.name}") as bar:
+
+            def progress(_stage: str, percent: float) -> None:
+                bar.update(int(percent) - bar.pos)
+
+            report = load_local(state.settings, engine, distribution_id, file, fmt, progress)
+    click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
 
 
 @cli.group()

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 __all__ = [
     "DatasetSaved",
     "DatasetDeleted",
+    "DistributionSaved",
+    "DistributionDeleted",
     "DataServiceSaved",
     "DataServiceDeleted",
     "OrganisationSaved",
@@ -33,6 +35,20 @@ class DatasetSaved:
 
 @dataclass(frozen=True)
 class DatasetDeleted:
+    dataset_id: str
+
+
+@dataclass(frozen=True)
+class DistributionSaved:
+    """A distribution was created or changed (its dataset also gets `DatasetSaved`)."""
+
+    distribution_id: str
+    dataset_id: str
+
+
+@dataclass(frozen=True)
+class DistributionDeleted:
+    distribution_id: str
     dataset_id: str
 
 

@@ -84,6 +84,68 @@ class Settings:
         default=1000,
         metadata=_help("Largest page a list endpoint of the JSON API returns."),
     )
+    datastore_dir: str = field(
+        default="",
+        metadata=_help(
+            "Folder of the datastore's DuckDB files (one file per loaded table version). "
+            "Empty means `<data_dir>/datastore`."
+        ),
+    )
+    queue_url: str = field(
+        default="",
+        metadata=_help(
+            "Job queue for datastore loads. Empty means SQLite in `<data_dir>/queue.db`; "
+            "`redis://host:6379/0` selects Redis."
+        ),
+    )
+    datastore_max_columns: int = field(
+        default=1000, metadata=_help("Most columns a loaded table may have.")
+    )
+    datastore_max_download_bytes: int = field(
+        default=2 * 1024**3, metadata=_help("Largest file the datastore downloads, in bytes.")
+    )
+    datastore_max_unpacked_bytes: int = field(
+        default=1024**3,
+        metadata=_help("Largest uncompressed size of an XLSX/ODS file's contents, in bytes."),
+    )
+    datastore_download_timeout: int = field(
+        default=30, metadata=_help("Seconds to wait for a download to answer or continue.")
+    )
+    datastore_memory_limit: str = field(
+        default="1GB",
+        metadata=_help("DuckDB memory limit for a load; beyond it DuckDB spills to disk."),
+    )
+    datastore_max_attempts: int = field(
+        default=3, metadata=_help("Attempts at a load whose worker died before it is failed.")
+    )
+    datastore_stale_seconds: int = field(
+        default=120,
+        metadata=_help("A running load without a heartbeat for this long counts as dead."),
+    )
+    datastore_exact_count_limit: int = field(
+        default=50_000_000,
+        metadata=_help(
+            "Tables with more rows than this get estimated totals for filtered queries "
+            "(marked `total_estimated`)."
+        ),
+    )
+    datastore_sql_timeout_ms: int = field(
+        default=5000, metadata=_help("Time limit of one query of the SQL endpoint, in ms.")
+    )
+    datastore_sql_max_rows: int = field(
+        default=10_000, metadata=_help("Most rows the SQL endpoint returns.")
+    )
+    allow_private_addresses: bool = field(
+        default=False,
+        metadata=_help(
+            "Let the datastore download from private, loopback and link-local addresses. "
+            "Off in production (SSRF); tests switch it on."
+        ),
+    )
+
+    @property
+    def datastore_path(self) -> Path:
+        return Path(self.datastore_dir) if self.datastore_dir else self.data_dir / "datastore"
 
     @property
     def resolved_database_url(self) -> str:
@@ -124,6 +186,14 @@ def normalise_database_url(url: str) -> str:
 def _coerce(name: str, kind: Any, raw: Any) -> Any:
     if kind in (Path, "Path"):
         return Path(str(raw))
+    if kind in (bool, "bool"):
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(raw).lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise SettingsError(f"setting {name}: {raw!r} is not true or false")
     if kind in (int, "int"):
         try:
             return int(raw)

@@ -22,7 +22,13 @@ from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, distributions, organisations
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
-from torget.events import DatasetDeleted, DatasetSaved, publish
+from torget.events import (
+    DatasetDeleted,
+    DatasetSaved,
+    DistributionDeleted,
+    DistributionSaved,
+    publish,
+)
 from torget.ids import is_uuid, new_id
 
 __all__ = [
@@ -265,7 +271,8 @@ def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Datase
     )
     for i, dist in enumerate(new_dists):
         _check_services(conn, dist, f"distributions.{i}.")
-        _insert_distribution(conn, dataset_id, i, dist, stamp)
+        dist_id = _insert_distribution(conn, dataset_id, i, dist, stamp)
+        publish(conn, DistributionSaved(dist_id, dataset_id))
     publish(conn, DatasetSaved(dataset_id))
     return get_dataset(conn, actor, dataset_id)
 
@@ -321,6 +328,8 @@ def patch_dataset(
 def delete_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
     current = get_dataset(conn, actor, id_or_name)
     actor.require(current.organisation_id, "editor", "delete this dataset")
+    for dist in current.distributions:
+        publish(conn, DistributionDeleted(dist.id, current.id))
     conn.execute(distributions.delete().where(distributions.c.dataset_id == current.id))
     conn.execute(datasets.delete().where(datasets.c.id == current.id))
     publish(conn, DatasetDeleted(current.id))
@@ -361,6 +370,7 @@ def add_distribution(
     _check_services(conn, data)
     position = max((d.position for d in dataset.distributions), default=-1) + 1
     dist_id = _insert_distribution(conn, dataset.id, position, data, now())
+    publish(conn, DistributionSaved(dist_id, dataset.id))
     _touch(conn, dataset.id)
     return get_distribution(conn, actor, dist_id)
 
@@ -389,6 +399,7 @@ def update_distribution(
         .where(distributions.c.id == dist_id)
         .values(data=data.model_dump_json(), updated_at=now())
     )
+    publish(conn, DistributionSaved(dist_id, dataset.id))
     _touch(conn, dataset.id)
     return get_distribution(conn, actor, dist_id)
 
@@ -411,4 +422,5 @@ def delete_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> None
     dataset = get_dataset(conn, actor, current.dataset_id)
     actor.require(dataset.organisation_id, "editor", "delete this distribution")
     conn.execute(distributions.delete().where(distributions.c.id == dist_id))
+    publish(conn, DistributionDeleted(dist_id, dataset.id))
     _touch(conn, dataset.id)

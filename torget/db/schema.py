@@ -21,6 +21,8 @@ __all__ = [
     "search_documents",
     "dataset_facets",
     "dataset_popularity",
+    "datastore_jobs",
+    "datastore_tables",
 ]
 
 metadata = sa.MetaData(
@@ -224,4 +226,42 @@ dataset_popularity = sa.Table(
     ),
     sa.Column("views", sa.Integer, nullable=False, default=0),
     sa.Column("downloads", sa.Integer, nullable=False, default=0),
+)
+
+
+# --- Datastore -------------------------------------------------------------------------------
+# One row per load of a distribution's file; the worker updates progress and heartbeat.
+datastore_jobs = sa.Table(
+    "datastore_jobs",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("distribution_id", sa.String(_ID), nullable=False, index=True),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("format", sa.String(20), nullable=False),
+    sa.Column("progress_rows", sa.BigInteger, nullable=False, default=0),
+    sa.Column("progress_bytes", sa.BigInteger, nullable=False, default=0),
+    sa.Column("progress_percent", sa.Integer, nullable=False, default=0),
+    sa.Column("stage", sa.String(200)),
+    sa.Column("report", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),
+    sa.Index("ix_datastore_jobs_state_heartbeat_at", "state", "heartbeat_at"),
+)
+
+# The version of each distribution's table that queries see: swapped in one transaction.
+datastore_tables = sa.Table(
+    "datastore_tables",
+    metadata,
+    sa.Column("distribution_id", sa.String(_ID), primary_key=True),
+    sa.Column("job_id", sa.String(_ID), nullable=False),
+    sa.Column("file", sa.String(300), nullable=False),
+    sa.Column("row_count", sa.BigInteger, nullable=False),
+    sa.Column("columns", sa.Text, nullable=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,166 @@
+"""Loading one file into a new DuckDB database file, typed, with a report of what happened.
+
+Delimited text goes through DuckDB's own `read_csv` with options from `sniff` (all columns as
+VARCHAR into a temporary table), then `infer` decides the types over every row and one
+`CREATE TABLE … AS SELECT` casts them. Spreadsheets, JSON and GeoJSON are first converted to
+UTF-8 CSV (`convert`), so every format shares the same typing rules. The result always goes to
+a file of its own: the caller swaps it in only once the load has finished (see `tables`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from torget.datastore import convert
+from torget.datastore.errors import LoadError
+from torget.datastore.infer import cast_expression, infer_types, quote_ident
+from torget.datastore.sniff import Dialect, sniff, to_utf8
+
+__all__ = ["Limits", "LoadReport", "ingest", "FORMATS", "MAIN_TABLE"]
+
+FORMATS = ("csv", "tsv", "xlsx", "ods", "json", "geojson")
+MAIN_TABLE = "data"
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_columns: int = 1000
+    max_uncompressed_bytes: int = 1 << 30
+    memory_limit: str = "1GB"
+
+
+@dataclass
+class LoadReport:
+    format: str
+    rows: int = 0
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    source: dict[str, Any] = field(default_factory=dict)
+    tables: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "rows": self.rows,
+            "columns": self.columns,
+            "source": self.source,
+            "tables": self.tables,
+            "warnings": self.warnings,
+        }
+
+
+def _connect(target: Path, limits: Limits, scratch: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(target))
+    con.execute(f"SET memory_limit = '{limits.memory_limit}'")
+    con.execute(f"SET temp_directory = '{scratch}'")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def _read_csv_sql(path: Path, dialect: Dialect) -> str:
+    columns = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in dialect.columns)
+    delim = dialect.delimiter.replace("'", "''")
+    return (
+        f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim = '{delim}', "
+        f"quote = '\"', escape = '\"', header = {str(dialect.header).lower()}, "
+        f"auto_detect = false, columns = {{{columns}}}, strict_mode = true, "
+        "null_padding = false, parallel = true)"
+    )
+
+
+def _describe_duckdb_error(name: str, exc: duckdb.Error) -> LoadError:
+    text = str(exc)
+    first = text.split("\n", 1)[0].replace("Invalid Input Error: ", "")
+    line = None
+    marker = "line "
+    lower = text.lower()
+    if marker in lower:
+        digits = "".join(ch for ch in lower.split(marker, 1)[1][:12] if ch.isdigit())
+        line = int(digits) if digits else None
+    if "expected" in lower and "columns" in lower or "too many columns" in lower:
+        first = "the rows do not all have the same number of fields: " + first
+    return LoadError(name, first, line=line)
+
+
+def load_delimited(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    path: Path,
+    table: str,
+    limits: Limits,
+    scratch: Path,
+) -> dict[str, Any]:
+    """Load one delimited text file into `table`; return its part of the report."""
+    dialect = sniff(name, path, limits.max_columns)
+    readable = path
+    if dialect.encoding in ("cp1252", "latin-1"):
+        readable = scratch / "utf8.csv"
+        to_utf8(path, dialect.encoding, readable)
+    try:
+        reader = _read_csv_sql(readable, dialect)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {reader}")
+    except duckdb.Error as exc:
+        raise _describe_duckdb_error(name, exc) from None
+    types = infer_types(con, "stage", dialect.columns)
+    select = ", ".join(cast_expression(t.type, t.name) for t in types)
+    con.execute(
+        f"CREATE TABLE {quote_ident(table)} AS "
+        f"SELECT rowid + 1 AS _id, {select} FROM stage ORDER BY rowid"
+    )
+    con.execute("DROP TABLE stage")
+    rows = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
+    return {
+        "rows": rows[0] if rows else 0,
+        "columns": [t.as_json() for t in types],
+        "source": {
+            "encoding": dialect.encoding,
+            "delimiter": dialect.delimiter,
+            "header": dialect.header,
+        },
+    }
+
+
+def ingest(
+    name: str,
+    source: Path,
+    fmt: str,
+    target: Path,
+    limits: Limits,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load `source` (in `fmt`, one of FORMATS) into a new DuckDB file at `target`."""
+    tell = progress or (lambda _stage, _pct: None)
+    if fmt not in FORMATS:
+        raise LoadError(name, f"format {fmt!r} cannot be loaded; loadable: {', '.join(FORMATS)}")
+    if not source.is_file() or source.stat().st_size == 0:
+        raise LoadError(name, "the file is empty")
+    report = LoadReport(fmt)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        scratch = Path(tmp)
+        tell("converting", 5)
+        parts = convert.to_delimited(name, source, fmt, scratch, limits)
+        con = _connect(target, limits, scratch)
+        try:
+            for i, part in enumerate(parts):
+                table = MAIN_TABLE if i == 0 else f"sheet_{i + 1}"
+                tell(f"loading {part.label}", 10 + 80 * i / len(parts))
+                loaded = load_delimited(con, part.label, part.path, table, limits, scratch)
+                report.tables.append(table)
+                if i == 0:
+                    report.rows, report.columns = loaded["rows"], loaded["columns"]
+                    report.source = {**loaded["source"], **part.source}
+                else:
+                    report.warnings.append(f"sheet {part.label!r} loaded as table {table!r}")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    tell("done", 100)
+    return report

@@ -1,0 +1,184 @@
+"""Running one load job end to end: fetch → ingest into a new file → swap in one transaction.
+
+Also decides which distributions are loadable (`loadable_source`): a tabular format and a
+download URL. `fetch_source` is the one place that turns a distribution's URL into a local
+file; when the file store is merged it is where uploaded files are opened instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from torget.catalog.model import DistributionIn
+from torget.datastore import jobs, tables
+from torget.datastore.errors import LoadError
+from torget.datastore.fetch import FetchLimits, download
+from torget.datastore.ingest import FORMATS, Limits, LoadReport, ingest
+from torget.db.engine import write
+from torget.settings import Settings
+
+__all__ = ["loadable_source", "run_job", "load_local", "limits_from"]
+
+_HEARTBEAT_SECONDS = 5.0
+
+
+def _format_code(dist: DistributionIn) -> str | None:
+    code = dist.format.rstrip("/").rsplit("/", 1)[-1].lower()
+    if code in FORMATS:
+        return code
+    url = (dist.download_url or dist.access_url or "").lower().split("?", 1)[0]
+    ext = url.rsplit(".", 1)[-1] if "." in url.rsplit("/", 1)[-1] else ""
+    return ext if ext in FORMATS else None
+
+
+def loadable_source(dist: DistributionIn) -> tuple[str, str] | None:
+    """(URL, format code) when the datastore can load this distribution."""
+    fmt = _format_code(dist)
+    url = dist.download_url
+    if fmt is None or not url:
+        return None
+    return url, fmt
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(
+        max_columns=settings.datastore_max_columns,
+        max_uncompressed_bytes=settings.datastore_max_unpacked_bytes,
+        memory_limit=settings.datastore_memory_limit,
+    )
+
+
+def fetch_source(settings: Settings, source: str, target: Path,
+                 progress: Callable[[int], None]) -> None:  # fmt: skip
+    if source.startswith(("http://", "https://")):
+        limits = FetchLimits(
+            timeout=float(settings.datastore_download_timeout),
+            max_bytes=settings.datastore_max_download_bytes,
+            allow_private=settings.allow_private_addresses,
+        )
+        download(source, target, limits, progress)
+        return
+    path = Path(source.removeprefix("file://"))
+    if not path.is_file():
+        raise LoadError(source, "no such file")
+    shutil.copyfile(path, target)
+
+
+class _Heartbeat:
+    """Records progress and beats the heartbeat at most every few seconds, and while idle."""
+
+    def __init__(self, engine: sa.Engine, job_id: str):
+        self.engine, self.job_id = engine, job_id
+        self.stage, self.percent, self.size = "starting", 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(_HEARTBEAT_SECONDS):
+            with write(self.engine) as conn:
+                jobs.beat(conn, self.job_id, self.stage, self.percent, self.size)
+
+    def update(self, stage: str, percent: float) -> None:
+        self.stage, self.percent = stage, percent
+
+    def bytes(self, size: int) -> None:
+        self.stage, self.size = "downloading", size
+
+
+def _load_into_new_file(
+    settings: Settings, job: jobs.Job, beat: _Heartbeat | None
+) -> tuple[Path, LoadReport]:
+    root = settings.datastore_path
+    target = tables.table_file(root, job.distribution_id, job.id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        local = Path(tmp) / "source"
+        fetch_source(settings, job.source, local, beat.bytes if beat else (lambda _n: None))
+        name = job.source.rsplit("/", 1)[-1] or job.source
+        report = ingest(name, local, job.format, target, limits_from(settings),
+                        beat.update if beat else None)  # fmt: skip
+    return target, report
+
+
+def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
+          report: LoadReport) -> None:  # fmt: skip
+    root = settings.datastore_path
+    with write(engine) as conn:
+        newest = jobs.latest_job(conn, job.distribution_id)
+        if newest is not None and newest.id != job.id:
+            jobs.fail_job(conn, job.id, "superseded by a newer load of this distribution")
+            target.unlink(missing_ok=True)
+            return
+        relative = str(target.relative_to(root))
+        tables.swap_table(conn, job.distribution_id, job.id, relative, report.rows, report.columns)
+        jobs.finish_job(conn, job.id, report.as_json())
+    tables.remove_stale(root, job.distribution_id, keep=target)
+
+
+def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
+    """Claim a job; wait briefly for a row whose transaction is still committing."""
+    for _ in range(50):
+        with write(engine) as conn:
+            if jobs.get_job(conn, job_id) is not None:
+                return jobs.claim_job(conn, job_id)
+        time.sleep(0.1)
+    return None
+
+
+def run_job(settings: Settings, engine: sa.Engine, job_id: str) -> None:
+    """Claim and run one job; any failure is recorded on the job, never raised."""
+    job = _claim(engine, job_id)
+    if job is None:
+        return
+    target: Path | None = None
+    try:
+        with _Heartbeat(engine, job.id) as beat:
+            target, report = _load_into_new_file(settings, job, beat)
+        _swap(engine, settings, job, target, report)
+    except Exception as exc:  # noqa: BLE001 - every failure is the job's reason, not a crash
+        if target is not None:
+            target.unlink(missing_ok=True)
+        reason = str(exc) if isinstance(exc, LoadError) else f"internal error: {exc!r}"
+        with write(engine) as conn:
+            jobs.fail_job(conn, job.id, reason)
+
+
+def load_local(
+    settings: Settings,
+    engine: sa.Engine,
+    distribution_id: str,
+    path: Path,
+    fmt: str,
+    progress: Callable[[str, float], None] | None = None,
+) -> LoadReport:
+    """Load a local file for a distribution now, in this process (the CLI's `datastore load`)."""
+    with write(engine) as conn:
+        job_id = jobs.create_job(conn, distribution_id, str(path.resolve()), fmt)
+        job = jobs.claim_job(conn, job_id)
+    assert job is not None
+    try:
+        root = settings.datastore_path
+        target = tables.table_file(root, distribution_id, job.id)
+        report = ingest(path.name, path, fmt, target, limits_from(settings), progress)
+    except LoadError as exc:
+        with write(engine) as conn:
+            jobs.fail_job(conn, job.id, str(exc))
+        raise
+    _swap(engine, settings, job, target, report)
+    return report

@@ -1,0 +1,246 @@
+"""Querying one loaded table: filters, free text, sorting, keyset pages, distinct values, sums.
+
+Requests arrive as (name, value) pairs (`col=v`, `col__in=a,b`, `col__gte=…`, `sort=-col`, …)
+and become one parameterised DuckDB statement; column names are checked against the table's
+columns, values are bound and cast by DuckDB to the column's type. Deep pages use keyset
+pagination: `after` is an opaque cursor holding the sort values of the last row, with `_id`
+(the row's number in the file) as the final tie-breaker, so page 10,000 costs what page 1 does.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from torget.datastore.infer import quote_ident
+from torget.datastore.tables import Table
+from torget.errors import FieldError, ValidationFailed
+
+__all__ = ["RowQuery", "parse_row_query", "where_clause", "fetch_rows", "distinct", "aggregate"]
+
+RESERVED = {"q", "sort", "fields", "limit", "offset", "after"}
+_OPS = {"gte": ">=", "lte": "<=", "gt": ">", "lt": "<"}
+_SQL_TYPES = {"TEXT": "VARCHAR"}
+AGGREGATES = ("sum", "avg", "min", "max")
+
+
+@dataclass
+class RowQuery:
+    filters: list[tuple[str, str, str]] = field(default_factory=list)
+    q: str | None = None
+    sort: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
+    fields: list[str] | None = None
+    limit: int = 100
+    offset: int = 0
+    after: list[Any] | None = None
+
+
+def _bad(name: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(name, message)])
+
+
+def _column(types: dict[str, str], name: str, param: str) -> str:
+    if name not in types:
+        raise _bad(param, f"no column {name!r}; columns: {', '.join(types)}")
+    return name
+
+
+def _int(param: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise _bad(param, "must be a whole number") from None
+    if not low <= number <= high:
+        raise _bad(param, f"must be between {low} and {high}")
+    return number
+
+
+def decode_cursor(value: str) -> list[Any]:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(value.encode() + b"=="))
+    except (ValueError, UnicodeDecodeError):
+        raise _bad("after", "not a cursor from a 'next' link") from None
+    if not isinstance(decoded, list):
+        raise _bad("after", "not a cursor from a 'next' link")
+    return decoded
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([_jsonable(v) for v in values]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_row_query(params: Iterable[tuple[str, str]], table: Table, max_limit: int) -> RowQuery:
+    """Turn query-string pairs into a checked RowQuery for this table."""
+    types = {"_id": "BIGINT", **table.column_types}
+    query = RowQuery(limit=min(100, max_limit))
+    for key, value in params:
+        if key == "q":
+            query.q = value or None
+        elif key == "sort":
+            for part in filter(None, value.split(",")):
+                name = _column(types, part.lstrip("-"), "sort")
+                query.sort.append((name, part.startswith("-")))
+        elif key == "fields":
+            query.fields = [_column(types, f, "fields") for f in value.split(",") if f]
+        elif key == "limit":
+            query.limit = _int("limit", value, 0, max_limit)
+        elif key == "offset":
+            query.offset = _int("offset", value, 0, 10**12)
+        elif key == "after":
+            query.after = decode_cursor(value)
+        elif key not in RESERVED and not key.startswith("_"):
+            name, _, op = key.partition("__")
+            if op not in ("", "in", "isnull", *_OPS):
+                raise _bad(key, "unknown operator; use __in, __gte, __lte, __gt, __lt, __isnull")
+            query.filters.append((_column(types, name, key), op, value))
+    return query
+
+
+def _cast(kind: str) -> str:
+    return _SQL_TYPES.get(kind, kind)
+
+
+def where_clause(query: RowQuery, types: dict[str, str]) -> tuple[str, list[Any]]:
+    """The WHERE conditions of the filters and free text, with their parameters."""
+    types = {"_id": "BIGINT", **types}
+    parts: list[str] = []
+    params: list[Any] = []
+    for name, op, value in query.filters:
+        col, kind = quote_ident(name), _cast(types[name])
+        if op == "isnull":
+            parts.append(f"{col} IS {'' if value.lower() in ('true', '1') else 'NOT '}NULL")
+        elif op == "in":
+            items = value.split(",")
+            parts.append(f"{col} IN ({', '.join(f'CAST(? AS {kind})' for _ in items)})")
+            params.extend(items)
+        else:
+            parts.append(f"{col} {_OPS.get(op, '=')} CAST(? AS {kind})")
+            params.append(value)
+    text = [c for c, t in types.items() if t == "TEXT"]
+    if query.q and text:
+        like = "%" + query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        parts.append("(" + " OR ".join(f"{quote_ident(c)} ILIKE ? ESCAPE '\\'" for c in text) + ")")
+        params.extend([like] * len(text))
+    return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _order(query: RowQuery) -> list[tuple[str, bool]]:
+    keys = [k for k in query.sort if k[0] != "_id"]
+    last_desc = next((d for n, d in query.sort if n == "_id"), False)
+    return [*keys, ("_id", last_desc)]
+
+
+def _after(keys: list[tuple[str, bool]], cursor: list[Any]) -> tuple[str, list[Any]]:
+    """Rows after the cursor in this order (NULLS LAST in both directions)."""
+    if len(cursor) != len(keys):
+        raise _bad("after", "the cursor does not match this sort order")
+    ors, params = [], []
+    for i, (name, desc) in enumerate(keys):
+        if cursor[i] is None:
+            continue
+        ands, p = [], []
+        for prev, value in zip(keys[:i], cursor[:i], strict=True):
+            ands.append(f"{quote_ident(prev[0])} IS NOT DISTINCT FROM ?")
+            p.append(value)
+        col = quote_ident(name)
+        ands.append(f"({col} {'<' if desc else '>'} ? OR {col} IS NULL)")
+        p.append(cursor[i])
+        ors.append("(" + " AND ".join(ands) + ")")
+        params.extend(p)
+    return ("(" + " OR ".join(ors) + ")") if ors else "FALSE", params
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def select_sql(query: RowQuery, table: Table) -> tuple[str, list[Any], list[str], int]:
+    """The page's SELECT, its parameters, the output columns and how many sort keys follow."""
+    where, params = where_clause(query, table.column_types)
+    keys = _order(query)
+    if query.after is not None:
+        cond, extra = _after(keys, query.after)
+        where = f"{where} AND {cond}" if where else f" WHERE {cond}"
+        params += extra
+    names = query.fields or ["_id", *table.column_types]
+    select = [quote_ident(n) for n in names] + [quote_ident(k) for k, _ in keys]
+    order = ", ".join(f"{quote_ident(k)} {'DESC' if d else 'ASC'} NULLS LAST" for k, d in keys)
+    sql = f"SELECT {', '.join(select)} FROM data{where} ORDER BY {order}"
+    return sql, params, names, len(keys)
+
+
+def fetch_rows(
+    con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, exact_limit: int
+) -> dict[str, Any]:
+    sql, params, names, nkeys = select_sql(query, table)
+    offset = 0 if query.after is not None else query.offset
+    page = con.execute(f"{sql} LIMIT {query.limit + 1} OFFSET {offset}", params).fetchall()
+    more = len(page) > query.limit
+    page = page[: query.limit]
+    rows = [dict(zip(names, map(_jsonable, r[: len(names)]), strict=True)) for r in page]
+    cursor = encode_cursor(list(page[-1][len(names) :])) if more and page else None
+    total, estimated = count(con, table, query, exact_limit)
+    return {"total": total, "total_estimated": estimated, "rows": rows, "cursor": cursor}
+
+
+def count(
+    con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, exact_limit: int
+) -> tuple[int, bool]:
+    where, params = where_clause(query, table.column_types)
+    if not where:
+        return table.row_count, False
+    if table.row_count <= exact_limit:
+        found = con.execute(f"SELECT count(*) FROM data{where}", params).fetchone()
+        return int(found[0]) if found else 0, False
+    sample = con.execute(
+        f"SELECT count(*) FROM (SELECT * FROM data USING SAMPLE 1%){where}", params
+    ).fetchone()
+    return int((sample[0] if sample else 0) * 100), True
+
+
+def distinct(
+    con: duckdb.DuckDBPyConnection, table: Table, column: str, query: RowQuery, limit: int
+) -> list[dict[str, Any]]:
+    col = quote_ident(_column(table.column_types, column, "column"))
+    where, params = where_clause(query, table.column_types)
+    found = con.execute(
+        f"SELECT {col}, count(*) AS n FROM data{where} GROUP BY {col} "
+        f"ORDER BY n DESC, {col} NULLS LAST LIMIT {limit}",
+        params,
+    ).fetchall()
+    return [{"value": _jsonable(v), "count": n} for v, n in found]
+
+
+def aggregate(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    group_by: list[str],
+    measures: list[tuple[str, str]],
+    query: RowQuery,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """`measures` are (function, column) pairs: ("count", "*"), ("sum", "antal"), …"""
+    types = table.column_types
+    groups = [quote_ident(_column(types, g, "group_by")) for g in group_by]
+    selects, names = list(groups), list(group_by)
+    for fn, column in measures or [("count", "*")]:
+        target = "*" if column == "*" else quote_ident(_column(types, column, fn))
+        selects.append(f"{fn}({target})")
+        names.append(fn if column == "*" else f"{fn}_{column}")
+    where, params = where_clause(query, types)
+    group = f" GROUP BY {', '.join(groups)} ORDER BY {', '.join(groups)}" if groups else ""
+    sql = f"SELECT {', '.join(selects)} FROM data{where}{group} LIMIT {limit}"
+    found = con.execute(sql, params).fetchall()
+    return [dict(zip(names, map(_jsonable, r), strict=True)) for r in found]

@@ -1,0 +1,108 @@
+"""The read-only SQL endpoint: one SELECT over datastore tables, nothing else.
+
+Defence in depth: (1) DuckDB parses the text and serialises it (`json_serialize_sql`), which
+only works for SELECT statements; exactly one statement is allowed, and every table it reads
+must be a plain name of an allowed table (a distribution id) or a CTE, never a table function
+(`read_csv`, …) or a qualified name. (2) It runs in a fresh in-memory DuckDB that has attached
+only those tables' files read-only and then switched off external access and locked its
+configuration, so even a function the check missed cannot reach files or the network.
+(3) A timer interrupts the connection at the time limit; at most `max_rows` rows return.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from torget.datastore.infer import quote_ident
+from torget.datastore.query import _jsonable
+from torget.errors import TorgetError
+
+__all__ = ["SqlRefused", "referenced_tables", "run_sql"]
+
+
+class SqlRefused(TorgetError):
+    """The SQL text is not a single SELECT over datastore tables, or it ran too long."""
+
+
+def _walk(node: Any, tables: set[str], ctes: set[str]) -> None:
+    if isinstance(node, dict):
+        for entry in (node.get("cte_map") or {}).get("map", []) or []:
+            ctes.add(str(entry.get("key", "")).lower())
+        kind = node.get("type")
+        if kind == "TABLE_FUNCTION":
+            raise SqlRefused("table functions (read_csv, …) are not allowed; query tables only")
+        if kind == "BASE_TABLE":
+            if node.get("schema_name") or node.get("catalog_name"):
+                raise SqlRefused("use a table's distribution id alone, without a schema")
+            tables.add(str(node["table_name"]))
+        for value in node.values():
+            _walk(value, tables, ctes)
+    elif isinstance(node, list):
+        for item in node:
+            _walk(item, tables, ctes)
+
+
+def referenced_tables(sql: str) -> set[str]:
+    """The tables a single SELECT reads; SqlRefused for anything else."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise SqlRefused(f"the SQL does not parse: {str(exc).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise SqlRefused("send exactly one SELECT statement")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        raise SqlRefused(f"only SELECT is allowed, not {statements[0].type.name}")
+    with duckdb.connect(":memory:") as con:
+        found = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
+    tree = json.loads(found[0]) if found else {"error": True}
+    if tree.get("error"):
+        raise SqlRefused(f"only SELECT is allowed: {tree.get('error_message', '')}")
+    tables: set[str] = set()
+    ctes: set[str] = set()
+    _walk(tree["statements"], tables, ctes)
+    return {t for t in tables if t.lower() not in ctes}
+
+
+def _sandbox(files: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    for i, (name, path) in enumerate(sorted(files.items())):
+        con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS t{i} (READ_ONLY)")
+        con.execute(f"CREATE VIEW {quote_ident(name)} AS SELECT * FROM t{i}.data")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run_sql(
+    sql: str,
+    resolve: Callable[[set[str]], dict[str, Path]],
+    timeout_ms: int,
+    max_rows: int,
+) -> dict[str, Any]:
+    """Run a checked SELECT; `resolve` maps the referenced ids to files (or refuses them)."""
+    files = resolve(referenced_tables(sql))
+    con = _sandbox(files)
+    timer = threading.Timer(timeout_ms / 1000, con.interrupt)
+    timer.start()
+    try:
+        result = con.execute(sql)
+        names = [d[0] for d in result.description or []]
+        rows = result.fetchmany(max_rows + 1)
+    except duckdb.InterruptException:
+        raise SqlRefused(f"the query ran longer than {timeout_ms} ms and was stopped") from None
+    except duckdb.Error as exc:
+        raise SqlRefused(str(exc).splitlines()[0]) from None
+    finally:
+        timer.cancel()
+        con.close()
+    return {
+        "columns": names,
+        "rows": [[_jsonable(v) for v in r] for r in rows[:max_rows]],
+        "truncated": len(rows) > max_rows,
+    }

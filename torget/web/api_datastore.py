@@ -1,0 +1,201 @@
+"""The datastore's query API: a loaded table's columns, rows, distinct values, aggregates,
+downloads in open formats, and a read-only SQL endpoint. Thin calls into `torget.datastore`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import duckdb
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from torget.accounts.permissions import Actor
+from torget.catalog.datasets import get_distribution
+from torget.datastore import export as exporting
+from torget.datastore import query as querying
+from torget.datastore.jobs import latest_job
+from torget.datastore.readers import cursor_for
+from torget.datastore.sql import SqlRefused, run_sql
+from torget.datastore.tables import Table, current_table
+from torget.db.engine import read
+from torget.errors import FieldError, NotFound, ValidationFailed
+from torget.web.auth import current_actor
+
+router = APIRouter(prefix="/api/datastore", tags=["datastore"])
+
+FILTERS = (
+    "Filters are further query parameters: `col=v`, `col__in=a,b`, `col__gte`, `col__lte`, "
+    "`col__gt`, `col__lt`, `col__isnull=true`."
+)
+
+
+def _table(request: Request, actor: Actor, distribution_id: str) -> Table:
+    with read(request.app.state.engine) as conn:
+        get_distribution(conn, actor, distribution_id)
+        table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
+    if table is None:
+        raise NotFound(f"distribution {distribution_id!r} has no loaded table (yet)")
+    return table
+
+
+def _query(request: Request, table: Table) -> querying.RowQuery:
+    limit = request.app.state.settings.max_page_size
+    return querying.parse_row_query(request.query_params.multi_items(), table, limit)
+
+
+def _run(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except duckdb.ConversionException as exc:
+        message = str(exc).splitlines()[0]
+        raise ValidationFailed([FieldError("filter", f"a value does not fit: {message}")]) from None
+
+
+@router.get("/sql", summary="Run one read-only SELECT over datastore tables")
+def sql_get(
+    request: Request,
+    sql: str = Query(description='One SELECT; tables are distribution ids: "3f2c…".'),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    return _sql(request, sql, actor)
+
+
+@router.post("/sql", summary="Run one read-only SELECT (the SQL in a JSON body)")
+def sql_post(
+    request: Request,
+    sql: str = Body(embed=True, description="One SELECT statement."),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    return _sql(request, sql, actor)
+
+
+def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
+    settings = request.app.state.settings
+
+    def resolve(names: set[str]) -> dict[str, Path]:
+        files = {}
+        for name in names:
+            try:
+                files[name] = _table(request, actor, name).path
+            except NotFound:
+                raise SqlRefused(f"no datastore table {name!r} that you may read") from None
+        return files
+
+    return run_sql(sql, resolve, settings.datastore_sql_timeout_ms, settings.datastore_sql_max_rows)
+
+
+@router.get("/{distribution_id}", summary="A loaded table: columns, row count, last load")
+def describe(
+    request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    with read(request.app.state.engine) as conn:
+        get_distribution(conn, actor, distribution_id)
+        job = latest_job(conn, distribution_id)
+        table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
+    base = f"{request.app.state.settings.public_base}/api/datastore/{distribution_id}"
+    return {
+        "distribution_id": distribution_id,
+        "loaded": table is not None,
+        "columns": table.columns if table else [],
+        "row_count": table.row_count if table else 0,
+        "loaded_at": table.loaded_at.isoformat() if table else None,
+        "job": job.as_json() if job else None,
+        "rows": f"{base}/rows",
+        "downloads": {fmt: f"{base}/rows.{fmt}" for fmt in exporting.EXPORTS},
+    }
+
+
+@router.get(
+    "/{distribution_id}/rows", summary="Rows, filtered, sorted and paged", description=FILTERS
+)
+def rows(
+    request: Request,
+    distribution_id: str,
+    q: str | None = Query(None, description="Free text over the text columns."),
+    sort: str | None = Query(None, description="Columns, `-col` descending: `-antal,namn`."),
+    fields: str | None = Query(None, description="Columns to return: `namn,antal`."),
+    limit: int | None = Query(None, description="Rows per page (at most max_page_size)."),
+    offset: int | None = Query(None, description="Rows to skip (prefer `after`)."),
+    after: str | None = Query(None, description="Cursor from a `next` link."),
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    table = _table(request, actor, distribution_id)
+    query = _query(request, table)
+    settings = request.app.state.settings
+    with cursor_for(table.path) as con:
+        page = _run(querying.fetch_rows, con, table, query, settings.datastore_exact_count_limit)
+    cursor = page.pop("cursor")
+    page["next"] = None
+    if cursor:
+        params = [
+            (k, v) for k, v in request.query_params.multi_items() if k not in ("after", "offset")
+        ]
+        page["next"] = f"{request.url.path}?{urlencode([*params, ('after', cursor)])}"
+    return {"limit": query.limit, **page}
+
+
+@router.get(
+    "/{distribution_id}/rows.{fmt}",
+    summary="Download rows: csv, json, geojson, parquet, xlsx",
+    description=FILTERS,
+)
+def download(
+    request: Request, distribution_id: str, fmt: str, actor: Actor = Depends(current_actor)
+) -> StreamingResponse:
+    if fmt not in exporting.EXPORTS:
+        raise NotFound(f"no format {fmt!r}; available: {', '.join(exporting.EXPORTS)}")
+    table = _table(request, actor, distribution_id)
+    query = _query(request, table)
+    with cursor_for(table.path) as con:
+        path = _run(exporting.export, con, table, query, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{distribution_id}.{fmt}"'}
+    return StreamingResponse(
+        exporting.stream_file(path), media_type=exporting.EXPORTS[fmt], headers=headers
+    )
+
+
+@router.get(
+    "/{distribution_id}/distinct/{column}",
+    summary="Distinct values with counts",
+    description=FILTERS,
+)
+def distinct(
+    request: Request, distribution_id: str, column: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    table = _table(request, actor, distribution_id)
+    query = _query(request, table)
+    with cursor_for(table.path) as con:
+        values = _run(querying.distinct, con, table, column, query, query.limit)
+    return {"column": column, "values": values}
+
+
+@router.get(
+    "/{distribution_id}/aggregate",
+    summary="Grouped counts, sums, averages, min, max",
+    description=FILTERS,
+)
+def aggregate(
+    request: Request,
+    distribution_id: str,
+    group_by: str | None = Query(None, description="Columns to group by: `kommun,år`."),
+    count: str | None = Query(None, description="`*` to count rows."),
+    sum: str | None = Query(None, description="Columns to sum."),  # noqa: A002
+    avg: str | None = Query(None, description="Columns to average."),
+    min: str | None = Query(None, description="Columns to take the minimum of."),  # noqa: A002
+    max: str | None = Query(None, description="Columns to take the maximum of."),  # noqa: A002
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    table = _table(request, actor, distribution_id)
+    skip = {"group_by", "count", *querying.AGGREGATES}
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in skip]
+    limit = request.app.state.settings.max_page_size
+    query = querying.parse_row_query(pairs, table, limit)
+    measures = [("count", "*")] if count else []
+    for fn, given in (("sum", sum), ("avg", avg), ("min", min), ("max", max)):
+        measures += [(fn, c) for c in (given or "").split(",") if c]
+    groups = [g for g in (group_by or "").split(",") if g]
+    with cursor_for(table.path) as con:
+        found = _run(querying.aggregate, con, table, groups, measures, query, query.limit)
+    return {"group_by": groups, "rows": found}
