@@ -1,12 +1,17 @@
-"""The ASGI application: routers, error mapping and the shared engine."""
+"""The ASGI application: routers, pages, sessions, error mapping and the shared engine."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
@@ -36,6 +41,22 @@ from torget.web import (
     api_vocabularies,
     dcat_routes,
 )
+from torget.web.pages import (
+    about,
+    accessibility,
+    dashboard,
+    dataservice_forms,
+    dataset_forms,
+    distribution_forms,
+    home,
+    members,
+    organisation,
+    search,
+    session,
+    tokens,
+)
+from torget.web.pages.errors import not_found_page, page_error, wants_page
+from torget.web.sessions import SESSION_COOKIE, session_secret
 
 __all__ = ["create_app"]
 
@@ -52,7 +73,10 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status, headers=headers)
 
 
-async def _torget_error(_: Request, exc: Exception) -> JSONResponse:
+async def _torget_error(request: Request, exc: Exception) -> Response:
+    if wants_page(request):
+        assert isinstance(exc, TorgetError)
+        return await page_error(request, exc)
     if isinstance(exc, ValidationFailed):
         return _error(
             422,
@@ -66,7 +90,7 @@ async def _torget_error(_: Request, exc: Exception) -> JSONResponse:
     return _error(status, code, str(exc))
 
 
-async def _request_error(request: Request, exc: Exception) -> JSONResponse:
+async def _request_error(request: Request, exc: Exception) -> Response:
     """pydantic's complaints about a request in Torget's error shape; bad JSON is a 400."""
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
@@ -81,6 +105,16 @@ async def _request_error(request: Request, exc: Exception) -> JSONResponse:
         path = [str(p) for p in e["loc"] if p != "body"]
         fields.append(FieldError(".".join(path), describe_error(e["type"], path, e["msg"])))
     return await _torget_error(request, ValidationFailed(fields))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown addresses: the 404 page for browsers, FastAPI's JSON for everyone else."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        page = await not_found_page(request)
+        if page is not None:
+            return page
+    return await http_exception_handler(request, exc)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -99,6 +133,14 @@ def create_app(settings: Settings) -> FastAPI:
     attach(app.state.engine, settings, make_queue(settings, app.state.engine))
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie=SESSION_COOKIE,
+        same_site="lax",
+        https_only=settings.public_base.startswith("https://"),
+    )
     for module in (
         api_ckan,
         api_datasets,
@@ -109,10 +151,24 @@ def create_app(settings: Settings) -> FastAPI:
         api_tokens,
         api_vocabularies,
         dcat_routes,
+        home,
+        search,
+        organisation,
+        about,
+        accessibility,
+        session,
+        dashboard,
+        dataset_forms,
+        distribution_forms,
+        dataservice_forms,
+        members,
+        tokens,
     ):
         app.include_router(module.router)
+    static = Path(__file__).parent / "web" / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/api", include_in_schema=False)
     def index() -> dict[str, Any]:
         base = settings.public_base
         return {

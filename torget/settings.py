@@ -143,6 +143,22 @@ class Settings:
         ),
     )
 
+    secret_key: str = field(
+        default="",
+        metadata=_help(
+            "Key that signs the web pages' session cookies (log-ins and form tokens). Empty "
+            "means a random key generated on first start into `<data_dir>/secret_key` and "
+            "reused after; set it when several servers share one site. Never shown."
+        ),
+    )
+    upload_max_bytes: int = field(
+        default=100_000_000,
+        metadata=_help(
+            "Largest file, in bytes, a publisher may upload as a distribution in the web "
+            "pages (default 100 MB); larger uploads are refused with a message."
+        ),
+    )
+
     @property
     def datastore_path(self) -> Path:
         return Path(self.datastore_dir) if self.datastore_dir else self.data_dir / "datastore"
@@ -167,6 +183,8 @@ class Settings:
         shown: dict[str, str] = {}
         for f in dataclasses.fields(self):
             value = str(getattr(self, f.name))
+            if f.name == "secret_key" and value:
+                value = "***"
             if f.name == "database_url" and "@" in value:
                 scheme, rest = value.split("://", 1)
                 value = f"{scheme}://***@{rest.split('@', 1)[1]}"

@@ -32,6 +32,7 @@ __all__ = [
     "update_dataservice",
     "patch_dataservice",
     "delete_dataservice",
+    "services_serving",
 ]
 
 
@@ -196,3 +197,15 @@ def delete_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> No
         )
     conn.execute(dataservices.delete().where(dataservices.c.id == current.id))
     publish(conn, DataServiceDeleted(current.id))
+
+
+def services_serving(conn: sa.Connection, actor: Actor, dataset_id: str) -> list[DataService]:
+    """The data services the actor may read that name the dataset in `serves_datasets`."""
+    pattern = f'%"{dataset_id}"%'  # a cheap pre-filter on the JSON text; checked exactly below
+    rows = conn.execute(
+        _select()
+        .where(readable_by(actor, dataservices), dataservices.c.data.like(pattern))
+        .order_by(dataservices.c.name)
+    )
+    found = [_from_row(r) for r in rows]
+    return [s for s in found if dataset_id in s.data.serves_datasets]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import RANK, Actor
 from torget.accounts.users import get_user
-from torget.catalog.model import OrganisationIn
+from torget.catalog.model import ContactPoint, OrganisationIn
 from torget.catalog.rules import normalise_organisation
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, memberships, organisations, users
@@ -33,6 +33,7 @@ __all__ = [
     "all_organisations",
     "publisher_of",
     "publisher_type_of",
+    "contact_point_of",
     "Member",
     "list_members",
     "set_member",
@@ -200,6 +201,19 @@ def publisher_type_of(orgs: dict[str, Organisation], org: Organisation) -> str |
     while node is not None:
         if node.data.publisher_type:
             return node.data.publisher_type
+        node = by_name.get(node.data.parent) if node.data.parent else None
+    return None
+
+
+def contact_point_of(orgs: dict[str, Organisation], org_id: str) -> ContactPoint | None:
+    """The contact point a record of `org_id` inherits: the nearest one up the parent chain."""
+    by_name = {o.name: o for o in orgs.values()}
+    node: Organisation | None = orgs.get(org_id)
+    seen: set[str] = set()
+    while node is not None and node.id not in seen:
+        if node.data.contact_point is not None:
+            return node.data.contact_point
+        seen.add(node.id)
         node = by_name.get(node.data.parent) if node.data.parent else None
     return None
 

@@ -18,6 +18,7 @@ __all__ = [
     "datasets",
     "distributions",
     "dataservices",
+    "accessibility_reports",
     "search_documents",
     "dataset_facets",
     "dataset_popularity",
@@ -159,6 +160,18 @@ dataservices = sa.Table(
     sa.Column("data", sa.Text, nullable=False),
     *_timestamps(),
     sa.CheckConstraint("state IN ('draft', 'published')", name="state"),
+)
+
+# Reports of accessibility problems sent from the accessibility statement's form (Swedish law
+# 2018:1937 §15: a public body must offer a way to notify it of inaccessible content).
+accessibility_reports = sa.Table(
+    "accessibility_reports",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("page_url", sa.String(2000)),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("email", sa.String(320)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 
 

@@ -2,7 +2,8 @@
 
 `/datasets/dcat` is where Sveriges dataportal looks by default (NOTES.md §6): RDF/XML unless
 the client asks for Turtle or JSON-LD. Each dataset and data service is at one URL with
-`.json`, `.rdf`, `.ttl` and `.jsonld` twins.
+`.json`, `.rdf`, `.ttl` and `.jsonld` twins; a browser (which prefers `text/html`) gets the
+record's page there instead, and any other client without a preference gets JSON.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey
 from torget.web.auth import current_actor
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
+from torget.web.pages.dataservice import dataservice_page
+from torget.web.pages.dataset import dataset_page
 
 router = APIRouter(tags=["DCAT"])
 
 _RDF = ("rdf", "ttl", "jsonld")
 _ALL = ("json", "rdf", "ttl", "jsonld")
+_RECORD = (*_ALL, "html")
 _CORS = {"Access-Control-Allow-Origin": "*"}
 
 
@@ -82,12 +86,14 @@ def organisation_dcat(
 
 def _document(body: bytes | dict[str, object], fmt: str) -> Response:
     if isinstance(body, dict):
-        return JSONResponse(body, headers=_CORS)
+        return JSONResponse(body, headers={**_CORS, "Vary": "Accept"})
     media = FORMATS[fmt] + ("; charset=utf-8" if fmt != "jsonld" else "")
     return Response(body, media_type=media, headers={**_CORS, "Vary": "Accept"})
 
 
-@router.get("/dataset/{ref}", summary="A dataset: JSON, or RDF by extension or Accept")
+@router.get(
+    "/dataset/{ref}", summary="A dataset: JSON, RDF by extension or Accept, HTML for browsers"
+)
 def dataset(
     request: Request,
     ref: str,
@@ -95,7 +101,9 @@ def dataset(
     actor: Actor = Depends(current_actor),
 ) -> Response:
     ref, ext = split_extension(ref, _ALL)
-    fmt = ext or _pick(request, format, "json", _ALL)
+    fmt = ext or _pick(request, format, "json", _RECORD)
+    if fmt == "html":
+        return dataset_page(request, ref)
     settings = request.app.state.settings
     with read(request.app.state.engine) as conn:
         found = get_dataset(conn, actor, ref)
@@ -104,7 +112,10 @@ def dataset(
         return _document(dataset_document(conn, settings, found, fmt), fmt)
 
 
-@router.get("/dataservice/{ref}", summary="A data service: JSON, or RDF by extension or Accept")
+@router.get(
+    "/dataservice/{ref}",
+    summary="A data service: JSON, RDF by extension or Accept, HTML for browsers",
+)
 def dataservice(
     request: Request,
     ref: str,
@@ -112,7 +123,9 @@ def dataservice(
     actor: Actor = Depends(current_actor),
 ) -> Response:
     ref, ext = split_extension(ref, _ALL)
-    fmt = ext or _pick(request, format, "json", _ALL)
+    fmt = ext or _pick(request, format, "json", _RECORD)
+    if fmt == "html":
+        return dataservice_page(request, ref)
     settings = request.app.state.settings
     with read(request.app.state.engine) as conn:
         found = get_dataservice(conn, actor, ref)

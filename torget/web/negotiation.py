@@ -1,8 +1,13 @@
-"""Picking a representation from a file extension, `?format=` or the Accept header."""
+"""Picking a representation from a file extension, `?format=` or the Accept header.
+
+A record's page (`html`) is one more representation of it: a browser, which puts `text/html`
+first in its Accept header, gets the page; an API client sending `*/*` (curl, httpx) or nothing
+gets the default, JSON.
+"""
 
 from __future__ import annotations
 
-__all__ = ["negotiate", "split_extension", "format_param", "FORMATS"]
+__all__ = ["negotiate", "split_extension", "format_param", "prefers_html", "FORMATS"]
 
 # Representation name -> media type. `json` is Torget's own JSON; the others are RDF syntaxes.
 FORMATS = {
@@ -10,6 +15,7 @@ FORMATS = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
     "json": "application/json",
+    "html": "text/html",
 }
 _ALIASES = {"xml": "rdf", "turtle": "ttl", "json-ld": "jsonld"}
 
@@ -47,3 +53,8 @@ def format_param(value: str | None, allowed: tuple[str, ...]) -> str | None:
         return None
     name = _ALIASES.get(value.lower(), value.lower())
     return name if name in allowed else None
+
+
+def prefers_html(accept: str) -> bool:
+    """True when the client ranks `text/html` above JSON (a browser's navigation)."""
+    return negotiate(accept, ("json", "html"), "json") == "html"

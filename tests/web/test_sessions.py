@@ -1,0 +1,114 @@
+"""Logging in and out, the session cookie's flags, the secret key, and CSRF on every form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import HTML, Browser
+from tests.web.sample import PASSWORD
+from torget.app import create_app
+from torget.settings import Settings, load_settings
+from torget.web.sessions import session_secret
+
+
+def test_log_in_and_out(browser: Browser) -> None:
+    assert browser.get("/publish", follow_redirects=False).headers["location"] == (
+        "/login?next=/publish"
+    )
+    wrong = browser.post("/login", {"username": "anna", "password": "not-it", "next": "/publish"})
+    assert wrong.status_code == 422 and "Användarnamnet eller lösenordet är fel" in wrong.text
+    assert "not-it" not in wrong.text  # a password is never sent back
+    assert 'aria-invalid="true"' in wrong.text and 'href="#f-username"' in wrong.text
+    browser.login("anna")
+    dashboard = browser.get("/publish")
+    assert dashboard.status_code == 200 and "Anna Lind" in dashboard.text
+    assert "Miljöförvaltningen" in dashboard.text and "Luftkvalitet (utkast)" in dashboard.text
+    out = browser.post("/logout", token_from="/publish")
+    assert out.status_code == 303
+    assert browser.get("/publish", follow_redirects=False).status_code == 303
+
+
+def test_login_returns_to_a_local_page_only(browser: Browser) -> None:
+    here = browser.post(
+        "/login", {"username": "anna", "password": PASSWORD, "next": "/publish/tokens"}
+    )
+    assert here.headers["location"] == "/publish/tokens"
+    away = browser.post(
+        "/login", {"username": "anna", "password": PASSWORD, "next": "//evil.example/x"}
+    )
+    assert away.headers["location"] == "/publish"
+
+
+def test_session_cookie_is_httponly_and_lax(browser: Browser) -> None:
+    response = browser.post(
+        "/login", {"username": "anna", "password": PASSWORD, "next": "/publish"}
+    )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("torget_session=")
+    assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+    assert "secure" not in cookie.lower()  # base_url is http in the tests
+
+
+def test_session_cookie_is_secure_on_https(settings: Settings, engine: sa.Engine) -> None:
+    secure = load_settings(
+        environ={},
+        config_file=settings.data_dir / "absent.toml",
+        data_dir=settings.data_dir,
+        database_url=settings.database_url,
+        base_url="https://data.sjostad.example",
+    )
+    app = create_app(secure)
+    with TestClient(app, base_url="https://testserver") as client:
+        page = client.get("/login", headers=HTML)
+        assert "secure" in page.headers["set-cookie"].lower()
+    app.state.engine.dispose()
+
+
+def test_every_post_needs_the_form_token(browser: Browser) -> None:
+    c = browser.client
+    for path in ("/login", "/accessibility", "/logout", "/publish/tokens"):
+        response = c.post(path, data={"description": "x"}, headers=HTML)
+        assert response.status_code == 403, path
+        assert "Formuläret har gått ut" in response.text
+    browser.login("anna")
+    forged = c.post(
+        "/publish/datasets/new",
+        data={"csrf_token": "forged", "title.sv": "x"},
+        headers=HTML,
+    )
+    assert forged.status_code == 403
+    other_session = TestClient(c.app)
+    stolen = browser.csrf("/publish/datasets/new")
+    with other_session:
+        assert (
+            other_session.post(
+                "/accessibility", data={"csrf_token": stolen, "description": "x"}
+            ).status_code
+            == 403
+        )
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    settings = load_settings(
+        environ={}, config_file=tmp_path / "none.toml", data_dir=tmp_path / "d"
+    )
+    first = session_secret(settings)
+    assert len(first) >= 40 and session_secret(settings) == first
+    assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o777 == 0o600
+    configured = load_settings(
+        environ={"TORGET_SECRET_KEY": "configured-key"}, config_file=tmp_path / "none.toml"
+    )
+    assert session_secret(configured) == "configured-key"
+    assert configured.describe()["secret_key"] == "***"
+
+
+def test_the_api_ignores_the_session_cookie(browser: Browser) -> None:
+    browser.login("anna")
+    response = browser.client.post(
+        "/api/datasets",
+        json={"organisation": "miljo", "title": {"sv": "x"}, "description": {"sv": "y"}},
+    )
+    assert response.status_code == 401  # cookies never authenticate the API: no CSRF there

@@ -1,0 +1,49 @@
+"""The pages' use of `torget.search`: one search call with the page's parameters, view counts.
+
+`torget.search` owns full-text search, facets and popularity (one interface; SQLite FTS5 and
+PostgreSQL backends). The pages go through these functions only, so that what they ask of the
+search library is in one place.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from torget.accounts.permissions import Actor
+from torget.catalog.datasets import Dataset
+from torget.search import FACETS, SORTS, SearchQuery, SearchResult, popularity_of, search_datasets
+from torget.search import record_view as _record_view
+
+__all__ = ["FACETS", "SORTS", "search", "record_view", "most_used"]
+
+
+def search(
+    conn: sa.Connection,
+    actor: Actor,
+    *,
+    text: str = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    page_size: int = 20,
+    lang: str = "sv",
+) -> SearchResult:
+    query = SearchQuery(
+        text=text,
+        filters=filters or {},
+        sort=sort if sort in SORTS else "relevance",
+        page=page,
+        page_size=page_size,
+        lang="en" if lang == "en" else "sv",
+    )
+    return search_datasets(conn, actor, query)
+
+
+def record_view(conn: sa.Connection, dataset_id: str) -> None:
+    """Count a reader's view of a dataset's page (for "most used")."""
+    _record_view(conn, dataset_id)
+
+
+def most_used(conn: sa.Connection, found: SearchResult) -> list[Dataset]:
+    """The datasets of a popularity-sorted result that anyone has used at all."""
+    return [d for d in found.items if popularity_of(conn, d.id) > 0]

@@ -1,0 +1,95 @@
+"""A dataset's page: all its metadata in plain words, its files, and how to use it from code.
+
+Served at `/dataset/{id or name}` when the client prefers HTML (see `dcat_routes`), beside the
+`.json`, `.rdf`, `.ttl` and `.jsonld` twins that the page links with `<link rel="alternate">`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+
+from torget.catalog.dataservices import services_serving
+from torget.catalog.datasets import Dataset, Distribution, get_dataset
+from torget.catalog.organisations import all_organisations, contact_point_of, publisher_of
+from torget.catalog.vocabularies import file_types
+from torget.db.engine import read, write
+from torget.web.catalogue_search import record_view
+from torget.web.i18n import localize, pick_language
+from torget.web.licences import LicenceInfo, explain_licence
+from torget.web.rendering import Alternate, render
+from torget.web.sessions import page_actor
+
+__all__ = ["dataset_page", "record_alternates", "DistributionView"]
+
+MACHINE_FORMATS = (
+    ("json", "application/json", "JSON"),
+    ("rdf", "application/rdf+xml", "RDF/XML"),
+    ("ttl", "text/turtle", "Turtle"),
+    ("jsonld", "application/ld+json", "JSON-LD"),
+)
+
+
+@dataclass(frozen=True)
+class DistributionView:
+    """A distribution with what its page shows worked out: format, licence, link."""
+
+    distribution: Distribution
+    format: str
+    licence: LicenceInfo
+    url: str | None
+    is_download: bool
+
+
+def record_alternates(path: str, what: str) -> list[Alternate]:
+    return [
+        Alternate(media, f"{path}.{ext}", f"{what} ({name})")
+        for ext, media, name in MACHINE_FORMATS
+    ]
+
+
+def _distribution_view(dataset: Dataset, dist: Distribution, lang: str) -> DistributionView:
+    found = file_types().lookup(dist.data.format)
+    name = found.code.replace("_", " ") if found is not None else dist.data.format
+    licence = explain_licence(dist.data.license or dataset.data.license, lang)
+    url = dist.data.download_url or dist.data.access_url
+    return DistributionView(dist, name, licence, url, dist.data.download_url is not None)
+
+
+def dataset_page(request: Request, ref: str) -> Response:
+    request.state.page = True
+    actor = page_actor(request)
+    lang = pick_language(request)
+    settings = request.app.state.settings
+    with read(request.app.state.engine) as conn:
+        dataset = get_dataset(conn, actor, ref)
+        orgs = all_organisations(conn)
+        services = services_serving(conn, actor, dataset.id)
+    if dataset.state == "published":
+        with write(request.app.state.engine) as conn:
+            record_view(conn, dataset.id)
+    organisation = orgs[dataset.organisation_id]
+    views = [_distribution_view(dataset, d, lang) for d in dataset.distributions]
+    licences = {v.licence for v in views} or {explain_licence(dataset.data.license, lang)}
+    path = f"/dataset/{dataset.name}"
+    title = localize(dataset.data.title, lang)
+    assert title is not None
+    return render(
+        request,
+        "dataset.html",
+        title=title,
+        alternates=record_alternates(path, str(title)),
+        dataset=dataset,
+        ds=dataset.data,
+        organisation=organisation,
+        publisher=publisher_of(orgs, dataset.organisation_id),
+        contact=dataset.data.contact_point or contact_point_of(orgs, dataset.organisation_id),
+        distributions=views,
+        licences=sorted(licences, key=lambda info: info.name),
+        services=services,
+        path=path,
+        url=settings.public_base + path,
+        machine_formats=MACHINE_FORMATS,
+        can_edit=actor.has_role(dataset.organisation_id, "editor"),
+    )

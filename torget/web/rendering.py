@@ -1,0 +1,246 @@
+"""Server-rendered HTML: one Jinja2 environment per language, and `render()` for pages.
+
+Templates live in `templates/` (fragments are `_name.html`) and are autoescaped, so text from
+metadata, forms and URLs is always shown as text. Each language has its own environment with
+its gettext catalogue installed (Jinja's i18n extension, new-style: `_("Hello %(name)s",
+name=x)` escapes its arguments), so templates never pass a language around; the helpers below
+are bound to the environment's language for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
+
+from torget import __version__
+from torget.catalog.model import LangText
+from torget.catalog.organisations import all_organisations
+from torget.catalog.vocabularies import file_types, vocabulary
+from torget.db.engine import read
+from torget.dcat.feed import catalogue_publisher
+from torget.errors import NotFound
+from torget.web.forms import Problem, problem_text
+from torget.web.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    Text,
+    localize,
+    pick_language,
+    requested_language,
+    translations,
+)
+from torget.web.sessions import csrf_token, page_actor
+
+__all__ = ["Alternate", "render", "environment", "flash", "format_size"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Vary": "Accept, Accept-Language, Cookie",
+}
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A machine twin of a page, linked with `<link rel="alternate">`."""
+
+    type: str
+    href: str
+    title: str
+
+
+def format_size(size: int | None, lang: str) -> str:
+    """Bytes in words people read: `2,4 MB` in Swedish, `2.4 MB` in English (SI units)."""
+    if size is None:
+        return ""
+    value, unit = float(size), "B"
+    for next_unit in ("kB", "MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, next_unit
+    pattern = "#,##0" if unit == "B" else "#,##0.#"
+    return f"{format_decimal(value, pattern, locale=_LOCALES[lang])}\u00a0{unit}"
+
+
+def _helpers(lang: str) -> dict[str, Any]:
+    locale = _LOCALES[lang]
+
+    def loc(value: LangText | None) -> Text | None:
+        return localize(value, lang)
+
+    def lang_attr(value: Text | str | None, tag_lang: str | None = None) -> Markup:
+        other = value.lang if isinstance(value, Text) else tag_lang
+        return Markup(' lang="{}"').format(other) if other and other != lang else Markup("")
+
+    def label(vocab: str, iri: str | None) -> str:
+        if not iri:
+            return ""
+        concept = vocabulary(vocab).lookup(iri)
+        return concept.label(lang) if concept is not None else iri
+
+    def code(vocab: str, iri: str) -> str:
+        concept = vocabulary(vocab).lookup(iri)
+        return concept.code if concept is not None else iri
+
+    def format_name(iri: str | None) -> str:
+        if not iri:
+            return ""
+        found = file_types().lookup(iri)
+        return found.code.replace("_", " ") if found is not None else iri
+
+    def date(value: dt.date | dt.datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_date(value, "long", locale=locale)
+
+    def datetime(value: dt.datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_datetime(value, "d MMMM y HH:mm", tzinfo=dt.UTC, locale=locale)
+
+    def paragraphs(value: Text | str | None) -> Markup:
+        text = str(value or "").replace("\r\n", "\n")
+        parts = [p.strip() for p in text.split("\n\n") if p.strip()]
+        return Markup("").join(
+            Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in p.split("\n")))
+            for p in parts
+        )
+
+    def problem(value: Problem) -> Text:
+        return problem_text(value, translations(lang).gettext, lang)
+
+    return {
+        "loc": loc,
+        "problem": problem,
+        "lang_attr": lang_attr,
+        "label": label,
+        "code": code,
+        "format_name": format_name,
+        "date": date,
+        "datetime": datetime,
+        "paragraphs": paragraphs,
+        "filesize": lambda size: format_size(size, lang),
+        "number": lambda n: format_decimal(n, locale=locale),
+        "static": lambda name: f"/static/{name}?v={__version__}",
+    }
+
+
+@functools.cache
+def environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    helpers = _helpers(lang)
+    env.globals.update(helpers)
+    env.filters.update(helpers)
+    env.globals["page_lang"] = lang
+    return env
+
+
+class _FormToken:
+    """The session's CSRF token, made only when a template writes a form: a page without a
+    form sets no cookie, so reading the catalogue leaves nothing in the browser."""
+
+    def __init__(self, request: Request):
+        self._request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self._request)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def flash(request: Request, message: str, **args: str) -> None:
+    """A message for the next page shown to this session (after a redirect)."""
+    queued = list(request.session.get("flash", []))
+    queued.append({"message": message, "args": args})
+    request.session["flash"] = queued
+
+
+def _site_owner(request: Request) -> LangText | None:
+    settings = request.app.state.settings
+    with read(request.app.state.engine) as conn:
+        try:
+            return catalogue_publisher(settings, all_organisations(conn)).data.title
+        except NotFound:
+            return None
+
+
+def _switch_url(request: Request, lang: str) -> str:
+    url = request.url.include_query_params(lang=lang)
+    return url.path + "?" + url.query
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    title: str | Text,
+    status: int = 200,
+    alternates: Sequence[Alternate] = (),
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """The page `template` in the request's language, with the shared layout's context.
+
+    `title` is a message to translate, or metadata (a `Text`) to show as it is.
+    """
+    lang = pick_language(request)
+    settings = request.app.state.settings
+    actor = page_actor(request)
+    flashes = request.session.pop("flash", []) if "flash" in request.session else []
+    env = environment(lang)
+    owner = _site_owner(request)
+    body = env.get_template(template).render(
+        request=request,
+        title=title.text if isinstance(title, Text) else translations(lang).gettext(title),
+        alternates=alternates,
+        user=actor.user,
+        actor=actor,
+        csrf_token=_FormToken(request),
+        flashes=flashes,
+        site_title=settings.catalog_title_en if lang == "en" else settings.catalog_title_sv,
+        site_owner=localize(owner, lang),
+        other_languages=[(code, _switch_url(request, code)) for code in LANGUAGES if code != lang],
+        base=settings.public_base,
+        **context,
+    )
+    response = HTMLResponse(
+        body, status_code=status, headers={**_SECURITY_HEADERS, **(headers or {})}
+    )
+    response.headers["Content-Language"] = lang
+    chosen = requested_language(request)
+    if chosen is not None:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=settings.public_base.startswith("https://"),
+        )
+    return response

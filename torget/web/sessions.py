@@ -1,0 +1,143 @@
+"""Log-ins for the web pages: signed session cookies, the page actor and CSRF tokens.
+
+The session lives in a cookie signed with `secret_key` (Starlette's SessionMiddleware, using
+itsdangerous): HttpOnly, SameSite=Lax, and Secure when `base_url` is https. It holds the user's
+id and a random CSRF token; every form carries the token and every POST to a page is refused
+with 403 unless the token matches (the synchroniser-token pattern, OWASP CSRF cheat sheet).
+The JSON API does not read this cookie at all: it authenticates with bearer tokens only, so a
+cross-site request can never act through the API with a browser's log-in.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import Request
+from starlette.datastructures import FormData
+
+from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
+from torget.accounts.users import User, get_user
+from torget.db.engine import read
+from torget.errors import NotFound, PermissionDenied
+from torget.settings import Settings
+
+__all__ = [
+    "SESSION_COOKIE",
+    "session_secret",
+    "page_actor",
+    "csrf_token",
+    "check_csrf",
+    "log_in",
+    "log_out",
+    "CsrfFailed",
+    "RequestTooLarge",
+    "posted_form",
+]
+
+SESSION_COOKIE = "torget_session"
+_FORM_OVERHEAD = 1 << 20  # multipart boundaries and the other fields of an upload form
+
+
+class CsrfFailed(PermissionDenied):
+    """A POST to a page without the form token of the current session."""
+
+
+class RequestTooLarge(PermissionDenied):
+    """A page POST larger than any upload allows; refused before its body is read."""
+
+
+def session_secret(settings: Settings) -> str:
+    """The configured key, or one generated once into the data folder and kept there."""
+    if settings.secret_key:
+        return settings.secret_key
+    path: Path = settings.data_dir / "secret_key"
+    if not path.is_file():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _session_user(request: Request) -> User | None:
+    user_id = request.session.get("user_id")
+    if not isinstance(user_id, str):
+        return None
+    with read(request.app.state.engine) as conn:
+        try:
+            return get_user(conn, user_id)
+        except NotFound:
+            request.session.clear()  # the account was removed: the log-in ends with it
+            return None
+
+
+def page_actor(request: Request) -> Actor:
+    """The signed-in user of a page request, with their roles; anonymous otherwise."""
+    cached = getattr(request.state, "actor", None)
+    if isinstance(cached, Actor):
+        return cached
+    user = _session_user(request)
+    if user is None:
+        actor = ANONYMOUS
+    else:
+        with read(request.app.state.engine) as conn:
+            actor = actor_for(conn, user)
+    request.state.actor = actor
+    return actor
+
+
+def csrf_token(request: Request) -> str:
+    """This session's form token, created on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+async def check_csrf(request: Request) -> AsyncIterator[None]:
+    """Router dependency of every page: a POST needs the session's token in `csrf_token`.
+
+    It reads the form (so a page reads it again for free) and closes it after the response,
+    which removes the temporary files of an upload.
+    """
+    if request.method != "POST":
+        yield
+        return
+    limit = request.app.state.settings.upload_max_bytes + _FORM_OVERHEAD
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise RequestTooLarge("the request is larger than the largest upload allowed")
+    form = await request.form(max_part_size=1 << 20)
+    try:
+        sent = form.get("csrf_token")
+        expected = request.session.get("csrf")
+        if not (
+            isinstance(sent, str)
+            and isinstance(expected, str)
+            and hmac.compare_digest(sent.encode(), expected.encode())
+        ):
+            raise CsrfFailed("the form has expired or did not come from this site")
+        yield
+    finally:
+        await form.close()
+
+
+async def posted_form(request: Request) -> FormData:
+    """The POSTed form (already read and checked by `check_csrf`)."""
+    return await request.form()
+
+
+def log_in(request: Request, user: User) -> None:
+    """Start a fresh session for the user: a new cookie and a new form token."""
+    request.session.clear()
+    request.session["user_id"] = user.id
+    request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def log_out(request: Request) -> None:
+    request.session.clear()
