@@ -31,6 +31,7 @@ from torget.errors import (
 from torget.files import open_file_store
 from torget.settings import Settings
 from torget.web import (
+    api_ckan,
     api_dataservices,
     api_datasets,
     api_datastore,
@@ -141,6 +142,7 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.public_base.startswith("https://"),
     )
     for module in (
+        api_ckan,
         api_datasets,
         api_datastore,
         api_dataservices,

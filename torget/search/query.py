@@ -34,8 +34,9 @@ from torget.search.text import QueryWord, query_words
 
 __all__ = ["SearchQuery", "SearchResult", "FacetValue", "search_datasets", "SORTS"]
 
-Sort = Literal["relevance", "title", "modified", "popularity"]
+Sort = Literal["relevance", "title", "modified", "popularity", "name"]
 Lang = Literal["sv", "en"]
+# The orders people choose from; "name" (CKAN's `name asc`) is accepted but not offered.
 SORTS: tuple[Sort, ...] = ("relevance", "title", "modified", "popularity")
 _docs = search_documents
 
@@ -46,7 +47,8 @@ class SearchQuery:
 
     Sorting: "relevance" (best match first; newest first when there is no text), "title"
     (A–Ö in `lang`, Swedish when a dataset has no English title), "modified" (newest first:
-    the dataset's `modified`, else its last change), "popularity" (views + 3 × downloads).
+    the dataset's `modified`, else its last change), "popularity" (views + 3 × downloads),
+    "name" (the URL name, A–Z: CKAN's `name asc`).
     Ties are broken by the dataset's name, so every order is total and the same on both
     databases. `facet_limit` caps the values listed per facet (counts stay exact).
     """
@@ -82,7 +84,7 @@ def _check(query: SearchQuery) -> None:
         for name in query.filters
         if name not in FACETS
     ]
-    if query.sort not in SORTS:
+    if query.sort not in (*SORTS, "name"):
         problems.append(FieldError("sort", f"{query.sort!r} is not a sort order", list(SORTS)))
     if query.lang not in ("sv", "en"):
         problems.append(FieldError("lang", f"{query.lang!r} is not a language", ["sv", "en"]))
@@ -159,6 +161,8 @@ class _Search:
         order: sa.ColumnElement[Any]
         if q.sort == "title":
             order = found.c.title_key.asc()
+        elif q.sort == "name":
+            order = found.c.name.asc()
         elif q.sort == "popularity":
             p = dataset_popularity
             source = found.outerjoin(p, p.c.dataset_id == found.c.dataset_id)

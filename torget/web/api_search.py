@@ -92,7 +92,7 @@ def search(
     keyword: list[str] = _KEYWORD,
     hvd: list[str] = _HVD,
     conforms_to: list[str] = _CONFORMS_TO,
-    sort: Sort = Query("relevance", description="relevance, title, modified or popularity."),
+    sort: Sort = Query("relevance", description="relevance, title, modified, popularity or name."),
     lang: Lang = Query("sv", description="Language of title sorting and keyword facets."),
     page: Page = Depends(page_params),
     actor: Actor = Depends(current_actor),

@@ -1,0 +1,151 @@
+"""A live Torget on loopback for the real ckanapi client: uvicorn in a thread, a fresh
+database per test (SQLite and PostgreSQL through `database_url`), users with tokens."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import ckanapi
+import httpx
+import pytest
+import sqlalchemy as sa
+import uvicorn
+
+from tests.conftest import POSTGRES_URL, org_payload
+from torget.accounts.permissions import SYSTEM
+from torget.accounts.tokens import create_token
+from torget.accounts.users import create_user
+from torget.app import create_app
+from torget.catalog.model import OrganisationIn
+from torget.catalog.organisations import create_organisation, set_member
+from torget.db.engine import make_engine, write
+from torget.db.migrate import upgrade
+from torget.settings import load_settings, normalise_database_url
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Live:
+    base: str
+    tokens: dict[str, str]
+
+    def ckan(self, user: str | None = "root") -> ckanapi.RemoteCKAN:
+        return ckanapi.RemoteCKAN(self.base, apikey=self.tokens[user] if user else None)
+
+
+def _populate(engine: sa.Engine) -> dict[str, str]:
+    tokens = {}
+    with write(engine) as conn:
+        create_organisation(conn, SYSTEM, OrganisationIn.model_validate(org_payload()))
+        other = org_payload("grannby", title={"sv": "Grannby kommun"}, org_number=None)
+        create_organisation(conn, SYSTEM, OrganisationIn.model_validate(other))
+        for name, sysadmin in (("root", True), ("editor", False), ("outsider", False)):
+            user = create_user(
+                conn, name, f"{name}@example.se", "secret-password", sysadmin=sysadmin
+            )
+            tokens[name] = create_token(conn, user.id, "ckan")[1]
+        set_member(conn, SYSTEM, "sjostad", "editor", "editor")
+    return tokens
+
+
+def _serve(database_url: str, data_dir: Path) -> Iterator[Live]:
+    port = _free_port()
+    settings = load_settings(
+        environ={},
+        config_file=data_dir / "absent.toml",
+        data_dir=data_dir,
+        database_url=database_url,
+        base_url=f"http://127.0.0.1:{port}",
+    )
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    tokens = _populate(engine)
+    engine.dispose()
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert httpx.get(base + "/").status_code == 200
+    try:
+        yield Live(base, tokens)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.engine.dispose()
+
+
+@pytest.fixture
+def live(database_url: str, tmp_path: Path) -> Iterator[Live]:
+    yield from _serve(database_url, tmp_path / "one")
+
+
+@pytest.fixture
+def other_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database on the same backend."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:16]
+    admin = sa.create_engine(normalise_database_url(POSTGRES_URL))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def other_live(other_database_url: str, tmp_path: Path) -> Iterator[Live]:
+    yield from _serve(other_database_url, tmp_path / "two")
+
+
+def package(**changes: object) -> dict[str, object]:
+    """A CKAN package as a CKAN client writes it."""
+    payload: dict[str, object] = {
+        "name": "badplatser",
+        "title": "Badplatser",
+        "title_translated": {"sv": "Badplatser", "en": "Bathing sites"},
+        "notes": "Kommunens badplatser.",
+        "notes_translated": {"sv": "Kommunens badplatser.", "en": "The bathing sites."},
+        "owner_org": "sjostad",
+        "private": False,
+        "license_id": "cc-by",
+        "tags": [{"name": "bad"}, {"name": "strand"}],
+        "tags_translated": {"sv": ["bad", "strand"], "en": ["bathing", "beach"]},
+        "groups": [{"name": "envi"}],
+        "extras": [
+            {"key": "frequency", "value": "ANNUAL"},
+            {"key": "access_rights", "value": "PUBLIC"},
+            {"key": "temporal_start", "value": "2020-01-01"},
+        ],
+        "resources": [
+            {
+                "url": "https://data.sjostad.example/badplatser.csv",
+                "name": "Badplatser som CSV",
+                "format": "text/csv",
+            }
+        ],
+    }
+    payload.update(changes)
+    return payload

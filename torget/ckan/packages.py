@@ -1,0 +1,182 @@
+"""CKAN's package actions over `torget.catalog.datasets`.
+
+Every write goes through the catalogue's own functions, so the same rules and permissions
+apply as for the JSON API, and a package saved with `private: false` passes the same publish
+guard (`torget.dcat.guard.check_publishable`) in the same transaction. `package_update`
+replaces the dataset and its resources, as in CKAN: resources with a known `id` are updated,
+new ones added, missing ones deleted. `package_delete` deletes (Torget has no trash).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+
+from torget.accounts.permissions import Actor
+from torget.catalog import datasets as store
+from torget.catalog.model import DatasetIn, DistributionIn
+from torget.catalog.organisations import Organisation, all_organisations, get_organisation
+from torget.catalog.visibility import validation_failed_from
+from torget.catalog.vocabularies import vocabulary
+from torget.ckan.call import Call, Params, as_bool, as_int, required
+from torget.ckan.mapping import (
+    dataset_fields,
+    distribution_fields,
+    merge_patch,
+    package_dict,
+)
+from torget.ckan.mapping_orgs import group_dict, organization_dict
+from torget.db.engine import read, write
+from torget.db.schema import datasets
+from torget.dcat.guard import check_publishable
+from torget.errors import FieldError, NotFound, ValidationFailed
+
+__all__ = [
+    "package_list",
+    "package_show",
+    "package_create",
+    "package_update",
+    "package_patch",
+    "package_delete",
+    "to_package",
+    "show_dataset",
+]
+
+
+def to_package(
+    conn: sa.Connection, call: Call, dataset: store.Dataset, orgs: dict[str, Organisation]
+) -> dict[str, Any]:
+    themes = [vocabulary("theme").lookup(t) for t in dataset.data.themes]
+    groups = [group_dict(t) for t in themes if t is not None]
+    org = organization_dict(orgs[dataset.organisation_id])
+    return package_dict(dataset, org, groups, call.base)
+
+
+def show_dataset(conn: sa.Connection, call: Call, ref: str) -> dict[str, Any]:
+    dataset = store.get_dataset(conn, call.actor, ref)
+    return to_package(conn, call, dataset, all_organisations(conn))
+
+
+def package_list(call: Call, params: Params) -> list[str]:
+    """Names of the published datasets, A–Z; `limit` and `offset` page them."""
+    limit = as_int(params, "limit", 1_000_000, low=0)
+    offset = as_int(params, "offset", 0)
+    stmt = (
+        sa.select(datasets.c.name)
+        .where(datasets.c.state == "published")
+        .order_by(datasets.c.name)
+        .offset(offset)
+        .limit(limit)
+    )
+    with read(call.engine) as conn:
+        return list(conn.execute(stmt).scalars())
+
+
+def package_show(call: Call, params: Params) -> dict[str, Any]:
+    with read(call.engine) as conn:
+        return show_dataset(conn, call, required(params, "id"))
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _owner(conn: sa.Connection, pkg: Params) -> str:
+    """The owning organisation's name: `owner_org` by id or name, else `organization.name`
+    (a package dumped from another site carries that site's organisation id)."""
+    org = pkg.get("organization")
+    for ref in (pkg.get("owner_org"), org.get("name") if isinstance(org, dict) else None):
+        if ref:
+            try:
+                return get_organisation(conn, str(ref)).name
+            except NotFound:
+                continue
+    given = pkg.get("owner_org")
+    message = f"Organization {given!r} does not exist" if given else "Missing value"
+    raise ValidationFailed([FieldError("organisation", message)])
+
+
+def _dataset_in(conn: sa.Connection, pkg: Params) -> DatasetIn:
+    fields = dataset_fields(pkg, as_bool(pkg, "private", False))
+    fields["organisation"] = _owner(conn, pkg)
+    try:
+        return DatasetIn.model_validate(fields)
+    except ValidationError as exc:
+        raise validation_failed_from(exc) from None
+
+
+def distribution_in(res: Params, prefix: str) -> DistributionIn:
+    try:
+        return DistributionIn.model_validate(distribution_fields(res))
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            [FieldError(prefix + e.field, e.message, e.allowed) for e in exc.errors]
+        ) from None
+    except ValidationError as exc:
+        raise validation_failed_from(exc, prefix) from None
+
+
+def _resources(pkg: Params) -> list[Params]:
+    given = pkg.get("resources") or []
+    if not isinstance(given, list) or not all(isinstance(r, dict) for r in given):
+        raise ValidationFailed([FieldError("resources", "must be a list of resource objects")])
+    return given
+
+
+def _finish(conn: sa.Connection, call: Call, dataset_id: str) -> dict[str, Any]:
+    dataset = store.get_dataset(conn, call.actor, dataset_id)
+    check_publishable(conn, call.settings, dataset)
+    return to_package(conn, call, dataset, all_organisations(conn))
+
+
+def package_create(call: Call, params: Params) -> dict[str, Any]:
+    with write(call.engine) as conn:
+        data = _dataset_in(conn, params)
+        resources = _resources(params)
+        data.distributions = [
+            distribution_in(r, f"distributions.{i}.") for i, r in enumerate(resources)
+        ]
+        dataset = store.create_dataset(conn, call.actor, data)
+        return _finish(conn, call, dataset.id)
+
+
+def _sync_resources(
+    conn: sa.Connection, actor: Actor, dataset: store.Dataset, resources: list[Params]
+) -> None:
+    current = {d.id: d for d in dataset.distributions}
+    kept = set()
+    for i, res in enumerate(resources):
+        data = distribution_in(res, f"distributions.{i}.")
+        if res.get("id") in current:
+            kept.add(res["id"])
+            store.update_distribution(conn, actor, res["id"], data)
+        else:
+            store.add_distribution(conn, actor, dataset.id, data)
+    for dist_id in set(current) - kept:
+        store.delete_distribution(conn, actor, dist_id)
+
+
+def package_update(call: Call, params: Params) -> dict[str, Any]:
+    ref = str(params.get("id") or required(params, "name"))
+    with write(call.engine) as conn:
+        current = store.get_dataset(conn, call.actor, ref)
+        data = _dataset_in(conn, {"name": current.name, **params})
+        if data.identifier is None:
+            data.identifier = current.data.identifier
+        resources = _resources(params)
+        updated = store.update_dataset(conn, call.actor, current.id, data)
+        _sync_resources(conn, call.actor, updated, resources)
+        return _finish(conn, call, current.id)
+
+
+def package_patch(call: Call, params: Params) -> dict[str, Any]:
+    """CKAN's patch: the current package with the given top-level keys replaced."""
+    with read(call.engine) as conn:
+        current = show_dataset(conn, call, required(params, "id"))
+    return package_update(call, {**merge_patch(current, params), "id": current["id"]})
+
+
+def package_delete(call: Call, params: Params) -> None:
+    with write(call.engine) as conn:
+        store.delete_dataset(conn, call.actor, required(params, "id"))

@@ -1,0 +1,145 @@
+"""CKAN's Action API transport: `/api/action/{name}` and `/api/3/action/{name}`.
+
+Read actions answer GET (query parameters) and POST; write actions only POST, with a JSON body
+or a multipart form (a file in `upload`). The token comes in `Authorization` (raw, as CKAN
+and ckanapi send it, or `Bearer <token>`) or `X-CKAN-API-Key`; a wrong one is a 403, as in
+CKAN. Every answer is CKAN's envelope `{"help", "success", "result" | "error"}`; the actions
+themselves are in `torget.ckan`. Nothing here redirects: ckanapi posts without following.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
+from torget.accounts.tokens import find_token, record_use
+from torget.accounts.users import get_user
+from torget.ckan import ACTIONS, BadRequest, Call, Upload, error_response
+from torget.db.engine import read, write
+from torget.errors import NotAuthenticated
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _secret(request: Request) -> str | None:
+    header = request.headers.get("authorization", "").strip()
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() == "bearer" and rest.strip():
+        return rest.strip()
+    return header or request.headers.get("x-ckan-api-key", "").strip() or None
+
+
+def _actor(request: Request) -> Actor:
+    secret = _secret(request)
+    if secret is None:
+        return ANONYMOUS
+    engine = request.app.state.engine
+    with read(engine) as conn:
+        match = find_token(conn, secret)
+        if match is None:
+            raise NotAuthenticated("the API token is unknown or revoked")
+        actor = actor_for(conn, get_user(conn, match.user_id))
+    if match.stale:
+        with write(engine) as conn:
+            record_use(conn, match.token_id)
+    return actor
+
+
+def _query_params(request: Request) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        if key in params:
+            previous = params[key]
+            params[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            params[key] = value
+    return params
+
+
+async def _form(request: Request) -> tuple[dict[str, Any], Upload | None]:
+    """The form's fields and its file; the form is closed when the response is sent."""
+    params: dict[str, Any] = {}
+    upload = None
+    form = await request.form()
+    request.state.form = form
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            name = value.filename or "file"
+            kind = value.content_type or mimetypes.guess_type(name)[0]
+            upload = Upload(name, value.file, kind or "application/octet-stream")
+        else:
+            params[key] = value
+    return params, upload
+
+
+async def _body(request: Request) -> tuple[dict[str, Any], Upload | None]:
+    kind = request.headers.get("content-type", "")
+    if kind.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return await _form(request)
+    raw = await request.body()
+    if not raw.strip():
+        return {}, None
+    try:
+        parsed = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest(f"JSON Error: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise BadRequest("JSON Error: the request body must be a JSON object")
+    return parsed, None
+
+
+def _envelope(request: Request, name: str, status: int, body: dict[str, Any]) -> JSONResponse:
+    base = request.app.state.settings.public_base
+    return JSONResponse(
+        {"help": f"{base}/api/3/action/help_show?name={name}", **body}, status_code=status
+    )
+
+
+async def _answer(request: Request, name: str) -> JSONResponse:
+    action = ACTIONS.get(name)
+    if action is None:
+        raise BadRequest(f"Action name not known: {name}")
+    if request.method == "GET":
+        if not action.read_only:
+            raise BadRequest(f"Please use POST method for {name}")
+        params, upload = _query_params(request), None
+    else:
+        params, upload = await _body(request)
+    settings, app = request.app.state.settings, request.app.state
+    actor = await run_in_threadpool(_actor, request)
+    call = Call(app.engine, settings, app.files, actor, upload)
+    result = await run_in_threadpool(action.run, call, params)
+    return _envelope(request, name, 200, {"success": True, "result": result})
+
+
+async def _action(request: Request, name: str) -> JSONResponse:
+    try:
+        return await _answer(request, name)
+    except Exception as exc:  # error_response re-raises what is not CKAN's to answer
+        status, error = error_response(exc)
+        if isinstance(error, str):
+            return JSONResponse(error, status_code=status)
+        return _envelope(request, name, status, {"success": False, "error": error})
+    finally:
+        form = getattr(request.state, "form", None)
+        if form is not None:
+            await form.close()
+
+
+@router.api_route("/api/action/{name}", methods=["GET", "POST"])
+async def action(request: Request, name: str) -> JSONResponse:
+    return await _action(request, name)
+
+
+@router.api_route("/api/3/action/{name}", methods=["GET", "POST"])
+async def action_v3(request: Request, name: str) -> JSONResponse:
+    return await _action(request, name)
