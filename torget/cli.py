@@ -7,8 +7,11 @@ token alone on its last line, and every command exits non-zero with a one-line r
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,7 +124,10 @@ def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
     click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
     worker = None
     if not no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "torget.cli", "worker"])
+        # The worker ends with this server, also when the server is killed outright.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())]
+        )
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
     finally:
@@ -130,15 +136,29 @@ def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
             worker.wait(timeout=30)
 
 
+def _exit_with(parent: int) -> None:
+    """End this process when `parent` is gone, even if it died without cleaning up."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 @cli.command()
 @click.option("--threads", default=1, show_default=True, type=int, help="Loads at a time.")
+@click.option("--exit-with", type=int, default=None, hidden=True, help="Parent process id.")
 @pass_state
-def worker(state: _State, threads: int) -> None:
+def worker(state: _State, threads: int, exit_with: int | None) -> None:
     """Run a datastore worker: loads queued tables; several may run at once."""
     from huey.consumer import Consumer
 
     from torget.datastore.queue import make_queue, sweep_now
 
+    if exit_with is not None:
+        _exit_with(exit_with)
     with _reported():
         engine = state.engine()
         queue = make_queue(state.settings, engine)

@@ -68,7 +68,8 @@ def worker(settings: Settings, engine: sa.Engine, tmp_path: Path) -> Iterator[No
         TORGET_CONFIG=str(tmp_path / "none.toml"), TORGET_ALLOW_PRIVATE_ADDRESSES="true",
         TORGET_DATASTORE_DOWNLOAD_TIMEOUT="2",
     )  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "torget.cli", "worker"], env=env,
+    command = [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())]
+    process = subprocess.Popen(command, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     yield
     process.terminate()
@@ -182,3 +183,26 @@ def test_torget_files_are_read_from_the_file_store(settings: Settings, engine: s
     assert done is not None and done.state == "done", done
     assert table is not None and table.row_count == 2
     assert failed is not None and "no such file in Torget's file store" in (failed.error or "")
+
+
+def test_a_worker_whose_parent_dies_exits(tmp_path: Path) -> None:
+    """`torget serve` starts its worker with --exit-with; a killed server leaves no worker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TORGET_")}
+    env.update(TORGET_DATA_DIR=str(tmp_path / "data"), TORGET_CONFIG=str(tmp_path / "none.toml"))
+    pid_file = tmp_path / "worker.pid"
+    script = (
+        f'"{sys.executable}" -m torget.cli worker --exit-with $$ >/dev/null 2>&1 & '
+        f'echo $! > "{pid_file}"; sleep 3'
+    )
+    subprocess.run(["sh", "-c", script], env=env, check=True, timeout=60)
+    worker_pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker_pid, 0)
+        except ProcessLookupError:
+            return
+        # Reap it if it became our child's orphan under this process (it normally goes to init).
+        time.sleep(0.5)
+    os.kill(worker_pid, 9)
+    raise AssertionError("the worker outlived its parent")
