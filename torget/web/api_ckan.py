@@ -18,12 +18,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
-from torget.accounts.tokens import find_token, record_use
-from torget.accounts.users import get_user
+from torget.accounts.permissions import ANONYMOUS, Actor
 from torget.ckan import ACTIONS, BadRequest, Call, Upload, error_response
-from torget.db.engine import read, write
-from torget.errors import NotAuthenticated
+from torget.web.auth import actor_for_token
 
 __all__ = ["router"]
 
@@ -42,16 +39,7 @@ def _actor(request: Request) -> Actor:
     secret = _secret(request)
     if secret is None:
         return ANONYMOUS
-    engine = request.app.state.engine
-    with read(engine) as conn:
-        match = find_token(conn, secret)
-        if match is None:
-            raise NotAuthenticated("the API token is unknown or revoked")
-        actor = actor_for(conn, get_user(conn, match.user_id))
-    if match.stale:
-        with write(engine) as conn:
-            record_use(conn, match.token_id)
-    return actor
+    return actor_for_token(request.app.state.engine, secret)
 
 
 def _query_params(request: Request) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from fastapi import Request
+from sqlalchemy import Engine
 
 from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
 from torget.accounts.tokens import find_token, record_use
@@ -13,7 +14,7 @@ from torget.accounts.users import User, authenticate, get_user
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
 
-__all__ = ["current_actor", "password_user"]
+__all__ = ["current_actor", "password_user", "actor_for_token"]
 
 
 def current_actor(request: Request) -> Actor:
@@ -24,9 +25,13 @@ def current_actor(request: Request) -> Actor:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise NotAuthenticated("send the API token as 'Authorization: Bearer <token>'")
-    engine = request.app.state.engine
+    return actor_for_token(request.app.state.engine, secret.strip())
+
+
+def actor_for_token(engine: Engine, secret: str) -> Actor:
+    """The actor a live API token stands for; records its use at most once a minute."""
     with read(engine) as conn:
-        match = find_token(conn, secret.strip())
+        match = find_token(conn, secret)
         if match is None:
             raise NotAuthenticated("the API token is unknown or revoked")
         actor = actor_for(conn, get_user(conn, match.user_id))

@@ -18,6 +18,7 @@ from babel.support import Translations
 from starlette.requests import Request
 
 from torget.catalog.model import LangText
+from torget.web.negotiation import weighted
 
 __all__ = [
     "LANGUAGES",
@@ -69,17 +70,7 @@ def requested_language(request: Request) -> str | None:
 
 def _from_accept_language(header: str) -> str | None:
     best, best_q = None, 0.0
-    for position, item in enumerate(header.split(",")):
-        tag, *params = [p.strip() for p in item.split(";")]
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        q -= position * 1e-6
+    for tag, q in weighted(header):
         primary = tag.split("-", 1)[0].lower()
         if primary == "nb" or primary == "nn" or primary == "no" or primary == "da":
             primary = "sv"  # Scandinavian readers are better served by Swedish than English

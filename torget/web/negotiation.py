@@ -28,20 +28,28 @@ def split_extension(ref: str, allowed: tuple[str, ...]) -> tuple[str, str | None
     return ref, None
 
 
-def negotiate(accept: str, allowed: tuple[str, ...], default: str) -> str:
-    """The allowed representation the Accept header prefers most (RFC 9110 q-values)."""
-    best, best_q = default, 0.0
-    for position, item in enumerate(accept.split(",")):
-        media, *params = [p.strip() for p in item.split(";")]
+def weighted(header: str) -> list[tuple[str, float]]:
+    """The items of an Accept or Accept-Language header with their q-values (RFC 9110 §12.4.2);
+    among equal weights the earlier item wins, so each later one loses a hair."""
+    items = []
+    for position, item in enumerate(header.split(",")):
+        value, *params = [p.strip() for p in item.split(";")]
         q = 1.0
         for param in params:
-            key, _, value = param.partition("=")
+            key, _, number = param.partition("=")
             if key.strip() == "q":
                 try:
-                    q = float(value)
+                    q = float(number)
                 except ValueError:
                     q = 0.0
-        q -= position * 1e-6  # earlier wins among equals
+        items.append((value, q - position * 1e-6))
+    return items
+
+
+def negotiate(accept: str, allowed: tuple[str, ...], default: str) -> str:
+    """The allowed representation the Accept header prefers most."""
+    best, best_q = default, 0.0
+    for media, q in weighted(accept):
         for name in allowed:
             if FORMATS[name] == media.lower() and q > best_q:
                 best, best_q = name, q
