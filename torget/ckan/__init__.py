@@ -3,10 +3,10 @@ against Torget unchanged.
 
 `mapping.py` declares how CKAN's package, resource, organization, group, tag and licence
 dicts correspond to Torget's DCAT-AP-SE model, both ways (docs/ckan.md). The actions, split by
-noun (`packages`, `resources`, `search`, `organizations`, `groups`, `tokens`, `site`), call
-the catalogue's own domain functions, so the same validation, permissions and publish guard
-apply; `actions.ACTIONS` names them and `errors.py` gives CKAN's error shapes. The HTTP shell
-is `torget/web/api_ckan.py`.
+noun (`packages`, `resources`, `search`, `organizations`, `groups`, `tokens`, `site`,
+`datastore`), call the catalogue's and the datastore's own domain functions, so the same
+validation, permissions and publish guard apply; `actions.ACTIONS` names them and `errors.py`
+gives CKAN's error shapes. The HTTP shell is `torget/web/api_ckan.py`.
 """
 
 from __future__ import annotations

@@ -219,8 +219,8 @@ def text_report(con: duckdb.DuckDBPyConnection, table: str, column: ColumnType) 
     initial = " OR ".join(f"({v} >= '{c}' AND {v} < '{chr(ord(c) + 1)}')" for c in "FJNTfjnt")
     words = f"(({initial}) AND lower({t}) IN ('ja', 'nej', 'true', 'false'))"
     present, blank, candidates = con.execute(
-        f"SELECT count({v}), count_if({v} < ':' AND trim({v}) = ''), "
-        f"count_if({v} < ':' OR {words}) FROM {table}"
+        f"SELECT count({v}), coalesce(count_if({v} < ':' AND trim({v}) = ''), 0), "
+        f"coalesce(count_if({v} < ':' OR {words}), 0) FROM {table}"
     ).fetchone() or (0, 0, 0)
     if candidates * 2 < present - blank:
         column.broken_type, column.broken = None, []

@@ -14,12 +14,16 @@ import mimetypes
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from torget.accounts.permissions import ANONYMOUS, Actor
 from torget.ckan import ACTIONS, BadRequest, Call, Upload, error_response
+from torget.ckan.datastore import find_table, search_query
+from torget.datastore import export as exporting
+from torget.datastore.readers import cursor_for
+from torget.errors import NotFound
 from torget.web.auth import actor_for_token
 
 __all__ = ["router"]
@@ -131,3 +135,34 @@ async def action(request: Request, name: str) -> JSONResponse:
 @router.api_route("/api/3/action/{name}", methods=["GET", "POST"])
 async def action_v3(request: Request, name: str) -> JSONResponse:
     return await _action(request, name)
+
+
+_DUMPS = ("csv", "json")
+
+
+def _dump_file(request: Request, resource_id: str) -> tuple[str, Any]:
+    params = _query_params(request)
+    fmt = str(params.pop("format", "csv") or "csv").lower()
+    if fmt not in _DUMPS:
+        raise NotFound(f"no dump format {fmt!r}; available: {', '.join(_DUMPS)}")
+    app = request.app.state
+    call = Call(app.engine, app.settings, app.files, _actor(request))
+    table = find_table(call, resource_id)
+    query = search_query(call, params, table)
+    with cursor_for(table.path) as con:
+        return fmt, exporting.export(con, table, query, fmt)
+
+
+@router.get("/datastore/dump/{resource_id}")
+async def datastore_dump(request: Request, resource_id: str) -> Any:
+    """A resource's DataStore table as a file (`?format=csv|json`, with `q`, `filters`,
+    `fields` and `sort` as in `datastore_search`), streamed."""
+    try:
+        fmt, path = await run_in_threadpool(_dump_file, request, resource_id)
+    except Exception as exc:  # error_response re-raises what is not CKAN's to answer
+        status, error = error_response(exc)
+        return JSONResponse({"success": False, "error": error}, status_code=status)
+    headers = {"Content-Disposition": f'attachment; filename="{resource_id}.{fmt}"'}
+    return StreamingResponse(
+        exporting.stream_file(path), media_type=exporting.EXPORTS[fmt], headers=headers
+    )
