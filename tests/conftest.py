@@ -10,6 +10,7 @@ import base64
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,15 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'torget.db'}"
+    with fresh_database(request.param, tmp_path / "torget.db") as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(backend: str, sqlite_file: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a PostgreSQL schema dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
         return
     schema = "t_" + uuid.uuid4().hex[:16]
     admin = sa.create_engine(normalise_database_url(POSTGRES_URL))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 import uvicorn
 
-from tests.conftest import POSTGRES_URL, org_payload
+from tests.conftest import fresh_database, org_payload
 from torget.accounts.permissions import SYSTEM
 from torget.accounts.tokens import create_token
 from torget.accounts.users import create_user
@@ -26,7 +25,7 @@ from torget.catalog.model import OrganisationIn
 from torget.catalog.organisations import create_organisation, set_member
 from torget.db.engine import make_engine, write
 from torget.db.migrate import upgrade
-from torget.settings import load_settings, normalise_database_url
+from torget.settings import load_settings
 
 
 def _free_port() -> int:
@@ -99,20 +98,9 @@ def live(database_url: str, tmp_path: Path) -> Iterator[Live]:
 @pytest.fixture
 def other_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty database on the same backend."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'other.db'}"
-        return
-    schema = "t_" + uuid.uuid4().hex[:16]
-    admin = sa.create_engine(normalise_database_url(POSTGRES_URL))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    with fresh_database(backend, tmp_path / "other.db") as url:
+        yield url
 
 
 @pytest.fixture
