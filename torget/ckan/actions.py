@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from torget.ckan import datastore, groups, organizations, packages, resources, search, site, tokens
+from torget.ckan import (
+    datastore,
+    datastore_writes,
+    groups,
+    organizations,
+    packages,
+    resources,
+    search,
+    site,
+    tokens,
+)
 from torget.ckan.call import Action, BadRequest, Call, Params
 
 __all__ = ["ACTIONS", "help_show"]
@@ -57,9 +67,9 @@ ACTIONS: dict[str, Action] = {
     "datastore_search": _read(datastore.datastore_search),
     "datastore_info": _read(datastore.datastore_info),
     "datastore_search_sql": _read(datastore.datastore_search_sql),
-    "datastore_create": _write(datastore.datastore_create),
-    "datastore_upsert": _write(datastore.datastore_upsert),
-    "datastore_delete": _write(datastore.datastore_delete),
+    "datastore_create": _write(datastore_writes.datastore_create),
+    "datastore_upsert": _write(datastore_writes.datastore_upsert),
+    "datastore_delete": _write(datastore_writes.datastore_delete),
     "api_token_create": _write(tokens.api_token_create),
     "api_token_list": _read(tokens.api_token_list),
     "api_token_revoke": _write(tokens.api_token_revoke),
