@@ -25,10 +25,12 @@ from torget.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    RateLimited,
     TorgetError,
     ValidationFailed,
 )
 from torget.files import open_file_store
+from torget.mail import attach_mailer
 from torget.settings import Settings
 from torget.web import (
     api_ckan,
@@ -68,8 +70,11 @@ _STATUS = {
 }
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    if status == 401:
+        headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
     return JSONResponse({"error": code, "message": message, **extra}, status, headers=headers)
 
 
@@ -84,6 +89,8 @@ async def _torget_error(request: Request, exc: Exception) -> Response:
             "the request has invalid fields: " + str(exc),
             errors=[e.as_dict() for e in exc.errors],
         )
+    if isinstance(exc, RateLimited):
+        return _error(429, "rate_limited", str(exc), headers={"Retry-After": str(exc.retry_after)})
     status, code = next(
         (value for kind, value in _STATUS.items() if isinstance(exc, kind)), (400, "bad_request")
     )
@@ -131,6 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.files = open_file_store(settings)
     attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
+    attach_mailer(app.state.engine, settings)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -156,12 +156,14 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
     from huey.consumer import Consumer
 
     from torget.datastore.queue import make_queue, sweep_now
+    from torget.mail import attach_mailer, schedule_retries
 
     if exit_with is not None:
         _exit_with(exit_with)
     with _reported():
         engine = state.engine()
         queue = make_queue(state.settings, engine)
+        schedule_retries(queue.huey, attach_mailer(engine, state.settings))
         for job_id in sweep_now(state.settings, engine):
             queue.enqueue(job_id)
     click.echo(f"datastore worker: {threads} thread(s), data in {state.settings.datastore_path}")

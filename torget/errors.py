@@ -12,6 +12,7 @@ __all__ = [
     "NotAuthenticated",
     "FieldError",
     "ValidationFailed",
+    "RateLimited",
 ]
 
 
@@ -56,3 +57,14 @@ class ValidationFailed(TorgetError):
 
     def __str__(self) -> str:
         return "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+
+
+@dataclass
+class RateLimited(TorgetError):
+    """Too many actions of one kind from one account or address; try again in `retry_after` s."""
+
+    action: str
+    retry_after: int
+
+    def __str__(self) -> str:
+        return f"too many {self.action} requests; try again in {self.retry_after} seconds"

@@ -21,6 +21,14 @@ __all__ = [
     "DataServiceSaved",
     "DataServiceDeleted",
     "OrganisationSaved",
+    "DatasetPublished",
+    "DatasetWithdrawn",
+    "SuggestionCreated",
+    "SuggestionStatusChanged",
+    "VoteCast",
+    "VoteWithdrawn",
+    "CommentPosted",
+    "ShowcaseApproved",
     "subscribe",
     "publish",
 ]
@@ -65,6 +73,62 @@ class DataServiceDeleted:
 @dataclass(frozen=True)
 class OrganisationSaved:
     organisation_id: str
+
+
+@dataclass(frozen=True)
+class DatasetPublished:
+    """A dataset became public (draft → published), beside its `DatasetSaved`."""
+
+    dataset_id: str
+
+
+@dataclass(frozen=True)
+class DatasetWithdrawn:
+    """A public dataset stopped being public (unpublished or deleted); published before the
+    row goes, so subscribers can still read it."""
+
+    dataset_id: str
+
+
+# --- Participation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionCreated:
+    suggestion_id: str
+
+
+@dataclass(frozen=True)
+class SuggestionStatusChanged:
+    suggestion_id: str
+    from_status: str
+    to_status: str
+
+
+@dataclass(frozen=True)
+class VoteCast:
+    suggestion_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class VoteWithdrawn:
+    suggestion_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class CommentPosted:
+    """A question, comment or answer on a dataset or a suggestion (`subject_type`)."""
+
+    comment_id: str
+    subject_type: str
+    subject_id: str
+
+
+@dataclass(frozen=True)
+class ShowcaseApproved:
+    showcase_id: str
 
 
 E = TypeVar("E")

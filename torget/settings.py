@@ -151,6 +151,21 @@ class Settings:
             "reused after; set it when several servers share one site. Never shown."
         ),
     )
+    mail_url: str = field(
+        default="",
+        metadata=_help(
+            "Where e-mail goes. Empty means `.eml` files in the folder `<data_dir>/outbox` "
+            "(development and tests); `file:///path` another folder; "
+            "`smtp://user:password@host:587` an SMTP server (STARTTLS when offered) or "
+            "`smtps://user:password@host:465` (TLS). Password never shown."
+        ),
+    )
+    mail_from: str = field(
+        default="Torget <noreply@torget.invalid>",
+        metadata=_help(
+            "Sender (From) of the e-mails Torget sends, e.g. `Öppna data <noreply@kommun.se>`."
+        ),
+    )
     upload_max_bytes: int = field(
         default=100_000_000,
         metadata=_help(
@@ -185,7 +200,7 @@ class Settings:
             value = str(getattr(self, f.name))
             if f.name == "secret_key" and value:
                 value = "***"
-            if f.name == "database_url" and "@" in value:
+            if f.name in ("database_url", "mail_url") and "@" in value:
                 scheme, rest = value.split("://", 1)
                 value = f"{scheme}://***@{rest.split('@', 1)[1]}"
             shown[f.name] = value

@@ -7,13 +7,17 @@ On SQLite, WAL lets readers go on while one writer writes, and a write transacti
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["make_engine", "read", "write"]
+__all__ = ["make_engine", "read", "write", "after_commit"]
+
+log = logging.getLogger(__name__)
+_AFTER_COMMIT = "torget_after_commit"
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -47,11 +51,32 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
 @contextmanager
 def write(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """One write transaction: committed when the block ends, rolled back on any error."""
+    """One write transaction: committed when the block ends, rolled back on any error.
+
+    Callbacks registered with `after_commit` run after the commit, outside the transaction."""
     with engine.connect() as conn:
         conn = conn.execution_options(torget_write=True)
-        with conn.begin():
-            yield conn
+        conn.info.pop(_AFTER_COMMIT, None)  # `info` lives with the pooled DBAPI connection
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            callbacks = conn.info.pop(_AFTER_COMMIT, [])
+    for callback in callbacks:  # only reached when the transaction committed
+        try:
+            callback()
+        except Exception:  # the change is committed; whatever follows it must not undo that
+            log.exception("after-commit callback %r failed", callback)
+
+
+def after_commit(conn: sa.Connection, callback: Callable[[], None]) -> None:
+    """Run `callback()` once the write transaction of `conn` has committed; never on rollback.
+
+    For side effects outside the database (sending queued e-mail, waking a worker) that must
+    not happen for a change that is rolled back. Registered once per callback object."""
+    callbacks: list[Callable[[], None]] = conn.info.setdefault(_AFTER_COMMIT, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
 
 
 @contextmanager

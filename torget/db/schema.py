@@ -24,6 +24,19 @@ __all__ = [
     "dataset_popularity",
     "datastore_jobs",
     "datastore_tables",
+    "account_tokens",
+    "mail_queue",
+    "rate_limit_hits",
+    "suggestions",
+    "suggestion_history",
+    "votes",
+    "comments",
+    "moderation_log",
+    "follows",
+    "webhooks",
+    "webhook_deliveries",
+    "showcases",
+    "showcase_datasets",
 ]
 
 metadata = sa.MetaData(
@@ -65,6 +78,11 @@ users = sa.Table(
     sa.Column("fullname", sa.String(200)),
     sa.Column("password_hash", sa.String(200), nullable=False),
     sa.Column("sysadmin", sa.Boolean, nullable=False, default=False),
+    # Null until the owner follows the link mailed at self-registration; accounts made by an
+    # administrator (`torget user create`) are verified when created.
+    sa.Column("email_verified_at", sa.DateTime(timezone=True)),
+    # "sv" or "en": the language of the e-mails Torget sends this person (null: Swedish).
+    sa.Column("language", sa.String(5)),
     *_timestamps(),
 )
 
@@ -280,4 +298,271 @@ datastore_tables = sa.Table(
     sa.Column("row_count", sa.BigInteger, nullable=False),
     sa.Column("columns", sa.Text, nullable=False),
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# --- Participation (torget.participation, torget.mail, torget.ratelimit) ---------------------
+# Public accounts, suggestions and votes, comments, follows, webhooks and showcases. A person's
+# rows point at `users` with ON DELETE SET NULL where the row must outlive an erased account
+# (GDPR erasure keeps suggestions, votes and comments, anonymised), CASCADE where it is theirs
+# alone (tokens, follows).
+
+
+def _user_ref(
+    name: str,
+    ondelete: str = "SET NULL",
+    *,
+    nullable: bool = True,
+    index: bool = False,
+    primary_key: bool = False,
+) -> sa.Column[str]:
+    return sa.Column(
+        name,
+        sa.String(_ID),
+        sa.ForeignKey("users.id", ondelete=ondelete),
+        nullable=nullable,
+        index=index,
+        primary_key=primary_key,
+    )
+
+
+# One-time links sent by e-mail: verify an address, reset a password. Stored hashed (SHA-256)
+# like API tokens, single use, with an expiry.
+account_tokens = sa.Table(
+    "account_tokens",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    _user_ref("user_id", "CASCADE", nullable=False, index=True),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("purpose IN ('verify_email', 'reset_password')", name="purpose"),
+)
+
+# Outgoing e-mail, written in the same transaction as the change it reports (an outbox): a
+# rolled-back change sends nothing, and a failed send is retried by the worker.
+mail_queue = sa.Table(
+    "mail_queue",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("subject", sa.String(500), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True)),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Index("ix_mail_queue_sent_at_next_attempt_at", "sent_at", "next_attempt_at"),
+)
+
+# Fixed-window counters: `bucket` names the action and the account or address
+# ("vote:user:<id>", "register:ip:<addr>"); old windows are deleted as new ones open.
+rate_limit_hits = sa.Table(
+    "rate_limit_hits",
+    metadata,
+    sa.Column("bucket", sa.String(200), primary_key=True),
+    sa.Column("window_start", sa.DateTime(timezone=True), primary_key=True),
+    sa.Column("hits", sa.Integer, nullable=False),
+)
+
+suggestions = sa.Table(
+    "suggestions",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id"),
+        nullable=False,
+        index=True,
+    ),
+    _user_ref("author_id", index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),  # why it matters, in the author's words
+    sa.Column("theme", sa.String(200)),  # an EU data theme IRI
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status_reason", sa.Text),  # public: why declined, what is planned
+    sa.Column("dataset_id", sa.String(_ID), sa.ForeignKey("datasets.id", ondelete="SET NULL")),
+    # Kept in step with `votes` in the same transaction (+1 only when a vote row was
+    # inserted), so lists rank by it without counting.
+    sa.Column("vote_count", sa.Integer, nullable=False, default=0),
+    sa.Column("answered_at", sa.DateTime(timezone=True)),  # first planned/published/declined
+    *_timestamps(),
+    sa.CheckConstraint(
+        "status IN ('new', 'under_review', 'planned', 'published', 'declined')", name="status"
+    ),
+    sa.Index("ix_suggestions_status_vote_count", "status", "vote_count"),
+    sa.Index("ix_suggestions_created_at", "created_at"),
+)
+
+suggestion_history = sa.Table(
+    "suggestion_history",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "suggestion_id",
+        sa.String(_ID),
+        sa.ForeignKey("suggestions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    _user_ref("actor_id"),
+    sa.Column("from_status", sa.String(20)),
+    sa.Column("to_status", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("dataset_id", sa.String(_ID)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One vote per account per suggestion. An erased account's votes stay, anonymised (user_id
+# NULL: NULLs never collide in a unique constraint), so demand is not lost.
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "suggestion_id",
+        sa.String(_ID),
+        sa.ForeignKey("suggestions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    _user_ref("user_id", index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("suggestion_id", "user_id", name="uq_votes_suggestion_id_user_id"),
+)
+
+# Questions and comments on a dataset or a suggestion; `by_publisher` marks an answer from an
+# editor of the organisation concerned. Hiding keeps the row; moderation_log says who and why.
+comments = sa.Table(
+    "comments",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("subject_type", sa.String(20), nullable=False),
+    sa.Column("subject_id", sa.String(_ID), nullable=False),
+    sa.Column("parent_id", sa.String(_ID), sa.ForeignKey("comments.id", ondelete="CASCADE")),
+    _user_ref("author_id", index=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("by_publisher", sa.Boolean, nullable=False, default=False),
+    sa.Column("hidden_at", sa.DateTime(timezone=True)),
+    sa.Column("hidden_reason", sa.Text),
+    *_timestamps(),
+    sa.CheckConstraint("subject_type IN ('dataset', 'suggestion')", name="subject_type"),
+    sa.Index("ix_comments_subject_type_subject_id", "subject_type", "subject_id", "created_at"),
+)
+
+moderation_log = sa.Table(
+    "moderation_log",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "comment_id",
+        sa.String(_ID),
+        sa.ForeignKey("comments.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    _user_ref("actor_id"),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("action IN ('hide', 'restore')", name="action"),
+)
+
+follows = sa.Table(
+    "follows",
+    metadata,
+    _user_ref("user_id", "CASCADE", nullable=False, primary_key=True),
+    sa.Column("subject_type", sa.String(20), primary_key=True),
+    sa.Column("subject_id", sa.String(_ID), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(
+        "subject_type IN ('dataset', 'organisation', 'suggestion')", name="subject_type"
+    ),
+    sa.Index("ix_follows_subject_type_subject_id", "subject_type", "subject_id"),
+)
+
+# Outgoing webhooks of an organisation. The secret signs each body (HMAC-SHA256), so unlike
+# passwords and API tokens it must be kept readable; it is shown to the admin once.
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("events", sa.Text, nullable=False),  # JSON list of event names
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    *_timestamps(),
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "webhook_id",
+        sa.String(_ID),
+        sa.ForeignKey("webhooks.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("event", sa.String(50), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("state IN ('pending', 'delivered', 'failed')", name="state"),
+    sa.Index("ix_webhook_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+)
+
+showcases = sa.Table(
+    "showcases",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("image_key", sa.String(300)),  # a key in the file store
+    _user_ref("author_id", index=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("review_reason", sa.Text),
+    _user_ref("reviewed_by"),
+    sa.Column("reviewed_at", sa.DateTime(timezone=True)),
+    *_timestamps(),
+    sa.CheckConstraint("kind IN ('app', 'visualisation', 'article')", name="kind"),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+    sa.Index("ix_showcases_status_created_at", "status", "created_at"),
+)
+
+showcase_datasets = sa.Table(
+    "showcase_datasets",
+    metadata,
+    sa.Column(
+        "showcase_id",
+        sa.String(_ID),
+        sa.ForeignKey("showcases.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )
