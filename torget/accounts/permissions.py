@@ -47,6 +47,13 @@ class Actor:
         if not self.has_role(organisation_id, role):
             raise PermissionDenied(f"you need the {role} role in this organisation to {action}")
 
+    def require_verified(self, action: str) -> None:
+        """A logged-in account whose e-mail address is verified (public participation)."""
+        if self.user is None:
+            raise NotAuthenticated(f"log in or send an API token to {action}")
+        if not self.user.email_verified:
+            raise PermissionDenied(f"verify your e-mail address before you {action}")
+
     def require_sysadmin(self, action: str) -> None:
         if self.user is None:
             raise NotAuthenticated(f"log in or send an API token to {action}")

@@ -33,11 +33,15 @@ class User:
     email: str
     fullname: str | None
     sysadmin: bool
+    # Self-registered accounts are unverified until the mailed link is followed; suggesting,
+    # voting and commenting need a verified address (see Actor.require_verified).
+    email_verified: bool = True
 
 
 def _from_row(row: sa.Row[tuple[object, ...]]) -> User:
     m = row._mapping
-    return User(m["id"], m["name"], m["email"], m["fullname"], bool(m["sysadmin"]))
+    verified = m["email_verified_at"] is not None
+    return User(m["id"], m["name"], m["email"], m["fullname"], bool(m["sysadmin"]), verified)
 
 
 def create_user(
@@ -48,7 +52,11 @@ def create_user(
     *,
     fullname: str | None = None,
     sysadmin: bool = False,
+    verified: bool = True,
+    language: str | None = None,
 ) -> User:
+    """A new account. Accounts an administrator makes are `verified`; self-registration makes
+    them unverified until the owner follows the link mailed to them."""
     errors = []
     if not _NAME.match(name):
         errors.append(FieldError("name", "use 2-100 characters a-z, 0-9, '.', '-' or '_'"))
@@ -67,7 +75,7 @@ def create_user(
     ).first()
     if clash is not None:
         raise Conflict(f"a user with the name {name!r} or e-mail {email!r} already exists")
-    user = User(new_id(), name, email, fullname, sysadmin)
+    user = User(new_id(), name, email, fullname, sysadmin, verified)
     stamp = now()
     conn.execute(
         users.insert().values(
@@ -77,6 +85,8 @@ def create_user(
             fullname=fullname,
             password_hash=_hasher.hash(password),
             sysadmin=sysadmin,
+            email_verified_at=stamp if verified else None,
+            language=language,
             created_at=stamp,
             updated_at=stamp,
         )

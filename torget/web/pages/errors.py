@@ -16,6 +16,7 @@ from torget.errors import (
     NotAuthenticated,
     NotFound,
     PermissionDenied,
+    RateLimited,
     TorgetError,
     ValidationFailed,
 )
@@ -29,6 +30,12 @@ __all__ = ["wants_page", "page_error", "not_found_page"]
 
 # (status, heading, explanation), most specific first.
 _KINDS: list[tuple[type[Exception], int, str, str]] = [
+    (
+        RateLimited,
+        429,
+        N_("Too many attempts"),
+        N_("You have done this many times in a short while. Wait a moment and try again."),
+    ),
     (
         CsrfFailed,
         403,
@@ -95,7 +102,10 @@ async def page_error(request: Request, exc: TorgetError) -> Response:
         if isinstance(exc, kind):
             status, heading, explanation = code, title, text
             break
-    return await run_in_threadpool(_page, request, status, heading, explanation, str(exc))
+    page = await run_in_threadpool(_page, request, status, heading, explanation, str(exc))
+    if isinstance(exc, RateLimited):
+        page.headers["Retry-After"] = str(exc.retry_after)
+    return page
 
 
 async def not_found_page(request: Request) -> Response | None:
