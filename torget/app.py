@@ -33,6 +33,7 @@ from torget.files import open_file_store
 from torget.mail import attach_mailer
 from torget.settings import Settings
 from torget.web import (
+    api_accounts,
     api_ckan,
     api_dataservices,
     api_datasets,
@@ -46,6 +47,7 @@ from torget.web import (
 from torget.web.pages import (
     about,
     accessibility,
+    account,
     dashboard,
     dataservice_forms,
     dataset_forms,
@@ -53,6 +55,8 @@ from torget.web.pages import (
     home,
     members,
     organisation,
+    password_reset,
+    registration,
     search,
     session,
     tokens,
@@ -150,6 +154,7 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.public_base.startswith("https://"),
     )
     for module in (
+        api_accounts,
         api_ckan,
         api_datasets,
         api_datastore,
@@ -171,6 +176,9 @@ def create_app(settings: Settings) -> FastAPI:
         dataservice_forms,
         members,
         tokens,
+        registration,
+        password_reset,
+        account,
     ):
         app.include_router(module.router)
     static = Path(__file__).parent / "web" / "static"

@@ -166,6 +166,34 @@ class Settings:
             "Sender (From) of the e-mails Torget sends, e.g. `Öppna data <noreply@kommun.se>`."
         ),
     )
+    registration_limit_per_hour: int = field(
+        default=5,
+        metadata=_help(
+            "Self-registrations allowed per client address, and per e-mail address, in an hour; "
+            "more are refused with 429 and Retry-After."
+        ),
+    )
+    verification_resend_limit_per_hour: int = field(
+        default=3,
+        metadata=_help(
+            "Verification e-mails an account may ask to be sent again in an hour (counted per "
+            "account and per client address)."
+        ),
+    )
+    password_reset_limit_per_hour: int = field(
+        default=3,
+        metadata=_help(
+            "Password-reset requests per e-mail address and per client address in an hour."
+        ),
+    )
+    verification_link_hours: int = field(
+        default=48,
+        metadata=_help("Hours an e-mail verification link stays valid."),
+    )
+    password_reset_link_minutes: int = field(
+        default=60,
+        metadata=_help("Minutes a password-reset link stays valid."),
+    )
     upload_max_bytes: int = field(
         default=100_000_000,
         metadata=_help(

@@ -18,7 +18,14 @@ from torget.db.schema import users
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
 from torget.ids import new_id
 
-__all__ = ["User", "create_user", "get_user", "authenticate", "MIN_PASSWORD_LENGTH"]
+__all__ = [
+    "User",
+    "create_user",
+    "get_user",
+    "authenticate",
+    "set_password",
+    "MIN_PASSWORD_LENGTH",
+]
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
@@ -117,6 +124,19 @@ def authenticate(conn: sa.Connection, name_or_email: str, password: str) -> User
     except (VerificationError, InvalidHashError):
         return None
     return _from_row(row) if row is not None else None
+
+
+def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
+    """Replace the user's password (the caller has proved the right to, e.g. by a reset link)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            [FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")]
+        )
+    conn.execute(
+        users.update()
+        .where(users.c.id == user_id)
+        .values(password_hash=_hasher.hash(password), updated_at=now())
+    )
 
 
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")
