@@ -37,7 +37,8 @@ def send_verification(
         "Hello,\n\nthe account %(account)s was registered at %(site)s with this e-mail "
         "address. Open this link to confirm that the address is yours:\n\n%(link)s\n\n"
         "The link works once, for %(hours)s hours. If you did not register, ignore this "
-        "message: the account cannot take part until the address is confirmed.\n\n%(site)s\n%(address)s"
+        "message: the account cannot take part until the address is confirmed.\n\n"
+        "%(site)s\n%(address)s"
     ) % {
         "account": account,
         "site": site,
