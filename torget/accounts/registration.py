@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from torget.accounts.account_mail import send_already_registered, send_verification
 from torget.accounts.account_tokens import issue_link, redeem_link
 from torget.accounts.profiles import language_error, length_errors
-from torget.accounts.users import User, create_user, get_user
+from torget.accounts.users import User, account_field_errors, create_user, get_user
 from torget.clock import now
 from torget.db.schema import users
 from torget.errors import Conflict, FieldError, ValidationFailed
@@ -60,6 +60,12 @@ def _check(reg: Registration) -> None:
     errors = length_errors(
         {"name": reg.name, "email": reg.email, "fullname": reg.fullname, "password": reg.password}
     )
+    too_long = {e.field for e in errors}
+    errors += [
+        e
+        for e in account_field_errors(reg.name.strip(), reg.email.strip(), reg.password)
+        if e.field not in too_long
+    ]
     wrong_language = language_error(reg.language)
     if wrong_language is not None:
         errors.append(wrong_language)

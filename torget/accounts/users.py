@@ -24,6 +24,7 @@ __all__ = [
     "get_user",
     "authenticate",
     "set_password",
+    "account_field_errors",
     "MIN_PASSWORD_LENGTH",
 ]
 
@@ -51,6 +52,20 @@ def _from_row(row: sa.Row[tuple[object, ...]]) -> User:
     return User(m["id"], m["name"], m["email"], m["fullname"], bool(m["sysadmin"]), verified)
 
 
+def account_field_errors(name: str, email: str, password: str) -> list[FieldError]:
+    """What is wrong with a new account's name, e-mail address and password."""
+    errors = []
+    if not _NAME.match(name):
+        errors.append(FieldError("name", "use 2-100 characters a-z, 0-9, '.', '-' or '_'"))
+    if not _EMAIL.match(email):
+        errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(
+            FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")
+        )
+    return errors
+
+
 def create_user(
     conn: sa.Connection,
     name: str,
@@ -64,15 +79,7 @@ def create_user(
 ) -> User:
     """A new account. Accounts an administrator makes are `verified`; self-registration makes
     them unverified until the owner follows the link mailed to them."""
-    errors = []
-    if not _NAME.match(name):
-        errors.append(FieldError("name", "use 2-100 characters a-z, 0-9, '.', '-' or '_'"))
-    if not _EMAIL.match(email):
-        errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(
-            FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")
-        )
+    errors = account_field_errors(name, email, password)
     if errors:
         raise ValidationFailed(errors)
     clash = conn.execute(
