@@ -183,3 +183,12 @@ def test_profile_changes(client: TestClient, settings: Settings) -> None:
     assert long.status_code == 422
     assert long.json()["errors"][0]["message"] == "is 300 characters long; the limit is 200"
     assert client.get("/api/me").status_code == 401
+
+
+def test_the_account_endpoints_are_in_the_openapi_document(client: TestClient) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert set(paths["/api/me"]) == {"get", "patch", "delete"}
+    for path in ("/api/register", "/api/verify", "/api/verify/resend", "/api/password-reset",
+                 "/api/password-reset/confirm"):  # fmt: skip
+        assert "post" in paths[path], path
+    assert "get" in paths["/api/me/export"]
