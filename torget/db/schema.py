@@ -24,6 +24,7 @@ __all__ = [
     "dataset_popularity",
     "datastore_jobs",
     "datastore_tables",
+    "datastore_columns",
 ]
 
 metadata = sa.MetaData(
@@ -280,4 +281,16 @@ datastore_tables = sa.Table(
     sa.Column("row_count", sa.BigInteger, nullable=False),
     sa.Column("columns", sa.Text, nullable=False),
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The data dictionary: what each column means, in Swedish and English. Keyed by the column's
+# name, not a table version, so the descriptions carry over to every new load of the file.
+datastore_columns = sa.Table(
+    "datastore_columns",
+    metadata,
+    sa.Column("distribution_id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(300), primary_key=True),
+    sa.Column("description_sv", sa.Text),
+    sa.Column("description_en", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
