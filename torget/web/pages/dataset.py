@@ -63,9 +63,7 @@ def _distribution_view(
     name = found.code.replace("_", " ") if found is not None else dist.data.format
     licence = explain_licence(dist.data.license or dataset.data.license, lang)
     url = dist.data.download_url or dist.data.access_url
-    return DistributionView(
-        dist, name, licence, url, dist.data.download_url is not None, datastore
-    )
+    return DistributionView(dist, name, licence, url, dist.data.download_url is not None, datastore)
 
 
 def _csp(tile_url: str) -> dict[str, str]:
