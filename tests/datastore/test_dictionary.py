@@ -99,7 +99,8 @@ def test_unknown_repeated_and_too_long_columns_are_named(budget: str, engine: sa
     with pytest.raises(ValidationFailed) as caught, write(engine) as conn:
         replace_descriptions(conn, _actor(engine, "editor"), budget, items, BUDGET)
     errors = {e.field: e.message for e in caught.value.errors}
-    assert "no column 'nope'" in errors["columns.0.name"] and "netto_tkr" in errors["columns.0.name"]
+    unknown = errors["columns.0.name"]
+    assert "no column 'nope'" in unknown and "netto_tkr" in unknown
     assert "given twice" in errors["columns.2.name"]
     assert errors["columns.3.description.en"] == "at most 2000 characters (this one has 2001)"
 
@@ -147,3 +148,20 @@ def test_download_limit(world: Any, budget: str) -> None:
     url = f"/api/datastore/{budget}/rows.json"
     assert len(world.client.get(url).json()) == 40
     assert len(world.client.get(url, params={"limit": "3", "sort": "-netto_tkr"}).json()) == 3
+
+
+def test_ckan_fields_carry_the_dictionary(world: Any, budget: str) -> None:
+    body = {"columns": [{"name": "netto_tkr", "description": {"sv": "Netto", "en": "Net"}}]}
+    url = f"/api/datastore/{budget}/columns"
+    assert world.client.put(url, json=body, headers=world.auth("editor")).status_code == 200
+    info = world.client.get("/api/3/action/datastore_info", params={"id": budget}).json()
+    fields = {f["id"]: f for f in info["result"]["fields"]}
+    assert fields["netto_tkr"]["info"] == {
+        "label": "", "notes": "Netto", "type_override": "",
+        "notes_translated": {"sv": "Netto", "en": "Net"},
+    }  # fmt: skip
+    assert "info" not in fields["ar"]
+    search = world.client.get(
+        "/api/3/action/datastore_search", params={"resource_id": budget, "limit": "1"}
+    ).json()["result"]
+    assert [f.get("info", {}).get("notes") for f in search["fields"]][-1] == "Netto"
