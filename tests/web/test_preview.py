@@ -200,6 +200,11 @@ def test_load_states_are_shown(browser: Browser, loaded: Loaded, engine: sa.Engi
     with write(engine) as conn:
         job = jobs.latest_job(conn, loaded.pending)
         assert job is not None and job.state == "queued"
+        jobs.claim_job(conn, job.id)
+        jobs.beat(conn, job.id, "reading", 40.0)
+    html = browser.get(f"/dataset/{loaded.name}").text
+    assert "Läses in i datalagret: 40 % klart." in html and 'value="40"' in html
+    with write(engine) as conn:
         jobs.fail_job(conn, job.id, "senare.csv, line 3: the rows do not all have 4 fields")
     html = browser.get(f"/dataset/{loaded.name}?lang=en").text
     assert "The file could not be loaded into the datastore:" in html

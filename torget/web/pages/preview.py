@@ -224,8 +224,9 @@ def _cells(row: dict[str, Any], names: list[str]) -> list[Cell]:
 
 
 def _paging(
-    state: PreviewState, path: str, cursor: str | None, shown: int
+    state: PreviewState, path: str, cursor: str | None
 ) -> tuple[str | None, str | None, str | None]:
+    """The next, previous and first pages' addresses (None where there is none)."""
     if state.after:
         following = state.url(path, after=cursor) if cursor else None
         return following, None, state.url(path)
@@ -263,7 +264,7 @@ def table_preview(
     names = [c.name for c in columns]
     rows = page["rows"]
     start = 0 if state.after else query.offset
-    following, previous, first = _paging(state, path, page["cursor"], len(rows))
+    following, previous, first = _paging(state, path, page["cursor"])
     api_url, downloads = _api_urls(table, state)
     return TablePreview(
         table=table,
