@@ -119,7 +119,8 @@ def test_put_and_get_over_http(world: Any, budget: str) -> None:
     assert world.client.get(url).json() == saved.json()
     table = world.client.get(f"/api/datastore/{budget}").json()
     assert table["columns"][0]["description"] == {"sv": "Budgetår", "en": "Year"}
-    assert table["columns"][1]["description"] is None and table["dictionary"].endswith(url)
+    assert table["columns"][1] == {"name": "verksamhet", "type": "TEXT"}
+    assert table["dictionary"].endswith(url)
     bad = world.client.put(url, json={"columns": [{"name": "x"}]}, headers=world.auth("editor"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "columns.0.name"
     extra = {"columns": [{"name": "ar", "note": "?"}]}

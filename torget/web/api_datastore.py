@@ -105,6 +105,15 @@ def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
     return run_sql(sql, resolve, settings.datastore_sql_timeout_ms, settings.datastore_sql_max_rows)
 
 
+def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict[str, Any]]:
+    """Name and type of each column, and its `description` when it has one (the key is left
+    out otherwise, so clients written before the data dictionary see what they saw)."""
+    return [
+        {k: v for k, v in c.as_json().items() if k != "description" or v is not None}
+        for c in describe_columns(table.columns, described)
+    ]
+
+
 @router.get("/{distribution_id}", summary="A loaded table: columns, row count, last load")
 def describe(
     request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
@@ -124,9 +133,7 @@ def describe(
     return {
         "distribution_id": distribution_id,
         "loaded": table is not None,
-        "columns": [c.as_json() for c in describe_columns(table.columns, described)]
-        if table
-        else [],
+        "columns": _columns(table, described) if table else [],
         "row_count": table.row_count if table else 0,
         "loaded_at": table.loaded_at.isoformat() if table else None,
         "job": job.as_json() if job else None,

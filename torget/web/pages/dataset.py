@@ -88,7 +88,8 @@ def dataset_page(request: Request, ref: str) -> Response:
         loads = datastore_states(conn, settings, dataset.distributions)
         path = f"/dataset/{dataset.name}"
         preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
-    if dataset.state == "published":
+    # Sorting, filtering and paging the preview reload the page; they are not new views.
+    if dataset.state == "published" and not state.pairs():
         with write(request.app.state.engine) as conn:
             record_view(conn, dataset.id)
     organisation = orgs[dataset.organisation_id]
