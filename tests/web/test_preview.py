@@ -249,3 +249,25 @@ def test_without_a_tile_server_the_page_allows_no_third_party(
     app.state.engine.dispose()
     assert "img-src 'self' data:;" in page.headers["content-security-policy"]
     assert 'data-tiles=""' in page.text
+
+
+def test_only_the_plain_page_counts_as_a_view(
+    browser: Browser, loaded: Loaded, engine: sa.Engine
+) -> None:
+    from torget.db.engine import read
+    from torget.db.schema import dataset_popularity, datasets
+
+    def views() -> int:
+        with read(engine) as conn:
+            found = conn.execute(
+                sa.select(dataset_popularity.c.views)
+                .join(datasets, datasets.c.id == dataset_popularity.c.dataset_id)
+                .where(datasets.c.name == loaded.name)
+            ).scalar()
+        return int(found or 0)
+
+    browser.get(f"/dataset/{loaded.name}")
+    assert views() == 1
+    browser.get(loaded.page(loaded.csv, sort="ar"))
+    browser.get(loaded.page(loaded.csv, page="2"))
+    assert views() == 1
