@@ -135,6 +135,24 @@ class Settings:
     datastore_sql_max_rows: int = field(
         default=10_000, metadata=_help("Most rows the SQL endpoint returns.")
     )
+    map_tile_url: str = field(
+        default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        metadata=_help(
+            "Tile address ({z}/{x}/{y}, optionally {s}) of the background of the maps on "
+            "dataset pages; visitors' browsers fetch the tiles from it, so the page's "
+            "Content-Security-Policy allows that origin. The default is OpenStreetMap's "
+            "standard tiles (mind their usage policy for a busy site); empty means no "
+            "background, the features on a blank map, and no request to a third party."
+        ),
+    )
+    map_tile_attribution: str = field(
+        default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+        " contributors",
+        metadata=_help(
+            "Attribution shown on the maps for the tiles of `map_tile_url` (HTML, as the "
+            "tile provider asks for it)."
+        ),
+    )
     allow_private_addresses: bool = field(
         default=False,
         metadata=_help(

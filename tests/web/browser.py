@@ -49,7 +49,8 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(data_dir: Path) -> Iterator[LiveServer]:
+def live_server(data_dir: Path, **overrides: Any) -> Iterator[LiveServer]:
+    """A live Torget over the sample; `overrides` are settings (e.g. `map_tile_url=""`)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -59,6 +60,7 @@ def live_server(data_dir: Path) -> Iterator[LiveServer]:
         config_file=data_dir / "absent.toml",
         data_dir=data_dir,
         base_url=f"http://127.0.0.1:{port}",
+        **overrides,
     )
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)

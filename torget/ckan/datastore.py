@@ -20,6 +20,7 @@ import duckdb
 from torget.catalog.datasets import get_distribution
 from torget.ckan.call import Call, Params, as_bool, as_int, as_list, required
 from torget.datastore import query as querying
+from torget.datastore.dictionary import descriptions
 from torget.datastore.readers import cursor_for
 from torget.datastore.sql import SqlRefused, run_sql
 from torget.datastore.tables import Table, current_table
@@ -64,6 +65,21 @@ def ckan_type(duckdb_type: str) -> str:
 def _fields(table: Table, names: list[str] | None = None) -> list[dict[str, str]]:
     types = {"_id": "BIGINT", **table.column_types}
     return [{"id": n, "type": ckan_type(types[n])} for n in names or types]
+
+
+def _described_fields(call: Call, table: Table, names: list[str] | None = None) -> list[Any]:
+    """The fields with Torget's data dictionary as CKAN's `info` (`notes`, the Swedish text or
+    else the English; `notes_translated` both, as ckanext-fluent spells translations)."""
+    with read(call.engine) as conn:
+        described = descriptions(conn, table.distribution_id)
+    fields: list[Any] = _fields(table, names)
+    for f in fields:
+        found = described.get(f["id"])
+        if found is not None:
+            notes = found.sv or found.en or ""
+            f["info"] = {"label": "", "notes": notes, "type_override": "",
+                         "notes_translated": found.as_json()}  # fmt: skip
+    return fields
 
 
 def find_table(call: Call, resource_id: str) -> Table:
@@ -212,7 +228,7 @@ def datastore_search(call: Call, params: Params) -> dict[str, Any]:
         records = _csv_text([r[n] for n in names] for r in rows)
     result: dict[str, Any] = {
         "resource_id": resource_id,
-        "fields": _fields(table, names),
+        "fields": _described_fields(call, table, names),
         "records": records,
         "limit": query.limit,
         "_links": {
@@ -244,7 +260,7 @@ def datastore_info(call: Call, params: Params) -> dict[str, Any]:
     fields = [
         {**f, "schema": {"native_type": table.column_types.get(f["id"], "BIGINT"),
                          "notnull": f["id"] == "_id", "is_index": f["id"] == "_id"}}
-        for f in _fields(table)
+        for f in _described_fields(call, table)
     ]  # fmt: skip
     return {
         "meta": {

@@ -83,8 +83,15 @@ def _xlsx(path: Path, names: list[str], result: duckdb.DuckDBPyConnection) -> No
     book.close()
 
 
-def export(con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, fmt: str) -> Path:
-    """Write the query's rows (no paging) in `fmt` to a temporary file and return its path."""
+def export(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    query: RowQuery,
+    fmt: str,
+    max_rows: int | None = None,
+) -> Path:
+    """Write the query's rows (no paging; the first `max_rows` when given) in `fmt` to a
+    temporary file and return its path."""
     if fmt == "geojson" and "geometry" not in table.column_types:
         raise NotFound("this table has no geometry; GeoJSON is not available")
     whole = RowQuery(query.filters, query.q, query.sort, query.fields)
@@ -93,6 +100,8 @@ def export(con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, fmt: s
     os.close(handle)
     path = Path(name)
     inner = f"SELECT {', '.join(quote_ident(n) for n in names)} FROM ({sql})"
+    if max_rows is not None:
+        inner += f" LIMIT {int(max_rows)}"
     try:
         if fmt in ("csv", "parquet"):
             relation = con.sql(inner, params=params)

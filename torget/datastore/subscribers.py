@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
-from torget.datastore import jobs, tables
+from torget.datastore import dictionary, jobs, tables
 from torget.datastore.load import loadable_source
 from torget.datastore.queue import Queue
 from torget.db.schema import distributions
@@ -65,6 +65,7 @@ def _on_saved(conn: sa.Connection, event: DistributionSaved) -> None:
 
 def _on_deleted(conn: sa.Connection, event: DistributionDeleted) -> None:
     tables.drop_table(conn, event.distribution_id)
+    dictionary.remove_descriptions(conn, event.distribution_id)
     context = _contexts.get(conn.engine)
     if context is not None:
         root = context.settings.datastore_path

@@ -37,6 +37,7 @@ __all__ = [
     "webhook_deliveries",
     "showcases",
     "showcase_datasets",
+    "datastore_columns",
 ]
 
 metadata = sa.MetaData(
@@ -565,4 +566,17 @@ showcase_datasets = sa.Table(
         primary_key=True,
         index=True,
     ),
+)
+
+
+# The data dictionary: what each column means, in Swedish and English. Keyed by the column's
+# name, not a table version, so the descriptions carry over to every new load of the file.
+datastore_columns = sa.Table(
+    "datastore_columns",
+    metadata,
+    sa.Column("distribution_id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(300), primary_key=True),
+    sa.Column("description_sv", sa.Text),
+    sa.Column("description_en", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

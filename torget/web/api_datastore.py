@@ -1,5 +1,6 @@
 """The datastore's query API: a loaded table's columns, rows, distinct values, aggregates,
-downloads in open formats, and a read-only SQL endpoint. Thin calls into `torget.datastore`."""
+downloads in open formats, a read-only SQL endpoint and the table's data dictionary (column
+descriptions in Swedish and English). Thin calls into `torget.datastore`."""
 
 from __future__ import annotations
 
@@ -10,16 +11,23 @@ from urllib.parse import urlencode
 import duckdb
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import get_distribution
 from torget.datastore import export as exporting
 from torget.datastore import query as querying
+from torget.datastore.dictionary import (
+    ColumnDescription,
+    describe_columns,
+    descriptions,
+    replace_descriptions,
+)
 from torget.datastore.jobs import latest_job
 from torget.datastore.readers import cursor_for
 from torget.datastore.sql import SqlRefused, run_sql
 from torget.datastore.tables import Table, current_table, sheet_table, sheets
-from torget.db.engine import read
+from torget.db.engine import read, write
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.web.auth import current_actor
 
@@ -97,6 +105,15 @@ def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
     return run_sql(sql, resolve, settings.datastore_sql_timeout_ms, settings.datastore_sql_max_rows)
 
 
+def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict[str, Any]]:
+    """Name and type of each column, and its `description` when it has one (the key is left
+    out otherwise, so clients written before the data dictionary see what they saw)."""
+    return [
+        {k: v for k, v in c.as_json().items() if k != "description" or v is not None}
+        for c in describe_columns(table.columns, described)
+    ]
+
+
 @router.get("/{distribution_id}", summary="A loaded table: columns, row count, last load")
 def describe(
     request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
@@ -105,6 +122,7 @@ def describe(
         get_distribution(conn, actor, distribution_id)
         job = latest_job(conn, distribution_id)
         table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
+        described = descriptions(conn, distribution_id)
     base = f"{request.app.state.settings.public_base}/api/datastore/{distribution_id}"
     further: list[dict[str, Any]] = []
     if table is not None:
@@ -115,13 +133,14 @@ def describe(
     return {
         "distribution_id": distribution_id,
         "loaded": table is not None,
-        "columns": table.columns if table else [],
+        "columns": _columns(table, described) if table else [],
         "row_count": table.row_count if table else 0,
         "loaded_at": table.loaded_at.isoformat() if table else None,
         "job": job.as_json() if job else None,
         "rows": f"{base}/rows",
         "sheets": further,
         "downloads": {fmt: f"{base}/rows.{fmt}" for fmt in exporting.EXPORTS},
+        "dictionary": f"{base}/columns",
     }
 
 
@@ -158,7 +177,7 @@ def rows(
 @router.get(
     "/{distribution_id}/rows.{fmt}",
     summary="Download rows: csv, json, geojson, parquet, xlsx",
-    description=FILTERS,
+    description=FILTERS + " `limit=n` downloads only the first n rows (default: all).",
 )
 def download(
     request: Request,
@@ -171,8 +190,9 @@ def download(
         raise NotFound(f"no format {fmt!r}; available: {', '.join(exporting.EXPORTS)}")
     table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
+    most = query.limit if "limit" in request.query_params else None
     with cursor_for(table.path) as con:
-        path = _run(exporting.export, con, table, query, fmt)
+        path = _run(exporting.export, con, table, query, fmt, most)
     headers = {"Content-Disposition": f'attachment; filename="{distribution_id}.{fmt}"'}
     return StreamingResponse(
         exporting.stream_file(path), media_type=exporting.EXPORTS[fmt], headers=headers
@@ -227,3 +247,64 @@ def aggregate(
     with cursor_for(table.path) as con:
         found = _run(querying.aggregate, con, table, groups, measures, query, query.limit)
     return {"group_by": groups, "rows": found}
+
+
+# --- The data dictionary ---------------------------------------------------------------------
+
+
+class ColumnText(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sv: str | None = Field(None, description="What the column means, in Swedish.")
+    en: str | None = Field(None, description="What the column means, in English.")
+
+
+class ColumnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="A column of the loaded table.")
+    description: ColumnText | None = None
+
+
+class DictionaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    columns: list[ColumnIn] = Field(
+        description="The described columns; any column left out has no description after."
+    )
+
+
+def _dictionary(request: Request, distribution_id: str, actor: Actor) -> dict[str, Any]:
+    table = _table(request, actor, distribution_id)
+    with read(request.app.state.engine) as conn:
+        described = describe_columns(table.columns, descriptions(conn, distribution_id))
+    return {"distribution_id": distribution_id, "columns": [c.as_json() for c in described]}
+
+
+@router.get("/{distribution_id}/columns", summary="The table's columns, types and descriptions")
+def columns(
+    request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    return _dictionary(request, distribution_id, actor)
+
+
+@router.put(
+    "/{distribution_id}/columns",
+    summary="Replace the data dictionary (editors of the dataset's organisation)",
+)
+def replace_columns(
+    request: Request,
+    distribution_id: str,
+    body: DictionaryIn,
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    table = _table(request, actor, distribution_id)
+    items = [
+        ColumnDescription(c.name, c.description.sv, c.description.en)
+        if c.description
+        else ColumnDescription(c.name)
+        for c in body.columns
+    ]
+    with write(request.app.state.engine) as conn:
+        replace_descriptions(conn, actor, distribution_id, items, list(table.column_types))
+    return _dictionary(request, distribution_id, actor)

@@ -42,11 +42,11 @@ from torget.web.i18n import (
 )
 from torget.web.sessions import csrf_token, page_actor
 
-__all__ = ["Alternate", "render", "environment", "flash", "format_size"]
+__all__ = ["Alternate", "SECURITY_HEADERS", "render", "environment", "flash", "format_size"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-_SECURITY_HEADERS = {
+SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
@@ -230,7 +230,7 @@ def render(
         **context,
     )
     response = HTMLResponse(
-        body, status_code=status, headers={**_SECURITY_HEADERS, **(headers or {})}
+        body, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})}
     )
     response.headers["Content-Language"] = lang
     chosen = requested_language(request)

@@ -1,4 +1,6 @@
-"""A dataset's page: all its metadata in plain words, its files, and how to use it from code.
+"""A dataset's page: all its metadata in plain words, its files with their datastore loads,
+a preview of the loaded data (table, map, chart, column dictionary: `dataset_preview`), and
+how to use it from code.
 
 Served at `/dataset/{id or name}` when the client prefers HTML (see `dcat_routes`), beside the
 `.json`, `.rdf`, `.ttl` and `.jsonld` twins that the page links with `<link rel="alternate">`.
@@ -18,7 +20,11 @@ from torget.db.engine import read, write
 from torget.web.catalogue_search import record_view
 from torget.web.i18n import localize, pick_language
 from torget.web.licences import LicenceInfo, explain_licence
-from torget.web.rendering import Alternate, render
+from torget.web.pages.dataset_preview import DatastoreState, data_preview, datastore_states
+from torget.web.pages.preview import OPERATORS, parse_state
+from torget.web.pages.table_chart import FUNCTIONS
+from torget.web.pages.table_map import tile_origin
+from torget.web.rendering import SECURITY_HEADERS, Alternate, render
 from torget.web.sessions import page_actor
 
 __all__ = ["dataset_page", "record_alternates", "DistributionView"]
@@ -40,6 +46,7 @@ class DistributionView:
     licence: LicenceInfo
     url: str | None
     is_download: bool
+    datastore: DatastoreState
 
 
 def record_alternates(path: str, what: str) -> list[Alternate]:
@@ -49,12 +56,23 @@ def record_alternates(path: str, what: str) -> list[Alternate]:
     ]
 
 
-def _distribution_view(dataset: Dataset, dist: Distribution, lang: str) -> DistributionView:
+def _distribution_view(
+    dataset: Dataset, dist: Distribution, lang: str, datastore: DatastoreState
+) -> DistributionView:
     found = file_types().lookup(dist.data.format)
     name = found.code.replace("_", " ") if found is not None else dist.data.format
     licence = explain_licence(dist.data.license or dataset.data.license, lang)
     url = dist.data.download_url or dist.data.access_url
-    return DistributionView(dist, name, licence, url, dist.data.download_url is not None)
+    return DistributionView(dist, name, licence, url, dist.data.download_url is not None, datastore)
+
+
+def _csp(tile_url: str) -> dict[str, str]:
+    """The page's policy, letting the map's tiles in from their (configured) origin."""
+    origin = tile_origin(tile_url)
+    policy = SECURITY_HEADERS["Content-Security-Policy"]
+    if origin is None:
+        return {}
+    return {"Content-Security-Policy": policy.replace("img-src 'self'", f"img-src 'self' {origin}")}
 
 
 def dataset_page(request: Request, ref: str) -> Response:
@@ -62,17 +80,21 @@ def dataset_page(request: Request, ref: str) -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
     settings = request.app.state.settings
+    state = parse_state(request.query_params)
     with read(request.app.state.engine) as conn:
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
         services = services_serving(conn, actor, dataset.id)
-    if dataset.state == "published":
+        loads = datastore_states(conn, settings, dataset.distributions)
+        path = f"/dataset/{dataset.name}"
+        preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
+    # Sorting, filtering and paging the preview reload the page; they are not new views.
+    if dataset.state == "published" and not state.pairs():
         with write(request.app.state.engine) as conn:
             record_view(conn, dataset.id)
     organisation = orgs[dataset.organisation_id]
-    views = [_distribution_view(dataset, d, lang) for d in dataset.distributions]
+    views = [_distribution_view(dataset, d, lang, loads[d.id]) for d in dataset.distributions]
     licences = {v.licence for v in views} or {explain_licence(dataset.data.license, lang)}
-    path = f"/dataset/{dataset.name}"
     title = localize(dataset.data.title, lang)
     assert title is not None
     return render(
@@ -92,4 +114,9 @@ def dataset_page(request: Request, ref: str) -> Response:
         url=settings.public_base + path,
         machine_formats=MACHINE_FORMATS,
         can_edit=actor.has_role(dataset.organisation_id, "editor"),
+        data=preview,
+        operators=OPERATORS,
+        functions=FUNCTIONS,
+        status=422 if preview and (preview.problems or preview.chart_problems) else 200,
+        headers=_csp(settings.map_tile_url) if preview and preview.map else None,
     )

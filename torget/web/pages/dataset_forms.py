@@ -31,6 +31,7 @@ from torget.dcat.guard import check_publishable
 from torget.errors import Conflict, FieldError, ValidationFailed
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, localize, pick_language
+from torget.web.pages.dataset_preview import datastore_states
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.pickers import (
     HVD_LEGISLATION,
@@ -167,6 +168,7 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
     with read(request.app.state.engine) as conn:
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
+        loads = datastore_states(conn, request.app.state.settings, dataset.distributions)
     title = localize(dataset.data.title, lang)
     assert title is not None
     return render(
@@ -179,6 +181,7 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
         dataset=dataset,
         organisation=orgs[dataset.organisation_id],
         can_edit=actor.has_role(dataset.organisation_id, "editor"),
+        loads=loads,
     )
 
 
