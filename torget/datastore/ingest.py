@@ -117,8 +117,10 @@ def _typed_in_one_pass(
     con: duckdb.DuckDBPyConnection, reader: str, table: str, columns: list[str]
 ) -> list[ColumnType] | None:
     """Guess from a sample, then cast while reading; None when a value broke a guess."""
+    # A parallel reader would start on every part of the file at once to return the first rows.
+    serial = reader.replace("parallel = true", "parallel = false")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {reader} LIMIT {SAMPLE_ROWS}"
+        f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {serial} LIMIT {SAMPLE_ROWS}"
     )
     guesses = infer_types(con, "sample", columns)
     con.execute("DROP TABLE sample")
