@@ -52,6 +52,7 @@ class IngestRun:
     rows: int
     types: dict[str, str]
     file_mb: float
+    distribution: str = ""  # Torget's: the catalogue's distribution that holds the table
 
 
 def make_catalogue(data_dir: Path) -> tuple[Any, Any, str]:
@@ -108,7 +109,7 @@ def _child_torget(csv: Path, work: Path) -> dict[str, Any]:
         raise SystemExit(f"the load failed: {job.error if job else 'no job'}")
     return {"seconds": seconds, "peak_mb": _rss_mb(), "baseline_mb": baseline,
             "rows": table.row_count, "types": table.column_types,
-            "file_mb": table.path.stat().st_size / 1e6}  # fmt: skip
+            "file_mb": table.path.stat().st_size / 1e6, "distribution": dist}  # fmt: skip
 
 
 def _child_duckdb(csv: Path, work: Path, dialect: dict[str, Any]) -> dict[str, Any]:
