@@ -54,10 +54,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=csv.parent) as tmp:
         work = Path(tmp)
         raw, ours = bench_ingest(csv, work, args.repeat)
-        found = []
+        found, floor = [], 0.0
         if not args.skip_queries:
             data_dir = work / "torget" / "data"
-            found = bench_queries(data_dir, ours[-1].distribution, args.rows, args.runs)
+            found, floor = bench_queries(data_dir, ours[-1].distribution, args.rows, args.runs)
     print("\n" + "=" * 100)
     print(f"bench/datastore.py — Torget {__version__}, DuckDB {duckdb.__version__}, {DATASETTE}")
     print(f"command:  {shlex.join([Path(sys.executable).name, *sys.argv])}")
@@ -69,7 +69,7 @@ def main() -> None:
           "spaces in numbers, two date forms, codes with leading zeros")  # fmt: skip
     print_ingest(raw, ours)
     if found:
-        print_queries(found, args.runs)
+        print_queries(found, args.runs, floor)
 
 
 if __name__ == "__main__":
