@@ -1,7 +1,7 @@
 """Column types decided over the whole table, with Sweden's number and date spellings.
 
 DuckDB's own sniffer looks at a sample and knows neither decimal commas nor `1 234,5` nor
-`1/3 2024`, so every column is read as text and typed by the rules in `_PATTERNS`: the
+`1/3 2024`, so every column is read as text and typed by the rules in `_RULES`: the
 narrowest type that every value fits wins; otherwise the column stays TEXT, and when at
 least half the values fitted one type the report names the first rows that broke it.
 Municipality and postal codes (digits of one length, some with a leading zero) stay TEXT so
@@ -43,20 +43,35 @@ SAMPLE_ROWS = 10_000
 BREAKER = "torget: a value does not fit the sampled type"
 
 _NUM = r"[-+]?(\d+|\d{{1,3}}([ \xa0]\d{{3}})+)"
-_PATTERNS = {
-    "BOOLEAN": "lower({t}) IN ('ja', 'nej', 'true', 'false')",
-    "BIGINT": f"regexp_full_match({{t}}, '{_NUM}') AND length({{n}}) <= 18",
-    "DOUBLE": f"regexp_full_match({{t}}, '({_NUM}([.,]\\d+)?|[-+]?[.,]\\d+)([eE][-+]?\\d+)?')",
+# Each rule is (a cheap test the rule implies, the rule). DuckDB evaluates every operand of an
+# AND in a SELECT list or an aggregate, but only the matching rows of a CASE branch: so a value
+# of another type (a name, a code, a comment) stops at the first character or the length and
+# never reaches the regular expressions or strptime. A number starts with a digit, a sign or
+# a separator, all of which sort in '+' … '9'.
+_RULES = {
+    "BOOLEAN": ("length({t}) <= 5", "lower({t}) IN ('ja', 'nej', 'true', 'false')"),
+    "BIGINT": (
+        "{t} >= '+' AND {t} < ':'",
+        f"CASE WHEN regexp_full_match({{t}}, '{_NUM}') THEN length({{n}}) <= 18 ELSE false END",
+    ),
+    "DOUBLE": (
+        "{t} >= '+' AND {t} < ':'",
+        f"regexp_full_match({{t}}, '({_NUM}([.,]\\d+)?|[-+]?[.,]\\d+)([eE][-+]?\\d+)?')",
+    ),
     "DATE": (
-        "(regexp_full_match({t}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') AND try_cast({t} AS DATE) "
-        "IS NOT NULL) OR (regexp_full_match({t}, '\\d{{1,2}}/\\d{{1,2}} \\d{{4}}') "
-        "AND try_strptime({t}, '%d/%m %Y') IS NOT NULL)"
+        "length({t}) BETWEEN 8 AND 10 AND {t} >= '0' AND {t} < ':'",
+        "CASE WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+        "THEN try_cast({t} AS DATE) IS NOT NULL "
+        "WHEN regexp_full_match({t}, '\\d{{1,2}}/\\d{{1,2}} \\d{{4}}') "
+        "THEN try_strptime({t}, '%d/%m %Y') IS NOT NULL ELSE false END",
     ),
     "TIMESTAMP": (
-        "regexp_full_match({t}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([ T]\\d{{2}}:\\d{{2}}"
-        "(:\\d{{2}}(\\.\\d+)?)?)?') AND try_cast({t} AS TIMESTAMP) IS NOT NULL"
+        "length({t}) >= 10 AND {t} >= '0' AND {t} < ':'",
+        "CASE WHEN regexp_full_match({t}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([ T]\\d{{2}}:\\d{{2}}"
+        "(:\\d{{2}}(\\.\\d+)?)?)?') THEN try_cast({t} AS TIMESTAMP) IS NOT NULL ELSE false END",
     ),
 }
+_PATTERNS = {k: f"CASE WHEN {a} THEN {b} ELSE false END" for k, (a, b) in _RULES.items()}
 _CASTS = {
     "BOOLEAN": "lower({t}) IN ('ja', 'true')",
     "BIGINT": "CAST({n} AS BIGINT)",
@@ -94,15 +109,19 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _terms(column: str) -> dict[str, str]:
+def _terms(column: str, trimmed: str | None = None) -> dict[str, str]:
+    """The raw value `v`, trimmed or NULL `t`, and `n` without spaces, for the rules.
+
+    `trimmed` names a column of a subquery that already holds `t`: DuckDB evaluates `trim`
+    once per mention, and the rules mention `t` some thirty times per column."""
     v = quote_ident(column)
-    t = f"nullif(trim({v}), '')"
+    t = trimmed or f"nullif(trim({v}), '')"
     n = f"replace(replace({t}, ' ', ''), chr(160), '')"
     return {"v": v, "t": t, "n": n}
 
 
-def _predicate(kind: str, column: str) -> str:
-    return "(" + _PATTERNS[kind].format(**_terms(column)) + ")"
+def _predicate(kind: str, column: str, trimmed: str | None = None) -> str:
+    return "(" + _PATTERNS[kind].format(**_terms(column, trimmed)) + ")"
 
 
 def cast_expression(kind: str, column: str) -> str:
@@ -146,17 +165,22 @@ def checked_expression(column: ColumnType) -> str:
     return f"CASE WHEN {v} IS NULL THEN NULL {fast} WHEN {t} IS NULL THEN NULL {full} {fail}"
 
 
-def _aggregates(columns: list[str]) -> str:
+def _aggregates(columns: list[str], table: str) -> str:
+    """One query counting, per column, the filled values and the values each rule fits."""
+    trimmed = [f"__t{i}" for i in range(len(columns))]
+    inner = ", ".join(f"{_terms(c)['t']} AS {t}" for c, t in zip(columns, trimmed, strict=True))
     parts = []
-    for c in columns:
-        t = _terms(c)["t"]
+    for c, t in zip(columns, trimmed, strict=True):
         parts.append(f"count({t})")
-        parts.extend(f"count_if({_predicate(k, c)})" for k in _ORDER)
-        parts.append(f"count_if(regexp_full_match({t}, '0\\d+'))")
-        parts.append(f"count_if(NOT regexp_full_match({t}, '\\d+'))")
+        parts.extend(f"count_if({_predicate(k, c, t)})" for k in _ORDER)
+        digits = f"{t} >= '0' AND {t} < ':'"  # again a cheap test before the expression
+        parts.append(f"count_if(CASE WHEN {t} < '1' AND {digits} THEN "
+                     f"regexp_full_match({t}, '0\\d+') ELSE false END)")  # fmt: skip
+        parts.append(f"count_if(CASE WHEN {digits} THEN NOT regexp_full_match({t}, '\\d+') "
+                     f"ELSE {t} IS NOT NULL END)")  # fmt: skip
         parts.append(f"min(length({t}))")
         parts.append(f"max(length({t}))")
-    return ", ".join(parts)
+    return f"SELECT {', '.join(parts)} FROM (SELECT {inner} FROM {table})"
 
 
 _WIDTH = 1 + len(_ORDER) + 4
@@ -195,7 +219,7 @@ def infer_types(
     """Every rule over every row of `table` (all VARCHAR) in one aggregate query."""
     if not columns:
         return []
-    found = con.execute(f"SELECT {_aggregates(columns)} FROM {table}").fetchone()
+    found = con.execute(_aggregates(columns, table)).fetchone()
     assert found is not None
     out = []
     for i, c in enumerate(columns):

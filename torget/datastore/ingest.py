@@ -77,14 +77,14 @@ def _connect(target: Path, limits: Limits, scratch: Path) -> duckdb.DuckDBPyConn
     return con
 
 
-def _read_csv_sql(path: Path, dialect: Dialect, encoding: str) -> str:
+def _read_csv_sql(path: Path, dialect: Dialect, encoding: str, parallel: bool = True) -> str:
     columns = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in dialect.columns)
     delim = dialect.delimiter.replace("'", "''")
     return (
         f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim = '{delim}', "
         f"quote = '\"', escape = '\"', header = {str(dialect.header).lower()}, "
         f"auto_detect = false, columns = {{{columns}}}, strict_mode = true, "
-        f"null_padding = false, parallel = true, encoding = '{encoding}')"
+        f"null_padding = false, parallel = {str(parallel).lower()}, encoding = '{encoding}')"
     )
 
 
@@ -114,11 +114,15 @@ def _describe_duckdb_error(name: str, exc: duckdb.Error) -> LoadError:
 
 
 def _typed_in_one_pass(
-    con: duckdb.DuckDBPyConnection, reader: str, table: str, columns: list[str]
+    con: duckdb.DuckDBPyConnection, readers: tuple[str, str], table: str, columns: list[str]
 ) -> list[ColumnType] | None:
-    """Guess from a sample, then cast while reading; None when a value broke a guess."""
+    """Guess from a sample, then cast while reading; None when a value broke a guess.
+
+    `readers` is (serial, parallel): for the first rows, a parallel reader would start on every
+    part of the file at once (0.3 s instead of 0.05 s on a 100 MB file)."""
+    serial, reader = readers
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {reader} LIMIT {SAMPLE_ROWS}"
+        f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {serial} LIMIT {SAMPLE_ROWS}"
     )
     guesses = infer_types(con, "sample", columns)
     con.execute("DROP TABLE sample")
@@ -163,8 +167,9 @@ def load_delimited(
     dialect = sniff(name, path, limits.max_columns)
     readable, encoding = _readable(path, dialect, scratch)
     reader = _read_csv_sql(readable, dialect, encoding)
+    serial = _read_csv_sql(readable, dialect, encoding, parallel=False)
     try:
-        types = _typed_in_one_pass(con, reader, table, dialect.columns)
+        types = _typed_in_one_pass(con, (serial, reader), table, dialect.columns)
         if types is None:
             types = _typed_in_two_passes(con, reader, table, dialect.columns)
     except duckdb.Error as exc:

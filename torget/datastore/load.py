@@ -8,6 +8,7 @@ store directly (no HTTP request to ourselves, which the SSRF guard would refuse 
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
@@ -92,7 +93,8 @@ def fetch_source(
     files: FileStore | None = None,
 ) -> None:
     """Put the distribution's file at `target`: Torget's own files (`<base_url>/files/<key>`)
-    straight from the file store, other URLs downloaded with the SSRF guard, paths copied."""
+    straight from the file store, other URLs downloaded with the SSRF guard, paths hard-linked
+    (copied across file systems)."""
     key = store_key(settings, source)
     if key is not None:
         store = files if files is not None else open_file_store(settings)
@@ -109,7 +111,10 @@ def fetch_source(
     path = Path(source.removeprefix("file://"))
     if not path.is_file():
         raise LoadError(source, "no such file")
-    shutil.copyfile(path, target)
+    try:  # a second name for the same bytes: no copy of a gigabyte file on the same disk
+        os.link(path, target)
+    except OSError:
+        shutil.copyfile(path, target)
 
 
 class _Heartbeat:

@@ -2,8 +2,8 @@
 
 Requests arrive as (name, value) pairs (`col=v`, `col__in=a,b`, `col__gte=…`, `sort=-col`, …)
 and become one DuckDB statement; column names are checked against the table's columns, filter
-values become quoted string literals cast by DuckDB to the column's type (see `_literal` for
-why not parameters), free text and cursors are bound parameters. Deep pages use keyset
+values and cursor values become quoted string literals cast by DuckDB to the column's type
+(see `_literal` for why not parameters), free text is a bound parameter. Deep pages use keyset
 pagination: `after` is an opaque cursor holding the sort values of the last row, with `_id`
 (the row's number in the file) as the final tie-breaker, so page 10,000 costs what page 1 does.
 """
@@ -149,24 +149,47 @@ def _order(query: RowQuery) -> list[tuple[str, bool]]:
     return [*keys, ("_id", last_desc)]
 
 
-def _after(keys: list[tuple[str, bool]], cursor: list[Any]) -> tuple[str, list[Any]]:
-    """Rows after the cursor in this order (NULLS LAST in both directions)."""
+def _key_literal(name: str, kind: str, value: Any) -> str:
+    """A cursor value as a typed literal, like a filter value (see `_literal`)."""
+    if isinstance(value, list | dict):
+        raise _bad("after", "not a cursor from a 'next' link")
+    return f"CAST({_literal('after', str(value))} AS {_cast(kind)})"
+
+
+def _after(
+    keys: list[tuple[str, bool]], cursor: list[Any], types: dict[str, str]
+) -> tuple[str, list[Any]]:
+    """Rows after the cursor in this order (NULLS LAST in both directions).
+
+    The first key's bound is repeated as a plain conjunct (`k >= v OR k IS NULL`), which the
+    disjunction implies: DuckDB pushes it into the scan and skips what lies before the cursor,
+    where the disjunction alone is tested row by row (0.6 s instead of 0.85-1.2 s for a page
+    in the middle of 10 M rows)."""
     if len(cursor) != len(keys):
         raise _bad("after", "the cursor does not match this sort order")
-    ors, params = [], []
+    types = {"_id": "BIGINT", **types}
+    values = [
+        None if v is None else _key_literal(n, types[n], v)
+        for (n, _), v in zip(keys, cursor, strict=True)
+    ]
+    ors = []
     for i, (name, desc) in enumerate(keys):
-        if cursor[i] is None:
+        if values[i] is None:
             continue
-        ands, p = [], []
-        for prev, value in zip(keys[:i], cursor[:i], strict=True):
-            ands.append(f"{quote_ident(prev[0])} IS NOT DISTINCT FROM ?")
-            p.append(value)
+        ands = [
+            f"{quote_ident(prev)} IS NOT DISTINCT FROM {value or 'NULL'}"
+            for (prev, _), value in zip(keys[:i], values[:i], strict=True)
+        ]
         col = quote_ident(name)
-        ands.append(f"({col} {'<' if desc else '>'} ? OR {col} IS NULL)")
-        p.append(cursor[i])
+        ands.append(f"({col} {'<' if desc else '>'} {values[i]} OR {col} IS NULL)")
         ors.append("(" + " AND ".join(ands) + ")")
-        params.extend(p)
-    return ("(" + " OR ".join(ors) + ")") if ors else "FALSE", params
+    if not ors:
+        return "FALSE", []
+    condition = "(" + " OR ".join(ors) + ")"
+    if values[0] is not None:
+        col, desc = quote_ident(keys[0][0]), keys[0][1]
+        condition = f"({col} {'<=' if desc else '>='} {values[0]} OR {col} IS NULL) AND {condition}"
+    return condition, []
 
 
 def _jsonable(value: Any) -> Any:
@@ -182,7 +205,7 @@ def select_sql(query: RowQuery, table: Table) -> tuple[str, list[Any], list[str]
     where, params = where_clause(query, table.column_types)
     keys = _order(query)
     if query.after is not None:
-        cond, extra = _after(keys, query.after)
+        cond, extra = _after(keys, query.after, table.column_types)
         where = f"{where} AND {cond}" if where else f" WHERE {cond}"
         params += extra
     names = query.fields or ["_id", *table.column_types]

@@ -7,11 +7,17 @@ must be a plain name of an allowed table (a distribution id) or a CTE, never a t
 only those tables' files read-only and then switched off external access and locked its
 configuration, so even a function the check missed cannot reach files or the network.
 (3) A timer interrupts the connection at the time limit; at most `max_rows` rows return.
+
+Table names: a distribution id in double quotes, `"3f2c…"`, is its main table (`data`, the
+first sheet of a spreadsheet); `"3f2c…/sheet_2"`, `"3f2c…/sheet_3"`, … are a spreadsheet's
+further sheets, named as in the table's description (`sheets`); `"3f2c…/data"` is the main
+table again. `resolve` is asked only about distribution ids.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +29,10 @@ from torget.datastore.infer import quote_ident
 from torget.datastore.query import _jsonable
 from torget.errors import TorgetError
 
-__all__ = ["SqlRefused", "referenced_tables", "run_sql"]
+__all__ = ["SqlRefused", "referenced_tables", "split_name", "run_sql"]
+
+MAIN_TABLE = "data"
+_TABLE = re.compile(r"data|sheet_[1-9]\d*")
 
 
 class SqlRefused(TorgetError):
@@ -69,11 +78,44 @@ def referenced_tables(sql: str) -> set[str]:
     return {t for t in tables if t.lower() not in ctes}
 
 
-def _sandbox(files: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+def split_name(name: str) -> tuple[str, str]:
+    """(distribution id, table in its file) of a table name of the SQL endpoint; a name that
+    is not `<id>/data` or `<id>/sheet_<n>` is a distribution id as a whole."""
+    distribution, _, table = name.rpartition("/")
+    if distribution and _TABLE.fullmatch(table):
+        return distribution, table
+    return name, MAIN_TABLE
+
+
+def _tables_in(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
+    found = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+        "ORDER BY length(table_name), table_name",
+        [alias],
+    ).fetchall()
+    return [t for (t,) in found]
+
+
+def _sandbox(names: set[str], files: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+    """An in-memory database with one view per referenced name over the attached files."""
     con = duckdb.connect(":memory:")
-    for i, (name, path) in enumerate(sorted(files.items())):
+    aliases: dict[str, str] = {}
+    for i, (distribution, path) in enumerate(sorted(files.items())):
+        aliases[distribution] = f"t{i}"
         con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS t{i} (READ_ONLY)")
-        con.execute(f"CREATE VIEW {quote_ident(name)} AS SELECT * FROM t{i}.data")
+    for name in sorted(names):
+        distribution, table = split_name(name)
+        alias = aliases[distribution]
+        present = _tables_in(con, alias)
+        if table not in present:
+            con.close()
+            raise SqlRefused(
+                f"distribution {distribution!r} has no table {table!r}; its tables: "
+                + ", ".join(f'"{distribution}/{t}"' for t in present)
+            )
+        con.execute(
+            f"CREATE VIEW {quote_ident(name)} AS SELECT * FROM {alias}.{quote_ident(table)}"
+        )
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
@@ -85,9 +127,11 @@ def run_sql(
     timeout_ms: int,
     max_rows: int,
 ) -> dict[str, Any]:
-    """Run a checked SELECT; `resolve` maps the referenced ids to files (or refuses them)."""
-    files = resolve(referenced_tables(sql))
-    con = _sandbox(files)
+    """Run a checked SELECT; `resolve` maps the referenced distribution ids to files (or refuses
+    them)."""
+    tables = referenced_tables(sql)
+    files = resolve({split_name(n)[0] for n in tables})
+    con = _sandbox(tables, files)
     timer = threading.Timer(timeout_ms / 1000, con.interrupt)
     timer.start()
     try:

@@ -1,0 +1,85 @@
+"""Keyset pages over awkward sort keys: NULLs, ties, doubles that must round-trip exactly,
+dates and booleans; every row once, in the same order as one sorted query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from torget.datastore.ingest import Limits, ingest
+from torget.datastore.query import fetch_rows, parse_row_query
+from torget.datastore.tables import Table
+from torget.errors import ValidationFailed
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Table:
+    lines = ["nr;belopp;datum;aktiv;namn"]
+    for i in range(157):
+        belopp = "" if i % 11 == 0 else f"{(i * 7919) % 23},{(i * 31) % 7}"  # ties and NULLs
+        thirds = f"{i // 3},{3 * (i % 3) + 1}" if i % 13 == 0 else belopp  # 0,1 0,4 0,7 …
+        datum = "" if i % 17 == 0 else f"{1 + i % 28}/{1 + i % 12} 2024"
+        lines.append(f"{i};{thirds};{datum};{'ja' if i % 4 else 'nej'};namn {i % 9}")
+    source = tmp_path / "t.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / "t.duckdb"
+    report = ingest("t.csv", source, "csv", target, Limits())
+    return Table("d", "j", target, report.rows, report.columns, dt.datetime.now(dt.UTC))
+
+
+def _all_pages(table: Table, sort: str, limit: int) -> list[int]:
+    seen: list[int] = []
+    after: list[tuple[str, str]] = []
+    with duckdb.connect(str(table.path), read_only=True) as con:
+        while True:
+            query = parse_row_query([("sort", sort), ("limit", str(limit)), *after], table, 1000)
+            page = fetch_rows(con, table, query, 10**9)
+            seen += [r["_id"] for r in page["rows"]]
+            if page["cursor"] is None:
+                return seen
+            after = [("after", page["cursor"])]
+
+
+def _one_query(table: Table, sort: str) -> list[int]:
+    order = []
+    for part in sort.split(","):
+        name = part.lstrip("-")
+        order.append(f'"{name}" {"DESC" if part.startswith("-") else "ASC"} NULLS LAST')
+    with duckdb.connect(str(table.path), read_only=True) as con:
+        found = con.execute(f"SELECT _id FROM data ORDER BY {', '.join(order)}, _id").fetchall()
+    return [r[0] for r in found]
+
+
+@pytest.mark.parametrize("sort", ["belopp", "-belopp", "datum,-belopp", "-aktiv,namn", "-datum"])
+@pytest.mark.parametrize("limit", [1, 7, 50])
+def test_keyset_pages_match_one_sorted_query(table: Table, sort: str, limit: int) -> None:
+    assert table.column_types["belopp"] == "DOUBLE" and table.column_types["datum"] == "DATE"
+    assert _all_pages(table, sort, limit) == _one_query(table, sort)
+
+
+@pytest.mark.parametrize("cursor", ["WyJ4Il0", "W3siYSI6IDF9LCAxXQ", "bm90IGpzb24"])
+def test_foreign_cursors_are_refused(table: Table, cursor: str) -> None:
+    # ["x"] (wrong length), [{"a": 1}, 1] (not a value), "not json"
+    with pytest.raises(ValidationFailed) as refused:
+        query = parse_row_query([("sort", "belopp"), ("after", cursor)], table, 100)
+        with duckdb.connect(str(table.path), read_only=True) as con:
+            fetch_rows(con, table, query, 10**9)
+    assert refused.value.errors[0].field == "after"
+
+
+def test_a_cursor_value_that_does_not_fit_the_column_is_an_error(table: Table) -> None:
+    import base64
+    import json
+
+    raw: Any = ["not a number", 5]
+    cursor = base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=")
+    query = parse_row_query([("sort", "belopp"), ("after", cursor)], table, 100)
+    with (
+        duckdb.connect(str(table.path), read_only=True) as con,
+        pytest.raises(duckdb.ConversionException),
+    ):
+        fetch_rows(con, table, query, 10**9)
