@@ -9,7 +9,9 @@ from fastapi.testclient import TestClient
 
 from tests.web.conftest import HTML, Browser
 from tests.web.sample import PASSWORD
+from torget.accounts.users import create_user
 from torget.app import create_app
+from torget.db.engine import write
 from torget.settings import Settings, load_settings
 from torget.web.sessions import session_secret
 
@@ -40,6 +42,17 @@ def test_login_returns_to_a_local_page_only(browser: Browser) -> None:
         "/login", {"username": "anna", "password": PASSWORD, "next": "//evil.example/x"}
     )
     assert away.headers["location"] == "/publish"
+
+
+def test_login_without_a_target_lands_publishers_and_the_public_apart(
+    browser: Browser, engine: sa.Engine
+) -> None:
+    with write(engine) as conn:
+        create_user(conn, "kim", "kim@example.se", PASSWORD)  # no organisation
+    publisher = browser.post("/login", {"username": "anna", "password": PASSWORD})
+    assert publisher.headers["location"] == "/publish"
+    resident = browser.post("/login", {"username": "kim", "password": PASSWORD})
+    assert resident.headers["location"] == "/account"
 
 
 def test_session_cookie_is_httponly_and_lax(browser: Browser) -> None:

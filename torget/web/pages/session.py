@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
-from torget.accounts.users import authenticate
+from torget.accounts.users import User, authenticate
 from torget.db.engine import read
+from torget.db.schema import memberships
 from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, safe_next
@@ -32,7 +34,16 @@ def _login_page(request: Request, form: Form, status: int = 200) -> Response:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "") -> Response:
-    return _login_page(request, Form({"next": [safe_next(next)]}))
+    return _login_page(request, Form({"next": [safe_next(next) if next else ""]}))
+
+
+def _landing(conn: sa.Connection, user: User) -> str:
+    """Where a log-in without a `next` lands: publishers on their dashboard, the public (no
+    organisation) on their account page."""
+    member = conn.execute(
+        sa.select(memberships.c.user_id).where(memberships.c.user_id == user.id).limit(1)
+    ).first()
+    return "/publish" if user.sysadmin or member is not None else "/account"
 
 
 @router.post("/login")
@@ -40,13 +51,15 @@ def login(request: Request, data: FormData = Depends(posted_form)) -> Response:
     form = Form.posted(data, LOGIN_FIELDS)
     with read(request.app.state.engine) as conn:
         user = authenticate(conn, form.value("username").strip(), form.value("password"))
+        landing = _landing(conn, user) if user is not None else "/"
     if user is None:
         form.values["password"] = []  # never sent back to the browser
         form.ours("username", N_("The user name or password is wrong."))
         return _login_page(request, form, 422)
     log_in(request, user)
     flash(request, N_("You are logged in as %(name)s."), name=user.fullname or user.name)
-    return redirect(safe_next(form.value("next")))
+    asked = form.value("next")
+    return redirect(asked if asked and safe_next(asked) == asked else landing)
 
 
 @router.post("/logout")
