@@ -31,16 +31,21 @@ from torget.errors import (
 )
 from torget.files import open_file_store
 from torget.mail import attach_mailer
+from torget.participation.site import attach_participation
 from torget.settings import Settings
 from torget.web import (
     api_ckan,
+    api_comments,
     api_dataservices,
     api_datasets,
     api_datastore,
+    api_follows,
     api_organisations,
     api_search,
+    api_showcases,
     api_tokens,
     api_vocabularies,
+    api_webhooks,
     dcat_routes,
 )
 from torget.web.pages import (
@@ -139,6 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.files = open_file_store(settings)
     attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
     attach_mailer(app.state.engine, settings)
+    attach_participation(app.state.engine, settings)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -158,6 +164,10 @@ def create_app(settings: Settings) -> FastAPI:
         api_search,
         api_tokens,
         api_vocabularies,
+        api_comments,
+        api_follows,
+        api_webhooks,
+        api_showcases,
         dcat_routes,
         home,
         search,
