@@ -51,16 +51,20 @@ from torget.web import (
 from torget.web.pages import (
     about,
     accessibility,
+    comments,
     dashboard,
     dataservice_forms,
     dataset_forms,
     distribution_forms,
+    follows,
     home,
     members,
     organisation,
     search,
     session,
+    showcases,
     tokens,
+    webhooks,
 )
 from torget.web.pages.errors import not_found_page, page_error, wants_page
 from torget.web.sessions import SESSION_COOKIE, session_secret
@@ -181,6 +185,10 @@ def create_app(settings: Settings) -> FastAPI:
         dataservice_forms,
         members,
         tokens,
+        comments,
+        follows,
+        showcases,
+        webhooks,
     ):
         app.include_router(module.router)
     static = Path(__file__).parent / "web" / "static"

@@ -18,6 +18,7 @@ from torget.db.engine import read, write
 from torget.web.catalogue_search import record_view
 from torget.web.i18n import localize, pick_language
 from torget.web.licences import LicenceInfo, explain_licence
+from torget.web.pages.dataset_participation import dataset_participation
 from torget.web.rendering import Alternate, render
 from torget.web.sessions import page_actor
 
@@ -92,4 +93,5 @@ def dataset_page(request: Request, ref: str) -> Response:
         url=settings.public_base + path,
         machine_formats=MACHINE_FORMATS,
         can_edit=actor.has_role(dataset.organisation_id, "editor"),
+        participation=dataset_participation(request, dataset),
     )
