@@ -3,6 +3,7 @@ published dataset with a contact point."""
 
 from __future__ import annotations
 
+import base64
 import email
 from email.message import EmailMessage
 from email.policy import default
@@ -20,6 +21,10 @@ from torget.db.engine import write
 from torget.settings import Settings, load_settings
 
 COMMENTS_PER_HOUR = 6
+# A real 8×8 blue PNG, for showcase images.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGOQz9+CFTEMLQkAT1lQgcVB1ZIAAAAASUVORK5CYII="
+)
 
 
 @pytest.fixture(name="settings")

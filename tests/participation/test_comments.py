@@ -120,3 +120,14 @@ def test_posting_is_rate_limited_per_account(world: World, engine: sa.Engine) ->
     refused = _post(world, "outsider", dataset.name, "En till")
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_posting_is_rate_limited_per_address(world: World, engine: sa.Engine) -> None:
+    """Several accounts from one address share the address's limit."""
+    dataset = published_dataset(engine)
+    half = COMMENTS_PER_HOUR // 2
+    for user in ("outsider", "editor"):
+        for n in range(half):
+            assert _post(world, user, dataset.name, f"Fråga {n}").status_code == 201
+    refused = _post(world, "root", dataset.name, "Från samma adress")
+    assert refused.status_code == 429
