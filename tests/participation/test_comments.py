@@ -131,3 +131,18 @@ def test_posting_is_rate_limited_per_address(world: World, engine: sa.Engine) ->
             assert _post(world, user, dataset.name, f"Fråga {n}").status_code == 201
     refused = _post(world, "root", dataset.name, "Från samma adress")
     assert refused.status_code == 429
+
+
+def test_the_participation_api_is_in_the_openapi_document(world: World) -> None:
+    paths = world.client.get("/api/openapi.json").json()["paths"]
+    for path, method in [
+        ("/api/comments", "get"), ("/api/comments", "post"),
+        ("/api/comments/{comment_id}/hide", "post"), ("/api/comments/{comment_id}/restore", "post"),
+        ("/api/follows", "post"), ("/api/follows/{subject_type}/{subject}", "delete"),
+        ("/api/organisations/{organisation}/webhooks", "post"),
+        ("/api/webhooks/{webhook_id}/deliveries", "get"),
+        ("/api/showcases", "get"), ("/api/showcases", "post"),
+        ("/api/showcases/{showcase_id}/approve", "post"),
+    ]:  # fmt: skip
+        assert method in paths.get(path, {}), f"{method.upper()} {path} is not documented"
+    assert not any(p.startswith(("/comments", "/showcases", "/follows")) for p in paths)
