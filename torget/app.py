@@ -31,28 +31,35 @@ from torget.errors import (
 )
 from torget.files import open_file_store
 from torget.mail import attach_mailer
+from torget.participation.site import attach_participation
 from torget.settings import Settings
 from torget.web import (
     api_accounts,
     api_ckan,
+    api_comments,
     api_dataservices,
     api_datasets,
     api_datastore,
+    api_follows,
     api_organisations,
     api_search,
+    api_showcases,
     api_tokens,
     api_vocabularies,
+    api_webhooks,
     dcat_routes,
 )
 from torget.web.pages import (
     about,
     accessibility,
     account,
+    comments,
     dashboard,
     dataservice_forms,
     dataset_forms,
     dictionary,
     distribution_forms,
+    follows,
     home,
     members,
     organisation,
@@ -60,7 +67,9 @@ from torget.web.pages import (
     registration,
     search,
     session,
+    showcases,
     tokens,
+    webhooks,
 )
 from torget.web.pages.errors import not_found_page, page_error, wants_page
 from torget.web.sessions import SESSION_COOKIE, session_secret
@@ -144,6 +153,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.files = open_file_store(settings)
     attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
     attach_mailer(app.state.engine, settings)
+    attach_participation(app.state.engine, settings)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -164,6 +174,10 @@ def create_app(settings: Settings) -> FastAPI:
         api_search,
         api_tokens,
         api_vocabularies,
+        api_comments,
+        api_follows,
+        api_webhooks,
+        api_showcases,
         dcat_routes,
         home,
         search,
@@ -181,6 +195,10 @@ def create_app(settings: Settings) -> FastAPI:
         registration,
         password_reset,
         account,
+        comments,
+        follows,
+        showcases,
+        webhooks,
     ):
         app.include_router(module.router)
     static = Path(__file__).parent / "web" / "static"

@@ -157,6 +157,8 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
 
     from torget.datastore.queue import make_queue, sweep_now
     from torget.mail import attach_mailer, schedule_retries
+    from torget.participation.site import attach_participation
+    from torget.participation.webhook_sender import schedule_webhooks
 
     if exit_with is not None:
         _exit_with(exit_with)
@@ -164,6 +166,8 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
         engine = state.engine()
         queue = make_queue(state.settings, engine)
         schedule_retries(queue.huey, attach_mailer(engine, state.settings))
+        attach_participation(engine, state.settings)
+        schedule_webhooks(queue.huey, engine, state.settings)
         for job_id in sweep_now(state.settings, engine):
             queue.enqueue(job_id)
     click.echo(f"datastore worker: {threads} thread(s), data in {state.settings.datastore_path}")

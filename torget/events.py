@@ -23,6 +23,7 @@ __all__ = [
     "OrganisationSaved",
     "DatasetPublished",
     "DatasetWithdrawn",
+    "DatasetUpdated",
     "SuggestionCreated",
     "SuggestionStatusChanged",
     "VoteCast",
@@ -86,6 +87,14 @@ class DatasetPublished:
 class DatasetWithdrawn:
     """A public dataset stopped being public (unpublished or deleted); published before the
     row goes, so subscribers can still read it."""
+
+    dataset_id: str
+
+
+@dataclass(frozen=True)
+class DatasetUpdated:
+    """A public dataset (or one of its distributions) changed and stays public, beside its
+    `DatasetSaved`: what followers and webhooks call "updated"."""
 
     dataset_id: str
 

@@ -156,8 +156,8 @@ class Settings:
     allow_private_addresses: bool = field(
         default=False,
         metadata=_help(
-            "Let the datastore download from private, loopback and link-local addresses. "
-            "Off in production (SSRF); tests switch it on."
+            "Let the datastore download from, and webhooks call, private, loopback and "
+            "link-local addresses. Off in production (SSRF); tests switch it on."
         ),
     )
 
@@ -211,6 +211,35 @@ class Settings:
     password_reset_link_minutes: int = field(
         default=60,
         metadata=_help("Minutes a password-reset link stays valid."),
+    )
+    comments_per_hour: int = field(
+        default=20,
+        metadata=_help(
+            "Comments and questions one account may post per hour, and the same again for one "
+            "address; beyond it the answer is 429 with Retry-After."
+        ),
+    )
+    showcases_per_day: int = field(
+        default=10,
+        metadata=_help("Showcases one account, and one address, may submit per day (429 beyond)."),
+    )
+    showcase_image_max_bytes: int = field(
+        default=2_000_000,
+        metadata=_help("Largest showcase image (PNG, JPEG or WebP) in bytes (default 2 MB)."),
+    )
+    webhook_max_attempts: int = field(
+        default=8,
+        metadata=_help(
+            "Attempts at delivering one webhook call before it is marked failed; the waits "
+            "between attempts double from `webhook_retry_seconds`."
+        ),
+    )
+    webhook_retry_seconds: int = field(
+        default=30,
+        metadata=_help("Wait before the second attempt at a failed webhook call, in seconds."),
+    )
+    webhook_timeout: int = field(
+        default=10, metadata=_help("Seconds a webhook receiver has to answer one call.")
     )
     upload_max_bytes: int = field(
         default=100_000_000,

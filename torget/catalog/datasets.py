@@ -24,7 +24,10 @@ from torget.db.schema import dataservices, datasets, distributions, organisation
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
 from torget.events import (
     DatasetDeleted,
+    DatasetPublished,
     DatasetSaved,
+    DatasetUpdated,
+    DatasetWithdrawn,
     DistributionDeleted,
     DistributionSaved,
     publish,
@@ -274,6 +277,7 @@ def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Datase
         dist_id = _insert_distribution(conn, dataset_id, i, dist, stamp)
         publish(conn, DistributionSaved(dist_id, dataset_id))
     publish(conn, DatasetSaved(dataset_id))
+    _announce(conn, dataset_id, "draft", data.state)
     return get_dataset(conn, actor, dataset_id)
 
 
@@ -308,6 +312,7 @@ def update_dataset(conn: sa.Connection, actor: Actor, id_or_name: str, data: Dat
         )
     )
     publish(conn, DatasetSaved(current.id))
+    _announce(conn, current.id, current.state, data.state)
     return get_dataset(conn, actor, current.id)
 
 
@@ -328,11 +333,23 @@ def patch_dataset(
 def delete_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
     current = get_dataset(conn, actor, id_or_name)
     actor.require(current.organisation_id, "editor", "delete this dataset")
+    if current.state == "published":  # before the rows go, so subscribers can read them
+        publish(conn, DatasetWithdrawn(current.id))
     for dist in current.distributions:
         publish(conn, DistributionDeleted(dist.id, current.id))
     conn.execute(distributions.delete().where(distributions.c.dataset_id == current.id))
     conn.execute(datasets.delete().where(datasets.c.id == current.id))
     publish(conn, DatasetDeleted(current.id))
+
+
+def _announce(conn: sa.Connection, dataset_id: str, before: str, after: str) -> None:
+    """The public's view of a save: published, withdrawn, or a public dataset updated."""
+    if before != "published" and after == "published":
+        publish(conn, DatasetPublished(dataset_id))
+    elif before == "published" and after != "published":
+        publish(conn, DatasetWithdrawn(dataset_id))
+    elif after == "published":
+        publish(conn, DatasetUpdated(dataset_id))
 
 
 # --- Distributions ---------------------------------------------------------------------------
@@ -359,6 +376,9 @@ def _touch(conn: sa.Connection, dataset_id: str) -> None:
     """A distribution changed: the dataset counts as changed too."""
     conn.execute(datasets.update().where(datasets.c.id == dataset_id).values(updated_at=now()))
     publish(conn, DatasetSaved(dataset_id))
+    state = conn.execute(sa.select(datasets.c.state).where(datasets.c.id == dataset_id))
+    if state.scalar_one() == "published":
+        publish(conn, DatasetUpdated(dataset_id))
 
 
 def add_distribution(

@@ -480,6 +480,9 @@ follows = sa.Table(
     sa.Column("subject_type", sa.String(20), primary_key=True),
     sa.Column("subject_id", sa.String(_ID), primary_key=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # When this follower was last mailed that the followed dataset was updated: at most one
+    # such mail an hour (torget.participation.follows), however often a publisher saves.
+    sa.Column("update_mailed_at", sa.DateTime(timezone=True)),
     sa.CheckConstraint(
         "subject_type IN ('dataset', 'organisation', 'suggestion')", name="subject_type"
     ),

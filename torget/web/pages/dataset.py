@@ -20,6 +20,7 @@ from torget.db.engine import read, write
 from torget.web.catalogue_search import record_view
 from torget.web.i18n import localize, pick_language
 from torget.web.licences import LicenceInfo, explain_licence
+from torget.web.pages.dataset_participation import dataset_participation
 from torget.web.pages.dataset_preview import DatastoreState, data_preview, datastore_states
 from torget.web.pages.preview import OPERATORS, parse_state
 from torget.web.pages.table_chart import FUNCTIONS
@@ -119,4 +120,5 @@ def dataset_page(request: Request, ref: str) -> Response:
         functions=FUNCTIONS,
         status=422 if preview and (preview.problems or preview.chart_problems) else 200,
         headers=_csp(settings.map_tile_url) if preview and preview.map else None,
+        participation=dataset_participation(request, dataset),
     )

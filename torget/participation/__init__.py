@@ -1,0 +1,7 @@
+"""Participation: what the public does with the catalogue besides reading it.
+
+`comments` (questions and publisher answers, moderated), `follows` (e-mail when something
+followed changes), `webhooks` (signed HTTP callbacks for organisations) and `showcases` (what
+people built with the data), over `subjects` (what can be commented on or followed) and
+`letters` (e-mail in the recipient's language).
+"""

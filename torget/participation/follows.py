@@ -1,0 +1,248 @@
+"""Following a dataset, an organisation or a suggestion, and the e-mails it brings.
+
+A follower is mailed, in their own language, when a followed dataset is published or updated,
+when a followed organisation (or one of its units) publishes a dataset, when a followed
+suggestion changes status, and when the publisher answers on a followed dataset or
+suggestion. The mails come from subscribers to the domain events, in the same transaction as
+the change, so a rolled-back change mails nobody.
+
+"Updated" is debounced: a publisher who saves ten times in a row sends a follower one mail,
+not ten. Each follower gets at most one "updated" mail per dataset per hour
+(`UPDATE_MAIL_INTERVAL`); the claim is a conditional UPDATE of `follows.update_mailed_at`,
+so two concurrent saves cannot both mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from torget.accounts.permissions import SYSTEM, Actor
+from torget.catalog.model import LangText
+from torget.clock import as_utc, now
+from torget.db.schema import comments, follows, suggestions
+from torget.errors import NotFound
+from torget.events import (
+    CommentPosted,
+    DatasetDeleted,
+    DatasetPublished,
+    DatasetUpdated,
+    SuggestionStatusChanged,
+    subscribe,
+)
+from torget.participation.letters import N_, recipients, send_letter, title_in, translator
+from torget.participation.site import settings_of
+from torget.participation.subjects import SUBJECT_TYPES, Subject, get_subject, lineage
+
+__all__ = [
+    "Followed",
+    "UPDATE_MAIL_INTERVAL",
+    "STATUS_LABELS",
+    "follow",
+    "unfollow",
+    "is_following",
+    "list_follows",
+    "follower_count",
+]
+
+UPDATE_MAIL_INTERVAL = timedelta(hours=1)
+STATUS_LABELS = {
+    "new": N_("new"),
+    "under_review": N_("under review"),
+    "planned": N_("planned"),
+    "published": N_("published"),
+    "declined": N_("declined"),
+}
+
+
+@dataclass(frozen=True)
+class Followed:
+    subject_type: str
+    subject_id: str
+    title: LangText
+    path: str
+    since: dt.datetime
+
+
+def _where(user_id: str, subject: Subject) -> sa.ColumnElement[bool]:
+    return (
+        (follows.c.user_id == user_id)
+        & (follows.c.subject_type == subject.type)
+        & (follows.c.subject_id == subject.id)
+    )
+
+
+def follow(conn: sa.Connection, actor: Actor, subject_type: str, ref: str) -> Subject:
+    """Follow a subject (idempotent: following twice is following once)."""
+    actor.require_verified("follow")
+    assert actor.user is not None
+    subject = get_subject(conn, actor, subject_type, ref, SUBJECT_TYPES)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(follows)
+        .values(user_id=actor.user.id, subject_type=subject.type, subject_id=subject.id,
+                created_at=now())
+        .on_conflict_do_nothing()
+    )  # fmt: skip
+    return subject
+
+
+def unfollow(conn: sa.Connection, actor: Actor, subject_type: str, ref: str) -> Subject:
+    """Stop following (idempotent)."""
+    actor.require_verified("unfollow")
+    assert actor.user is not None
+    subject = get_subject(conn, actor, subject_type, ref, SUBJECT_TYPES)
+    conn.execute(follows.delete().where(_where(actor.user.id, subject)))
+    return subject
+
+
+def is_following(conn: sa.Connection, actor: Actor, subject: Subject) -> bool:
+    if actor.user is None:
+        return False
+    found = conn.execute(sa.select(follows.c.user_id).where(_where(actor.user.id, subject)))
+    return found.first() is not None
+
+
+def follower_count(conn: sa.Connection, subject: Subject) -> int:
+    return int(
+        conn.execute(
+            sa.select(sa.func.count()).where(
+                (follows.c.subject_type == subject.type) & (follows.c.subject_id == subject.id)
+            )
+        ).scalar_one()
+    )
+
+
+def list_follows(conn: sa.Connection, actor: Actor) -> list[Followed]:
+    """What the actor follows, newest first (subjects gone or no longer public left out)."""
+    actor.require_verified("see what you follow")
+    assert actor.user is not None
+    rows = conn.execute(
+        sa.select(follows)
+        .where(follows.c.user_id == actor.user.id)
+        .order_by(follows.c.created_at.desc())
+    )
+    out = []
+    for row in rows:
+        try:
+            s = get_subject(conn, actor, row.subject_type, row.subject_id, SUBJECT_TYPES)
+        except NotFound:
+            continue
+        out.append(Followed(s.type, s.id, s.title, s.path, as_utc(row.created_at)))
+    return out
+
+
+# --- The mails -------------------------------------------------------------------------------
+
+
+def _followers(conn: sa.Connection, subject_type: str, subject_ids: list[str]) -> list[str]:
+    rows = conn.execute(
+        sa.select(follows.c.user_id).where(
+            (follows.c.subject_type == subject_type) & follows.c.subject_id.in_(subject_ids)
+        )
+    )
+    return [r.user_id for r in rows]
+
+
+def _mail(
+    conn: sa.Connection, user_ids: list[str], subject: Subject, title: str, body: str
+) -> None:
+    url = settings_of(conn).public_base + subject.path
+    for to in recipients(conn, user_ids):
+        name = title_in(subject.title, to.language)
+        send_letter(conn, to, title, body, title=name, url=url)
+
+
+def _on_published(conn: sa.Connection, event: DatasetPublished) -> None:
+    subject = get_subject(conn, SYSTEM, "dataset", event.dataset_id, ("dataset",))
+    users = _followers(conn, "dataset", [subject.id])
+    users += _followers(conn, "organisation", lineage(conn, subject.organisation_id))
+    _mail(
+        conn, users, subject,
+        N_("Published: %(title)s"),
+        N_("The dataset %(title)s is now published as open data:\n%(url)s\n"),
+    )  # fmt: skip
+
+
+def _claim_update_mails(conn: sa.Connection, dataset_id: str) -> list[str]:
+    """Followers not mailed about this dataset within the interval, each claimed at once."""
+    stamp = now()
+    due = (follows.c.update_mailed_at.is_(None)) | (
+        follows.c.update_mailed_at < stamp - UPDATE_MAIL_INTERVAL
+    )
+    claimed = []
+    for user_id in _followers(conn, "dataset", [dataset_id]):
+        taken = conn.execute(
+            follows.update()
+            .where((follows.c.user_id == user_id) & (follows.c.subject_type == "dataset"))
+            .where((follows.c.subject_id == dataset_id) & due)
+            .values(update_mailed_at=stamp)
+        )
+        if taken.rowcount == 1:
+            claimed.append(user_id)
+    return claimed
+
+
+def _on_updated(conn: sa.Connection, event: DatasetUpdated) -> None:
+    subject = get_subject(conn, SYSTEM, "dataset", event.dataset_id, ("dataset",))
+    _mail(
+        conn, _claim_update_mails(conn, subject.id), subject,
+        N_("Updated: %(title)s"),
+        N_("The dataset %(title)s that you follow has been updated:\n%(url)s\n"),
+    )  # fmt: skip
+
+
+def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
+    subject = get_subject(conn, SYSTEM, "suggestion", event.suggestion_id, ("suggestion",))
+    reason = conn.execute(
+        sa.select(suggestions.c.status_reason).where(suggestions.c.id == subject.id)
+    ).scalar_one_or_none()
+    url = settings_of(conn).public_base + subject.path
+    for to in recipients(conn, _followers(conn, "suggestion", [subject.id])):
+        status = translator(to.language).gettext(STATUS_LABELS.get(event.to_status, "new"))
+        send_letter(
+            conn, to,
+            N_("The suggestion %(title)s is now %(status)s"),
+            N_("The suggestion %(title)s that you follow is now %(status)s.\n"
+               "%(reason)s\n%(url)s\n"),
+            title=title_in(subject.title, to.language), status=status,
+            reason=reason or "", url=url,
+        )  # fmt: skip
+
+
+def _on_comment(conn: sa.Connection, event: CommentPosted) -> None:
+    row = conn.execute(
+        sa.select(comments.c.by_publisher, comments.c.author_id).where(
+            comments.c.id == event.comment_id
+        )
+    ).one()
+    if not row.by_publisher:
+        return
+    subject = get_subject(conn, SYSTEM, event.subject_type, event.subject_id, SUBJECT_TYPES)
+    users = [u for u in _followers(conn, subject.type, [subject.id]) if u != row.author_id]
+    subject = Subject(subject.type, subject.id, subject.organisation_id, subject.title,
+                      subject.path + "#comments", subject.public)  # fmt: skip
+    _mail(
+        conn, users, subject,
+        N_("The publisher answered: %(title)s"),
+        N_("The publisher has answered on %(title)s, which you follow:\n%(url)s\n"),
+    )  # fmt: skip
+
+
+def _on_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
+    conn.execute(
+        follows.delete().where(
+            (follows.c.subject_type == "dataset") & (follows.c.subject_id == event.dataset_id)
+        )
+    )
+
+
+subscribe(DatasetDeleted, _on_deleted)
+subscribe(DatasetPublished, _on_published)
+subscribe(DatasetUpdated, _on_updated)
+subscribe(SuggestionStatusChanged, _on_status)
+subscribe(CommentPosted, _on_comment)
