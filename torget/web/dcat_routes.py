@@ -141,9 +141,8 @@ def _chunks(store: FileStore, path: str) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(64 * 1024), b"")
 
 
-@router.api_route(
-    "/files/{path:path}", methods=["GET", "HEAD"], summary="A file from Torget's file store"
-)
+@router.head("/files/{path:path}", include_in_schema=False)
+@router.get("/files/{path:path}", summary="A file from Torget's file store")
 def files(request: Request, path: str) -> Response:
     """Streamed from whichever store `files_url` names, never read whole into memory. A GET of
     a distribution's file counts as a download of its dataset (see `downloads`), written after
