@@ -330,9 +330,11 @@ def delete_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
     actor.require(current.organisation_id, "editor", "delete this dataset")
     for dist in current.distributions:
         publish(conn, DistributionDeleted(dist.id, current.id))
+    # Before the rows go, as for the distributions: the search index's kept facet counts need
+    # the document that the delete would otherwise remove by cascade.
+    publish(conn, DatasetDeleted(current.id))
     conn.execute(distributions.delete().where(distributions.c.dataset_id == current.id))
     conn.execute(datasets.delete().where(datasets.c.id == current.id))
-    publish(conn, DatasetDeleted(current.id))
 
 
 # --- Distributions ---------------------------------------------------------------------------

@@ -204,11 +204,13 @@ class _Search:
         through the primary key's (doc_id, facet) prefix). Facets in `skip` are counted
         elsewhere."""
         rows = dataset_facets
-        stored = [stored_facet(f, self.query.lang) for f in FACETS]
+        counted_here = [
+            name for name in (stored_facet(f, self.query.lang) for f in FACETS) if name not in skip
+        ]
         every = sa.select(rows.c.facet, rows.c.value).select_from(
             found.join(rows, rows.c.doc_id == found.c.id)
         )
-        parts = [every.where(found.c.mask == full, rows.c.facet.in_(stored))]
+        parts = [every.where(found.c.mask == full, rows.c.facet.in_(counted_here))]
         for i, name in enumerate(self.chosen):
             if name in skip:
                 continue
