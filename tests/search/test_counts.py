@@ -30,8 +30,18 @@ from torget.catalog.organisations import set_member
 from torget.db.engine import read, write
 from torget.db.schema import dataset_facets, search_documents, search_facet_counts
 from torget.db.schema import datasets as datasets_table
-from torget.search import FACETS, SearchQuery, reindex, search_datasets
+from torget.search import (
+    FACETS,
+    SearchQuery,
+    popularity_of,
+    record_download,
+    record_view,
+    reindex,
+    search_datasets,
+)
 from torget.search.facets import canonical_value, facet_rows, stored_facet
+
+PUBLISHED = {"badplatser", "vattenkvalitet", "parkering", "forskolor", "angar", "zebra"}
 
 
 def _kept(conn: sa.Connection) -> Counter[tuple[str, str, str, str]]:
@@ -174,3 +184,31 @@ def test_kept_counts_follow_changes_rollbacks_and_rebuilds(
     with read(engine) as conn:
         assert _kept(conn) == before
     _check_every_path(engine, [ANONYMOUS, member, SYSTEM])
+
+
+def test_the_popularity_order_pages_through_used_and_unused_datasets(
+    engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    """Without text or filters the popularity order is read in two walks (used datasets by
+    score, then the rest by name); every page must be the slice of the one full order."""
+    uses = {"zebra": (1, 0), "angar": (0, 1), "parkering": (3, 0), "forskolor": (2, 1)}
+    with write(engine) as conn:
+        for name, (views, downloads) in uses.items():
+            for _ in range(views):
+                record_view(conn, catalogue[name])
+            for _ in range(downloads):
+                record_download(conn, catalogue[name])
+        record_view(conn, catalogue["bibliotek"])  # a draft: used, but not for anonymous
+    for actor, names in ((ANONYMOUS, PUBLISHED), (SYSTEM, set(catalogue))):
+        with read(engine) as conn:
+            score = {n: popularity_of(conn, catalogue[n]) for n in names}
+        expected = sorted(names, key=lambda n: (-score[n], n))
+        for size in (1, 2, 3, 4, 5, 7):
+            pages = []
+            for number in range(1, len(names) // size + 3):
+                query = SearchQuery(sort="popularity", page=number, page_size=size)
+                with read(engine) as conn:
+                    found = search_datasets(conn, actor, query)
+                assert found.total == len(names)
+                pages += [d.name for d in found.items]
+            assert pages == expected, (size, actor.roles)

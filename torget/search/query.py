@@ -235,21 +235,53 @@ class _Search:
             return list(self.chosen)
         return [stored_facet(f, self.query.lang) for f in FACETS]
 
+    def _by_popularity(self, found: sa.CTE) -> list[str]:
+        """The page of the popularity order with neither text nor filters (the home page), in
+        two short walks instead of sorting every document: the used datasets (those in
+        `dataset_popularity`) by score, then, when the page reaches past them, the unused
+        ones by name, along the name index. The same order as `_page`'s."""
+        q, p = self.query, dataset_popularity
+        score = p.c.views + 3 * p.c.downloads
+        start, end = (q.page - 1) * q.page_size, q.page * q.page_size
+        used = list(
+            self.conn.execute(
+                sa.select(found.c.dataset_id)
+                .select_from(found.join(p, p.c.dataset_id == found.c.dataset_id))
+                .where(score > 0)
+                .order_by(score.desc(), found.c.name)
+                .limit(end)
+            ).scalars()
+        )
+        page = used[start:end]
+        if len(used) == end:
+            return page
+        is_used = sa.exists().where(p.c.dataset_id == found.c.dataset_id, score > 0)
+        rest = (
+            sa.select(found.c.dataset_id)
+            .where(~is_used)
+            .order_by(found.c.name)
+            .offset(max(0, start - len(used)))
+            .limit(q.page_size - len(page))
+        )
+        return page + list(self.conn.execute(rest).scalars())
+
     def run(self) -> tuple[list[str], dict[str, dict[str, int]]]:
         """The dataset ids of the page, in order, and the counts per stored facet."""
         found = self._candidates()
         full = (1 << len(self.chosen)) - 1
         kept = self._from_table()
         stored = [stored_facet(f, self.query.lang) for f in FACETS]
-        page_stmt = self._page(found, found.c.mask == full)
-        stmt = (
-            page_stmt
-            if kept == stored
-            else sa.union_all(self._counts(found, full, kept), page_stmt)
-        )
         counts: dict[str, dict[str, int]] = {name: {} for name in stored}
         if kept:
             counts.update(visible_counts(self.conn, self.actor, kept))
+        page_stmt = self._page(found, found.c.mask == full)
+        stmt: sa.Select[Any] | sa.CompoundSelect[Any]
+        if kept == stored:  # no text, no filters: the page is all that is left to find
+            if self.query.sort == "popularity":
+                return self._by_popularity(found), counts
+            stmt = page_stmt
+        else:
+            stmt = sa.union_all(self._counts(found, full, kept), page_stmt)
         page: list[tuple[int, str]] = []
         for part, first, second, number in self.conn.execute(stmt):
             if part == "page":

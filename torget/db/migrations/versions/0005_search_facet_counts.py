@@ -1,4 +1,5 @@
-"""search: facet counts per organisation and state, for searches without text or filters
+"""search: facet counts per organisation and state, for searches without text or filters;
+an index on the documents' names for the popularity order
 
 Revision ID: 0005_search_facet_counts
 Revises: 0004
@@ -17,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("search_documents", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_search_documents_name"), ["name"], unique=False)
     op.create_table(
         "search_facet_counts",
         sa.Column("organisation_id", sa.String(length=36), nullable=False),
@@ -39,3 +42,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("search_facet_counts")
+    with op.batch_alter_table("search_documents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_search_documents_name"))
