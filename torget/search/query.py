@@ -5,11 +5,14 @@ within one, and a facet's counts reflect the text, the visibility and every *oth
 filter, not its own, so that choosing "CSV" still shows how many datasets "JSON" would add.
 A chosen value is always listed in its facet, with count 0 when nothing else matches.
 
-All counts come from one pass over `dataset_facets`: each candidate document carries a bit
-per chosen facet (does it pass that filter?), and a facet row counts when its document passes
-every filter but its own facet's. Only documents that fail at most one filter are joined.
-The page comes from the same candidates in the same statement, and the total number of
-matches is read off the counts (see `_total`).
+Counts come from `dataset_facets`: each candidate document carries a bit per chosen facet
+(does it pass that filter?), and a facet row counts when its document passes every filter but
+its own facet's. A document passing every filter is joined to all its rows, one failing only
+facet i's filter to its rows of facet i; no other document is joined. The page comes from the
+same candidates in the same statement, and the total number of matches is read off the counts
+(see `_total`). Counts over everything the reader may see (no text: every facet when there is
+no filter, the chosen facet when there is one) are read from the kept counts instead
+(`counts.py`), which makes the bare search page and the home page cheap at any size.
 """
 
 from __future__ import annotations
