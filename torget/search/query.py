@@ -126,9 +126,9 @@ def _filter_mask(conn: sa.Connection, chosen: dict[str, list[str]]) -> sa.Column
 
 class _Search:
     """One search, answered by one statement over the candidate documents: the text matches
-    the actor may read, each with a bit mask of the filters it passes. From them come the page (the
-    candidates passing every filter, sorted) and every facet's counts, so the text and the
-    filters are evaluated once."""
+    the actor may read, each with a bit mask of the filters it passes. From them come the page
+    (the candidates passing every filter, sorted) and the facets' counts, so the text and the
+    filters are evaluated once; counts over everything readable come from the kept counts."""
 
     def __init__(self, conn: sa.Connection, actor: Actor, query: SearchQuery):
         self.conn, self.actor, self.query = conn, actor, query
