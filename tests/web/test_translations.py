@@ -3,6 +3,7 @@ files that Torget loads say the same as the .po files they come from."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,24 @@ def test_swedish_is_not_just_english() -> None:
     catalog = _catalog("sv")
     same = [m.id for m in catalog if m.id and m.string == m.id]
     assert len(same) < 15, same  # "Format", "Status", "Data", … are the same in both
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_translations_keep_the_placeholders(lang: str) -> None:
+    """A translation that drops or renames `%(value)s` shows the wrong text or fails when the
+    page fills it in; a plural form may leave out the number its singular does not need."""
+    wrong = []
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = {name for msgid in ids for name in _PLACEHOLDER.findall(msgid)}
+        for text in strings:
+            found = set(_PLACEHOLDER.findall(text))
+            if not found <= wanted or (len(ids) == 1 and found != wanted):
+                wrong.append((message.id, text))
+    assert wrong == [], wrong

@@ -337,9 +337,11 @@ def delete_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
         publish(conn, DatasetWithdrawn(current.id))
     for dist in current.distributions:
         publish(conn, DistributionDeleted(dist.id, current.id))
+    # Before the rows go, as for the distributions: the search index's kept facet counts need
+    # the document that the delete would otherwise remove by cascade.
+    publish(conn, DatasetDeleted(current.id))
     conn.execute(distributions.delete().where(distributions.c.dataset_id == current.id))
     conn.execute(datasets.delete().where(datasets.c.id == current.id))
-    publish(conn, DatasetDeleted(current.id))
 
 
 def _announce(conn: sa.Connection, dataset_id: str, before: str, after: str) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "search_documents",
     "dataset_facets",
     "dataset_popularity",
+    "search_facet_counts",
     "datastore_jobs",
     "datastore_tables",
     "account_tokens",
@@ -218,7 +219,8 @@ search_documents = sa.Table(
         nullable=False,
         unique=True,
     ),
-    sa.Column("name", _binary_text(100), nullable=False),
+    # Indexed for the popularity order's walk over unused datasets (torget.search.query).
+    sa.Column("name", _binary_text(100), nullable=False, index=True),
     sa.Column("organisation_id", sa.String(_ID), nullable=False),
     sa.Column("state", sa.String(20), nullable=False),
     # The words of each text, lower case, separated by single spaces (torget.search.text).
@@ -247,6 +249,19 @@ dataset_facets = sa.Table(
     sa.Column("value", sa.String(500), primary_key=True),
     sa.Index("ix_dataset_facets_facet_value", "facet", "value"),
     sqlite_with_rowid=False,
+)
+
+# Derived, like dataset_facets: how many documents of each organisation and state have each
+# facet value, kept by the index's own writes. A search with neither text nor filters sums these
+# rows over what the actor may read instead of counting every document's facet rows.
+search_facet_counts = sa.Table(
+    "search_facet_counts",
+    metadata,
+    sa.Column("organisation_id", sa.String(_ID), primary_key=True),
+    sa.Column("state", sa.String(20), primary_key=True),
+    sa.Column("facet", sa.String(20), primary_key=True),
+    sa.Column("value", sa.String(500), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
 )
 
 # Not derived: views and downloads are counted here and survive a reindex.

@@ -11,6 +11,7 @@ vocabulary shows at once without reindexing.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import Dataset, get_datasets
 from torget.db.schema import dataset_facets, datasets, search_documents
 from torget.search.backend import IndexedText, full_text_for
+from torget.search.counts import add_counts, clear_counts, documents_of, remove_counts
 from torget.search.facets import facet_rows, keys_text
 from torget.search.text import sort_key, words
 
@@ -73,21 +75,31 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
         [_row(d, t) for d, t in zip(found, texts, strict=True)],
     ).all()
     doc_ids = {row.dataset_id: row.id for row in inserted}
+    pairs = {d.id: facet_rows(d) for d in found}
     facets = [
         {"doc_id": doc_ids[d.id], "facet": facet, "value": value}
         for d in found
-        for facet, value in facet_rows(d)
+        for facet, value in pairs[d.id]
     ]
     if facets:
         conn.execute(dataset_facets.insert(), facets)
+    add_counts(
+        conn,
+        Counter(
+            (d.organisation_id, d.state, facet, value)
+            for d in found
+            for facet, value in pairs[d.id]
+        ),
+    )
     full_text_for(conn).write(
         conn, [IndexedText(doc_ids[d.id], **t) for d, t in zip(found, texts, strict=True)]
     )
 
 
 def unindex_dataset(conn: sa.Connection, dataset_id: str) -> None:
-    doc_ids = sa.select(search_documents.c.id).where(search_documents.c.dataset_id == dataset_id)
-    conn.execute(dataset_facets.delete().where(dataset_facets.c.doc_id.in_(doc_ids)))
+    for doc in documents_of(conn, dataset_id):
+        remove_counts(conn, doc.id, doc.organisation_id, doc.state)
+        conn.execute(dataset_facets.delete().where(dataset_facets.c.doc_id == doc.id))
     conn.execute(search_documents.delete().where(search_documents.c.dataset_id == dataset_id))
 
 
@@ -117,6 +129,7 @@ def _dataset_id_batches(conn: sa.Connection) -> Iterator[list[str]]:
 def reindex(conn: sa.Connection) -> int:
     """Rebuild the whole index from the catalogue; returns the number of datasets indexed."""
     full_text_for(conn).clear(conn)
+    clear_counts(conn)
     conn.execute(dataset_facets.delete())
     conn.execute(search_documents.delete())
     total = 0

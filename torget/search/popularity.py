@@ -1,6 +1,8 @@
 """How often a dataset is looked at and downloaded: the "popularity" sort order.
 
-Popularity is views + 3 × downloads: a download is a stronger sign of use than a visit. The
+Popularity is views + 3 × downloads: a download is a stronger sign of use than a visit. Views
+are counted by the dataset page, downloads by `/files/…` for the files Torget serves
+(`torget.web.downloads`). The
 counts live in `dataset_popularity`, one row per dataset created on its first view, and are
 not part of the rebuilt index, so `torget search reindex` keeps them.
 """

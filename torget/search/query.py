@@ -5,11 +5,14 @@ within one, and a facet's counts reflect the text, the visibility and every *oth
 filter, not its own, so that choosing "CSV" still shows how many datasets "JSON" would add.
 A chosen value is always listed in its facet, with count 0 when nothing else matches.
 
-All counts come from one pass over `dataset_facets`: each candidate document carries a bit
-per chosen facet (does it pass that filter?), and a facet row counts when its document passes
-every filter but its own facet's. Only documents that fail at most one filter are joined.
-The page comes from the same candidates in the same statement, and the total number of
-matches is read off the counts (see `_total`).
+Counts come from `dataset_facets`: each candidate document carries a bit per chosen facet
+(does it pass that filter?), and a facet row counts when its document passes every filter but
+its own facet's. A document passing every filter is joined to all its rows, one failing only
+facet i's filter to its rows of facet i; no other document is joined. The page comes from the
+same candidates in the same statement, and the total number of matches is read off the counts
+(see `_total`). Counts over everything the reader may see (no text: every facet when there is
+no filter, the chosen facet when there is one) are read from the kept counts instead
+(`counts.py`), which makes the bare search page and the home page cheap at any size.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from torget.catalog.visibility import readable_by
 from torget.db.schema import dataset_facets, dataset_popularity, search_documents
 from torget.errors import FieldError, ValidationFailed
 from torget.search.backend import full_text_for
+from torget.search.counts import visible_counts
 from torget.search.facets import FACETS, canonical_value, facet_key, label_of, stored_facet
 from torget.search.text import QueryWord, query_words
 
@@ -122,12 +126,12 @@ def _filter_mask(conn: sa.Connection, chosen: dict[str, list[str]]) -> sa.Column
 
 class _Search:
     """One search, answered by one statement over the candidate documents: the text matches
-    the actor may read, each with a bit mask of the filters it passes. From them come the page (the
-    candidates passing every filter, sorted) and every facet's counts, so the text and the
-    filters are evaluated once."""
+    the actor may read, each with a bit mask of the filters it passes. From them come the page
+    (the candidates passing every filter, sorted) and the facets' counts, so the text and the
+    filters are evaluated once; counts over everything readable come from the kept counts."""
 
     def __init__(self, conn: sa.Connection, actor: Actor, query: SearchQuery):
-        self.conn, self.query = conn, query
+        self.conn, self.actor, self.query = conn, actor, query
         self.words: list[QueryWord] = query_words(query.text)
         self.chosen = _chosen(query)
         self.visible = readable_by(actor, _docs)
@@ -142,6 +146,16 @@ class _Search:
             source, score = found.source, found.score
             where.append(found.condition)
         mask = _filter_mask(self.conn, self.chosen) if self.chosen else sa.literal(0)
+        if not self.words and len(self.chosen) == 1:
+            # Its own facet is counted from the kept counts, so only the documents passing
+            # the one filter are needed: found through the facet rows' (facet, value) index.
+            ((facet, values),) = self.chosen.items()
+            rows = dataset_facets
+            passing = sa.select(rows.c.doc_id).where(
+                rows.c.facet == facet, rows.c.value.in_(values)
+            )
+            where.append(_docs.c.id.in_(passing))
+            mask = sa.literal(1)
         columns = [
             _docs.c.id,
             _docs.c.dataset_id,
@@ -151,8 +165,11 @@ class _Search:
             score.label("score"),
             mask.label("mask"),
         ]
-        # Materialised, so that the mask is computed once per document, not per facet row.
         stmt = sa.select(*columns).select_from(source).where(*where)
+        if not self.words and not self.chosen:
+            # Only the page reads it: left to the planner, which walks the sort's index.
+            return stmt.cte("candidates")
+        # Materialised, so that the mask is computed once per document, not per facet row.
         return stmt.cte("candidates").prefix_with("MATERIALIZED")
 
     def _page(self, found: sa.CTE, every: sa.ColumnElement[bool]) -> sa.Select[Any]:
@@ -184,30 +201,93 @@ class _Search:
         nothing = sa.cast(sa.null(), sa.String)
         return sa.select(sa.literal("page"), page.c.dataset_id, nothing, page.c.position)
 
-    def _counts(self, found: sa.CTE, full: int) -> sa.Select[Any]:
-        stored = [stored_facet(f, self.query.lang) for f in FACETS]
-        names = list(self.chosen)
-        others = [s for s in stored if s not in names]
-        mask = found.c.mask
-        counted = [sa.and_(dataset_facets.c.facet.in_(others), mask == full)]
-        for i, name in enumerate(names):  # its own filter aside, the document passes them all
-            counted.append(sa.and_(dataset_facets.c.facet == name, mask.op("|")(1 << i) == full))
-        almost = [m for m in range(full + 1) if bin(m).count("1") >= len(names) - 1]
+    def _counts(self, found: sa.CTE, full: int, skip: list[str]) -> sa.Select[Any]:
+        """Counts per facet value: a document passing every filter counts in every facet; one
+        failing only facet i's filter counts in facet i only (its rows of that facet are read
+        through the primary key's (doc_id, facet) prefix). Facets in `skip` are counted
+        elsewhere."""
         rows = dataset_facets
-        return (
-            sa.select(sa.literal("facet"), rows.c.facet, rows.c.value, sa.func.count())
-            .select_from(found.join(rows, found.c.id == rows.c.doc_id))
-            # Only documents failing at most one filter count anywhere.
-            .where(sa.or_(*counted), mask.in_(almost))
-            .group_by(rows.c.facet, rows.c.value)
+        counted_here = [
+            name for name in (stored_facet(f, self.query.lang) for f in FACETS) if name not in skip
+        ]
+        every = sa.select(rows.c.facet, rows.c.value).select_from(
+            found.join(rows, rows.c.doc_id == found.c.id)
         )
+        parts = [every.where(found.c.mask == full, rows.c.facet.in_(counted_here))]
+        for i, name in enumerate(self.chosen):
+            if name in skip:
+                continue
+            on = sa.and_(rows.c.doc_id == found.c.id, rows.c.facet == name)
+            parts.append(
+                sa.select(rows.c.facet, rows.c.value)
+                .select_from(found.join(rows, on))
+                .where(found.c.mask == full & ~(1 << i))
+            )
+        counted = sa.union_all(*parts).subquery("counted")
+        return sa.select(
+            sa.literal("facet"), counted.c.facet, counted.c.value, sa.func.count()
+        ).group_by(counted.c.facet, counted.c.value)
+
+    def _from_table(self) -> list[str]:
+        """Facets whose counts are those of everything the actor may read, so that the kept
+        counts (`counts.visible_counts`) answer them: all of them when there is neither text
+        nor a filter, the one chosen facet when there is no text and one filter."""
+        if self.words or len(self.chosen) > 1:
+            return []
+        if self.chosen:
+            return list(self.chosen)
+        return [stored_facet(f, self.query.lang) for f in FACETS]
+
+    def _by_popularity(self, found: sa.CTE) -> list[str]:
+        """The page of the popularity order with neither text nor filters (the home page), in
+        two short walks instead of sorting every document: the used datasets (those in
+        `dataset_popularity`) by score, then, when the page reaches past them, the unused
+        ones by name, along the name index. The same order as `_page`'s."""
+        q, p = self.query, dataset_popularity
+        score = p.c.views + 3 * p.c.downloads
+        start, end = (q.page - 1) * q.page_size, q.page * q.page_size
+        # Driven by the (few) used datasets' ids, each looked up by the documents' unique
+        # dataset_id index; a join would let SQLite walk every document instead.
+        used_ids = sa.select(p.c.dataset_id).where(score > 0)
+        its_score = sa.select(score).where(p.c.dataset_id == found.c.dataset_id).scalar_subquery()
+        used = list(
+            self.conn.execute(
+                sa.select(found.c.dataset_id)
+                .where(found.c.dataset_id.in_(used_ids))
+                .order_by(its_score.desc(), found.c.name)
+                .limit(end)
+            ).scalars()
+        )
+        page = used[start:end]
+        if len(used) == end:
+            return page
+        is_used = sa.exists().where(p.c.dataset_id == found.c.dataset_id, score > 0)
+        rest = (
+            sa.select(found.c.dataset_id)
+            .where(~is_used)
+            .order_by(found.c.name)
+            .offset(max(0, start - len(used)))
+            .limit(q.page_size - len(page))
+        )
+        return page + list(self.conn.execute(rest).scalars())
 
     def run(self) -> tuple[list[str], dict[str, dict[str, int]]]:
         """The dataset ids of the page, in order, and the counts per stored facet."""
         found = self._candidates()
         full = (1 << len(self.chosen)) - 1
-        stmt = sa.union_all(self._counts(found, full), self._page(found, found.c.mask == full))
-        counts: dict[str, dict[str, int]] = {stored_facet(f, self.query.lang): {} for f in FACETS}
+        kept = self._from_table()
+        stored = [stored_facet(f, self.query.lang) for f in FACETS]
+        counts: dict[str, dict[str, int]] = {name: {} for name in stored}
+        if kept:
+            counts.update(visible_counts(self.conn, self.actor, kept))
+        page_stmt = self._page(found, found.c.mask == full)
+        stmt: sa.Select[Any] | sa.CompoundSelect[Any]
+        if kept == stored:  # no text, no filters: the page is all that is left to find
+            if self.query.sort == "popularity":
+                return self._by_popularity(found), counts
+            stmt = page_stmt
+        else:
+            stmt = sa.union_all(self._counts(found, full, kept), page_stmt)
         page: list[tuple[int, str]] = []
         for part, first, second, number in self.conn.execute(stmt):
             if part == "page":
