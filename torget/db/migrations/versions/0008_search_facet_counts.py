@@ -1,8 +1,8 @@
 """search: facet counts per organisation and state, for searches without text or filters;
 an index on the documents' names for the popularity order
 
-Revision ID: 0005_search_facet_counts
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-23 18:30:00.000000
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_search_facet_counts"
-down_revision = "0004"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
