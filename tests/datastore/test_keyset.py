@@ -1,5 +1,6 @@
 """Keyset pages over awkward sort keys: NULLs, ties, doubles that must round-trip exactly,
-dates and booleans; every row once, in the same order as one sorted query."""
+dates and booleans; every row once, in the same order as one sorted query. Each test runs on
+a table loaded without and with sort-key copies (`sort_keys`), which must page alike."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from typing import Any
 import duckdb
 import pytest
 
+from torget.datastore import sort_keys
 from torget.datastore.ingest import Limits, ingest
 from torget.datastore.query import fetch_rows, parse_row_query
-from torget.datastore.tables import Table
+from torget.datastore.tables import Table, sheets
 from torget.errors import ValidationFailed
 
 
-@pytest.fixture
-def table(tmp_path: Path) -> Table:
+@pytest.fixture(params=["sorted by query", "sort-key copies"])
+def table(tmp_path: Path, request: pytest.FixtureRequest) -> Table:
     lines = ["nr;belopp;datum;aktiv;namn"]
     for i in range(157):
         belopp = "" if i % 11 == 0 else f"{(i * 7919) % 23},{(i * 31) % 7}"  # ties and NULLs
@@ -27,7 +29,8 @@ def table(tmp_path: Path) -> Table:
     source = tmp_path / "t.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     target = tmp_path / "t.duckdb"
-    report = ingest("t.csv", source, "csv", target, Limits())
+    least = 0 if request.param == "sort-key copies" else 10**9
+    report = ingest("t.csv", source, "csv", target, Limits(sort_keys_min_rows=least))
     return Table("d", "j", target, report.rows, report.columns, dt.datetime.now(dt.UTC))
 
 
@@ -83,3 +86,35 @@ def test_a_cursor_value_that_does_not_fit_the_column_is_an_error(table: Table) -
         pytest.raises(duckdb.ConversionException),
     ):
         fetch_rows(con, table, query, 10**9)
+
+
+def _offset_pages(table: Table, sort: str, limit: int) -> list[int]:
+    seen: list[int] = []
+    with duckdb.connect(str(table.path), read_only=True) as con:
+        for offset in range(0, table.row_count, limit):
+            params = [("sort", sort), ("limit", str(limit)), ("offset", str(offset))]
+            page = fetch_rows(con, table, parse_row_query(params, table, 1000), 10**9)
+            seen += [r["_id"] for r in page["rows"]]
+    return seen
+
+
+@pytest.mark.parametrize("sort", ["belopp", "-belopp", "-datum", "nr"])
+def test_offset_pages_match_one_sorted_query(table: Table, sort: str) -> None:
+    assert _offset_pages(table, sort, 20) == _one_query(table, sort)
+
+
+def test_copies_exist_for_number_and_date_columns_only_and_stay_out_of_sight(
+    table: Table, request: pytest.FixtureRequest
+) -> None:
+    with duckdb.connect(str(table.path), read_only=True) as con:
+        found = {
+            (column, desc): sort_keys.key_table(con, table.path, "data", column, desc)
+            for column in ("nr", "belopp", "datum", "aktiv", "namn")
+            for desc in (False, True)
+        }
+        assert sheets(con) == []  # the copies are not a spreadsheet's further sheets
+    keyed = {key for key, name in found.items() if name is not None}
+    if request.node.callspec.params["table"] == "sort-key copies":
+        assert keyed == {(c, d) for c in ("nr", "belopp", "datum") for d in (False, True)}
+    else:
+        assert keyed == set()

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from torget.datastore import convert
+from torget.datastore import convert, sort_keys
 from torget.datastore.errors import LoadError
 from torget.datastore.infer import (
     SAMPLE_ROWS,
@@ -45,6 +45,7 @@ class Limits:
     max_columns: int = 1000
     max_uncompressed_bytes: int = 1 << 30
     memory_limit: str = "1GB"
+    sort_keys_min_rows: int = sort_keys.MIN_ROWS  # tables this large get sort-key copies
 
 
 @dataclass
@@ -221,6 +222,11 @@ def ingest(
                     con.execute(f"COMMENT ON TABLE {quote_ident(table)} IS '{sheet}'")
                     report.sheets.append({"table": table, **part.source, **loaded})
                     report.warnings.append(f"sheet {part.label!r} loaded as table {table!r}")
+            tell("ordering", 92)
+            least = limits.sort_keys_min_rows
+            sort_keys.build(con, MAIN_TABLE, report.columns, least)
+            for sheet_part in report.sheets:
+                sort_keys.build(con, sheet_part["table"], sheet_part["columns"], least)
             con.execute("CHECKPOINT")
         finally:
             con.close()

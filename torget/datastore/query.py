@@ -6,6 +6,8 @@ values and cursor values become quoted string literals cast by DuckDB to the col
 (see `_literal` for why not parameters), free text is a bound parameter. Deep pages use keyset
 pagination: `after` is an opaque cursor holding the sort values of the last row, with `_id`
 (the row's number in the file) as the final tie-breaker, so page 10,000 costs what page 1 does.
+A page that walks a large table in one numeric or date column's order, with no filter, reads
+that column's sort-key copy instead of sorting the table (see `sort_keys`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from torget.datastore import sort_keys
 from torget.datastore.infer import quote_ident
 from torget.datastore.tables import Table
 from torget.errors import FieldError, ValidationFailed
@@ -200,6 +203,14 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _selected(query: RowQuery, table: Table) -> tuple[list[str], str]:
+    """The output columns, and the select list: them, then the sort keys (for the cursor)."""
+    names = query.fields or ["_id", *table.column_types]
+    keys = _order(query)
+    select = [quote_ident(n) for n in names] + [quote_ident(k) for k, _ in keys]
+    return names, ", ".join(select)
+
+
 def select_sql(query: RowQuery, table: Table) -> tuple[str, list[Any], list[str], int]:
     """The page's SELECT, its parameters, the output columns and how many sort keys follow."""
     where, params = where_clause(query, table.column_types)
@@ -208,11 +219,43 @@ def select_sql(query: RowQuery, table: Table) -> tuple[str, list[Any], list[str]
         cond, extra = _after(keys, query.after, table.column_types)
         where = f"{where} AND {cond}" if where else f" WHERE {cond}"
         params += extra
-    names = query.fields or ["_id", *table.column_types]
-    select = [quote_ident(n) for n in names] + [quote_ident(k) for k, _ in keys]
+    names, select = _selected(query, table)
     order = ", ".join(f"{quote_ident(k)} {'DESC' if d else 'ASC'} NULLS LAST" for k, d in keys)
-    sql = f"SELECT {', '.join(select)} FROM {quote_ident(table.name)}{where} ORDER BY {order}"
+    sql = f"SELECT {select} FROM {quote_ident(table.name)}{where} ORDER BY {order}"
     return sql, params, names, len(keys)
+
+
+def _keyed_page(
+    con: duckdb.DuckDBPyConnection, table: Table, query: RowQuery, offset: int
+) -> list[tuple[Any, ...]] | None:
+    """The page through a sort-key copy, when the query walks one column's order unfiltered.
+
+    The copy holds the column and `_id` in page order, so the cursor's condition and a LIMIT
+    without ORDER BY give the page's ids in order; the rows come by `_id` (unique index)."""
+    keys = _order(query)
+    if query.filters or query.q or len(keys) != 2 or keys[1] != ("_id", False):
+        return None
+    source = sort_keys.key_table(con, table.path, table.name, *keys[0])
+    if source is None:
+        return None
+    where = ""
+    if query.after is not None:
+        where = " WHERE " + _after(keys, query.after, table.column_types)[0]
+    ids = [
+        r[0]
+        for r in con.execute(
+            f"SELECT _id FROM {source}{where} LIMIT {query.limit + 1} OFFSET {offset}"
+        ).fetchall()
+    ]
+    if not ids:
+        return []
+    _, select = _selected(query, table)
+    found = con.execute(
+        f"SELECT {select} FROM {quote_ident(table.name)} "
+        f"WHERE _id IN ({', '.join(str(int(i)) for i in ids)})"
+    ).fetchall()
+    by_id = {row[-1]: row for row in found}  # the last sort key is always `_id`
+    return [by_id[i] for i in ids]
 
 
 def fetch_rows(
@@ -222,9 +265,11 @@ def fetch_rows(
     total, estimated = count(con, table, query, exact_limit)
     if query.limit == 0:
         return {"total": total, "total_estimated": estimated, "rows": [], "cursor": None}
-    sql, params, names, nkeys = select_sql(query, table)
     offset = 0 if query.after is not None else query.offset
-    page = con.execute(f"{sql} LIMIT {query.limit + 1} OFFSET {offset}", params).fetchall()
+    sql, params, names, _ = select_sql(query, table)
+    page = _keyed_page(con, table, query, offset)
+    if page is None:
+        page = con.execute(f"{sql} LIMIT {query.limit + 1} OFFSET {offset}", params).fetchall()
     more = len(page) > query.limit
     page = page[: query.limit]
     rows = [dict(zip(names, map(_jsonable, r[: len(names)]), strict=True)) for r in page]

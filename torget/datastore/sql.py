@@ -89,7 +89,7 @@ def split_name(name: str) -> tuple[str, str]:
 
 def _tables_in(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
     found = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
         "ORDER BY length(table_name), table_name",
         [alias],
     ).fetchall()

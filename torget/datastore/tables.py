@@ -80,7 +80,8 @@ def sheets(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The further sheets of a spreadsheet in a loaded file: table name, sheet name, rows."""
     found = con.execute(
         "SELECT table_name, comment, estimated_size FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND table_name LIKE 'sheet\\_%' ESCAPE '\\' "
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name LIKE 'sheet\\_%' ESCAPE '\\' "
         "ORDER BY length(table_name), table_name"
     ).fetchall()
     return [{"table": t, "sheet": c, "rows": n} for t, c, n in found]
@@ -94,7 +95,8 @@ def sheet_table(con: duckdb.DuckDBPyConnection, table: Table, name: str) -> Tabl
         return None
     found = con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND table_name = ? AND column_name <> '_id' "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
+        "AND column_name <> '_id' "
         "ORDER BY column_index",
         [name],
     ).fetchall()
