@@ -129,6 +129,14 @@ class Settings:
             "(marked `total_estimated`)."
         ),
     )
+    datastore_sort_key_min_rows: int = field(
+        default=50_000,
+        metadata=_help(
+            "Tables with at least this many rows get sort-key copies of their number and date "
+            "columns when loaded, so that deep pages in those columns' order are fast; they "
+            "cost load time and disk. A very large number switches them off."
+        ),
+    )
     datastore_sql_timeout_ms: int = field(
         default=5000, metadata=_help("Time limit of one query of the SQL endpoint, in ms.")
     )

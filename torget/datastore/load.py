@@ -58,6 +58,7 @@ def limits_from(settings: Settings) -> Limits:
         max_columns=settings.datastore_max_columns,
         max_uncompressed_bytes=settings.datastore_max_unpacked_bytes,
         memory_limit=settings.datastore_memory_limit,
+        sort_keys_min_rows=settings.datastore_sort_key_min_rows,
     )
 
 
