@@ -31,6 +31,7 @@ def table(tmp_path: Path, request: pytest.FixtureRequest) -> Table:
     target = tmp_path / "t.duckdb"
     least = 0 if request.param == "sort-key copies" else 10**9
     report = ingest("t.csv", source, "csv", target, Limits(sort_keys_min_rows=least))
+    sort_keys.write_beside(target, report.table_columns(), least)  # as a load does after the swap
     return Table("d", "j", target, report.rows, report.columns, dt.datetime.now(dt.UTC))
 
 
@@ -113,8 +114,11 @@ def test_copies_exist_for_number_and_date_columns_only_and_stay_out_of_sight(
             for desc in (False, True)
         }
         assert sheets(con) == []  # the copies are not a spreadsheet's further sheets
+        indexes = con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()
     keyed = {key for key, name in found.items() if name is not None}
     if request.node.callspec.params["table"] == "sort-key copies":
         assert keyed == {(c, d) for c in ("nr", "belopp", "datum") for d in (False, True)}
+        assert indexes == [("data/_id",)]
     else:
-        assert keyed == set()
+        assert keyed == set() and indexes == []
+        assert not sort_keys.keys_file(table.path).exists()

@@ -45,7 +45,7 @@ class Limits:
     max_columns: int = 1000
     max_uncompressed_bytes: int = 1 << 30
     memory_limit: str = "1GB"
-    sort_keys_min_rows: int = sort_keys.MIN_ROWS  # tables this large get sort-key copies
+    sort_keys_min_rows: int = 50_000  # tables this large get sort-key copies (`sort_keys`)
 
 
 @dataclass
@@ -57,6 +57,11 @@ class LoadReport:
     tables: list[str] = field(default_factory=list)
     sheets: list[dict[str, Any]] = field(default_factory=list)  # the tables after `data`
     warnings: list[str] = field(default_factory=list)
+
+    def table_columns(self) -> dict[str, list[dict[str, Any]]]:
+        """Each loaded table's columns: `data`'s, then every further sheet's."""
+        found = {MAIN_TABLE: self.columns} if self.tables else {}
+        return found | {s["table"]: s["columns"] for s in self.sheets}
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -222,11 +227,8 @@ def ingest(
                     con.execute(f"COMMENT ON TABLE {quote_ident(table)} IS '{sheet}'")
                     report.sheets.append({"table": table, **part.source, **loaded})
                     report.warnings.append(f"sheet {part.label!r} loaded as table {table!r}")
-            tell("ordering", 92)
-            least = limits.sort_keys_min_rows
-            sort_keys.build(con, MAIN_TABLE, report.columns, least)
-            for sheet_part in report.sheets:
-                sort_keys.build(con, sheet_part["table"], sheet_part["columns"], least)
+            for table in report.tables:  # for the sort-key copies written after the swap
+                sort_keys.index_ids(con, table, limits.sort_keys_min_rows)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -8,6 +8,7 @@ store directly (no HTTP request to ourselves, which the SSRF guard would refuse 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -20,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
-from torget.datastore import jobs, tables
+from torget.datastore import jobs, sort_keys, tables
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.ingest import FORMATS, Limits, LoadReport, ingest
@@ -31,6 +32,8 @@ from torget.files.store import CHUNK
 from torget.settings import Settings
 
 __all__ = ["loadable_source", "fetch_source", "store_key", "run_job", "load_local", "limits_from"]
+
+log = logging.getLogger(__name__)
 
 _HEARTBEAT_SECONDS = 5.0
 
@@ -165,18 +168,29 @@ def _load_into_new_file(
 
 
 def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
-          report: LoadReport) -> None:  # fmt: skip
+          report: LoadReport) -> bool:  # fmt: skip
+    """Make `target` the distribution's table, unless a newer load came meanwhile."""
     root = settings.datastore_path
     with write(engine) as conn:
         newest = jobs.latest_job(conn, job.distribution_id)
         if newest is not None and newest.id != job.id:
             jobs.fail_job(conn, job.id, "superseded by a newer load of this distribution")
             target.unlink(missing_ok=True)
-            return
+            return False
         relative = str(target.relative_to(root))
         tables.swap_table(conn, job.distribution_id, job.id, relative, report.rows, report.columns)
         jobs.finish_job(conn, job.id, report.as_json())
     tables.remove_stale(root, job.distribution_id, keep=target)
+    return True
+
+
+def _write_sort_keys(settings: Settings, target: Path, report: LoadReport) -> None:
+    """The sort-key copies beside a table that is already live (see `sort_keys`). A failure
+    only leaves its deep pages sorted, and the load has succeeded: logged, never raised."""
+    try:
+        sort_keys.write_beside(target, report.table_columns(), settings.datastore_sort_key_min_rows)
+    except Exception:  # noqa: BLE001 - superseded meanwhile, disk full, …: the table stands
+        log.warning("no sort keys for %s", target, exc_info=True)
 
 
 def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
@@ -202,13 +216,16 @@ def run_job(
     try:
         with _Heartbeat(engine, job.id) as beat:
             target, report = _load_into_new_file(settings, job, beat, files)
-        _swap(engine, settings, job, target, report)
+        swapped = _swap(engine, settings, job, target, report)
     except Exception as exc:  # noqa: BLE001 - every failure is the job's reason, not a crash
         if target is not None:
             target.unlink(missing_ok=True)
         reason = str(exc) if isinstance(exc, LoadError) else f"internal error: {exc!r}"
         with write(engine) as conn:
             jobs.fail_job(conn, job.id, reason)
+        return
+    if swapped:
+        _write_sort_keys(settings, target, report)
 
 
 def load_local(
@@ -232,5 +249,6 @@ def load_local(
         with write(engine) as conn:
             jobs.fail_job(conn, job.id, str(exc))
         raise
-    _swap(engine, settings, job, target, report)
+    if _swap(engine, settings, job, target, report):
+        _write_sort_keys(settings, target, report)
     return report

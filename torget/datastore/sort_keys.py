@@ -1,26 +1,32 @@
-"""Sort-key tables: pages deep in a large table's sort order without sorting the table again.
+"""Sort-key copies: pages deep in a large table's sort order without sorting the table again.
 
 DuckDB has no ordered index (its ART index serves point look-ups, not ranges), so a keyset
 page in the middle of 10 M rows sorted by one column costs a scan and a top-N over everything
-after the cursor: 0.4-0.6 s, where SQLite walks a B-tree in milliseconds. So when a table is
-loaded, each orderable column of a large table gets a narrow copy of itself and `_id`, stored
-physically in page order (`ORDER BY col [DESC] NULLS LAST, _id`), in the schema `_sort`
-beside the table. On such a copy the cursor's bound on the column skips, through the row
-groups' zone maps, straight to the row group that holds the cursor, and a LIMIT without ORDER
-BY stops after one page, because DuckDB returns a table's rows in insertion order
-(`preserve_insertion_order`, on by default). The page's rows are then fetched by `_id` through
-a unique ART index. A page in the middle of 10 M rows: ~6 ms instead of ~450 ms.
+after the cursor: 0.2-0.5 s, where SQLite walks a B-tree in milliseconds. So each number and
+date column of a large table gets a narrow copy of itself and `_id`, stored physically in page
+order (`ORDER BY col [DESC] NULLS LAST, _id`). On such a copy the cursor's bound on the column
+skips, through the row groups' zone maps, straight to the row group that holds the cursor, and
+a LIMIT without ORDER BY stops after one page, because DuckDB returns a table's rows in
+insertion order (`preserve_insertion_order`, on by default). The page's rows are then fetched
+by `_id` through a unique ART index that the load itself creates (`index_ids`).
 
-The copies cost load time (about a second per column and direction for 10 M rows) and disk
-(two narrow columns each), so only tables of at least `MIN_ROWS` rows get them (a load's
-`Limits.sort_keys_min_rows`), and only for the first `MAX_COLUMNS` numeric and date columns:
-the orders people page through. Text columns are left out: their copies are as large as the
-text itself. The SQL endpoint cannot
-read `_sort`, since it accepts unqualified table names only (see `sql`).
+The copies live in a file of their own beside the table's, `<job>.duckdb.keys`, written after
+the table has been swapped in (`write_beside`): the table is queryable as soon as it has
+loaded, and the copies, which cost about half a load's CPU again for a table with four such
+columns, follow. Until they exist, or for filtered pages and text orders, pages are sorted as
+before. Readers attach the file read-only when it appears (`key_table`). It goes with its
+table version (`tables.remove_stale` removes `<job>.duckdb*`), and the SQL endpoint never
+attaches it.
+
+Only tables of at least `datastore_sort_key_min_rows` rows get copies, and only for their first
+`MAX_COLUMNS` number and date columns, both directions: the orders people page through. Text
+columns are left out: their copies would be as large as the text itself.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,59 +35,100 @@ import duckdb
 
 from torget.datastore.infer import quote_ident
 
-__all__ = ["MIN_ROWS", "MAX_COLUMNS", "SCHEMA", "build", "key_table"]
+__all__ = ["MAX_COLUMNS", "index_ids", "keys_file", "write_beside", "key_table"]
 
-SCHEMA = "_sort"
-MIN_ROWS = 50_000
+log = logging.getLogger(__name__)
+
 MAX_COLUMNS = 12
 ORDERABLE = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
+_ALIAS = "sort_keys"
 
 _lock = threading.Lock()
-_known: dict[Path, frozenset[str]] = {}  # files never change once loaded (see `tables`)
+_known: dict[Path, frozenset[str]] = {}  # key files never change once renamed into place
+
+
+def keys_file(table_file: Path) -> Path:
+    return table_file.with_name(table_file.name + ".keys")
 
 
 def _name(table: str, column: str, desc: bool) -> str:
     return f"{table}/{column}/{'desc' if desc else 'asc'}"
 
 
-def build(
-    con: duckdb.DuckDBPyConnection, table: str, columns: list[dict[str, Any]], min_rows: int
-) -> int:
-    """Index `_id` and write the sort-key copies of `table` if it has at least `min_rows` rows;
-    return how many copies were written."""
-    found = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
-    if not found or found[0] < min_rows:
-        return 0
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    found = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(found[0]) if found else 0
+
+
+def index_ids(con: duckdb.DuckDBPyConnection, table: str, min_rows: int) -> bool:
+    """Give a large table a unique index on `_id` (the page's rows are fetched by it)."""
+    if _rows(con, quote_ident(table)) < min_rows:
+        return False
     con.execute(f"CREATE UNIQUE INDEX {quote_ident(table + '/_id')} ON {quote_ident(table)} (_id)")
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-    orderable = [c["name"] for c in columns if c["type"] in ORDERABLE][:MAX_COLUMNS]
-    for column in orderable:
-        col = quote_ident(column)
-        for desc in (False, True):
-            con.execute(
-                f"CREATE TABLE {SCHEMA}.{quote_ident(_name(table, column, desc))} AS "
-                f"SELECT {col}, _id FROM {quote_ident(table)} "
-                f"ORDER BY {col} {'DESC' if desc else 'ASC'} NULLS LAST, _id"
-            )
-    return 2 * len(orderable)
+    return True
+
+
+def write_beside(table_file: Path, tables: dict[str, list[dict[str, Any]]], min_rows: int) -> int:
+    """Write the sort-key copies of the large ones of `tables` (name → columns) into the keys
+    file beside `table_file`; return how many copies were written (0: no file)."""
+    target = keys_file(table_file)
+    part = target.with_name(target.name + ".part")
+    part.unlink(missing_ok=True)
+    written = 0
+    with duckdb.connect(str(part)) as con:
+        path = str(table_file).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS source (READ_ONLY)")
+        for table, columns in tables.items():
+            source = f"source.{quote_ident(table)}"
+            if _rows(con, source) < min_rows:
+                continue
+            orderable = [c["name"] for c in columns if c["type"] in ORDERABLE][:MAX_COLUMNS]
+            for column in orderable:
+                col = quote_ident(column)
+                for desc in (False, True):
+                    con.execute(
+                        f"CREATE TABLE {quote_ident(_name(table, column, desc))} AS "
+                        f"SELECT {col}, _id FROM {source} "
+                        f"ORDER BY {col} {'DESC' if desc else 'ASC'} NULLS LAST, _id"
+                    )
+                    written += 1
+        con.execute("DETACH source")
+        con.execute("CHECKPOINT")
+    if written:
+        os.replace(part, target)
+    else:
+        part.unlink(missing_ok=True)
+    return written
+
+
+def _attached(con: duckdb.DuckDBPyConnection, table_file: Path) -> frozenset[str] | None:
+    """The copies in `table_file`'s keys file, attached to `con`; None while there is none."""
+    target = keys_file(table_file)
+    if not target.exists():
+        return None
+    with _lock:
+        path = str(target).replace("'", "''")
+        con.execute(f"ATTACH IF NOT EXISTS '{path}' AS {_ALIAS} (READ_ONLY)")
+        known = _known.get(table_file)
+        if known is None:
+            rows = con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [_ALIAS]
+            ).fetchall()
+            known = frozenset(r[0] for r in rows)
+            if len(_known) > 256:
+                _known.clear()
+            _known[table_file] = known
+    return known
 
 
 def key_table(
-    con: duckdb.DuckDBPyConnection, path: Path, table: str, column: str, desc: bool
+    con: duckdb.DuckDBPyConnection, table_file: Path, table: str, column: str, desc: bool
 ) -> str | None:
-    """The quoted name of `table`'s sort-key copy for this order, if the file has one."""
-    with _lock:
-        known = _known.get(path)
-    if known is None:
-        rows = con.execute(
-            "SELECT table_name FROM duckdb_tables() "
-            "WHERE database_name = current_database() AND schema_name = ?",
-            [SCHEMA],
-        ).fetchall()
-        known = frozenset(r[0] for r in rows)
-        with _lock:
-            if len(_known) > 256:
-                _known.clear()
-            _known[path] = known
+    """The qualified name of `table`'s sort-key copy for this order, if there is one yet."""
+    try:
+        known = _attached(con, table_file)
+    except duckdb.Error:  # superseded and removed meanwhile, or not readable: sort instead
+        log.warning("sort keys of %s could not be attached", table_file, exc_info=True)
+        return None
     name = _name(table, column, desc)
-    return f"{SCHEMA}.{quote_ident(name)}" if name in known else None
+    return f"{_ALIAS}.{quote_ident(name)}" if known and name in known else None
