@@ -14,7 +14,10 @@ Each load runs in a fresh subprocess of its own, so that its peak resident memor
 * **Torget**: `run_job`, the function the datastore worker runs for a queued job, on a
   catalogue in a temporary folder: claim the job, take the file (a local path: hard-linked),
   sniff, type every column by Torget's rules over every row, write the new DuckDB file and swap
-  it in. Default settings (`datastore_memory_limit` = 1GB).
+  it in: the table is queryable. Default settings (`datastore_memory_limit` = 1GB). Then,
+  timed on its own, what the worker does next while the table is already served: the
+  sort-key copies (`write_sort_keys`, see `torget/datastore/sort_keys.py`). The memory goal
+  counts both.
 
 The runs alternate (DuckDB, Torget, DuckDB, …) so that a busy spell on a shared machine hits
 both; the report gives the median and the range.
@@ -53,6 +56,9 @@ class IngestRun:
     types: dict[str, str]
     file_mb: float
     distribution: str = ""  # Torget's: the catalogue's distribution that holds the table
+    keys_seconds: float = 0.0  # Torget's: the sort-key copies, written after the swap
+    keys_peak_mb: float = 0.0
+    copies: int = 0
 
 
 def make_catalogue(data_dir: Path) -> tuple[Any, Any, str]:
@@ -91,7 +97,7 @@ def _rss_mb() -> float:
 
 def _child_torget(csv: Path, work: Path) -> dict[str, Any]:
     from torget.datastore import jobs
-    from torget.datastore.load import run_job
+    from torget.datastore.load import run_job, write_sort_keys
     from torget.datastore.tables import current_table
     from torget.db.engine import read, write
 
@@ -107,9 +113,14 @@ def _child_torget(csv: Path, work: Path) -> dict[str, Any]:
         table = current_table(conn, settings.datastore_path, dist)
     if job is None or job.state != "done" or table is None:
         raise SystemExit(f"the load failed: {job.error if job else 'no job'}")
-    return {"seconds": seconds, "peak_mb": _rss_mb(), "baseline_mb": baseline,
+    peak = _rss_mb()
+    start = time.perf_counter()
+    copies = write_sort_keys(settings, engine, job_id)  # as the worker does next
+    keys_seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_mb": peak, "baseline_mb": baseline,
             "rows": table.row_count, "types": table.column_types,
-            "file_mb": table.path.stat().st_size / 1e6, "distribution": dist}  # fmt: skip
+            "file_mb": table.path.stat().st_size / 1e6, "distribution": dist,
+            "keys_seconds": keys_seconds, "keys_peak_mb": _rss_mb(), "copies": copies}  # fmt: skip
 
 
 def _child_duckdb(csv: Path, work: Path, dialect: dict[str, Any]) -> dict[str, Any]:
@@ -190,10 +201,14 @@ def _line(label: str, runs: list[IngestRun]) -> str:
 def print_ingest(raw: list[IngestRun], ours: list[IngestRun]) -> tuple[bool, bool]:
     """Print the ingest table; return (time goal met, memory goal met)."""
     ratio = statistics.median(r.seconds for r in ours) / statistics.median(r.seconds for r in raw)
-    peak = max(r.peak_mb for r in ours)
+    peak = max(max(r.peak_mb, r.keys_peak_mb) for r in ours)
     print(f"ingest: median of {len(raw)} alternating runs, each in a fresh subprocess")
     print(_line("DuckDB read_csv (own types)", raw))
     print(_line("Torget run_job (worker's path)", ours))
+    keys = statistics.median(r.keys_seconds for r in ours)
+    keys_peak = max(r.keys_peak_mb for r in ours)
+    print(f"  then, the table queryable meanwhile: {ours[0].copies} sort-key copies "
+          f"{keys:.2f} s, peak {keys_peak:.0f} MB (the worker's `write_sort_keys`)")  # fmt: skip
     if raw[0].rows != ours[0].rows:
         print(f"  ROW COUNTS DIFFER: DuckDB {raw[0].rows:,}, Torget {ours[0].rows:,}")
     print(f"  rows: {ours[0].rows:,} in both" if raw[0].rows == ours[0].rows else "")

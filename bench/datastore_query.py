@@ -7,8 +7,8 @@ through Torget's HTTP API at most 2× the same query in raw DuckDB, and faster t
 serving the same rows from SQLite.
 
 * **Torget**: `uvicorn` with `create_app` in a subprocess on a loopback port (as `torget serve`
-  runs it), on a catalogue whose table was loaded by the worker's `run_job`; httpx client with
-  keep-alive, full JSON body read and decoded.
+  runs it), on a catalogue whose table was loaded by the worker's `run_job` and
+  `write_sort_keys`; httpx client with keep-alive, full JSON body read and decoded.
 * **DuckDB**: the same SQL on the same table file, opened read-only in this process, rows
   fetched into Python (`fetchall`): no HTTP, no JSON.
 * **Datasette 0.65.5**, installed from PyPI into its own virtualenv under `bench/.cache/` (so
@@ -355,7 +355,7 @@ def main() -> None:
     from datastore_ingest import make_catalogue
 
     from torget.datastore import jobs
-    from torget.datastore.load import run_job
+    from torget.datastore.load import run_job, write_sort_keys
     from torget.db.engine import write
 
     csv = cached_file(args.rows, args.encoding)
@@ -366,6 +366,7 @@ def main() -> None:
         with write(engine) as conn:
             job_id = jobs.create_job(conn, dist, str(csv), "csv")
         run_job(settings, engine, job_id)
+        write_sort_keys(settings, engine, job_id)  # as the worker does after a load
         engine.dispose()
         found, floor = bench_queries(data_dir, dist, args.rows, args.runs)
     print_queries(found, args.runs, floor)

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 
 from torget.datastore import jobs
 from torget.datastore.queue import sweep_now
+from torget.datastore.sort_keys import keys_file
+from torget.datastore.tables import current_table
 from torget.db.engine import read, write
 from torget.db.schema import datastore_jobs
 from torget.settings import Settings
@@ -66,7 +68,7 @@ def worker(settings: Settings, engine: sa.Engine, tmp_path: Path) -> Iterator[No
     env.update(
         TORGET_DATA_DIR=str(settings.data_dir), TORGET_DATABASE_URL=settings.database_url,
         TORGET_CONFIG=str(tmp_path / "none.toml"), TORGET_ALLOW_PRIVATE_ADDRESSES="true",
-        TORGET_DATASTORE_DOWNLOAD_TIMEOUT="2",
+        TORGET_DATASTORE_DOWNLOAD_TIMEOUT="2", TORGET_DATASTORE_SORT_KEY_MIN_ROWS="1",
     )  # fmt: skip
     command = [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())]
     process = subprocess.Popen(command, env=env,
@@ -89,7 +91,7 @@ def _settled(client: Any, dist_id: str, headers: dict[str, str], job_id: str | N
 
 
 def test_saving_a_distribution_loads_it_in_the_worker(
-    world: Any, files_server: str, worker: None
+    world: Any, files_server: str, worker: None, settings: Settings, engine: sa.Engine
 ) -> None:
     from tests.conftest import dataset_payload
 
@@ -119,6 +121,21 @@ def test_saving_a_distribution_loads_it_in_the_worker(
     assert answer.status_code == 200, (answer.text, done)
     rows = answer.json()["rows"]
     assert done["row_count"] == 3 and rows[0]["Namn"] == "Luleå"
+    # After the swap the worker writes the sort-key copies beside the table; pages in a
+    # number column's order then come from them, in the same order.
+    with read(engine) as conn:
+        table = current_table(conn, settings.datastore_path, dist["id"])
+    assert table is not None and table.job_id == done["job"]["id"]
+    deadline = time.monotonic() + 30
+    while not keys_file(table.path).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert keys_file(table.path).exists()
+    for sort, names in (("-Andel", ["Luleå", "Uppsala", "Stockholm"]),
+                        ("Andel", ["Stockholm", "Uppsala", "Luleå"])):  # fmt: skip
+        page = world.client.get(f"/api/datastore/{dist['id']}/rows?sort={sort}&limit=2",
+                                headers=headers).json()  # fmt: skip
+        after = world.client.get(page["next"], headers=headers).json()
+        assert [r["Namn"] for r in page["rows"] + after["rows"]] == names
 
 
 def test_private_addresses_are_refused_by_default(

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
@@ -31,7 +32,15 @@ from torget.files import FileStore, InvalidKey, open_file_store
 from torget.files.store import CHUNK
 from torget.settings import Settings
 
-__all__ = ["loadable_source", "fetch_source", "store_key", "run_job", "load_local", "limits_from"]
+__all__ = [
+    "loadable_source",
+    "fetch_source",
+    "store_key",
+    "run_job",
+    "write_sort_keys",
+    "load_local",
+    "limits_from",
+]
 
 log = logging.getLogger(__name__)
 
@@ -184,13 +193,29 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
     return True
 
 
-def _write_sort_keys(settings: Settings, target: Path, report: LoadReport) -> None:
+def _write_sort_keys(settings: Settings, target: Path, columns: dict[str, Any]) -> int:
     """The sort-key copies beside a table that is already live (see `sort_keys`). A failure
     only leaves its deep pages sorted, and the load has succeeded: logged, never raised."""
     try:
-        sort_keys.write_beside(target, report.table_columns(), settings.datastore_sort_key_min_rows)
+        return sort_keys.write_beside(target, columns, settings.datastore_sort_key_min_rows)
     except Exception:  # noqa: BLE001 - superseded meanwhile, disk full, …: the table stands
         log.warning("no sort keys for %s", target, exc_info=True)
+        return 0
+
+
+def write_sort_keys(settings: Settings, engine: sa.Engine, job_id: str) -> int:
+    """After `run_job`, in the same worker: the sort-key copies of the job's table, if it is
+    still its distribution's current one; return how many were written."""
+    with write(engine) as conn:
+        job = jobs.get_job(conn, job_id)
+        table = None if job is None else tables.current_table(
+            conn, settings.datastore_path, job.distribution_id
+        )  # fmt: skip
+    if job is None or job.report is None or table is None or table.job_id != job.id:
+        return 0
+    columns: dict[str, Any] = {"data": job.report.get("columns", [])}
+    columns |= {s["table"]: s["columns"] for s in job.report.get("sheets", [])}
+    return _write_sort_keys(settings, table.path, columns)
 
 
 def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
@@ -216,7 +241,7 @@ def run_job(
     try:
         with _Heartbeat(engine, job.id) as beat:
             target, report = _load_into_new_file(settings, job, beat, files)
-        swapped = _swap(engine, settings, job, target, report)
+        _swap(engine, settings, job, target, report)
     except Exception as exc:  # noqa: BLE001 - every failure is the job's reason, not a crash
         if target is not None:
             target.unlink(missing_ok=True)
@@ -224,8 +249,6 @@ def run_job(
         with write(engine) as conn:
             jobs.fail_job(conn, job.id, reason)
         return
-    if swapped:
-        _write_sort_keys(settings, target, report)
 
 
 def load_local(
@@ -250,5 +273,5 @@ def load_local(
             jobs.fail_job(conn, job.id, str(exc))
         raise
     if _swap(engine, settings, job, target, report):
-        _write_sort_keys(settings, target, report)
+        _write_sort_keys(settings, target, report.table_columns())
     return report

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from torget.datastore import jobs
-from torget.datastore.load import run_job
+from torget.datastore.load import run_job, write_sort_keys
 from torget.db.engine import write
 from torget.files import FileStore
 from torget.settings import Settings
@@ -59,6 +59,7 @@ def make_queue(settings: Settings, engine: sa.Engine, files: FileStore | None = 
 
     def load(job_id: str) -> None:
         run_job(settings, engine, job_id, files)
+        write_sort_keys(settings, engine, job_id)  # the table is live already (`sort_keys`)
 
     task: Any = huey.task(name="torget.datastore.load")(load)
 
