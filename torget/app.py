@@ -69,6 +69,8 @@ from torget.web.pages import (
     search,
     session,
     showcases,
+    suggestions,
+    suggestions_forms,
     tokens,
     webhooks,
 )
@@ -200,6 +202,8 @@ def create_app(settings: Settings) -> FastAPI:
         comments,
         follows,
         showcases,
+        suggestions_forms,  # before suggestions: /suggestions/new is not an id
+        suggestions,
         webhooks,
     ):
         app.include_router(module.router)
