@@ -233,3 +233,16 @@ def test_the_dashboard_shows_the_demand(browser: Browser, sample: Sample) -> Non
     _status(browser, wanted, status="planned")
     answered = browser.get("/publish").text
     assert "Mediantid till svar:" in answered and "1 besvarat förslag" in answered
+
+
+def test_an_erased_author_is_shown_neutrally_and_the_votes_stay(
+    browser: Browser, engine: sa.Engine
+) -> None:
+    add_user(engine, "flyttar")
+    browser.login("flyttar")
+    page = _made(browser)
+    browser.post(f"{page}/vote", token_from=page)
+    browser.post("/account/delete", {"password": "secret-password"}, token_from="/account/delete")
+    shown = browser.get(page).text
+    assert "av ett borttaget konto" in shown and "(ett borttaget konto)" in shown
+    assert "flyttar" not in shown and "1 röst" in shown
