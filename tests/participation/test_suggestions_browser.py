@@ -15,9 +15,9 @@ import pytest
 from tests.participation.outbox import body, link, messages
 from tests.web.browser import (
     LiveServer,
-    axe_violations,
+    assert_accessible,
     chromium,
-    describe,
+    language_context,
     live_server,
     needs_chromium,
 )
@@ -47,25 +47,12 @@ def chrome() -> Iterator[Any]:
         yield browser
 
 
-def _context(chrome: Any, server: LiveServer, lang: str) -> Any:
-    # bypass_csp: axe is injected as an inline script, which the pages' CSP forbids.
-    context = chrome.new_context(bypass_csp=True, locale="sv-SE")
-    context.add_cookies([{"name": "torget_lang", "value": lang, "url": server.base}])
-    return context
-
-
 def _log_in(page: Any, server: LiveServer, user: str, password: str = PASSWORD) -> None:
     page.goto(server.url("/login"))
     page.fill("#f-username", user)
     page.fill("#f-password", password)
     page.click("main form[action='/login'] button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
-
-
-def _check(page: Any, state: str, lang: str) -> None:
-    assert page.evaluate("document.documentElement.lang") == lang
-    violations = axe_violations(page)
-    assert violations == [], f"{state} ({lang}) at {page.url}:\n{describe(violations)}"
 
 
 def _submit(page: Any, form: str) -> None:
@@ -76,13 +63,13 @@ def _submit(page: Any, form: str) -> None:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_suggest_vote_plan_and_publish(chrome: Any, server: LiveServer, lang: str) -> None:
     words, title = WORDS[lang], f"Cykelställ ({lang})"
-    resident = _context(chrome, server, lang)
+    resident = language_context(chrome, server, lang)
     page = resident.new_page()
     email = _register_and_confirm(page, server, lang, words)
     suggestion = _suggest_and_vote(page, server, lang, title)
     resident.close()
 
-    neighbour = _context(chrome, server, lang)
+    neighbour = language_context(chrome, server, lang)
     page = neighbour.new_page()
     _log_in(page, server, "outsider")
     page.goto(suggestion)
@@ -90,20 +77,20 @@ def test_suggest_vote_plan_and_publish(chrome: Any, server: LiveServer, lang: st
     assert words["two_votes"] in page.inner_text("#votes ~ .vote-count")
     neighbour.close()
 
-    editor = _context(chrome, server, lang)
+    editor = language_context(chrome, server, lang)
     page = editor.new_page()
     _log_in(page, server, "anna")  # an editor of miljo, the organisation suggested to
     _plan_and_publish(page, server, lang, suggestion, words)
     editor.close()
 
-    anonymous = _context(chrome, server, lang)
+    anonymous = language_context(chrome, server, lang)
     page = anonymous.new_page()
     page.goto(suggestion)
     assert words["closed"] in page.inner_text("main")
-    _check(page, "suggestion-published-anonymous", lang)
+    assert_accessible(page, "suggestion-published-anonymous", lang)
     page.goto(server.url("/suggestions?status=published"))
     assert title in page.inner_text("main")
-    _check(page, "list-published", lang)
+    assert_accessible(page, "list-published", lang)
     anonymous.close()
 
     for address in (email, "outsider@example.se"):
@@ -124,7 +111,7 @@ def _register_and_confirm(page: Any, server: LiveServer, lang: str, words: Any) 
     _log_in(page, server, name, "ett-langt-losenord")
     page.goto(server.url("/suggestions/new"))
     assert words["verify_first"] in page.inner_text("h1")
-    _check(page, "suggest-verify-first", lang)
+    assert_accessible(page, "suggest-verify-first", lang)
     [mail] = messages(server.settings.data_dir, email)
     page.goto(link(mail, "/verify"))
     page.click("main form[action='/verify'] button[type=submit]")
@@ -134,15 +121,15 @@ def _register_and_confirm(page: Any, server: LiveServer, lang: str, words: Any) 
 
 def _suggest_and_vote(page: Any, server: LiveServer, lang: str, title: str) -> str:
     page.goto(server.url("/suggestions"))
-    _check(page, "list", lang)
+    assert_accessible(page, "list", lang)
     page.click("main a.button[href='/suggestions/new']")
     page.wait_for_url("**/suggestions/new")
-    _check(page, "suggest-form", lang)
+    assert_accessible(page, "suggest-form", lang)
     page.fill("#f-title", "x" * 201)
     _submit(page, "main form[action='/suggestions/new']")
     assert page.locator(".error-summary").is_visible()
     assert page.input_value("#f-title") == "x" * 201  # what was typed stays
-    _check(page, "suggest-form-errors", lang)
+    assert_accessible(page, "suggest-form-errors", lang)
     page.fill("#f-title", title)
     page.fill("#f-description", "Var finns <b>cykelställen</b>, och hur många platser har de?")
     page.fill("#f-reason", "För en karta över var man kan parkera cykeln.")
@@ -151,33 +138,33 @@ def _suggest_and_vote(page: Any, server: LiveServer, lang: str, title: str) -> s
     _submit(page, "main form[action='/suggestions/new']")
     page.wait_for_url(lambda url: "/suggestions/new" not in url)
     assert "<b>cykelställen</b>" in page.inner_text(".description")  # markup shown as text
-    _check(page, "suggestion-new", lang)
+    assert_accessible(page, "suggestion-new", lang)
     _submit(page, "form[action$='/vote']")
     assert page.locator("form[action$='/vote/withdraw']").count() == 1
-    _check(page, "suggestion-voted", lang)
+    assert_accessible(page, "suggestion-voted", lang)
     url: str = page.url.split("#")[0]
     return url
 
 
 def _plan_and_publish(page: Any, server: LiveServer, lang: str, url: str, words: Any) -> None:
     page.goto(url)
-    _check(page, "suggestion-editor", lang)
+    assert_accessible(page, "suggestion-editor", lang)
     page.check("#f-status-declined")
     _submit(page, f"form[action='{url.removeprefix(server.base)}/status']")
     assert page.locator(".error-summary").is_visible()  # declining needs a public reason
-    _check(page, "status-errors", lang)
+    assert_accessible(page, "status-errors", lang)
     page.check("#f-status-planned")
     page.fill("#f-status_reason", "Vi publicerar datan i maj.")
     _submit(page, "form[action$='/status']")
     assert words["planned"] in page.text_content("h1 + .lead .tag")
-    _check(page, "suggestion-planned", lang)
+    assert_accessible(page, "suggestion-planned", lang)
     page.goto(server.url("/publish"))
     assert page.locator("#demand-miljo").count() == 1
-    _check(page, "dashboard-demand", lang)
+    assert_accessible(page, "dashboard-demand", lang)
     page.goto(url)
     page.check("#f-status-published")
     page.select_option("#f-dataset", server.sample.bathing.id)
     _submit(page, "form[action$='/status']")
     assert words["published"] in page.text_content("h1 + .lead .tag")
     assert page.locator(f"main a[href='/dataset/{server.sample.bathing.name}']").count() >= 1
-    _check(page, "suggestion-published-editor", lang)
+    assert_accessible(page, "suggestion-published-editor", lang)
