@@ -246,3 +246,9 @@ def test_an_erased_author_is_shown_neutrally_and_the_votes_stay(
     shown = browser.get(page).text
     assert "av ett borttaget konto" in shown and "(ett borttaget konto)" in shown
     assert "flyttar" not in shown and "1 röst" in shown
+
+
+def test_the_organisation_page_links_its_suggestions(browser: Browser) -> None:
+    page = browser.get("/organisation/trafik").text
+    assert 'href="/suggestions?organisation=trafik"' in page
+    assert 'href="/suggestions/new?organisation=trafik"' in page
