@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
@@ -99,16 +100,19 @@ def test_concurrent_votes_count_exactly(world: World, engine: sa.Engine) -> None
     voters = _voters(engine)
     start = threading.Barrier(2 * VOTERS)
 
-    def send(n: int) -> VoteState:
-        user = voters[n % VOTERS]
-        start.wait()
-        with write(engine) as conn:
-            actor = actor_for(conn, get_user(conn, user.id))
-            return cast_vote(conn, actor, sid, address=f"10.0.{n % VOTERS}.1")
+    def send(action: Callable[..., VoteState], net: int) -> Callable[[int], VoteState]:
+        def one(n: int) -> VoteState:
+            user = voters[n % VOTERS]
+            start.wait()
+            with write(engine) as conn:
+                actor = actor_for(conn, get_user(conn, user.id))
+                return action(conn, actor, sid, address=f"10.{net}.{n % VOTERS}.1")
+
+        return one
 
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2 * VOTERS) as pool:
-        results = list(pool.map(send, range(2 * VOTERS)))
+        results = list(pool.map(send(cast_vote, 0), range(2 * VOTERS)))
     took = time.perf_counter() - began
     print(f"\n{2 * VOTERS} concurrent votes on {engine.dialect.name}: {took:.2f} s")
 
@@ -119,16 +123,9 @@ def test_concurrent_votes_count_exactly(world: World, engine: sa.Engine) -> None
         counted = sa.select(sa.func.count()).where(votes.c.suggestion_id == sid)
         assert conn.execute(counted).scalar_one() == VOTERS
 
-    def take_back(n: int) -> VoteState:
-        user = voters[n % VOTERS]
-        start.wait()
-        with write(engine) as conn:
-            actor = actor_for(conn, get_user(conn, user.id))
-            return withdraw_vote(conn, actor, sid, address=f"10.1.{n % VOTERS}.1")
-
     start.reset()
     with ThreadPoolExecutor(max_workers=2 * VOTERS) as pool:
-        withdrawn = list(pool.map(take_back, range(2 * VOTERS)))
+        withdrawn = list(pool.map(send(withdraw_vote, 1), range(2 * VOTERS)))
     assert sum(r.changed for r in withdrawn) == VOTERS
     with read(engine) as conn:
         assert get_suggestion(conn, sid).vote_count == 0

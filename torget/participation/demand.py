@@ -22,36 +22,33 @@ from torget.clock import as_utc, now
 from torget.db.schema import suggestions
 from torget.participation.suggestions import OPEN_STATUSES
 
-__all__ = ["OpenDemand", "AnsweredDemand", "Demand", "organisation_demand"]
+__all__ = ["Asked", "OpenDemand", "AnsweredDemand", "Demand", "organisation_demand"]
 
 
 @dataclass(frozen=True)
-class OpenDemand:
+class Asked:
+    """A suggestion as the demand lists show it."""
+
     id: str
     title: str
-    status: str
+    status: str  # the current one (an answered suggestion may have been reopened since)
     votes: int
     created_at: dt.datetime
+
+    @property
+    def path(self) -> str:
+        return f"/suggestions/{self.id}"
+
+
+@dataclass(frozen=True)
+class OpenDemand(Asked):
     age: dt.timedelta  # since the suggestion was made
 
-    @property
-    def path(self) -> str:
-        return f"/suggestions/{self.id}"
-
 
 @dataclass(frozen=True)
-class AnsweredDemand:
-    id: str
-    title: str
-    status: str  # the current status (a declined one may have been reopened since: then open)
-    votes: int
-    created_at: dt.datetime
+class AnsweredDemand(Asked):
     answered_at: dt.datetime
     took: dt.timedelta  # from the suggestion to its first answer
-
-    @property
-    def path(self) -> str:
-        return f"/suggestions/{self.id}"
 
 
 @dataclass(frozen=True)

@@ -66,27 +66,23 @@ def _published(conn: sa.Connection, to: Recipient, suggestion: Suggestion, url: 
     )  # fmt: skip
 
 
-def _status(conn: sa.Connection, to: Recipient, suggestion: Suggestion, url: str) -> None:
+_STATUS_BODIES = {
+    AUTHOR: N_("Your suggestion %(title)s is now %(status)s.\n%(reason)s\n%(url)s\n"),
+    FOLLOWER: N_(
+        "The suggestion %(title)s that you follow is now %(status)s.\n%(reason)s\n%(url)s\n"
+    ),
+}
+
+
+def _status(
+    conn: sa.Connection, to: Recipient, suggestion: Suggestion, url: str, kind: str
+) -> None:
     status = translator(to.language).gettext(STATUS_LABELS[suggestion.status])
     send_letter(
         conn, to,
-        N_("The suggestion %(title)s is now %(status)s"),
-        N_("The suggestion %(title)s that you follow is now %(status)s.\n%(reason)s\n%(url)s\n"),
+        N_("The suggestion %(title)s is now %(status)s"), _STATUS_BODIES[kind],
         title=suggestion.title, status=status, reason=suggestion.status_reason or "", url=url,
     )  # fmt: skip
-
-
-def _authors(conn: sa.Connection, to: Recipient, suggestion: Suggestion, url: str) -> None:
-    status = translator(to.language).gettext(STATUS_LABELS[suggestion.status])
-    send_letter(
-        conn, to,
-        N_("The suggestion %(title)s is now %(status)s"),
-        N_("Your suggestion %(title)s is now %(status)s.\n%(reason)s\n%(url)s\n"),
-        title=suggestion.title, status=status, reason=suggestion.status_reason or "", url=url,
-    )  # fmt: skip
-
-
-_LETTERS = {ASKER: _published, AUTHOR: _authors, FOLLOWER: _status}
 
 
 def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
@@ -96,7 +92,11 @@ def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
     chosen = status_recipients(conn, suggestion)
     for to in recipients(conn, list(chosen)):
         assert to.user_id is not None
-        _LETTERS[chosen[to.user_id]](conn, to, suggestion, url)
+        kind = chosen[to.user_id]
+        if kind == ASKER:
+            _published(conn, to, suggestion, url)
+        else:
+            _status(conn, to, suggestion, url, kind)
 
 
 subscribe(SuggestionStatusChanged, _on_status)
