@@ -44,6 +44,7 @@ from torget.web import (
     api_organisations,
     api_search,
     api_showcases,
+    api_suggestions,
     api_tokens,
     api_vocabularies,
     api_webhooks,
@@ -68,6 +69,8 @@ from torget.web.pages import (
     search,
     session,
     showcases,
+    suggestions,
+    suggestions_forms,
     tokens,
     webhooks,
 )
@@ -178,6 +181,7 @@ def create_app(settings: Settings) -> FastAPI:
         api_follows,
         api_webhooks,
         api_showcases,
+        api_suggestions,
         dcat_routes,
         home,
         search,
@@ -198,6 +202,8 @@ def create_app(settings: Settings) -> FastAPI:
         comments,
         follows,
         showcases,
+        suggestions_forms,  # before suggestions: /suggestions/new is not an id
+        suggestions,
         webhooks,
     ):
         app.include_router(module.router)

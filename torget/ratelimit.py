@@ -34,7 +34,9 @@ class Limit:
 def hit(conn: sa.Connection, limit: Limit, key: str) -> None:
     """Count one action by `key` (e.g. "user:<id>" or "ip:<address>"); refuse it past the limit.
 
-    The refused hit is counted too, so hammering does not reopen the window early."""
+    The count is written in the caller's transaction. A refusal raises, and the caller's
+    transaction rolls back with it, so a refused hit is not counted: the window still ends
+    when it would have, and until then every further try is refused as well."""
     at = now()
     start = _window_start(at, limit.seconds)
     bucket = f"{limit.action}:{key}"[:200]

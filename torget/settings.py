@@ -227,6 +227,19 @@ class Settings:
             "address; beyond it the answer is 429 with Retry-After."
         ),
     )
+    suggestions_per_day: int = field(
+        default=10,
+        metadata=_help(
+            "Dataset suggestions one account, and one address, may make per day (429 beyond)."
+        ),
+    )
+    votes_per_hour: int = field(
+        default=200,
+        metadata=_help(
+            "Votes and vote withdrawals one account, and one address, may send per hour "
+            "(429 beyond)."
+        ),
+    )
     showcases_per_day: int = field(
         default=10,
         metadata=_help("Showcases one account, and one address, may submit per day (429 beyond)."),

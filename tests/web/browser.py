@@ -117,3 +117,18 @@ def describe(violations: list[dict[str, Any]]) -> str:
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
         lines += [f"    {node}" for node in v["nodes"]]
     return "\n".join(lines)
+
+
+def language_context(chrome: Any, server: LiveServer, lang: str) -> Any:
+    """A new browser context that reads the pages in `lang` (by the language cookie)."""
+    # bypass_csp: axe is injected as an inline script, which the pages' CSP forbids.
+    context = chrome.new_context(bypass_csp=True, locale="sv-SE")
+    context.add_cookies([{"name": "torget_lang", "value": lang, "url": server.base}])
+    return context
+
+
+def assert_accessible(page: Any, state: str, lang: str) -> None:
+    """The page is in `lang` and axe-core finds no WCAG 2.1 A/AA violation on it."""
+    assert page.evaluate("document.documentElement.lang") == lang
+    violations = axe_violations(page)
+    assert violations == [], f"{state} ({lang}) at {page.url}:\n{describe(violations)}"

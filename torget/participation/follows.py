@@ -2,7 +2,8 @@
 
 A follower is mailed, in their own language, when a followed dataset is published or updated,
 when a followed organisation (or one of its units) publishes a dataset, when a followed
-suggestion changes status, and when the publisher answers on a followed dataset or
+suggestion changes status (that mail is `suggestion_letters.py`'s, which also tells its author
+and voters, each person once), and when the publisher answers on a followed dataset or
 suggestion. The mails come from subscribers to the domain events, in the same transaction as
 the change, so a rolled-back change mails nobody.
 
@@ -24,24 +25,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 from torget.accounts.permissions import SYSTEM, Actor
 from torget.catalog.model import LangText
 from torget.clock import as_utc, now
-from torget.db.schema import comments, follows, suggestions
+from torget.db.schema import comments, follows
 from torget.errors import NotFound
 from torget.events import (
     CommentPosted,
     DatasetDeleted,
     DatasetPublished,
     DatasetUpdated,
-    SuggestionStatusChanged,
     subscribe,
 )
-from torget.participation.letters import N_, recipients, send_letter, title_in, translator
+from torget.participation.letters import N_, recipients, send_letter, title_in
 from torget.participation.site import settings_of
 from torget.participation.subjects import SUBJECT_TYPES, Subject, get_subject, lineage
 
 __all__ = [
     "Followed",
     "UPDATE_MAIL_INTERVAL",
-    "STATUS_LABELS",
+    "followers",
     "follow",
     "unfollow",
     "is_following",
@@ -50,13 +50,6 @@ __all__ = [
 ]
 
 UPDATE_MAIL_INTERVAL = timedelta(hours=1)
-STATUS_LABELS = {
-    "new": N_("new"),
-    "under_review": N_("under review"),
-    "planned": N_("planned"),
-    "published": N_("published"),
-    "declined": N_("declined"),
-}
 
 
 @dataclass(frozen=True)
@@ -139,7 +132,7 @@ def list_follows(conn: sa.Connection, actor: Actor) -> list[Followed]:
 # --- The mails -------------------------------------------------------------------------------
 
 
-def _followers(conn: sa.Connection, subject_type: str, subject_ids: list[str]) -> list[str]:
+def followers(conn: sa.Connection, subject_type: str, subject_ids: list[str]) -> list[str]:
     rows = conn.execute(
         sa.select(follows.c.user_id).where(
             (follows.c.subject_type == subject_type) & follows.c.subject_id.in_(subject_ids)
@@ -159,8 +152,8 @@ def _mail(
 
 def _on_published(conn: sa.Connection, event: DatasetPublished) -> None:
     subject = get_subject(conn, SYSTEM, "dataset", event.dataset_id, ("dataset",))
-    users = _followers(conn, "dataset", [subject.id])
-    users += _followers(conn, "organisation", lineage(conn, subject.organisation_id))
+    users = followers(conn, "dataset", [subject.id])
+    users += followers(conn, "organisation", lineage(conn, subject.organisation_id))
     _mail(
         conn, users, subject,
         N_("Published: %(title)s"),
@@ -175,7 +168,7 @@ def _claim_update_mails(conn: sa.Connection, dataset_id: str) -> list[str]:
         follows.c.update_mailed_at < stamp - UPDATE_MAIL_INTERVAL
     )
     claimed = []
-    for user_id in _followers(conn, "dataset", [dataset_id]):
+    for user_id in followers(conn, "dataset", [dataset_id]):
         taken = conn.execute(
             follows.update()
             .where((follows.c.user_id == user_id) & (follows.c.subject_type == "dataset"))
@@ -196,24 +189,6 @@ def _on_updated(conn: sa.Connection, event: DatasetUpdated) -> None:
     )  # fmt: skip
 
 
-def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
-    subject = get_subject(conn, SYSTEM, "suggestion", event.suggestion_id, ("suggestion",))
-    reason = conn.execute(
-        sa.select(suggestions.c.status_reason).where(suggestions.c.id == subject.id)
-    ).scalar_one_or_none()
-    url = settings_of(conn).public_base + subject.path
-    for to in recipients(conn, _followers(conn, "suggestion", [subject.id])):
-        status = translator(to.language).gettext(STATUS_LABELS.get(event.to_status, "new"))
-        send_letter(
-            conn, to,
-            N_("The suggestion %(title)s is now %(status)s"),
-            N_("The suggestion %(title)s that you follow is now %(status)s.\n"
-               "%(reason)s\n%(url)s\n"),
-            title=title_in(subject.title, to.language), status=status,
-            reason=reason or "", url=url,
-        )  # fmt: skip
-
-
 def _on_comment(conn: sa.Connection, event: CommentPosted) -> None:
     row = conn.execute(
         sa.select(comments.c.by_publisher, comments.c.author_id).where(
@@ -223,7 +198,7 @@ def _on_comment(conn: sa.Connection, event: CommentPosted) -> None:
     if not row.by_publisher:
         return
     subject = get_subject(conn, SYSTEM, event.subject_type, event.subject_id, SUBJECT_TYPES)
-    users = [u for u in _followers(conn, subject.type, [subject.id]) if u != row.author_id]
+    users = [u for u in followers(conn, subject.type, [subject.id]) if u != row.author_id]
     subject = Subject(subject.type, subject.id, subject.organisation_id, subject.title,
                       subject.path + "#comments", subject.public)  # fmt: skip
     _mail(
@@ -244,5 +219,4 @@ def _on_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
 subscribe(DatasetDeleted, _on_deleted)
 subscribe(DatasetPublished, _on_published)
 subscribe(DatasetUpdated, _on_updated)
-subscribe(SuggestionStatusChanged, _on_status)
 subscribe(CommentPosted, _on_comment)

@@ -31,6 +31,7 @@ def attach_participation(engine: sa.Engine, settings: Settings) -> None:
     """Settings for the subscribers, the subscribers themselves, and the webhook sender."""
     import torget.participation.comments  # noqa: F401  (registers its subscribers)
     import torget.participation.follows  # noqa: F401
+    import torget.participation.suggestion_letters  # noqa: F401
     import torget.participation.webhooks  # noqa: F401
     from torget.participation.webhook_sender import attach_sender
 

@@ -40,6 +40,18 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         N_("The image is %(size)s bytes; at most %(limit)s bytes are allowed."),
     ),
     (re.compile(r"^choose at least one event$"), N_("Choose at least one event.")),
+    (re.compile(r"^\w+ is required$"), N_("This field is required.")),
+    (re.compile(r"^no organisation '.*'$"), N_("Choose an organisation.")),
+    (re.compile(r"^not an EU data theme$"), N_("Choose one of the themes.")),
+    (re.compile(r"^unknown status$"), N_("Choose a status.")),
+    (
+        re.compile(r"^say publicly why the suggestion is declined$"),
+        N_("Say publicly why the suggestion is declined."),
+    ),
+    (
+        re.compile(r"^choose the published dataset that answers it$"),
+        N_("Choose the published dataset that answers it."),
+    ),
 ]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -115,6 +115,10 @@ def _helpers(lang: str) -> dict[str, Any]:
             return ""
         return format_datetime(value, "d MMMM y HH:mm", tzinfo=dt.UTC, locale=locale)
 
+    def duration(value: dt.timedelta) -> str:
+        """A time span in words, rounded as people say it: "3 days", "2 months"."""
+        return format_timedelta(value, threshold=1.5, locale=locale)
+
     def paragraphs(value: Text | str | None) -> Markup:
         text = str(value or "").replace("\r\n", "\n")
         parts = [p.strip() for p in text.split("\n\n") if p.strip()]
@@ -136,6 +140,7 @@ def _helpers(lang: str) -> dict[str, Any]:
         "date": date,
         "datetime": datetime,
         "paragraphs": paragraphs,
+        "duration": duration,
         "filesize": lambda size: format_size(size, lang),
         "number": lambda n: format_decimal(n, locale=locale),
         "static": lambda name: f"/static/{name}?v={__version__}",

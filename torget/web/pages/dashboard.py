@@ -1,4 +1,5 @@
-"""The publisher's start page: the datasets and APIs of the user's organisations, by state."""
+"""The publisher's start page: the datasets and APIs of the user's organisations, by state,
+and the demand on each (its open suggestions by votes, how long answers took)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from torget.catalog.dataservices import list_dataservices
 from torget.catalog.datasets import list_datasets
 from torget.catalog.organisations import all_organisations
 from torget.db.engine import read
+from torget.participation.demand import organisation_demand
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, signed_in
+from torget.web.pages.suggestions import STATUS_NAMES
 from torget.web.rendering import render
 
 __all__ = ["router"]
@@ -28,6 +31,7 @@ def dashboard(request: Request) -> Response:
             o.id: list_datasets(conn, actor, organisation=o.name, limit=_LIMIT)[1] for o in mine
         }
         _, services = list_dataservices(conn, actor, limit=_LIMIT)
+        demand = {o.id: organisation_demand(conn, o.id) for o in mine}
     return render(
         request,
         "dashboard.html",
@@ -35,4 +39,6 @@ def dashboard(request: Request) -> Response:
         organisations=mine,
         datasets=datasets,
         services={o.id: [s for s in services if s.organisation_id == o.id] for o in mine},
+        demand=demand,
+        statuses=STATUS_NAMES,
     )
