@@ -206,3 +206,19 @@ def test_geojson_with_swapped_lat_lon_is_put_right(tmp_path: Path) -> None:
 def test_broken_geometry_names_the_feature(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="feature 1: broken Point geometry"):
         load(tmp_path, "g.geojson", _collection([[18, 59], ["x"]]), "geojson")
+
+
+def test_row_numbers_follow_the_file_when_it_is_read_in_parallel(tmp_path: Path) -> None:
+    # ~40 MB: DuckDB reads it in several parts at once, and `_id` must still be the line order.
+    rows = 3_000_000
+    source = tmp_path / "long.csv"
+    with source.open("w", encoding="utf-8") as out:
+        out.write("nr;kod\n")
+        out.writelines(f"{i};{i % 97:04d}\n" for i in range(rows))
+    target = tmp_path / "long.duckdb"
+    report = ingest("long.csv", source, "csv", target, Limits(sort_keys_min_rows=10**9))
+    assert report.rows == rows
+    with duckdb.connect(str(target), read_only=True) as con:
+        out_of_order = con.execute("SELECT count(*) FROM data WHERE _id <> nr + 1").fetchone()
+        first = con.execute("SELECT column_name FROM duckdb_columns() LIMIT 1").fetchone()
+    assert out_of_order == (0,) and first == ("_id",)
