@@ -197,7 +197,7 @@ def list_datasets(
     rows = conn.execute(
         _select()
         .where(*where)
-        .order_by(datasets.c.updated_at.desc(), datasets.c.id)
+        .order_by(datasets.c.updated_at.desc(), datasets.c.id.desc())
         .offset(offset)
         .limit(limit)
     ).all()

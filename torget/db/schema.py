@@ -146,6 +146,11 @@ datasets = sa.Table(
     sa.CheckConstraint("state IN ('draft', 'published')", name="state"),
     # The feed pages through published datasets in id order (keyset paging).
     sa.Index("ix_datasets_state_id", "state", "id"),
+    # Lists of the newest changes first (`list_datasets`: the home page, /api/datasets) walk
+    # it backwards instead of sorting every dataset with its JSON (140 ms at 100,000). The
+    # state leads, so that SQLite, without statistics, takes it for `state = …` over the index
+    # above.
+    sa.Index("ix_datasets_state_updated_at_id", "state", "updated_at", "id"),
 )
 
 distributions = sa.Table(
