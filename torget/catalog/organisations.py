@@ -25,6 +25,7 @@ from torget.ids import new_id
 
 __all__ = [
     "Organisation",
+    "units_of",
     "create_organisation",
     "get_organisation",
     "list_organisations",
@@ -74,6 +75,22 @@ def all_organisations(conn: sa.Connection) -> dict[str, Organisation]:
     """Every organisation by id: there are tens to hundreds, so loading all is cheap."""
     rows = conn.execute(sa.select(organisations).order_by(organisations.c.name))
     return {org.id: org for org in map(_from_row, rows)}
+
+
+def units_of(orgs: dict[str, Organisation], organisation_id: str) -> set[str]:
+    """The organisation and every unit below it, at any depth (children name their `parent`):
+    the organisations that roles, feeds and suggestion lists of it cover."""
+    children: dict[str | None, list[Organisation]] = {}
+    for org in orgs.values():
+        children.setdefault(org.data.parent, []).append(org)
+    root = orgs.get(organisation_id)
+    found, todo = {organisation_id}, list(children.get(root.name, [])) if root else []
+    while todo:
+        org = todo.pop()
+        if org.id not in found:
+            found.add(org.id)
+            todo.extend(children.get(org.name, []))
+    return found
 
 
 def get_organisation(conn: sa.Connection, name_or_id: str) -> Organisation:

@@ -15,7 +15,12 @@ import sqlalchemy as sa
 
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset
-from torget.catalog.organisations import Organisation, all_organisations, get_organisation
+from torget.catalog.organisations import (
+    Organisation,
+    all_organisations,
+    get_organisation,
+    units_of,
+)
 from torget.db.schema import dataservices, datasets, distributions
 from torget.dcat.mapping import (
     CatalogInfo,
@@ -33,19 +38,6 @@ __all__ = ["iter_catalogue", "dataset_document", "dataservice_document", "catalo
 
 _BATCH = 1000
 _CHUNK = 1 << 16
-
-
-def _subtree(orgs: dict[str, Organisation], root: Organisation) -> set[str]:
-    children: dict[str | None, list[Organisation]] = {}
-    for org in orgs.values():
-        children.setdefault(org.data.parent, []).append(org)
-    found, todo = set(), [root]
-    while todo:
-        org = todo.pop()
-        if org.id not in found:
-            found.add(org.id)
-            todo.extend(children.get(org.name, []))
-    return found
 
 
 def catalogue_publisher(settings: Settings, orgs: dict[str, Organisation]) -> Organisation:
@@ -156,7 +148,7 @@ def iter_catalogue(
     orgs = all_organisations(conn)
     if organisation is not None:
         scope = get_organisation(conn, organisation)
-        org_ids: set[str] | None = _subtree(orgs, scope)
+        org_ids: set[str] | None = units_of(orgs, scope.id)
         publisher = MappingContext(settings.public_base, orgs).publisher(scope.id)
     else:
         org_ids = None

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import SYSTEM, Actor
 from torget.catalog.model import DatasetIn
-from torget.catalog.organisations import all_organisations
+from torget.catalog.organisations import all_organisations, units_of
 from torget.clock import as_utc, now
 from torget.db.schema import datasets, suggestions, users
 from torget.db.schema import suggestion_history as history_table
@@ -44,7 +44,6 @@ from torget.participation.suggestions import (
     check_text,
     find_dataset,
     get_suggestion,
-    units_of,
 )
 
 __all__ = [

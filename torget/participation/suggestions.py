@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, LangText, OrganisationIn
-from torget.catalog.organisations import Organisation, all_organisations
+from torget.catalog.organisations import all_organisations, get_organisation, units_of
 from torget.catalog.vocabularies import vocabulary
 from torget.clock import as_utc, now
 from torget.db.schema import datasets, organisations, suggestion_history, suggestions, users
@@ -51,7 +51,6 @@ __all__ = [
     "list_suggestions",
     "check_text",
     "find_dataset",
-    "units_of",
 ]
 
 STATUSES = ("new", "under_review", "planned", "published", "declined")
@@ -215,21 +214,6 @@ def get_suggestion(conn: sa.Connection, suggestion_id: str) -> Suggestion:
     return _from_row(row)
 
 
-def units_of(orgs: dict[str, Organisation], organisation_id: str) -> list[str]:
-    """The organisation and every unit below it (children by `parent` name, any depth)."""
-    found = [organisation_id]
-    names = {orgs[organisation_id].name} if organisation_id in orgs else set()
-    changed = True
-    while changed:
-        changed = False
-        for org in orgs.values():
-            if org.id not in found and org.data.parent in names:
-                found.append(org.id)
-                names.add(org.name)
-                changed = True
-    return found
-
-
 def _theme_iri(field: str, value: str) -> str:
     concept = vocabulary("theme").lookup(value)
     if concept is None:
@@ -240,11 +224,10 @@ def _theme_iri(field: str, value: str) -> str:
 
 
 def _organisation_id(conn: sa.Connection, field: str, ref: str) -> str:
-    orgs = all_organisations(conn)
-    for org in orgs.values():
-        if ref.strip() in (org.id, org.name):
-            return org.id
-    raise ValidationFailed([FieldError(field, f"no organisation {ref!r}")])
+    try:
+        return get_organisation(conn, ref.strip()).id
+    except NotFound:
+        raise ValidationFailed([FieldError(field, f"no organisation {ref!r}")]) from None
 
 
 def _filters(conn: sa.Connection, query: SuggestionQuery) -> list[sa.ColumnElement[bool]]:
