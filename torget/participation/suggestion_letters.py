@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM
 from torget.events import SuggestionStatusChanged, subscribe
 from torget.participation.follows import followers
 from torget.participation.letters import (
@@ -27,7 +26,6 @@ from torget.participation.letters import (
     translator,
 )
 from torget.participation.site import settings_of
-from torget.participation.subjects import get_subject
 from torget.participation.suggestions import STATUS_LABELS, Suggestion, get_suggestion
 from torget.participation.votes import voter_ids
 
@@ -87,8 +85,7 @@ def _status(
 
 def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
     suggestion = get_suggestion(conn, event.suggestion_id)
-    subject = get_subject(conn, SYSTEM, "suggestion", suggestion.id, ("suggestion",))
-    url = settings_of(conn).public_base + subject.path
+    url = settings_of(conn).public_base + suggestion.path
     chosen = status_recipients(conn, suggestion)
     for to in recipients(conn, list(chosen)):
         assert to.user_id is not None
