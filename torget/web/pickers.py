@@ -26,9 +26,13 @@ _COMMON_LANGUAGES = ("SWE", "ENG", "FIN", "SME", "SMA", "SMJ", "FIT", "ROM", "YI
 _HVD_TOP = ("c_ac64a52d", "c_dd313021", "c_164e0bf5", "c_e1da4e07", "c_a9135398", "c_b79e35eb")
 
 
-def options(vocab: str, lang: str) -> Options:
+def options(vocab: str, lang: str, by_code: bool = False) -> Options:
+    """Every concept, by IRI (or by its short code, for addresses), sorted by label."""
     concepts = vocabulary(vocab).concepts
-    return sorted(((c.iri, c.label(lang)) for c in concepts), key=lambda o: o[1].casefold())
+    return sorted(
+        ((c.code if by_code else c.iri, c.label(lang)) for c in concepts),
+        key=lambda o: o[1].casefold(),
+    )
 
 
 def _some(vocab: str, codes: tuple[str, ...], lang: str, chosen: list[str]) -> Options:
@@ -47,9 +51,10 @@ def hvd_options(lang: str, chosen: list[str]) -> Options:
     return _some("hvd_category", _HVD_TOP, lang, chosen)
 
 
-def organisation_options(orgs: dict[str, Organisation], actor: Actor, lang: str) -> Options:
-    """Organisations in which the actor may publish (the editor role or more)."""
-    allowed = [o for o in orgs.values() if actor.has_role(o.id, "editor")]
+def organisation_options(orgs: dict[str, Organisation], actor: Actor | None, lang: str) -> Options:
+    """Organisations in which the actor may publish (the editor role or more); every one
+    when there is no actor (a choice of whom to ask, not where to publish)."""
+    allowed = [o for o in orgs.values() if actor is None or actor.has_role(o.id, "editor")]
     return sorted(
         ((o.name, str(localize(o.data.title, lang))) for o in allowed),
         key=lambda o: o[1].casefold(),

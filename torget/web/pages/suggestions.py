@@ -36,6 +36,7 @@ from torget.web.i18n import N_, Text, localize, pick_language
 from torget.web.pages.comments import comments_section
 from torget.web.pages.follows import follow_button
 from torget.web.pages.routing import page_router, redirect, signed_in
+from torget.web.pickers import options, organisation_options
 from torget.web.rendering import Alternate, flash, render
 from torget.web.sessions import page_actor
 
@@ -45,8 +46,6 @@ __all__ = [
     "STATUS_NAMES",
     "STATUS_FIELDS",
     "suggestion_page",
-    "organisation_options",
-    "theme_options",
 ]
 
 router = page_router()
@@ -110,17 +109,6 @@ class ListParams:
         return path + ("?" + urlencode(params) if params else "")
 
 
-def organisation_options(orgs: dict[str, Organisation], lang: str) -> list[tuple[str, str]]:
-    named = ((o.name, str(localize(o.data.title, lang))) for o in orgs.values())
-    return sorted(named, key=lambda o: o[1].casefold())
-
-
-def theme_options(lang: str) -> list[tuple[str, str]]:
-    """The EU data themes by their codes, labelled in the page's language."""
-    concepts = vocabulary("theme").concepts
-    return sorted(((c.code, c.label(lang)) for c in concepts), key=lambda o: o[1].casefold())
-
-
 @router.get("/suggestions")
 def list_page(request: Request) -> Response:
     lang = pick_language(request)
@@ -141,7 +129,7 @@ def list_page(request: Request) -> Response:
     return render(
         request, "suggestions.html", title=N_("Suggestions for data"), alternates=alternates,
         params=params, found=found, last_page=max(1, -(-found.total // PAGE_SIZE)),
-        organisations=organisation_options(orgs, lang), themes=theme_options(lang),
+        organisations=organisation_options(orgs, None, lang), themes=options("theme", lang, True),
         statuses=STATUS_NAMES, sorts=SORT_NAMES, feed=feed,
     )  # fmt: skip
 

@@ -23,11 +23,10 @@ from torget.web.i18n import N_, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.pages.suggestions import (
     STATUS_FIELDS,
-    organisation_options,
     suggestion_page,
-    theme_options,
 )
 from torget.web.participation_problems import add_problems
+from torget.web.pickers import options, organisation_options
 from torget.web.rendering import flash, render
 from torget.web.sessions import posted_form
 
@@ -49,8 +48,8 @@ def _form_page(request: Request, form: Form, status: int = 200) -> Response:
         orgs = all_organisations(conn)
     return render(
         request, "suggestion_form.html", title=N_("Suggest data"), status=status, form=form,
-        labels=labels(SUGGESTION_FIELDS), organisations=organisation_options(orgs, lang),
-        themes=theme_options(lang), limits=LIMITS,
+        labels=labels(SUGGESTION_FIELDS), organisations=organisation_options(orgs, None, lang),
+        themes=options("theme", lang, True), limits=LIMITS,
     )  # fmt: skip
 
 
