@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from torget.datastore import sort_keys
-from torget.datastore.ingest import Limits, ingest
+from torget.datastore.ingest import Limits, columns_by_table, ingest
 from torget.datastore.query import fetch_rows, parse_row_query
 from torget.datastore.tables import Table, sheets
 from torget.errors import ValidationFailed
@@ -31,7 +31,9 @@ def table(tmp_path: Path, request: pytest.FixtureRequest) -> Table:
     target = tmp_path / "t.duckdb"
     least = 0 if request.param == "sort-key copies" else 10**9
     report = ingest("t.csv", source, "csv", target, Limits(sort_keys_min_rows=least))
-    sort_keys.write_beside(target, report.table_columns(), least)  # as a load does after the swap
+    sort_keys.write_beside(
+        target, columns_by_table(report.as_json()), least
+    )  # as a load does after the swap
     return Table("d", "j", target, report.rows, report.columns, dt.datetime.now(dt.UTC))
 
 

@@ -33,7 +33,7 @@ from torget.datastore.infer import (
 )
 from torget.datastore.sniff import Dialect, has_c1_bytes, sniff, to_utf8
 
-__all__ = ["Limits", "LoadReport", "ingest", "FORMATS", "MAIN_TABLE"]
+__all__ = ["Limits", "LoadReport", "ingest", "columns_by_table", "FORMATS", "MAIN_TABLE"]
 
 FORMATS = ("csv", "tsv", "xlsx", "ods", "json", "geojson")
 MAIN_TABLE = "data"
@@ -58,11 +58,6 @@ class LoadReport:
     sheets: list[dict[str, Any]] = field(default_factory=list)  # the tables after `data`
     warnings: list[str] = field(default_factory=list)
 
-    def table_columns(self) -> dict[str, list[dict[str, Any]]]:
-        """Each loaded table's columns: `data`'s, then every further sheet's."""
-        found = {MAIN_TABLE: self.columns} if self.tables else {}
-        return found | {s["table"]: s["columns"] for s in self.sheets}
-
     def as_json(self) -> dict[str, Any]:
         return {
             "format": self.format,
@@ -73,6 +68,14 @@ class LoadReport:
             "sheets": self.sheets,
             "warnings": self.warnings,
         }
+
+
+def columns_by_table(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each loaded table's columns, from a load's report (`LoadReport.as_json`, as jobs keep it):
+    `data`'s, then every further sheet's."""
+    sheets = {s["table"]: s["columns"] for s in report.get("sheets", [])}
+    main = report.get("columns", [])
+    return {t: main if t == MAIN_TABLE else sheets.get(t, []) for t in report.get("tables", [])}
 
 
 def _connect(target: Path, limits: Limits, scratch: Path) -> duckdb.DuckDBPyConnection:

@@ -25,7 +25,7 @@ from torget.catalog.model import DistributionIn
 from torget.datastore import jobs, sort_keys, tables
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
-from torget.datastore.ingest import FORMATS, Limits, LoadReport, ingest
+from torget.datastore.ingest import FORMATS, Limits, LoadReport, columns_by_table, ingest
 from torget.db.engine import write
 from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, open_file_store
@@ -213,9 +213,7 @@ def write_sort_keys(settings: Settings, engine: sa.Engine, job_id: str) -> int:
         )  # fmt: skip
     if job is None or job.report is None or table is None or table.job_id != job.id:
         return 0
-    columns: dict[str, Any] = {"data": job.report.get("columns", [])}
-    columns |= {s["table"]: s["columns"] for s in job.report.get("sheets", [])}
-    return _write_sort_keys(settings, table.path, columns)
+    return _write_sort_keys(settings, table.path, columns_by_table(job.report))
 
 
 def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
@@ -273,5 +271,5 @@ def load_local(
             jobs.fail_job(conn, job.id, str(exc))
         raise
     if _swap(engine, settings, job, target, report):
-        _write_sort_keys(settings, target, report.table_columns())
+        _write_sort_keys(settings, target, columns_by_table(report.as_json()))
     return report

@@ -266,10 +266,11 @@ def fetch_rows(
     if query.limit == 0:
         return {"total": total, "total_estimated": estimated, "rows": [], "cursor": None}
     offset = 0 if query.after is not None else query.offset
-    sql, params, names, _ = select_sql(query, table)
     page = _keyed_page(con, table, query, offset)
     if page is None:
+        sql, params, _, _ = select_sql(query, table)
         page = con.execute(f"{sql} LIMIT {query.limit + 1} OFFSET {offset}", params).fetchall()
+    names, _ = _selected(query, table)
     more = len(page) > query.limit
     page = page[: query.limit]
     rows = [dict(zip(names, map(_jsonable, r[: len(names)]), strict=True)) for r in page]
