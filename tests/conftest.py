@@ -56,15 +56,22 @@ def fresh_database(backend: str, sqlite_file: Path) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def suite_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """The suite's settings (no environment, no config file, a fresh data folder), with
+    `overrides` for the suites that need tighter limits or other backends."""
     return load_settings(
         environ={},
         config_file=tmp_path / "absent.toml",
         data_dir=tmp_path / "data",
         database_url=database_url,
         base_url="http://testserver",
+        **overrides,
     )
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return suite_settings(database_url, tmp_path)
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from torget.settings import Settings, load_settings
+from tests.conftest import suite_settings
+from torget.settings import Settings
 
 QUEUE_KEY = "huey.redis.torget"  # huey's list of waiting messages for the queue "torget"
 CSV = "Kommunkod;Skola;Elever\r\n0180;Ekskolan;1 204\r\n1480;Aspskolan;86\r\n".encode("cp1252")
@@ -87,12 +88,9 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path, redis_url: str) -> Settings:
     """The suite's settings with the queue on Redis: the app, and so `world`, use it."""
-    return load_settings(
-        environ={},
-        config_file=tmp_path / "absent.toml",
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        base_url="http://testserver",
+    return suite_settings(
+        database_url,
+        tmp_path,
         queue_url=redis_url,
         allow_private_addresses=True,
     )

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import suite_settings
 from torget.accounts.permissions import SYSTEM
 from torget.accounts.users import create_user
 from torget.catalog.datasets import Dataset, create_dataset
 from torget.catalog.model import DatasetIn
 from torget.db.engine import write
-from torget.settings import Settings, load_settings
+from torget.settings import Settings
 
 COMMENTS_PER_HOUR = 6
 # A real 8×8 blue PNG, for showcase images.
@@ -31,12 +32,9 @@ PNG = base64.b64decode(
 def engaged_settings(database_url: str, tmp_path: Path) -> Settings:
     """The suite's settings with tight comment limits, quick webhook retries and loopback
     receivers allowed. Import it into a test module to use it there."""
-    return load_settings(
-        environ={},
-        config_file=tmp_path / "absent.toml",
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        base_url="http://testserver",
+    return suite_settings(
+        database_url,
+        tmp_path,
         comments_per_hour=COMMENTS_PER_HOUR,
         allow_private_addresses=True,
         webhook_retry_seconds=1,

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import World
-from torget.settings import Settings, load_settings
+from tests.conftest import World, suite_settings
+from torget.settings import Settings
 
 SUGGESTIONS_PER_DAY = 4
 VOTES_PER_HOUR = 6
@@ -20,15 +20,10 @@ VOTES_PER_HOUR = 6
 def suggestion_settings(database_url: str, tmp_path: Path) -> Settings:
     """The suite's settings with small suggestion and vote limits. Import it into a test
     module to use it there."""
-    return load_settings(
-        environ={},
-        config_file=tmp_path / "absent.toml",
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        base_url="http://testserver",
-        suggestions_per_day=SUGGESTIONS_PER_DAY,
-        votes_per_hour=VOTES_PER_HOUR,
-    )
+    return suite_settings(
+        database_url, tmp_path,
+        suggestions_per_day=SUGGESTIONS_PER_DAY, votes_per_hour=VOTES_PER_HOUR,
+    )  # fmt: skip
 
 
 def suggest(world: World, user: str | None, **changes: Any) -> httpx.Response:

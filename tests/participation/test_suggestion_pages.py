@@ -12,13 +12,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import suite_settings
 from tests.participation.helpers import add_user
 from tests.web import conftest as web
 from tests.web.conftest import Browser
 from tests.web.sample import Sample
 from torget.db.engine import read
 from torget.db.schema import suggestions
-from torget.settings import Settings, load_settings
+from torget.settings import Settings
 
 browser, sample = web.browser, web.sample  # the page tests' fixtures
 
@@ -27,11 +28,7 @@ SUGGESTIONS_PER_DAY = 3
 
 @pytest.fixture(name="settings")
 def limited_settings(database_url: str, tmp_path: Path) -> Settings:
-    return load_settings(
-        environ={}, config_file=tmp_path / "absent.toml", data_dir=tmp_path / "data",
-        database_url=database_url, base_url="http://testserver",
-        suggestions_per_day=SUGGESTIONS_PER_DAY,
-    )  # fmt: skip
+    return suite_settings(database_url, tmp_path, suggestions_per_day=SUGGESTIONS_PER_DAY)
 
 
 def _fields(**changes: str) -> dict[str, str]:
