@@ -85,6 +85,9 @@ users = sa.Table(
     sa.Column("email_verified_at", sa.DateTime(timezone=True)),
     # "sv" or "en": the language of the e-mails Torget sends this person (null: Swedish).
     sa.Column("language", sa.String(5)),
+    # Carried in the session cookie and compared on every page request; a log-out or a new
+    # password raises it, which ends every session made before (torget.accounts.sessions).
+    sa.Column("session_version", sa.Integer, nullable=False, server_default="0"),
     *_timestamps(),
 )
 
