@@ -1,24 +1,23 @@
 """Downloading a distribution's file for loading: time-limited, size-limited, public hosts only.
 
-A URL typed by an editor must not make the server fetch from its own network (SSRF): every
-address a host name resolves to is checked, on every redirect, and private, loopback,
-link-local, multicast and reserved addresses are refused unless `allow_private_addresses`
-is set (tests set it to reach their loopback server). An HTML page where data was expected
-(a login or "not found" page) is refused with that reason.
+A URL typed by an editor must not make the server fetch from its own network (SSRF): the
+connection goes through `torget.outbound`'s guard, which looks the host up once, refuses
+private, loopback, link-local, multicast and reserved addresses (and IPv6 forms that carry
+them) unless `allow_private_addresses` is set (tests set it to reach their loopback server),
+and connects to exactly the addresses it checked, on every redirect. An HTML page where data
+was expected (a login or "not found" page) is refused with that reason.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from torget.datastore.errors import LoadError
+from torget.outbound import Guard, Refused, stream
 
 __all__ = ["FetchLimits", "download"]
 
@@ -30,22 +29,6 @@ class FetchLimits:
     timeout: float = 30.0
     max_bytes: int = 2 << 30
     allow_private: bool = False
-
-
-def check_host(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise LoadError(url, "only http and https URLs can be loaded")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise LoadError(url, f"the host name does not resolve: {exc.strerror}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global or address.is_multicast:
-            raise LoadError(url, f"refused: {parts.hostname} is a private address ({address})")
 
 
 def _save(url: str, response: httpx.Response, target: Path, limits: FetchLimits,
@@ -72,19 +55,16 @@ def download(
 ) -> None:
     """Fetch `url` into `target`, following up to five redirects, each one checked."""
     tell = progress or (lambda _n: None)
-    timeout = httpx.Timeout(limits.timeout)
+    guard = Guard(allow_private=limits.allow_private)
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-            for _ in range(_REDIRECTS + 1):
-                check_host(url, limits.allow_private)
-                with client.stream("GET", url) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        url = urljoin(url, response.headers["location"])
-                        continue
-                    _save(url, response, target, limits, tell)
-                    return
+        with (
+            guard.client(limits.timeout) as client,
+            stream(client, "GET", url, redirects=_REDIRECTS) as response,
+        ):
+            _save(str(response.url), response, target, limits, tell)
+    except Refused as exc:
+        raise LoadError(url, f"refused: {exc}") from None
     except httpx.TimeoutException:
         raise LoadError(url, f"no answer within {limits.timeout:g} seconds") from None
     except httpx.HTTPError as exc:
         raise LoadError(url, f"download failed: {exc}") from None
-    raise LoadError(url, f"more than {_REDIRECTS} redirects")

@@ -9,8 +9,9 @@ until `webhook_max_attempts`, and then marked failed. Every attempt's status cod
 kept for the delivery log.
 
 The target's host is resolved and refused when any address is private, loopback or
-link-local (SSRF), both when the webhook is registered and before every attempt, since a
-name can be re-pointed later; `allow_private_addresses` lifts this for tests.
+link-local (SSRF), both when the webhook is registered and at every attempt, since a name
+can be re-pointed later; each attempt connects through `torget.outbound`'s guard, so the
+call goes to exactly the addresses checked. `allow_private_addresses` lifts this for tests.
 
 After a commit that queued calls a background thread sends them, so a request never waits
 for a receiver; the worker's periodic task (`schedule_webhooks`) sends whatever is due, which
@@ -33,10 +34,9 @@ import sqlalchemy as sa
 from huey import Huey, crontab
 
 from torget.clock import now
-from torget.datastore.errors import LoadError
-from torget.datastore.fetch import check_host
 from torget.db.engine import after_commit, write
 from torget.db.schema import webhook_deliveries, webhooks
+from torget.outbound import Guard, Refused
 from torget.settings import Settings
 
 __all__ = [
@@ -61,9 +61,9 @@ class TargetRefused(ValueError):
 
 def check_target(url: str, allow_private: bool) -> None:
     try:
-        check_host(url, allow_private)
-    except LoadError as exc:
-        raise TargetRefused(exc.reason) from None
+        Guard(allow_private=allow_private).check(url)
+    except Refused as exc:
+        raise TargetRefused(str(exc)) from None
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -118,10 +118,11 @@ def _send(call: _Due, settings: Settings) -> tuple[int | None, str | None]:
         "X-Torget-Signature": sign(call.secret, body),
     }
     try:
-        check_target(call.url, settings.allow_private_addresses)
-        response = httpx.post(call.url, content=body, headers=headers,
-                              timeout=settings.webhook_timeout, follow_redirects=False)  # fmt: skip
-    except TargetRefused as exc:
+        with Guard(allow_private=settings.allow_private_addresses).client(
+            settings.webhook_timeout
+        ) as client:
+            response = client.post(call.url, content=body, headers=headers)
+    except Refused as exc:
         return None, f"refused: {exc}"
     except httpx.TimeoutException:
         return None, f"no answer within {settings.webhook_timeout} seconds"
