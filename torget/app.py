@@ -17,6 +17,7 @@ import torget.search  # noqa: F401  (the search index follows every change made 
 from torget import __version__
 from torget.catalog.visibility import describe_error
 from torget.datastore.queue import make_queue
+from torget.datastore.sandbox import SqlLimits, SqlSandbox
 from torget.datastore.subscribers import attach
 from torget.db.engine import make_engine
 from torget.errors import (
@@ -141,6 +142,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+def sql_limits(settings: Settings) -> SqlLimits:
+    """The SQL endpoint's limits from the settings."""
+    return SqlLimits(
+        timeout_ms=settings.datastore_sql_timeout_ms,
+        max_rows=settings.datastore_sql_max_rows,
+        max_bytes=settings.datastore_sql_max_bytes,
+        memory_mb=settings.datastore_sql_memory_mb,
+        processes=settings.datastore_sql_processes,
+        anonymous_queries=settings.datastore_sql_anonymous_queries,
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Torget",
@@ -154,6 +167,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.files = open_file_store(settings)
+    app.state.sql_sandbox = SqlSandbox(sql_limits(settings))
+    app.router.on_shutdown.append(app.state.sql_sandbox.close)
     attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
     attach_mailer(app.state.engine, settings)
     attach_participation(app.state.engine, settings)

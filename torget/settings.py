@@ -143,6 +143,32 @@ class Settings:
     datastore_sql_max_rows: int = field(
         default=10_000, metadata=_help("Most rows the SQL endpoint returns.")
     )
+    datastore_sql_max_bytes: int = field(
+        default=10_000_000,
+        metadata=_help("Most bytes of rows (as JSON) one answer of the SQL endpoint carries."),
+    )
+    datastore_sql_memory_mb: int = field(
+        default=1024,
+        metadata=_help(
+            "Memory cap of one SQL endpoint query, in MB: the private memory (heap) of the "
+            "process it runs in. A query that needs more is stopped with a clear error."
+        ),
+    )
+    datastore_sql_processes: int = field(
+        default=2,
+        metadata=_help(
+            "Sandbox processes per server process that run SQL endpoint queries; at most this "
+            "many queries run at once, so the endpoint's memory stays within this times "
+            "datastore_sql_memory_mb."
+        ),
+    )
+    datastore_sql_anonymous_queries: int = field(
+        default=1,
+        metadata=_help(
+            "SQL endpoint queries that callers without an account may run at once per server "
+            "process; more are answered 429 with Retry-After."
+        ),
+    )
     map_tile_url: str = field(
         default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         metadata=_help(

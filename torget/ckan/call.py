@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.accounts.users import User
+from torget.datastore.sandbox import SqlSandbox
 from torget.errors import FieldError, ValidationFailed
 from torget.files import FileStore
 from torget.settings import Settings
@@ -54,6 +55,7 @@ class Call:
     files: FileStore
     actor: Actor
     upload: Upload | None = None
+    sql: SqlSandbox | None = None  # the SQL endpoint's sandbox (datastore_search_sql)
 
     @property
     def base(self) -> str:

@@ -6,7 +6,8 @@ must be a plain name of an allowed table (a distribution id) or a CTE, never a t
 (`read_csv`, …) or a qualified name. (2) It runs in a fresh in-memory DuckDB that has attached
 only those tables' files read-only and then switched off external access and locked its
 configuration, so even a function the check missed cannot reach files or the network.
-(3) A timer interrupts the connection at the time limit; at most `max_rows` rows return.
+(3) That DuckDB lives in a sandbox process (`sandbox.py`) with a hard memory cap, one thread, a
+time limit enforced by killing the process, and a cap on the answer's rows and bytes.
 
 Table names: a distribution id in double quotes, `"3f2c…"`, is its main table (`data`, the
 first sheet of a spreadsheet); `"3f2c…/sheet_2"`, `"3f2c…/sheet_3"`, … are a spreadsheet's
@@ -18,25 +19,18 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from torget.datastore.infer import quote_ident
-from torget.datastore.query import _jsonable
-from torget.errors import TorgetError
+from torget.datastore.sandbox import SqlRefused, SqlSandbox
 
 __all__ = ["SqlRefused", "referenced_tables", "split_name", "run_sql"]
 
 MAIN_TABLE = "data"
 _TABLE = re.compile(r"data|sheet_[1-9]\d*")
-
-
-class SqlRefused(TorgetError):
-    """The SQL text is not a single SELECT over datastore tables, or it ran too long."""
 
 
 def _walk(node: Any, tables: set[str], ctes: set[str]) -> None:
@@ -87,66 +81,19 @@ def split_name(name: str) -> tuple[str, str]:
     return name, MAIN_TABLE
 
 
-def _tables_in(con: duckdb.DuckDBPyConnection, alias: str) -> list[str]:
-    found = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' "
-        "ORDER BY length(table_name), table_name",
-        [alias],
-    ).fetchall()
-    return [t for (t,) in found]
-
-
-def _sandbox(names: set[str], files: dict[str, Path]) -> duckdb.DuckDBPyConnection:
-    """An in-memory database with one view per referenced name over the attached files."""
-    con = duckdb.connect(":memory:")
-    aliases: dict[str, str] = {}
-    for i, (distribution, path) in enumerate(sorted(files.items())):
-        aliases[distribution] = f"t{i}"
-        con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS t{i} (READ_ONLY)")
-    for name in sorted(names):
-        distribution, table = split_name(name)
-        alias = aliases[distribution]
-        present = _tables_in(con, alias)
-        if table not in present:
-            con.close()
-            raise SqlRefused(
-                f"distribution {distribution!r} has no table {table!r}; its tables: "
-                + ", ".join(f'"{distribution}/{t}"' for t in present)
-            )
-        con.execute(
-            f"CREATE VIEW {quote_ident(name)} AS SELECT * FROM {alias}.{quote_ident(table)}"
-        )
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
-
-
 def run_sql(
     sql: str,
     resolve: Callable[[set[str]], dict[str, Path]],
-    timeout_ms: int,
-    max_rows: int,
+    sandbox: SqlSandbox,
+    *,
+    anonymous: bool,
 ) -> dict[str, Any]:
-    """Run a checked SELECT; `resolve` maps the referenced distribution ids to files (or refuses
-    them)."""
+    """Run a checked SELECT in the sandbox; `resolve` maps the referenced distribution ids to
+    their files (or refuses them). `anonymous` callers share the sandbox's anonymous slots."""
     tables = referenced_tables(sql)
     files = resolve({split_name(n)[0] for n in tables})
-    con = _sandbox(tables, files)
-    timer = threading.Timer(timeout_ms / 1000, con.interrupt)
-    timer.start()
-    try:
-        result = con.execute(sql)
-        names = [d[0] for d in result.description or []]
-        rows = result.fetchmany(max_rows + 1)
-    except duckdb.InterruptException:
-        raise SqlRefused(f"the query ran longer than {timeout_ms} ms and was stopped") from None
-    except duckdb.Error as exc:
-        raise SqlRefused(str(exc).splitlines()[0]) from None
-    finally:
-        timer.cancel()
-        con.close()
-    return {
-        "columns": names,
-        "rows": [[_jsonable(v) for v in r] for r in rows[:max_rows]],
-        "truncated": len(rows) > max_rows,
-    }
+    views = {}
+    for name in tables:
+        distribution, table = split_name(name)
+        views[name] = (files[distribution], table)
+    return sandbox.run(sql, views, anonymous=anonymous)

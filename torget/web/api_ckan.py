@@ -108,7 +108,7 @@ async def _answer(request: Request, name: str) -> JSONResponse:
         params, upload = await _body(request)
     settings, app = request.app.state.settings, request.app.state
     actor = await run_in_threadpool(_actor, request)
-    call = Call(app.engine, settings, app.files, actor, upload)
+    call = Call(app.engine, settings, app.files, actor, upload, app.sql_sandbox)
     result = await run_in_threadpool(action.run, call, params)
     return _envelope(request, name, 200, {"success": True, "result": result})
 
@@ -146,7 +146,7 @@ def _dump_file(request: Request, resource_id: str) -> tuple[str, Any]:
     if fmt not in _DUMPS:
         raise NotFound(f"no dump format {fmt!r}; available: {', '.join(_DUMPS)}")
     app = request.app.state
-    call = Call(app.engine, app.settings, app.files, _actor(request))
+    call = Call(app.engine, app.settings, app.files, _actor(request), sql=app.sql_sandbox)
     table = find_table(call, resource_id)
     query = search_query(call, params, table)
     with cursor_for(table.path) as con:

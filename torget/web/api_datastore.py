@@ -91,8 +91,6 @@ def sql_post(
 
 
 def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
-    settings = request.app.state.settings
-
     def resolve(names: set[str]) -> dict[str, Path]:
         files = {}
         for name in names:
@@ -102,7 +100,7 @@ def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
                 raise SqlRefused(f"no datastore table {name!r} that you may read") from None
         return files
 
-    return run_sql(sql, resolve, settings.datastore_sql_timeout_ms, settings.datastore_sql_max_rows)
+    return run_sql(sql, resolve, request.app.state.sql_sandbox, anonymous=actor.user is None)
 
 
 def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict[str, Any]]:
