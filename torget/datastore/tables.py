@@ -29,6 +29,10 @@ from torget.db.schema import datastore_tables
 __all__ = [
     "Table",
     "current_table",
+    "table_of",
+    "loaded",
+    "primary_key",
+    "set_primary_key",
     "sheets",
     "sheet_table",
     "swap_table",
@@ -63,8 +67,11 @@ def current_table(conn: sa.Connection, root: Path, distribution_id: str) -> Tabl
     row = conn.execute(
         sa.select(datastore_tables).where(datastore_tables.c.distribution_id == distribution_id)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else table_of(row, root)
+
+
+def table_of(row: sa.Row[Any], root: Path) -> Table:
+    """The Table of a `datastore_tables` row."""
     m = row._mapping
     return Table(
         m["distribution_id"],
@@ -103,6 +110,38 @@ def sheet_table(con: duckdb.DuckDBPyConnection, table: Table, name: str) -> Tabl
     rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()
     columns = [{"name": c, "type": _TYPES.get(t, t)} for c, t in found]
     return dataclasses.replace(table, name=name, columns=columns, row_count=rows[0] if rows else 0)
+
+
+def loaded(conn: sa.Connection, distribution_ids: list[str]) -> set[str]:
+    """Those of the distributions that have a table."""
+    if not distribution_ids:
+        return set()
+    found = conn.execute(
+        sa.select(datastore_tables.c.distribution_id).where(
+            datastore_tables.c.distribution_id.in_(distribution_ids)
+        )
+    )
+    return set(found.scalars())
+
+
+def primary_key(conn: sa.Connection, distribution_id: str) -> list[str]:
+    """The columns that identify a row of the distribution's table for upserts ([] if none)."""
+    found = conn.execute(
+        sa.select(datastore_tables.c.primary_key).where(
+            datastore_tables.c.distribution_id == distribution_id
+        )
+    ).scalar()
+    return [str(k) for k in json.loads(found)] if found else []
+
+
+def set_primary_key(conn: sa.Connection, distribution_id: str, key: list[str]) -> None:
+    """Keep `key` (none when empty) with the table, in the caller's transaction: a swap keeps
+    it, and it goes when the table is dropped."""
+    conn.execute(
+        datastore_tables.update()
+        .where(datastore_tables.c.distribution_id == distribution_id)
+        .values(primary_key=json.dumps(key, ensure_ascii=False) if key else None)
+    )
 
 
 def swap_table(

@@ -313,6 +313,8 @@ datastore_jobs = sa.Table(
 )
 
 # The version of each distribution's table that queries see: swapped in one transaction.
+# `primary_key` (a JSON list of column names, or NULL) is what upserts match rows by; it
+# outlives swaps and goes with the row when the table is dropped.
 datastore_tables = sa.Table(
     "datastore_tables",
     metadata,
@@ -322,6 +324,7 @@ datastore_tables = sa.Table(
     sa.Column("row_count", sa.BigInteger, nullable=False),
     sa.Column("columns", sa.Text, nullable=False),
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("primary_key", sa.Text),
 )
 
 
