@@ -146,13 +146,15 @@ def _get(guard: Guard, url: str) -> str:
 
 
 def test_a_redirect_to_loopback_is_refused() -> None:
-    with serve("127.0.0.1", "secret") as inside:
-        with serve("127.0.0.2", "public", redirect=f"{inside.url}/x.csv") as outside:
-            with pytest.raises(Refused, match="127.0.0.1 is a loopback address"):
-                _get(PUBLIC_STAND_IN, f"{outside.url}/jump")
-            assert outside.requests == ["/jump"] and inside.requests == []
-            allowed = Guard(allow_private=True)
-            assert _get(allowed, f"{outside.url}/jump").startswith("secret")
+    with (
+        serve("127.0.0.1", "secret") as inside,
+        serve("127.0.0.2", "public", redirect=f"{inside.url}/x.csv") as outside,
+    ):
+        with pytest.raises(Refused, match="127.0.0.1 is a loopback address"):
+            _get(PUBLIC_STAND_IN, f"{outside.url}/jump")
+        assert outside.requests == ["/jump"] and inside.requests == []
+        allowed = Guard(allow_private=True)
+        assert _get(allowed, f"{outside.url}/jump").startswith("secret")
 
 
 def test_a_name_with_any_private_address_is_refused_before_connecting() -> None:

@@ -51,6 +51,8 @@ from torget.web import (
     api_webhooks,
     dcat_routes,
 )
+from torget.web.cors import CrossOrigin
+from torget.web.hsts import StrictTransportSecurity
 from torget.web.pages import (
     about,
     accessibility,
@@ -182,6 +184,9 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.public_base.startswith("https://"),
     )
+    app.add_middleware(CrossOrigin)  # outside the sessions: a preflight sets no cookie
+    if settings.public_base.startswith("https://"):
+        app.add_middleware(StrictTransportSecurity, max_age=settings.hsts_max_age)
     for module in (
         api_accounts,
         api_ckan,

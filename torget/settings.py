@@ -48,6 +48,15 @@ class Settings:
             "Empty means the address `torget serve` listens on (http://127.0.0.1:8000)."
         ),
     )
+    hsts_max_age: int = field(
+        default=31_536_000,
+        metadata=_help(
+            "Seconds a browser keeps to HTTPS for this site and its subdomains after a visit: "
+            "every answer carries `Strict-Transport-Security: max-age=<this>; "
+            "includeSubDomains` when base_url is https (one year by default). 0 tells "
+            "browsers to forget it; nothing is sent when base_url is http."
+        ),
+    )
     catalog_publisher: str = field(
         default="",
         metadata=_help(
@@ -383,4 +392,6 @@ def load_settings(
     settings = Settings(**values)
     if not settings.public_base.startswith(("http://", "https://")):
         raise SettingsError(f"base_url must be an absolute http(s) URL, got {settings.base_url!r}")
+    if settings.hsts_max_age < 0:
+        raise SettingsError(f"hsts_max_age must be 0 or more seconds, got {settings.hsts_max_age}")
     return settings
