@@ -1,10 +1,12 @@
-"""Rate limits for public actions: registrations, suggestions, votes, comments.
+"""Rate limits for public actions: registrations, suggestions, votes, comments, failed log-ins.
 
 Fixed-window counters in the catalogue database (`rate_limit_hits`), so that every web process
 and both backends share one count without another service. A hit is counted by an upsert in
 the caller's transaction; when the window's count passes the limit the action is refused with
 `RateLimited`, whose `retry_after` is the time left in the window (sent as `Retry-After`).
 Fixed windows allow up to twice the limit across a window edge; for abuse limits that is fine.
+Limits that count only failures (log-ins) `check` before the attempt and `hit` after a failure,
+so that a spent key is refused without counting and successes are never counted.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from torget.clock import now
 from torget.db.schema import rate_limit_hits
 from torget.errors import RateLimited
 
-__all__ = ["Limit", "hit"]
+__all__ = ["Limit", "hit", "check"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def hit(conn: sa.Connection, limit: Limit, key: str) -> None:
     when it would have, and until then every further try is refused as well."""
     at = now()
     start = _window_start(at, limit.seconds)
-    bucket = f"{limit.action}:{key}"[:200]
+    bucket = _bucket(limit, key)
     hits = _increment(conn, bucket, start)
     if hits == 1:  # first hit of a new window: forget this bucket's older windows
         conn.execute(
@@ -48,8 +50,31 @@ def hit(conn: sa.Connection, limit: Limit, key: str) -> None:
             )
         )
     if hits > limit.count:
-        left = start + timedelta(seconds=limit.seconds) - at
-        raise RateLimited(limit.action, max(1, int(left.total_seconds() + 0.999)))
+        raise _refusal(limit, start, at)
+
+
+def check(conn: sa.Connection, limit: Limit, key: str) -> None:
+    """Refuse, without counting, when `key` has used up this window: for limits that count
+    only failures (log-ins), checked before the attempt and counted with `hit` if it fails."""
+    at = now()
+    start = _window_start(at, limit.seconds)
+    hits = conn.execute(
+        sa.select(rate_limit_hits.c.hits).where(
+            (rate_limit_hits.c.bucket == _bucket(limit, key))
+            & (rate_limit_hits.c.window_start == start)
+        )
+    ).scalar()
+    if hits is not None and hits >= limit.count:
+        raise _refusal(limit, start, at)
+
+
+def _bucket(limit: Limit, key: str) -> str:
+    return f"{limit.action}:{key}"[:200]
+
+
+def _refusal(limit: Limit, start: datetime, at: datetime) -> RateLimited:
+    left = start + timedelta(seconds=limit.seconds) - at
+    return RateLimited(limit.action, max(1, int(left.total_seconds() + 0.999)))
 
 
 def _window_start(at: datetime, seconds: int) -> datetime:

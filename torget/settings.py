@@ -247,6 +247,21 @@ class Settings:
             "Password-reset requests per e-mail address and per client address in an hour."
         ),
     )
+    login_failures_per_account_per_hour: int = field(
+        default=10,
+        metadata=_help(
+            "Failed log-ins (log-in form and HTTP Basic) one account may have in an hour; "
+            "beyond it, log-ins to that account are refused with 429 and Retry-After, except "
+            "from a browser that has logged in to it before (it has as many of its own)."
+        ),
+    )
+    login_failures_per_address_per_hour: int = field(
+        default=30,
+        metadata=_help(
+            "Failed log-ins one client address may have in an hour, over all accounts; and, "
+            "counted apart, unknown or revoked API tokens. Beyond it, 429 with Retry-After."
+        ),
+    )
     verification_link_hours: int = field(
         default=48,
         metadata=_help("Hours an e-mail verification link stays valid."),

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from torget.accounts.sessions import end_sessions
 from torget.clock import now
 from torget.db.schema import users
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -134,7 +135,8 @@ def authenticate(conn: sa.Connection, name_or_email: str, password: str) -> User
 
 
 def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
-    """Replace the user's password (the caller has proved the right to, e.g. by a reset link)."""
+    """Replace the user's password (the caller has proved the right to, e.g. by a reset link);
+    every session of the user ends, so one opened with the old password cannot stay."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             [FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")]
@@ -144,6 +146,7 @@ def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
         .where(users.c.id == user_id)
         .values(password_hash=_hasher.hash(password), updated_at=now())
     )
+    end_sessions(conn, user_id)
 
 
 _DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")

@@ -43,7 +43,7 @@ def _actor(request: Request) -> Actor:
     secret = _secret(request)
     if secret is None:
         return ANONYMOUS
-    return actor_for_token(request.app.state.engine, secret)
+    return actor_for_token(request, secret)
 
 
 def _query_params(request: Request) -> dict[str, Any]:

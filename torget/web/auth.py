@@ -1,4 +1,7 @@
-"""Who is calling: an API token (`Authorization: Bearer <token>`) or nobody."""
+"""Who is calling: an API token (`Authorization: Bearer <token>`) or nobody.
+
+Bad tokens and wrong Basic passwords are counted per client address (and account) and refused
+with 429 past the limits of `torget.accounts.login`."""
 
 from __future__ import annotations
 
@@ -8,11 +11,13 @@ import binascii
 from fastapi import Request
 from sqlalchemy import Engine
 
+from torget.accounts.login import Attempt, check_log_in, refuse_token
 from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
 from torget.accounts.tokens import find_token, record_use
-from torget.accounts.users import User, authenticate, get_user
+from torget.accounts.users import User, get_user
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
+from torget.web.abuse import client_address
 
 __all__ = ["current_actor", "password_user", "actor_for_token"]
 
@@ -25,16 +30,17 @@ def current_actor(request: Request) -> Actor:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise NotAuthenticated("send the API token as 'Authorization: Bearer <token>'")
-    return actor_for_token(request.app.state.engine, secret.strip())
+    return actor_for_token(request, secret.strip())
 
 
-def actor_for_token(engine: Engine, secret: str) -> Actor:
+def actor_for_token(request: Request, secret: str) -> Actor:
     """The actor a live API token stands for; records its use at most once a minute."""
+    engine: Engine = request.app.state.engine
     with read(engine) as conn:
         match = find_token(conn, secret)
-        if match is None:
-            raise NotAuthenticated("the API token is unknown or revoked")
-        actor = actor_for(conn, get_user(conn, match.user_id))
+        actor = actor_for(conn, get_user(conn, match.user_id)) if match is not None else None
+    if match is None or actor is None:
+        refuse_token(engine, request.app.state.settings, client_address(request))
     if match.stale:
         with write(engine) as conn:
             record_use(conn, match.token_id)
@@ -50,8 +56,5 @@ def password_user(request: Request) -> User | None:
         name, _, password = base64.b64decode(encoded).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         raise NotAuthenticated("malformed Basic credentials") from None
-    with read(request.app.state.engine) as conn:
-        user = authenticate(conn, name, password)
-    if user is None:
-        raise NotAuthenticated("wrong user name or password")
-    return user
+    attempt = Attempt(name, password, client_address(request))
+    return check_log_in(request.app.state.engine, request.app.state.settings, attempt)

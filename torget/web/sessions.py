@@ -2,10 +2,16 @@
 
 The session lives in a cookie signed with `secret_key` (Starlette's SessionMiddleware, using
 itsdangerous): HttpOnly, SameSite=Lax, and Secure when `base_url` is https. It holds the user's
-id and a random CSRF token; every form carries the token and every POST to a page is refused
-with 403 unless the token matches (the synchroniser-token pattern, OWASP CSRF cheat sheet).
+id, the account's session version (`torget.accounts.sessions`: a log-out or a new password
+raises it, and a cookie with an older one is logged out, replayed copies too) and a random CSRF
+token; every form carries the token and every POST to a page is refused with 403 unless the
+token matches (the synchroniser-token pattern, OWASP CSRF cheat sheet).
 The JSON API does not read this cookie at all: it authenticates with bearer tokens only, so a
 cross-site request can never act through the API with a browser's log-in.
+
+A second cookie, `torget_device` (signed, sent to `/login` only, kept for a year), marks a
+browser that has logged in to an account, so that others' failed log-ins do not lock it out
+(`torget.accounts.login`).
 """
 
 from __future__ import annotations
@@ -15,13 +21,16 @@ import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import Request, Response
+from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.datastructures import FormData
 
+from torget.accounts.login import KnownDevice
 from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
+from torget.accounts.sessions import end_sessions, session_version
 from torget.accounts.users import User, get_user
-from torget.db.engine import read
-from torget.errors import NotFound, PermissionDenied
+from torget.db.engine import read, write
+from torget.errors import PermissionDenied
 from torget.settings import Settings
 
 __all__ = [
@@ -32,12 +41,16 @@ __all__ = [
     "check_csrf",
     "log_in",
     "log_out",
+    "known_device",
+    "remember_device",
     "CsrfFailed",
     "RequestTooLarge",
     "posted_form",
 ]
 
 SESSION_COOKIE = "torget_session"
+DEVICE_COOKIE = "torget_device"
+_DEVICE_SECONDS = 365 * 24 * 3600
 _FORM_OVERHEAD = 1 << 20  # multipart boundaries and the other fields of an upload form
 
 
@@ -68,11 +81,12 @@ def _session_user(request: Request) -> User | None:
     if not isinstance(user_id, str):
         return None
     with read(request.app.state.engine) as conn:
-        try:
-            return get_user(conn, user_id)
-        except NotFound:
-            request.session.clear()  # the account was removed: the log-in ends with it
-            return None
+        current = session_version(conn, user_id)
+        ended = current is None or current != request.session.get("version")
+        user = None if ended else get_user(conn, user_id)
+    if user is None:  # logged out, a new password, or the account removed
+        request.session.clear()
+    return user
 
 
 def page_actor(request: Request) -> Actor:
@@ -134,10 +148,44 @@ async def posted_form(request: Request) -> FormData:
 
 def log_in(request: Request, user: User) -> None:
     """Start a fresh session for the user: a new cookie and a new form token."""
+    with read(request.app.state.engine) as conn:
+        version = session_version(conn, user.id)
     request.session.clear()
     request.session["user_id"] = user.id
+    request.session["version"] = version
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
 def log_out(request: Request) -> None:
+    """End this session and every other one of the user, so that no copy of the cookie
+    (on another device, or in an attacker's hands) stays logged in."""
+    user = page_actor(request).user
+    if user is not None:
+        with write(request.app.state.engine) as conn:
+            end_sessions(conn, user.id)
     request.session.clear()
+
+
+def _device_signer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(session_secret(request.app.state.settings), salt=DEVICE_COOKIE)
+
+
+def known_device(request: Request) -> KnownDevice | None:
+    """The account this browser has logged in to before, from its device cookie."""
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        user_id, nonce = _device_signer(request).loads(raw, max_age=_DEVICE_SECONDS)
+    except (BadData, ValueError, TypeError):
+        return None
+    return KnownDevice(str(user_id), str(nonce))
+
+
+def remember_device(request: Request, response: Response, user: User) -> None:
+    """Mark this browser as one that has logged in to the user's account."""
+    value = _device_signer(request).dumps([user.id, secrets.token_urlsafe(16)])
+    response.set_cookie(
+        DEVICE_COOKIE, value, max_age=_DEVICE_SECONDS, path="/login", httponly=True,
+        samesite="lax", secure=request.app.state.settings.public_base.startswith("https://"),
+    )  # fmt: skip
