@@ -1,8 +1,9 @@
 """CKAN's DataStore actions over Torget's datastore: a resource id is a distribution id, and
 the resource's DataStore table is the distribution's current loaded table.
 
-This module holds the reads, over `torget.datastore.query` (filters, free text, sort, pages)
-and the read-only SQL sandbox (`torget.datastore.sql`); the writes are in `datastore_writes`.
+This module holds the reads, over the datastore's one door for reads (`torget.datastore.access`:
+the permission check, pages, the SQL sandbox); the writes are in `datastore_writes`. Here are
+only CKAN's parameter shapes and answers.
 """
 
 from __future__ import annotations
@@ -11,21 +12,18 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import duckdb
-
-from torget.catalog.datasets import get_distribution
 from torget.ckan.call import Call, Params, as_bool, as_int, as_list, required
+from torget.datastore import access
 from torget.datastore import query as querying
 from torget.datastore.dictionary import descriptions
-from torget.datastore.readers import cursor_for
-from torget.datastore.sql import SqlRefused, run_sql
-from torget.datastore.tables import Table, current_table
+from torget.datastore.refusals import UnknownColumn
+from torget.datastore.sql import SqlRefused
+from torget.datastore.tables import Table
 from torget.db.engine import read
-from torget.errors import FieldError, NotFound, ValidationFailed
+from torget.errors import FieldError, ValidationFailed
 
 __all__ = [
     "datastore_search",
@@ -38,6 +36,7 @@ __all__ = [
 
 _INTS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
          "UINTEGER", "UBIGINT")  # fmt: skip
+_MAX_OFFSET = 10**12  # as the JSON API's: beyond every table, so the page is empty
 
 
 def _bad(field: str, message: str) -> ValidationFailed:
@@ -86,19 +85,7 @@ def find_table(call: Call, resource_id: str) -> Table:
     """The resource's current table; NotFound for an unknown (or unreadable) resource or one
     without a DataStore table."""
     with read(call.engine) as conn:
-        get_distribution(conn, call.actor, resource_id)
-        table = current_table(conn, call.settings.datastore_path, resource_id)
-    if table is None:
-        raise NotFound(f"resource {resource_id!r} has no DataStore table")
-    return table
-
-
-def _run(fn: Any, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except duckdb.ConversionException as exc:
-        message = str(exc).splitlines()[0]
-        raise _bad("filters", f"a value does not fit: {message}") from None
+        return access.open_table(conn, call.actor, call.settings.datastore_path, resource_id)
 
 
 def _dict(params: Params, key: str) -> dict[str, Any]:
@@ -149,8 +136,10 @@ def _sort(value: Any, types: dict[str, str]) -> list[tuple[str, bool]]:
             continue
         name = words[0].strip('"')
         direction = words[1].lower() if len(words) > 1 else "asc"
-        if name not in types or direction not in ("asc", "desc"):
-            raise _bad("sort", f"cannot sort by {str(part).strip()!r}")
+        if name not in types:
+            raise UnknownColumn("sort", name, list(types))
+        if len(words) > 2 or direction not in ("asc", "desc"):
+            raise _bad("sort", f"cannot sort by {str(part).strip()!r}: use asc or desc")
         keys.append((name, direction == "desc"))
     return keys
 
@@ -179,10 +168,10 @@ def search_query(call: Call, params: Params, table: Table) -> querying.RowQuery:
     names = _field_list(params)
     for name in names:
         if name not in types:
-            raise _bad("fields", f"no field {name!r}")
-    query.fields = names or None
+            raise UnknownColumn("fields", name, list(types))
+    query.fields = list(dict.fromkeys(names)) or None
     query.limit = as_int(params, "limit", 100, high=max_limit)
-    query.offset = as_int(params, "offset", 0)
+    query.offset = as_int(params, "offset", 0, high=_MAX_OFFSET)
     return query
 
 
@@ -216,11 +205,9 @@ def datastore_search(call: Call, params: Params) -> dict[str, Any]:
     records_format = str(params.get("records_format") or "objects")
     if records_format not in ("objects", "lists", "csv"):
         raise _bad("records_format", "use objects, lists or csv")
-    exact = call.settings.datastore_exact_count_limit
-    with cursor_for(table.path) as con:
-        page = _run(querying.fetch_rows, con, table, query, exact)
+    page = access.fetch_page(table, query, call.settings.datastore_exact_count_limit)
     names = query.fields or ["_id", *table.column_types]
-    rows: list[dict[str, Any]] = page["rows"]
+    rows = page.rows
     records: Any = rows
     if records_format == "lists":
         records = [[r[n] for n in names] for r in rows]
@@ -247,8 +234,8 @@ def datastore_search(call: Call, params: Params) -> dict[str, Any]:
     if records_format != "objects":
         result["records_format"] = records_format
     if as_bool(params, "include_total", True):
-        result["total"] = page["total"]
-        result["total_was_estimated"] = page["total_estimated"]
+        result["total"] = page.total
+        result["total_was_estimated"] = page.estimated
     return result
 
 
@@ -295,19 +282,10 @@ def _value_type(values: Iterable[Any]) -> str:
 def datastore_search_sql(call: Call, params: Params) -> dict[str, Any]:
     """One read-only SELECT; tables are resource ids in double quotes."""
     sql = required(params, "sql")
-
-    def resolve(names: set[str]) -> dict[str, Path]:
-        files = {}
-        for name in names:
-            try:
-                files[name] = find_table(call, name).path
-            except NotFound:
-                raise SqlRefused(f"no DataStore table {name!r} that you may read") from None
-        return files
-
     assert call.sql is not None, "the CKAN transport passes the SQL sandbox"
+    root = call.settings.datastore_path
     try:
-        found = run_sql(sql, resolve, call.sql, anonymous=call.user is None)
+        found = access.run_select(call.engine, call.actor, root, sql, call.sql)
     except SqlRefused as exc:
         raise _bad("query", str(exc)) from None
     names, rows = found["columns"], found["rows"]

@@ -4,17 +4,15 @@ descriptions in Swedish and English). Thin calls into `torget.datastore`."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import duckdb
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from torget.accounts.permissions import Actor
-from torget.catalog.datasets import get_distribution
+from torget.datastore import access
 from torget.datastore import export as exporting
 from torget.datastore import query as querying
 from torget.datastore.dictionary import (
@@ -24,11 +22,8 @@ from torget.datastore.dictionary import (
     replace_descriptions,
 )
 from torget.datastore.jobs import latest_job
-from torget.datastore.readers import cursor_for
-from torget.datastore.sql import SqlRefused, run_sql
-from torget.datastore.tables import Table, current_table, sheet_table, sheets
+from torget.datastore.tables import Table
 from torget.db.engine import read, write
-from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.web.auth import current_actor
 
 router = APIRouter(prefix="/api/datastore", tags=["datastore"])
@@ -45,31 +40,14 @@ TABLE = Query(
 
 
 def _table(request: Request, actor: Actor, distribution_id: str, name: str | None = None) -> Table:
+    root = request.app.state.settings.datastore_path
     with read(request.app.state.engine) as conn:
-        get_distribution(conn, actor, distribution_id)
-        table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
-    if table is None:
-        raise NotFound(f"distribution {distribution_id!r} has no loaded table (yet)")
-    if name is None or name == table.name:
-        return table
-    with cursor_for(table.path) as con:
-        found = sheet_table(con, table, name)
-    if found is None:
-        raise NotFound(f"distribution {distribution_id!r} has no table {name!r}")
-    return found
+        return access.open_table(conn, actor, root, distribution_id, name)
 
 
 def _query(request: Request, table: Table) -> querying.RowQuery:
     limit = request.app.state.settings.max_page_size
     return querying.parse_row_query(request.query_params.multi_items(), table, limit)
-
-
-def _run(fn: Any, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except duckdb.ConversionException as exc:
-        message = str(exc).splitlines()[0]
-        raise ValidationFailed([FieldError("filter", f"a value does not fit: {message}")]) from None
 
 
 @router.get("/sql", summary="Run one read-only SELECT over datastore tables")
@@ -91,16 +69,9 @@ def sql_post(
 
 
 def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
-    def resolve(names: set[str]) -> dict[str, Path]:
-        files = {}
-        for name in names:
-            try:
-                files[name] = _table(request, actor, name).path
-            except NotFound:
-                raise SqlRefused(f"no datastore table {name!r} that you may read") from None
-        return files
-
-    return run_sql(sql, resolve, request.app.state.sql_sandbox, anonymous=actor.user is None)
+    state = request.app.state
+    root = state.settings.datastore_path
+    return access.run_select(state.engine, actor, root, sql, state.sql_sandbox)
 
 
 def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict[str, Any]]:
@@ -116,16 +87,15 @@ def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict
 def describe(
     request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
+    root = request.app.state.settings.datastore_path
     with read(request.app.state.engine) as conn:
-        get_distribution(conn, actor, distribution_id)
+        table = access.find_table(conn, actor, root, distribution_id)
         job = latest_job(conn, distribution_id)
-        table = current_table(conn, request.app.state.settings.datastore_path, distribution_id)
         described = descriptions(conn, distribution_id)
     base = f"{request.app.state.settings.public_base}/api/datastore/{distribution_id}"
     further: list[dict[str, Any]] = []
     if table is not None:
-        with cursor_for(table.path) as con:
-            further = sheets(con)
+        further = access.sheets(table)
         for sheet in further:
             sheet["rows_url"] = f"{base}/rows?{urlencode({'table': sheet['table']})}"
     return {
@@ -163,19 +133,19 @@ def rows(
 ) -> JSONResponse:
     table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
-    settings = request.app.state.settings
-    with cursor_for(table.path) as con:
-        page = _run(querying.fetch_rows, con, table, query, settings.datastore_exact_count_limit)
-    cursor = page.pop("cursor")
-    page["next"] = None
-    if cursor:
+    page = access.fetch_page(table, query, request.app.state.settings.datastore_exact_count_limit)
+    following = None
+    if page.cursor:
         params = [
             (k, v) for k, v in request.query_params.multi_items() if k not in ("after", "offset")
         ]
-        page["next"] = f"{request.url.path}?{urlencode([*params, ('after', cursor)])}"
+        following = f"{request.url.path}?{urlencode([*params, ('after', page.cursor)])}"
     # The rows are JSON-ready (`query._jsonable`): FastAPI's generic encoder would take 2 ms
     # of a 100-row page, more than fetching it (bench/datastore.py).
-    return JSONResponse({"limit": query.limit, **page})
+    return JSONResponse(
+        {"limit": page.limit, "total": page.total, "total_estimated": page.estimated,
+         "rows": page.rows, "next": following}
+    )  # fmt: skip
 
 
 @router.get(
@@ -190,13 +160,10 @@ def download(
     table_name: str | None = TABLE,
     actor: Actor = Depends(current_actor),
 ) -> StreamingResponse:
-    if fmt not in exporting.EXPORTS:
-        raise NotFound(f"no format {fmt!r}; available: {', '.join(exporting.EXPORTS)}")
     table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
     most = query.limit if "limit" in request.query_params else None
-    with cursor_for(table.path) as con:
-        path = _run(exporting.export, con, table, query, fmt, most)
+    path = access.download(table, query, fmt, most)
     headers = {"Content-Disposition": f'attachment; filename="{distribution_id}.{fmt}"'}
     return StreamingResponse(
         exporting.stream_file(path), media_type=exporting.EXPORTS[fmt], headers=headers
@@ -217,8 +184,7 @@ def distinct(
 ) -> dict[str, Any]:
     table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
-    with cursor_for(table.path) as con:
-        values = _run(querying.distinct, con, table, column, query, query.limit)
+    values = access.distinct_values(table, column, query, query.limit)
     return {"column": column, "values": values}
 
 
@@ -248,8 +214,7 @@ def aggregate(
     for fn, given in (("sum", sum), ("avg", avg), ("min", min), ("max", max)):
         measures += [(fn, c) for c in (given or "").split(",") if c]
     groups = [g for g in (group_by or "").split(",") if g]
-    with cursor_for(table.path) as con:
-        found = _run(querying.aggregate, con, table, groups, measures, query, query.limit)
+    found = access.aggregate(table, groups, measures, query, query.limit)
     return {"group_by": groups, "rows": found}
 
 

@@ -86,7 +86,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
         services = services_serving(conn, actor, dataset.id)
-        loads = datastore_states(conn, settings, dataset.distributions)
+        loads = datastore_states(conn, actor, settings, dataset.distributions)
         path = f"/dataset/{dataset.name}"
         preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
     # Sorting, filtering and paging the preview reload the page; they are not new views.

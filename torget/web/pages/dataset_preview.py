@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from babel.numbers import format_decimal
 
+from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Distribution
+from torget.datastore.access import dataset_tables
 from torget.datastore.dictionary import DescribedColumn, describe_columns, descriptions
 from torget.datastore.jobs import Job, latest_job
-from torget.datastore.readers import cursor_for
-from torget.datastore.tables import Table, current_table
+from torget.datastore.tables import Table
 from torget.errors import FieldError, ValidationFailed
 from torget.settings import Settings
 from torget.web.i18n import translations
@@ -56,13 +57,10 @@ class DataPreview:
 
 
 def datastore_states(
-    conn: sa.Connection, settings: Settings, distributions: list[Distribution]
+    conn: sa.Connection, actor: Actor, settings: Settings, distributions: list[Distribution]
 ) -> dict[str, DatastoreState]:
-    root = settings.datastore_path
-    return {
-        d.id: DatastoreState(latest_job(conn, d.id), current_table(conn, root, d.id))
-        for d in distributions
-    }
+    found = dataset_tables(conn, actor, settings.datastore_path, [d.id for d in distributions])
+    return {d.id: DatastoreState(latest_job(conn, d.id), found.get(d.id)) for d in distributions}
 
 
 def _chosen(
@@ -98,22 +96,21 @@ def data_preview(
     if state.distribution != dist.id:
         state = PreviewState(distribution=dist.id, problems=state.problems)
     result = DataPreview(dist, table, columns, state, path)
-    with cursor_for(table.path) as con:
+    try:
+        result.preview = table_preview(
+            table, columns, state, path, settings.datastore_exact_count_limit
+        )
+    except ValidationFailed as exc:
+        result.problems = exc.errors
+    rows = result.preview.raw_rows if result.preview else []
+    total = result.preview.total if result.preview else table.row_count
+    result.map = table_map(table, state, rows, total, settings)
+    if not result.problems:  # a chart of rows the filters could not select is no help
+        empty = translations(lang).gettext("(empty)")
         try:
-            result.preview = table_preview(
-                con, table, columns, state, path, settings.datastore_exact_count_limit
-            )
+            result.chart = table_chart(table, state, empty, _number(lang))
         except ValidationFailed as exc:
-            result.problems = exc.errors
-        rows = result.preview.raw_rows if result.preview else []
-        total = result.preview.total if result.preview else table.row_count
-        result.map = table_map(table, state, rows, total, settings)
-        if not result.problems:  # a chart of rows the filters could not select is no help
-            empty = translations(lang).gettext("(empty)")
-            try:
-                result.chart = table_chart(con, table, state, empty, _number(lang))
-            except ValidationFailed as exc:
-                result.chart_problems = exc.errors
+            result.chart_problems = exc.errors
     return result
 
 

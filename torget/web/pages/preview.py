@@ -5,21 +5,20 @@ Everything the reader chooses travels in the page's query string, so each state 
 to them), each `f=<col>__<op>=<value>` is one filter (the same spelling as the query API's
 parameters, kept in one parameter so that a column called `lang` or `format` cannot collide
 with the page's own), `q` free text, `page` the page (offsets for the first pages, then the
-query API's keyset cursor in `after`). The rows come from `torget.datastore.query`, the same
+query API's keyset cursor in `after`). The rows come from `torget.datastore.access`, the same
 functions as the query API, so the preview shows exactly what the API would return.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
-import duckdb
 from starlette.datastructures import QueryParams
 
+from torget.datastore import access
 from torget.datastore import query as querying
 from torget.datastore.dictionary import DescribedColumn
 from torget.datastore.export import EXPORTS
@@ -35,13 +34,11 @@ __all__ = [
     "TablePreview",
     "parse_state",
     "table_preview",
-    "guarded",
 ]
 
 PAGE_SIZE = 25
 MAX_OFFSET_PAGE = 40  # beyond 1,000 rows the Next link follows the keyset cursor instead
 OPERATORS = ("", "gte", "lte", "gt", "lt", "in", "isnull")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -169,15 +166,6 @@ def row_query(state: PreviewState, table: Table, limit: int) -> querying.RowQuer
     return querying.parse_row_query(pairs, table, max(limit, 1))
 
 
-def guarded(fn: Callable[..., T], *args: Any) -> T:
-    """Run a query; a filter value DuckDB cannot convert is the reader's mistake, said so."""
-    try:
-        return fn(*args)
-    except duckdb.ConversionException as exc:
-        message = str(exc).splitlines()[0]
-        raise ValidationFailed([FieldError("value", f"a value does not fit: {message}")]) from None
-
-
 @dataclass(frozen=True)
 class Cell:
     value: Any
@@ -251,7 +239,6 @@ def _api_urls(table: Table, state: PreviewState) -> tuple[str, list[tuple[str, s
 
 
 def table_preview(
-    con: duckdb.DuckDBPyConnection,
     table: Table,
     columns: list[DescribedColumn],
     state: PreviewState,
@@ -260,19 +247,19 @@ def table_preview(
 ) -> TablePreview:
     """One page of the table as the state asks, with the links that change it."""
     query = row_query(state, table, PAGE_SIZE)
-    page = guarded(querying.fetch_rows, con, table, query, exact_limit)
+    page = access.fetch_page(table, query, exact_limit)
     names = [c.name for c in columns]
-    rows = page["rows"]
+    rows = page.rows
     start = 0 if state.after else query.offset
-    following, previous, first = _paging(state, path, page["cursor"])
+    following, previous, first = _paging(state, path, page.cursor)
     api_url, downloads = _api_urls(table, state)
     return TablePreview(
         table=table,
         headers=[_header(state, path, c) for c in columns],
         rows=[_cells(r, names) for r in rows],
         raw_rows=rows,
-        total=page["total"],
-        estimated=page["total_estimated"],
+        total=page.total,
+        estimated=page.estimated,
         first=start + 1 if rows else 0,
         last=start + len(rows),
         next_url=following,

@@ -1,6 +1,6 @@
 """The bar chart on a dataset's page: a count, sum, average, minimum or maximum per group.
 
-The numbers come from the query API's grouped aggregate (`torget.datastore.query.aggregate`)
+The numbers come from the query API's grouped aggregate (`torget.datastore.access.aggregate`)
 over the preview's filters, and are drawn as inline SVG on the server (`torget.web.chart`).
 Without a choice in the query string the page picks a sensible chart: grouped by the text
 or yes/no column with the fewest distinct values (2-25), summing the first numeric column
@@ -9,22 +9,22 @@ that is an amount (not a coordinate, year or code), or else counting rows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import duckdb
-
-from torget.datastore import query as querying
+from torget.datastore import access
+from torget.datastore.query import RowQuery
+from torget.datastore.refusals import is_number
 from torget.datastore.tables import Table
 from torget.errors import FieldError, ValidationFailed
 from torget.web.chart import BarChart, bar_chart
-from torget.web.pages.preview import PAGE_SIZE, PreviewState, guarded, row_query
+from torget.web.pages.preview import PAGE_SIZE, PreviewState, row_query
 
 __all__ = ["MAX_BARS", "FUNCTIONS", "ChartView", "table_chart", "numeric_columns"]
 
 MAX_BARS = 25
 FUNCTIONS = ("count", "sum", "avg", "min", "max")
-_NUMERIC = ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "DOUBLE", "FLOAT", "REAL")
 _GROUPABLE = ("TEXT", "BOOLEAN", "BIGINT", "INTEGER", "DATE")
 # Numbers that are names rather than amounts: summing them says nothing.
 _NOT_AMOUNTS = {"lon", "lat", "longitude", "latitude", "x", "y", "_id", "id", "ar", "år", "year",
@@ -45,21 +45,21 @@ class ChartView:
 
 
 def numeric_columns(table: Table) -> list[str]:
-    return [n for n, t in table.column_types.items() if t.startswith(_NUMERIC)]
+    return [n for n, t in table.column_types.items() if is_number(t)]
 
 
 def _groupable(table: Table) -> list[str]:
     return [n for n, t in table.column_types.items() if n != "geometry" and t in _GROUPABLE]
 
 
-def _default_group(con: duckdb.DuckDBPyConnection, table: Table) -> str | None:
+def _default_group(table: Table) -> str | None:
     if table.row_count > _DEFAULT_PICK_ROWS:
         return None
     kinds = table.column_types
     candidates = [n for n in _groupable(table) if kinds[n] in ("TEXT", "BOOLEAN")][:_CANDIDATES]
     best: tuple[int, str] | None = None
     for name in candidates:
-        found = len(querying.distinct(con, table, name, querying.RowQuery(), MAX_BARS + 1))
+        found = len(access.distinct_values(table, name, RowQuery(), MAX_BARS + 1))
         if 2 <= found <= MAX_BARS and (best is None or found < best[0]):
             best = (found, name)
     return best[1] if best else None
@@ -73,12 +73,10 @@ def _amounts(table: Table) -> list[str]:
     ]
 
 
-def _choice(
-    con: duckdb.DuckDBPyConnection, table: Table, state: PreviewState
-) -> tuple[str, str, str | None] | None:
+def _choice(table: Table, state: PreviewState) -> tuple[str, str, str | None] | None:
     numbers = _amounts(table)
     if state.chart_by is None:
-        by = _default_group(con, table)
+        by = _default_group(table)
         if by is None:
             return None
         return (by, "sum", numbers[0]) if numbers else (by, "count", None)
@@ -97,20 +95,19 @@ def _choice(
 
 
 def table_chart(
-    con: duckdb.DuckDBPyConnection,
     table: Table,
     state: PreviewState,
     empty_label: str,
     number: Callable[[float], str],
 ) -> ChartView | None:
     """The chart the state asks for (or the default one); None when the table has none."""
-    choice = _choice(con, table, state)
+    choice = _choice(table, state)
     if choice is None:
         return None
     by, fn, of = choice
     measure = ("count", "*") if fn == "count" else (fn, str(of))
-    query = row_query(state, table, PAGE_SIZE)
-    rows = guarded(querying.aggregate, con, table, [by], [measure], query, MAX_BARS + 1)
+    query = row_query(dataclasses.replace(state, after=None), table, PAGE_SIZE)
+    rows = access.aggregate(table, [by], [measure], query, MAX_BARS + 1)
     name = "count" if fn == "count" else f"{fn}_{of}"
     values = []
     for row in rows[:MAX_BARS]:
