@@ -16,6 +16,7 @@ from torget.clock import as_utc, now
 from torget.db.schema import memberships, organisations, users
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.mail.language import MAIL_LANGUAGES
+from torget.text import text_error
 
 __all__ = [
     "Profile",
@@ -101,6 +102,9 @@ def update_profile(
     """Change the display name (empty: show the user name) and the language of e-mails."""
     fullname = (fullname or "").strip() or None
     errors = length_errors({"fullname": fullname})
+    wrong_text = text_error("fullname", fullname)  # one line: it is the feed's author name
+    if wrong_text is not None:
+        errors.append(wrong_text)
     wrong_language = language_error(language)
     if wrong_language is not None:
         errors.append(wrong_language)

@@ -65,7 +65,9 @@ def _check(reg: Registration) -> None:
     too_long = {e.field for e in errors}
     errors += [
         e
-        for e in account_field_errors(reg.name.strip(), reg.email.strip(), reg.password)
+        for e in account_field_errors(
+            reg.name.strip(), reg.email.strip(), reg.password, (reg.fullname or "").strip() or None
+        )
         if e.field not in too_long
     ]
     wrong_language = language_error(reg.language)

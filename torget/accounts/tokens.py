@@ -17,6 +17,7 @@ from torget.clock import as_utc, now
 from torget.db.schema import api_tokens, users
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.ids import new_id
+from torget.text import text_error
 
 __all__ = [
     "TokenInfo",
@@ -50,6 +51,9 @@ def create_token(conn: sa.Connection, user_id: str, name: str) -> tuple[TokenInf
     name = name.strip()
     if not name or len(name) > 200:
         raise ValidationFailed([FieldError("name", "give the token a name of 1-200 characters")])
+    wrong_text = text_error("name", name)
+    if wrong_text is not None:
+        raise ValidationFailed([wrong_text])
     secret = _PREFIX + secrets.token_urlsafe(32)
     info = TokenInfo(new_id(), name, secret[: len(_PREFIX) + 6], now(), None, None)
     conn.execute(

@@ -18,6 +18,7 @@ from torget.clock import now
 from torget.db.schema import users
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
 from torget.ids import new_id
+from torget.text import text_error
 
 __all__ = [
     "User",
@@ -53,13 +54,20 @@ def _from_row(row: sa.Row[tuple[object, ...]]) -> User:
     return User(m["id"], m["name"], m["email"], m["fullname"], bool(m["sysadmin"]), verified)
 
 
-def account_field_errors(name: str, email: str, password: str) -> list[FieldError]:
-    """What is wrong with a new account's name, e-mail address and password."""
+def account_field_errors(
+    name: str, email: str, password: str, fullname: str | None = None
+) -> list[FieldError]:
+    """What is wrong with a new account's name, e-mail address, password and display name
+    (the address goes into mail headers, the name into the Atom feed: one line each)."""
     errors = []
     if not _NAME.match(name):
         errors.append(FieldError("name", "use 2-100 characters a-z, 0-9, '.', '-' or '_'"))
-    if not _EMAIL.match(email):
+    wrong_text = text_error("email", email)
+    if not _EMAIL.match(email) or wrong_text is not None:
         errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
+    wrong_text = text_error("fullname", fullname)
+    if wrong_text is not None:
+        errors.append(wrong_text)
     if len(password) < MIN_PASSWORD_LENGTH:
         errors.append(
             FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")
@@ -80,7 +88,7 @@ def create_user(
 ) -> User:
     """A new account. Accounts an administrator makes are `verified`; self-registration makes
     them unverified until the owner follows the link mailed to them."""
-    errors = account_field_errors(name, email, password)
+    errors = account_field_errors(name, email, password, fullname)
     if errors:
         raise ValidationFailed(errors)
     clash = conn.execute(

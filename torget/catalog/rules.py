@@ -5,7 +5,9 @@ fields filled in, or raises `ValidationFailed` listing every problem with its fi
 controlled value, the allowed choices. The rules come from DCAT-AP-SE 3.0.1 (property tables in
 `shared/specs/dcat/NOTES.md` §12) and the Swedish harvesting rules (§5): absolute IRIs without
 spaces, Swedish text on every title and description, canonical licence IRIs, a UUID identifier,
-and the HVD condition (categories if and only if the HVD regulation applies).
+and the HVD condition (categories if and only if the HVD regulation applies). Every text is
+checked for characters the DCAT documents and e-mail cannot carry (`torget.text`): one line,
+except the descriptions.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import re
 import uuid
 from typing import TypeVar
+
+from pydantic import BaseModel
 
 from torget.catalog.model import (
     ContactPoint,
@@ -26,6 +30,7 @@ from torget.catalog.model import (
 )
 from torget.catalog.vocabularies import HVD_LEGISLATION, file_types, media_type_iri, vocabulary
 from torget.errors import FieldError, ValidationFailed
+from torget.text import text_error
 
 __all__ = [
     "normalise_organisation",
@@ -46,6 +51,9 @@ _IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
 _WKT_POLYGON = re.compile(r"^\s*(MULTI)?POLYGON\s*\(\(.+\)\)\s*$", re.IGNORECASE | re.DOTALL)
 _WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*-?[\d.]+\s+-?[\d.]+\s*\)\s*$", re.IGNORECASE)
 _SWEDISH_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+# The texts that may span lines (and keep their tabs); every other text, a title, a keyword,
+# a name or an address, is one line.
+_MULTI_LINE = frozenset({"description", "provenance", "version_notes", "spatial_bbox"})
 
 T = TypeVar("T", DatasetIn, DataServiceIn)
 
@@ -101,6 +109,23 @@ def _text(errors: _Errors, field: str, value: LangText | None, *, required: bool
         errors.add(f"{field}.sv", "Swedish text is required (DCAT-AP-SE: every text in sv)")
     if value.en == "":
         value.en = None
+
+
+def _characters(errors: _Errors, value: object, path: str = "", lines: bool = False) -> None:
+    """Refuse, naming each field, characters XML, RDF and e-mail cannot carry, in every text
+    of a record (a dataset's distributions are checked by `normalise_distribution`)."""
+    if isinstance(value, str):
+        error = text_error(path, value, lines=lines)
+        if error is not None:
+            errors.items.append(error)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name != "distributions":
+                inner = f"{path}.{name}" if path else name
+                _characters(errors, getattr(value, name), inner, lines or name in _MULTI_LINE)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _characters(errors, item, f"{path}.{i}", lines)
 
 
 def _keywords(errors: _Errors, field: str, value: Keywords) -> None:
@@ -255,6 +280,7 @@ def normalise_dataset(data: DatasetIn) -> DatasetIn:
                 for e in exc.errors:
                     errors.add(f"distributions.{i}.{e.field}", e.message, e.allowed)
         record.distributions = normalised
+    _characters(errors, record)
     errors.raise_if_any()
     return record
 
@@ -281,6 +307,7 @@ def normalise_distribution(data: DistributionIn) -> DistributionIn:
     record.applicable_legislation = _choices(
         errors, "applicable_legislation", record.applicable_legislation, "applicable_legislation"
     )
+    _characters(errors, record)
     errors.raise_if_any()
     return record
 
@@ -324,6 +351,7 @@ def normalise_dataservice(data: DataServiceIn) -> DataServiceIn:
     record.service_type = _choice(errors, "service_type", record.service_type, "service_type")
     _format(errors, record)
     _described(errors, record)
+    _characters(errors, record)
     errors.raise_if_any()
     return record
 
@@ -358,5 +386,6 @@ def normalise_organisation(data: OrganisationIn) -> OrganisationIn:
     if record.email and not _EMAIL.match(record.email):
         errors.add("email", f"{record.email!r} is not an e-mail address")
     _contact(errors, "contact_point", record.contact_point)
+    _characters(errors, record)
     errors.raise_if_any()
     return record

@@ -10,6 +10,10 @@ Shape of a document: `header()`, then a container (the catalogue) whose members 
 services) are written one by one, then free-standing resources (publishers, vocabulary terms),
 then `footer()`. Named resources nested as values (a dataset's distributions, a contact point)
 are written inside their parent where the syntax allows it.
+
+Every literal and IRI passes `torget.text.xml_safe` in all three syntaxes: the input rules
+refuse the characters XML 1.0 cannot carry, but a row stored before them may hold one, and a
+single one would make the whole feed unreadable for every harvester.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from torget.text import xml_safe
 
 __all__ = [
     "Lit",
@@ -85,8 +91,7 @@ class Resource:
 
 Value = Lit | Ref | Blank | Resource
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_XML_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_XML_SPECIAL = re.compile('[&<>"]')
 
 
 def _expand(curie: str) -> str:
@@ -95,15 +100,13 @@ def _expand(curie: str) -> str:
 
 
 def _xml_text(value: str) -> str:
+    value = xml_safe(value)
     if not _XML_SPECIAL.search(value):  # nearly every value: nothing to escape
         return value
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _XML_BAD.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _xml_attr(value: str) -> str:
-    if not _XML_SPECIAL.search(value):
-        return value
     return _xml_text(value).replace('"', "&quot;")
 
 
@@ -203,15 +206,15 @@ class TurtleWriter:
 
     def _value(self, value: Value, pending: list[Resource], indent: str) -> str:
         if isinstance(value, Lit):
-            text = f'"{_XML_BAD.sub("", value.value).translate(_TTL_ESCAPES)}"'
+            text = f'"{xml_safe(value.value).translate(_TTL_ESCAPES)}"'
             if value.lang:
                 return f"{text}@{value.lang}"
             return f"{text}^^{value.datatype}" if value.datatype else text
         if isinstance(value, Ref):
-            return f"<{value.iri}>"
+            return f"<{xml_safe(value.iri)}>"
         if isinstance(value, Resource):
             pending.append(value)
-            return f"<{value.iri}>"
+            return f"<{xml_safe(value.iri)}>"
         inner = indent + "    "
         parts = [f"a {', '.join(value.types)}"] if value.types else []
         parts += [f"{p} {self._value(v, pending, inner)}" for p, v in value.props]
@@ -222,15 +225,15 @@ class TurtleWriter:
         lines = [f"a {', '.join(res.types)}"] if res.types else []
         for pred, value in res.props:
             lines.append(f"{pred} {self._value(value, pending, '    ')}")
-        text = f"<{res.iri}>\n    " + " ;\n    ".join(lines) + " .\n\n"
+        text = f"<{xml_safe(res.iri)}>\n    " + " ;\n    ".join(lines) + " .\n\n"
         return text + "".join(self._block(p) for p in pending)
 
     def open_container(self, res: Resource) -> str:
-        self._container = res.iri
+        self._container = xml_safe(res.iri)
         return self._block(res)
 
     def member(self, predicate: str, res: Resource) -> str:
-        return f"<{self._container}> {predicate} <{res.iri}> .\n" + self._block(res)
+        return f"<{self._container}> {predicate} <{xml_safe(res.iri)}> .\n" + self._block(res)
 
     def close_container(self) -> str:
         return ""
@@ -258,18 +261,18 @@ class JsonLdWriter:
     def _value(self, value: Value) -> object:
         if isinstance(value, Lit):
             if value.lang:
-                return {"@value": value.value, "@language": value.lang}
+                return {"@value": xml_safe(value.value), "@language": value.lang}
             if value.datatype:
-                return {"@value": value.value, "@type": value.datatype}
-            return {"@value": value.value}
+                return {"@value": xml_safe(value.value), "@type": value.datatype}
+            return {"@value": xml_safe(value.value)}
         if isinstance(value, Ref):
-            return {"@id": value.iri}
+            return {"@id": xml_safe(value.iri)}
         return self._node(value)
 
     def _node(self, node: Resource | Blank) -> dict[str, object]:
         out: dict[str, object] = {}
         if isinstance(node, Resource):
-            out["@id"] = node.iri
+            out["@id"] = xml_safe(node.iri)
         if node.types:
             out["@type"] = node.types
         for pred, value in node.props:

@@ -6,6 +6,11 @@ at once when the transport is local (a folder), in a background thread for SMTP 
 never waits on a mail server. A sender claims a row by moving its `next_attempt_at` forward
 (a conditional UPDATE), so two processes never send the same message; a failure is retried
 with back-off, and the worker's periodic sweep (`deliver_pending`) picks up what is left.
+
+Subjects carry people's text (a suggestion's or a dataset's title), so the headers are made
+one line where the message is built (`torget.text.header_line`): Python's `email` refuses a
+header with a line break, which would leave the message unsendable for good, and a line break
+that got through would add a header of the writer's choosing.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from torget.db.schema import mail_queue
 from torget.ids import new_id
 from torget.mail.transport import Transport, make_transport
 from torget.settings import Settings
+from torget.text import header_line
 
 __all__ = ["queue_mail", "deliver_pending", "Mailer", "attach_mailer", "schedule_retries"]
 
@@ -160,8 +166,8 @@ def _failed(engine: sa.Engine, message_id: str, attempts: int, error: str) -> No
 def _message(sender: str, recipient: str, subject: str, body: str, key: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = subject
+    message["To"] = header_line(recipient)
+    message["Subject"] = header_line(subject)
     message["Date"] = formatdate(localtime=False)
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "torget.invalid"
     message["Message-ID"] = make_msgid(idstring=key, domain=domain)

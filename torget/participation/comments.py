@@ -6,7 +6,8 @@ like a question and its answers). Each new public question on a dataset is maile
 dataset's contact point (DCAT `dcat:contactPoint`, else its organisation's), so a publisher
 does not have to watch the portal. Editors hide a post with a public reason and may restore
 it; hiding keeps the row and every hide and restore is kept in `moderation_log`. Posting is
-rate-limited per account and per address (`comments_per_hour`).
+rate-limited per account and per address (`comments_per_hour`). A post and a reason may span
+lines but hold no other control character (`torget.text`): a question is mailed as it is.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from torget.participation.letters import N_, Recipient, send_letter, title_in
 from torget.participation.site import settings_of
 from torget.participation.subjects import Subject, get_subject
 from torget.ratelimit import Limit, hit
+from torget.text import text_error, unify_newlines
 
 __all__ = [
     "Comment",
@@ -109,13 +111,16 @@ def _from_row(row: sa.Row[Any], replies: tuple[Comment, ...] = ()) -> Comment:
 
 
 def _check_text(field: str, value: str, limit: int, required: bool = True) -> str:
-    text = value.strip()
+    text = unify_newlines(value.strip())
     if required and not text:
         raise ValidationFailed([FieldError(field, "write something")])
     if len(text) > limit:
         raise ValidationFailed(
             [FieldError(field, f"{field} is {len(text)} characters; at most {limit} are allowed")]
         )
+    refused = text_error(field, text, lines=True)
+    if refused is not None:
+        raise ValidationFailed([refused])
     return text
 
 

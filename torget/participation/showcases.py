@@ -6,6 +6,7 @@ WebP, recognised by its first bytes rather than its name, at most `showcase_imag
 kept in the file store under `showcases/<id>.<ext>`. An editor of an organisation that owns
 one of those datasets approves it, or rejects it with a reason; only approved showcases are
 public, in the gallery and on each linked dataset's page. The author is mailed the decision.
+The title and the link are one line; no text holds a control character (`torget.text`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from torget.ids import is_uuid, new_id
 from torget.participation.letters import N_, recipients, send_letter
 from torget.participation.site import settings_of
 from torget.ratelimit import Limit, hit
+from torget.text import text_error, unify_newlines
 
 __all__ = [
     "KINDS",
@@ -54,6 +56,7 @@ __all__ = [
 KINDS = ("app", "visualisation", "article")
 IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 LIMITS = {"title": 200, "description": 5000, "url": 2000, "reason": 500}
+ONE_LINE = ("title", "url")  # the other texts may span lines
 
 
 @dataclass
@@ -127,7 +130,8 @@ def image_type(data: bytes) -> str | None:
 
 
 def _text(errors: list[FieldError], name: str, value: str) -> str:
-    text = value.strip()
+    text = unify_newlines(value.strip())
+    refused = text_error(name, text, lines=name not in ONE_LINE)
     if not text:
         errors.append(FieldError(name, "this field is required"))
     elif len(text) > LIMITS[name]:
@@ -135,6 +139,8 @@ def _text(errors: list[FieldError], name: str, value: str) -> str:
         errors.append(
             FieldError(name, f"{name} is {len(text)} characters; at most {limit} allowed")
         )
+    elif refused is not None:
+        errors.append(refused)
     return text
 
 

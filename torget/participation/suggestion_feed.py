@@ -6,7 +6,10 @@ permanent IRI as RFC 4287 §4.2.6 asks), never the page address, which could mov
 suggestion's `updated` is its last change (a status change bumps it; votes do not, so a feed
 reader is not told of every vote). The feed itself carries an `author` (the site), which
 RFC 4287 §4.1.1 requires when an entry has none: an erased account's suggestion names no one.
-Text is XML-escaped by the serializer, so HTML in a suggestion is shown as text.
+Text is XML-escaped by the serializer, so HTML in a suggestion is shown as text, and every
+text and attribute passes `torget.text.xml_safe`: the input rules refuse control characters,
+but one left in an older row (or a display name) would otherwise make the whole feed invalid
+XML for every reader.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 
 from torget.clock import now
 from torget.participation.suggestions import Suggestion
+from torget.text import xml_safe
 
 __all__ = ["ATOM_MEDIA_TYPE", "FeedInfo", "atom_feed"]
 
@@ -32,9 +36,13 @@ class FeedInfo:
     site_name: str = "Torget"
 
 
+def _element(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
+    return ET.SubElement(parent, tag, {name: xml_safe(v) for name, v in attrs.items()})
+
+
 def _text(parent: ET.Element, tag: str, value: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    element.text = value
+    element = _element(parent, tag, **attrs)
+    element.text = xml_safe(value)
     return element
 
 
@@ -43,18 +51,18 @@ def _stamp(value: dt.datetime) -> str:
 
 
 def _entry(feed: ET.Element, item: Suggestion, base: str) -> None:
-    entry = ET.SubElement(feed, "entry")
+    entry = _element(feed, "entry")
     _text(entry, "id", f"urn:uuid:{item.id}")
     _text(entry, "title", item.title, type="text")
     _text(entry, "updated", _stamp(item.updated_at))
     _text(entry, "published", _stamp(item.created_at))
-    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=base + item.path)
+    _element(entry, "link", rel="alternate", type="text/html", href=base + item.path)
     if item.author_name:
-        author = ET.SubElement(entry, "author")
+        author = _element(entry, "author")
         _text(author, "name", item.author_name)
-    ET.SubElement(entry, "category", term=item.status, label=item.status.replace("_", " "))
+    _element(entry, "category", term=item.status, label=item.status.replace("_", " "))
     if item.theme:
-        ET.SubElement(entry, "category", term=item.theme)
+        _element(entry, "category", term=item.theme)
     _text(entry, "summary", item.description, type="text")
 
 
@@ -65,9 +73,9 @@ def atom_feed(info: FeedInfo, items: list[Suggestion], base: str) -> bytes:
     _text(feed, "title", info.title, type="text")
     latest = max((s.updated_at for s in items), default=None)
     _text(feed, "updated", _stamp(latest or now()))
-    ET.SubElement(feed, "link", rel="self", type=ATOM_MEDIA_TYPE, href=info.self_url)
-    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=info.page_url)
-    author = ET.SubElement(feed, "author")
+    _element(feed, "link", rel="self", type=ATOM_MEDIA_TYPE, href=info.self_url)
+    _element(feed, "link", rel="alternate", type="text/html", href=info.page_url)
+    author = _element(feed, "author")
     _text(author, "name", info.site_name)
     _text(author, "uri", base + "/")
     for item in items:

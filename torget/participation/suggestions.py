@@ -4,7 +4,9 @@ Any verified account suggests a dataset: a title, a description, why it matters,
 theme from the EU data-theme vocabulary (DCAT-AP `dcat:theme`, stored as its IRI) and the
 organisation it concerns. Over-long fields are refused naming the field and its limit;
 suggesting is rate-limited per account and per address (`suggestions_per_day`). Text is kept
-exactly as written: the pages escape it, the API returns it as JSON strings.
+as written (line breaks as LF): the pages escape it, the API returns it as JSON strings. The
+title is one line and no text may hold a control character (`torget.text`), because the
+title goes into e-mail subjects and every text into the Atom feed.
 
 Lists rank by votes (`vote_count`, kept in step with `votes` by `votes.py`) or by recency,
 filtered by organisation (with its units, as roles are inherited down the tree), theme and
@@ -33,6 +35,7 @@ from torget.ids import is_uuid, new_id
 from torget.participation.letters import N_
 from torget.participation.site import settings_of
 from torget.ratelimit import Limit, hit
+from torget.text import text_error, unify_newlines
 
 __all__ = [
     "STATUSES",
@@ -64,6 +67,7 @@ STATUS_LABELS = {
     "declined": N_("declined"),
 }
 LIMITS = {"title": 200, "description": 5000, "reason": 2000, "status_reason": 1000}
+ONE_LINE = ("title",)  # the other texts may span lines
 
 Sort = Literal["votes", "recent"]
 
@@ -263,15 +267,19 @@ def list_suggestions(conn: sa.Connection, query: SuggestionQuery) -> SuggestionL
 
 
 def check_text(errors: list[FieldError], field: str, value: str, required: bool = True) -> str:
-    """The trimmed text; a missing or over-long value adds an error naming field and limit."""
-    text = value.strip()
+    """The trimmed text; a missing or over-long value, or a character the feed and e-mail
+    cannot carry, adds an error naming the field."""
+    text = unify_newlines(value.strip())
     limit = LIMITS[field]
+    refused = text_error(field, text, lines=field not in ONE_LINE)
     if required and not text:
         errors.append(FieldError(field, f"{field} is required"))
     elif len(text) > limit:
         errors.append(
             FieldError(field, f"{field} is {len(text)} characters; at most {limit} are allowed")
         )
+    elif refused is not None:
+        errors.append(refused)
     return text
 
 
