@@ -4,25 +4,37 @@ Each export is written to a temporary file in batches (DuckDB writes CSV and Par
 JSON, GeoJSON and XLSX are written from 10,000-row batches, XLSX by xlsxwriter in constant
 memory mode), then streamed to the client and deleted, so the size of a table never decides
 the memory a download needs.
+
+CSV and XLSX are opened by spreadsheets, which run a cell that starts with `=`, `+`, `-`, `@`,
+tab or CR as a formula (`=HYPERLINK(…)`, DDE). So, by OWASP's rule against CSV injection,
+such a text value or column name gets a leading apostrophe in those two formats (`inert`),
+and XLSX cells are written by their type (`write_string` for text), never as formulas.
+Numbers stay numbers: a negative number is not text. JSON, GeoJSON and Parquet are read by
+programs and keep every value as it is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 import duckdb
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from torget.datastore.infer import quote_ident
 from torget.datastore.query import RowQuery, _jsonable, select_sql
 from torget.datastore.tables import Table
 from torget.errors import NotFound
 
-__all__ = ["EXPORTS", "export", "stream_file"]
+__all__ = ["EXPORTS", "FORMULA_STARTS", "export", "inert", "stream_file"]
 
 EXPORTS = {
     "csv": "text/csv; charset=utf-8",
@@ -32,6 +44,20 @@ EXPORTS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _BATCH = 10_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The DuckDB types written as numbers, truth values or dates; a value of any other type is
+# written as text, and so may need neutralising.
+_NOT_TEXT = frozenset({
+    "tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint", "uinteger",
+    "ubigint", "uhugeint", "float", "double", "decimal", "boolean", "date", "time", "interval",
+    "timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns", "timestamp with time zone",
+    "time with time zone",
+})  # fmt: skip
+
+
+def inert(text: str) -> str:
+    """`text` as a spreadsheet shows it and never runs it: an apostrophe before a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _batches(result: duckdb.DuckDBPyConnection) -> Iterator[list[tuple[Any, ...]]]:
@@ -64,21 +90,47 @@ def _geojson(out: IO[str], names: list[str], result: duckdb.DuckDBPyConnection) 
     out.write("]}\n")
 
 
-def _xlsx(path: Path, names: list[str], result: duckdb.DuckDBPyConnection) -> None:
-    import xlsxwriter
+def _csv_select(relation: duckdb.DuckDBPyRelation) -> str:
+    """The relation's columns for a CSV file, text values and column names made `inert`."""
+    starts = ", ".join(f"chr({ord(s)})" for s in FORMULA_STARTS)
+    columns = []
+    for name, kind in zip(relation.columns, relation.types, strict=True):
+        value = quote_ident(name)
+        if kind.id not in _NOT_TEXT:
+            text = f"CAST({value} AS VARCHAR)"
+            value = (
+                f"CASE WHEN left({text}, 1) IN ({starts}) THEN chr(39) || {text} ELSE {text} END"
+            )
+        columns.append(f"{value} AS {quote_ident(inert(name))}")
+    return ", ".join(columns)
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+
+def _cell(sheet: Worksheet, r: int, c: int, value: Any, dates: Format) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(r, c, value)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(r, c, value)
+    elif isinstance(value, dt.date | dt.time | dt.timedelta):
+        sheet.write_datetime(r, c, value, dates)
+    else:
+        sheet.write_string(r, c, inert(value if isinstance(value, str) else str(value)))
+
+
+def _xlsx(path: Path, names: list[str], result: duckdb.DuckDBPyConnection) -> None:
+    book = Workbook(
+        str(path), {"constant_memory": True, "remove_timezone": True, "nan_inf_to_errors": True}
+    )
     sheet = book.add_worksheet("data")
-    sheet.write_row(0, 0, names)
+    for c, name in enumerate(names):
+        sheet.write_string(0, c, inert(name))
     dates = book.add_format({"num_format": "yyyy-mm-dd"})
     r = 1
     for batch in _batches(result):
         for row in batch:
             for c, value in enumerate(row):
-                if hasattr(value, "isoformat"):
-                    sheet.write_datetime(r, c, value, dates)
-                else:
-                    sheet.write(r, c, value)
+                _cell(sheet, r, c, value, dates)
             r += 1
     book.close()
 
@@ -106,6 +158,7 @@ def export(
         if fmt in ("csv", "parquet"):
             relation = con.sql(inner, params=params)
             if fmt == "csv":
+                relation = con.sql(f"SELECT {_csv_select(relation)} FROM ({inner})", params=params)
                 relation.write_csv(str(path), header=True)
             else:
                 relation.write_parquet(str(path))
