@@ -131,7 +131,7 @@ def test_bad_files_get_clear_errors(tmp_path: Path, content: bytes, message: str
 
 def test_too_many_columns_is_refused(tmp_path: Path) -> None:
     header = ",".join(f"c{i}" for i in range(10_000))
-    with pytest.raises(LoadError, match="10000 columns; at most 1000"):
+    with pytest.raises(LoadError, match="10000 columns; the limit is 1000"):
         load(tmp_path, "wide.csv", header + "\n" + ",".join("1" * 10_000) + "\n")
 
 
@@ -170,8 +170,8 @@ def test_zip_bomb_spreadsheet_is_refused_before_unpacking(tmp_path: Path) -> Non
 def test_json_array_of_objects(tmp_path: Path) -> None:
     data = [{"namn": "A", "antal": 1, "extra": {"x": 1}}, {"namn": "B", "antal": 2.5}]
     report, rows = load(tmp_path, "d.json", json.dumps(data), "json")
-    assert types(report) == {"namn": "TEXT", "antal": "DOUBLE", "extra": "TEXT"}
-    assert rows[0][3] == '{"x": 1}'
+    assert types(report) == {"namn": "TEXT", "antal": "DOUBLE", "extra.x": "BIGINT"}
+    assert rows[0][3] == 1 and rows[1][3] is None
     with pytest.raises(LoadError, match="item 0 is not an object"):
         load(tmp_path, "e.json", "[1, 2]", "json")
     with pytest.raises(LoadError, match="line 1"):

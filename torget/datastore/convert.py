@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from torget.datastore import geo
 from torget.datastore.errors import LoadError
+from torget.datastore.json_rows import RowTable, json_records, json_shape
 from torget.datastore.sniff import column_names
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Part:
     label: str
     path: Path
     source: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _cell(value: Any) -> str:
@@ -50,12 +52,16 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+def write_csv(name: str, path: Path, header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    """Write the rows as they come: only one row is in memory at a time."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
+        try:
+            for row in rows:
+                writer.writerow([_cell(v) for v in row])
+        except RecursionError:  # a value nested almost as deep as the JSON reader allows
+            raise LoadError(name, "a value is nested too deep to store as JSON text") from None
 
 
 def _check_zip(name: str, source: Path, limits: Limits) -> None:
@@ -74,6 +80,24 @@ def _check_zip(name: str, source: Path, limits: Limits) -> None:
         )
 
 
+def _sheet_part(name: str, book: Any, index: int, scratch: Path, limits: Limits) -> Part | None:
+    """One sheet as CSV, row by row (`iter_rows` turns one row at a time into Python
+    objects; calamine itself holds the sheet's cells, about 70 bytes each); None if empty."""
+    sheet_name = book.sheet_names[index]
+    label = f"{name} [{sheet_name}]"
+    sheet = book.get_sheet_by_name(sheet_name)
+    if sheet.width > limits.max_columns:
+        raise LoadError(label, f"{sheet.width} columns; the limit is {limits.max_columns} "
+                               "(datastore_max_columns)")  # fmt: skip
+    rows = sheet.iter_rows()
+    header = next((row for row in rows if any(row)), None)  # rows above the data are empty
+    if header is None:
+        return None
+    path = scratch / f"sheet{index}.csv"
+    write_csv(label, path, column_names([_cell(v) for v in header]), rows)
+    return Part(label, path, {"sheet": sheet_name})
+
+
 def _spreadsheet(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
     from python_calamine import CalamineWorkbook
 
@@ -82,62 +106,29 @@ def _spreadsheet(name: str, source: Path, scratch: Path, limits: Limits) -> list
         book = CalamineWorkbook.from_path(str(source))
     except Exception as exc:  # calamine raises its own error types per format
         raise LoadError(name, f"the spreadsheet cannot be read: {exc}") from None
-    parts = []
-    for i, sheet_name in enumerate(book.sheet_names):
-        rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=True)
-        if not rows or not any(rows[0]):
-            continue
-        if len(rows[0]) > limits.max_columns:
-            raise LoadError(f"{name} [{sheet_name}]", f"{len(rows[0])} columns; at most "
-                            f"{limits.max_columns} are allowed")  # fmt: skip
-        path = scratch / f"sheet{i}.csv"
-        write_csv(path, column_names([_cell(v) for v in rows[0]]), rows[1:])
-        parts.append(Part(f"{name} [{sheet_name}]", path, {"sheet": sheet_name}))
+    found = (_sheet_part(name, book, i, scratch, limits) for i in range(len(book.sheet_names)))
+    parts = [part for part in found if part is not None]
     if not parts:
         raise LoadError(name, "every sheet is empty")
     return parts
 
 
-def _load_json(name: str, source: Path) -> Any:
-    try:
-        with source.open("rb") as handle:
-            return json.load(handle)
-    except UnicodeDecodeError:
-        raise LoadError(name, "JSON must be UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise LoadError(name, f"invalid JSON: {exc.msg}", line=exc.lineno) from None
-
-
-def records_to_csv(name: str, records: list[Any], path: Path, limits: Limits) -> None:
-    header: dict[str, None] = {}
-    for i, record in enumerate(records):
-        if not isinstance(record, dict):
-            raise LoadError(name, f"item {i} is not an object; expected an array of objects")
-        header.update(dict.fromkeys(record))
-        if len(header) > limits.max_columns:
-            raise LoadError(name, f"more than {limits.max_columns} fields (item {i})")
-    keys = list(header)
-    write_csv(path, column_names(keys), ([r.get(k) for k in keys] for r in records))
+def _table_part(name: str, table: RowTable, path: Path) -> Part:
+    write_csv(name, path, column_names(table.columns), table.rows())
+    return Part(name, path, table.source, table.warnings)
 
 
 def _json(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
-    data = _load_json(name, source)
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        return _geojson_data(name, data, scratch, limits)
-    if not isinstance(data, list) or not data:
-        raise LoadError(name, "expected a non-empty JSON array of objects")
-    path = scratch / "json.csv"
-    records_to_csv(name, data, path, limits)
-    return [Part(name, path)]
+    shape = json_shape(name, source)
+    if shape == "geojson":
+        return _geojson(name, source, scratch, limits)
+    table = json_records(name, source, shape, limits.max_columns)
+    return [_table_part(name, table, scratch / "json.csv")]
 
 
-def _geojson_data(name: str, data: Any, scratch: Path, limits: Limits) -> list[Part]:
-    records, source = geo.feature_records(name, data)
-    if not records:
-        raise LoadError(name, "the FeatureCollection has no features")
-    path = scratch / "geojson.csv"
-    records_to_csv(name, records, path, limits)
-    return [Part(name, path, source)]
+def _geojson(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
+    table = geo.read_features(name, source, limits.max_columns)
+    return [_table_part(name, table, scratch / "geojson.csv")]
 
 
 def to_delimited(name: str, source: Path, fmt: str, scratch: Path, limits: Limits) -> list[Part]:
@@ -146,5 +137,5 @@ def to_delimited(name: str, source: Path, fmt: str, scratch: Path, limits: Limit
     if fmt in ("xlsx", "ods"):
         return _spreadsheet(name, source, scratch, limits)
     if fmt == "geojson":
-        return _geojson_data(name, _load_json(name, source), scratch, limits)
+        return _geojson(name, source, scratch, limits)
     return _json(name, source, scratch, limits)

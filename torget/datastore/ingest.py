@@ -12,7 +12,6 @@ finished (see `tables`).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from torget.datastore.infer import (
     quote_ident,
     text_report,
 )
+from torget.datastore.leftovers import temporary_folder
 from torget.datastore.sniff import Dialect, has_c1_bytes, sniff, to_utf8
 
 __all__ = ["Limits", "LoadReport", "ingest", "columns_by_table", "FORMATS", "MAIN_TABLE"]
@@ -220,7 +220,7 @@ def ingest(
         raise LoadError(name, "the file is empty")
     report = LoadReport(fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+    with temporary_folder(target.parent, target.stem) as tmp:
         scratch = Path(tmp)
         tell("converting", 5)
         parts = convert.to_delimited(name, source, fmt, scratch, limits)
@@ -231,6 +231,7 @@ def ingest(
                 tell(f"loading {part.label}", 10 + 80 * i / len(parts))
                 loaded = load_delimited(con, part.label, part.path, table, limits, scratch)
                 report.tables.append(table)
+                report.warnings += part.warnings
                 if i == 0:
                     report.rows, report.columns = loaded["rows"], loaded["columns"]
                     report.source = {**loaded["source"], **part.source}

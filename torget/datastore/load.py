@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from torget.datastore import jobs, sort_keys, tables
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.ingest import FORMATS, Limits, LoadReport, columns_by_table, ingest
+from torget.datastore.leftovers import remove_job_files, temporary_folder
 from torget.db.engine import write
 from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, open_file_store
@@ -164,9 +164,8 @@ def _load_into_new_file(
 ) -> tuple[Path, LoadReport]:
     root = settings.datastore_path
     target = tables.table_file(root, job.distribution_id, job.id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+    remove_job_files(target.parent, job.id)  # an earlier attempt's, if its worker died
+    with temporary_folder(target.parent, job.id) as tmp:
         local = Path(tmp) / "source"
         tell = beat.bytes if beat else (lambda _n: None)
         fetch_source(settings, job.source, local, tell, files)
@@ -257,15 +256,24 @@ def load_local(
     fmt: str,
     progress: Callable[[str, float], None] | None = None,
 ) -> LoadReport:
-    """Load a local file for a distribution now, in this process (the CLI's `datastore load`)."""
+    """Load a local file for a distribution now, in this process (the CLI's `datastore load`,
+    CKAN's DataStore writes). It beats the job's heartbeat like a worker, so that no sweep
+    takes a long load for a dead one and hands it to a worker as well."""
     with write(engine) as conn:
         job_id = jobs.create_job(conn, distribution_id, str(path.resolve()), fmt)
         job = jobs.claim_job(conn, job_id)
     assert job is not None
+    tell = progress or (lambda _stage, _pct: None)
     try:
         root = settings.datastore_path
         target = tables.table_file(root, distribution_id, job.id)
-        report = ingest(path.name, path, fmt, target, limits_from(settings), progress)
+        with _Heartbeat(engine, job.id) as beat:
+
+            def both(stage: str, percent: float) -> None:
+                beat.update(stage, percent)
+                tell(stage, percent)
+
+            report = ingest(path.name, path, fmt, target, limits_from(settings), both)
     except LoadError as exc:
         with write(engine) as conn:
             jobs.fail_job(conn, job.id, str(exc))

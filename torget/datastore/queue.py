@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from torget.datastore import jobs
+from torget.datastore.leftovers import remove_leftovers
 from torget.datastore.load import run_job, write_sort_keys
-from torget.db.engine import write
+from torget.db.engine import read, write
 from torget.files import FileStore
 from torget.settings import Settings
 
@@ -35,10 +36,14 @@ def make_huey(settings: Settings) -> Huey:
 
 
 def sweep_now(settings: Settings, engine: sa.Engine) -> list[str]:
-    """Requeue or fail dead jobs; return every job id that should be (re)sent to a worker."""
+    """Requeue or fail dead jobs and remove what interrupted loads left on disk (`leftovers`);
+    return every job id that should be (re)sent to a worker. A worker runs it when it starts
+    (so `torget serve`, which starts one, does too) and once a minute."""
     with write(engine) as conn:
         again = jobs.sweep(conn, settings.datastore_stale_seconds, settings.datastore_max_attempts)
         waiting = jobs.queued_jobs(conn)
+    with read(engine) as conn:
+        remove_leftovers(conn, settings.datastore_path, settings.datastore_stale_seconds)
     return sorted(set(again) | set(waiting))
 
 

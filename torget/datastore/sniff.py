@@ -12,8 +12,10 @@ where the two encodings differ.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,8 +87,17 @@ def detect_encoding(name: str, path: Path, head: bytes) -> str:
     return "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", head) else "cp1252"
 
 
+def _rows(sample: str, delimiter: str, count: int) -> list[list[str]]:
+    """The first rows of the sample, up to a field over the csv module's 128 KB limit (DuckDB,
+    which reads the file, allows longer values)."""
+    rows: list[list[str]] = []
+    with contextlib.suppress(csv.Error):
+        rows.extend(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), count))
+    return rows
+
+
 def _score(sample: str, delimiter: str) -> tuple[int, int]:
-    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[:200]
+    rows = _rows(sample, delimiter, 200)
     if len(rows) > 1 and not sample.endswith("\n"):
         rows = rows[:-1]  # the sample may cut the last line
     widths = [len(r) for r in rows if r]
@@ -126,15 +137,36 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     if len(head) == _SAMPLE and "\n" in text:
         text = text[: text.rindex("\n") + 1]
     delimiter = max(DELIMITERS, key=lambda d: _score(text, d))
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:2]
+    rows = _rows(text, delimiter, 2)
     if not rows:
-        raise LoadError(name, "the file is empty")
+        raise LoadError(name, "no delimited text: a field in the first lines is over 128 KB")
     width = len(rows[0])
+    if "\n" not in text:  # the first line goes on past the sample: count its fields
+        width = _first_line_fields(path, encoding, delimiter)
     if width > max_columns:
-        raise LoadError(name, f"{width} columns; at most {max_columns} are allowed", line=1)
+        raise LoadError(name, f"{width} columns; the limit is {max_columns} "
+                              "(datastore_max_columns)", line=1)  # fmt: skip
     header = _looks_like_header(rows[0], rows[1] if len(rows) > 1 else None)
     names = column_names(rows[0]) if header else [f"column_{i + 1}" for i in range(width)]
     return Dialect(encoding, delimiter, '"', header, names)
+
+
+def _first_line_fields(path: Path, encoding: str, delimiter: str) -> int:
+    """How many fields the first line has, counted chunk by chunk (a header of 100,000
+    columns is refused by its count, without handing DuckDB a table that wide)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    fields, quoted = 1, False
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            text = decoder.decode(chunk)
+            line, newline, _rest = text.partition("\n")
+            for part in line.split('"'):  # delimiters between quotes do not count
+                fields += 0 if quoted else part.count(delimiter)
+                quoted = not quoted
+            quoted = not quoted  # the last part did not end at a quote
+            if newline:
+                break
+    return fields
 
 
 def has_c1_bytes(path: Path) -> bool:
