@@ -19,7 +19,6 @@ single one would make the whole feed unreadable for every harvester.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -91,8 +90,6 @@ class Resource:
 
 Value = Lit | Ref | Blank | Resource
 
-_XML_SPECIAL = re.compile('[&<>"]')
-
 
 def _expand(curie: str) -> str:
     prefix, local = curie.split(":", 1)
@@ -101,9 +98,9 @@ def _expand(curie: str) -> str:
 
 def _xml_text(value: str) -> str:
     value = xml_safe(value)
-    if not _XML_SPECIAL.search(value):  # nearly every value: nothing to escape
-        return value
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in value or "<" in value or ">" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value  # nearly every value: nothing to escape
 
 
 def _xml_attr(value: str) -> str:
