@@ -87,7 +87,7 @@ def test_a_value_that_does_not_fit_is_refused_naming_record_and_column(writer: W
     with pytest.raises(ValueDoesNotFit) as refused:
         writer.write([{"namn": "Ny", "antal": 3}, {"namn": "Nyare", "antal": "många"}], "insert")
     assert refused.value.errors[0].field == "records.1" and "'antal'" in str(refused.value)
-    assert refused.value.code == "datastore.value_does_not_fit"
+    assert refused.value.code == "value_does_not_fit"
     with pytest.raises(UnknownColumn, match="okänd"):
         writer.write([{"namn": "x", "okänd": 1}])
     with pytest.raises(NoRecord, match="record 0"):

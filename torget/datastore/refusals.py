@@ -7,16 +7,16 @@ version replaced during a write a `Conflict`. DuckDB's own exceptions never leav
 datastore package: `access` and `writes` turn the ones a caller can cause into these.
 
 Codes (`params` in brackets):
-- `datastore.bad_parameter` [parameter]: a value that is not what the parameter takes.
-- `datastore.unknown_column` [parameter, column, columns]: no such column in the table.
-- `datastore.value_does_not_fit` [parameter, column, type, value]: a filter, cursor or record
+- `bad_parameter` [parameter]: a value that is not what the parameter takes.
+- `unknown_column` [parameter, column, columns]: no such column in the table.
+- `value_does_not_fit` [parameter, column, type, value]: a filter, cursor or record
   value that the column's type cannot hold (`many` for a BIGINT, `2024-13-45` for a DATE).
-- `datastore.not_a_measure` [function, column, type]: `sum` or `avg` of a column that is not a
+- `not_a_measure` [function, column, type]: `sum` or `avg` of a column that is not a
   number. Not a `ValidationFailed`: the JSON API answers it with 400 (issue 19).
-- `datastore.no_table` [distribution, table]: the distribution has no loaded table, or not one
+- `no_table` [distribution, table]: the distribution has no loaded table, or not one
   of that name.
-- `datastore.no_record` [record, key]: an update's record matches no row by the key.
-- `datastore.table_changed` [distribution]: the table was replaced while it was read, or while
+- `no_record` [record, key]: an update's record matches no row by the key.
+- `table_changed` [distribution]: the table was replaced while it was read, or while
   a write was built on it (on every try).
 """
 
@@ -50,7 +50,7 @@ def is_number(kind: str) -> bool:
 class BadParameter(ValidationFailed):
     """A parameter the table cannot answer; the field is the parameter's name."""
 
-    code = "datastore.bad_parameter"
+    code = "bad_parameter"
 
     def __init__(self, parameter: str, message: str, **params: object) -> None:
         super().__init__([FieldError(parameter, message)])
@@ -58,7 +58,7 @@ class BadParameter(ValidationFailed):
 
 
 class UnknownColumn(BadParameter):
-    code = "datastore.unknown_column"
+    code = "unknown_column"
 
     def __init__(self, parameter: str, column: str, columns: list[str]) -> None:
         message = f"no column {column!r}; columns: {', '.join(columns)}"
@@ -66,7 +66,7 @@ class UnknownColumn(BadParameter):
 
 
 class ValueDoesNotFit(BadParameter):
-    code = "datastore.value_does_not_fit"
+    code = "value_does_not_fit"
 
     def __init__(self, parameter: str, column: str, kind: str, value: object) -> None:
         message = f"{value!r} does not fit the column {column!r} ({kind})"
@@ -74,7 +74,7 @@ class ValueDoesNotFit(BadParameter):
 
 
 class NotAMeasure(TorgetError):
-    code = "datastore.not_a_measure"
+    code = "not_a_measure"
 
     def __init__(self, function: str, column: str, kind: str) -> None:
         super().__init__(
@@ -85,7 +85,7 @@ class NotAMeasure(TorgetError):
 
 
 class NoTable(NotFound):
-    code = "datastore.no_table"
+    code = "no_table"
 
     def __init__(self, distribution: str, table: str | None = None) -> None:
         if table is None:
@@ -97,7 +97,7 @@ class NoTable(NotFound):
 
 
 class NoRecord(NotFound):
-    code = "datastore.no_record"
+    code = "no_record"
 
     def __init__(self, record: int, key: list[str]) -> None:
         super().__init__(
@@ -108,7 +108,7 @@ class NoRecord(NotFound):
 
 
 class TableChanged(Conflict):
-    code = "datastore.table_changed"
+    code = "table_changed"
 
     def __init__(self, distribution: str) -> None:
         super().__init__(
