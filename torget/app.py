@@ -15,14 +15,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
-from torget.catalog.visibility import describe_error
+from torget.catalog.visibility import structural_error
 from torget.datastore.queue import make_queue
 from torget.datastore.sandbox import SqlLimits, SqlSandbox
 from torget.datastore.subscribers import attach
 from torget.db.engine import make_engine
 from torget.errors import (
     Conflict,
-    FieldError,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -91,11 +90,11 @@ _STATUS = {
 
 
 def _error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int, error: str, message: str, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     if status == 401:
         headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
-    return JSONResponse({"error": code, "message": message, **extra}, status, headers=headers)
+    return JSONResponse({"error": error, "message": message, **extra}, status, headers=headers)
 
 
 async def _torget_error(request: Request, exc: Exception) -> Response:
@@ -109,12 +108,15 @@ async def _torget_error(request: Request, exc: Exception) -> Response:
             "the request has invalid fields: " + str(exc),
             errors=[e.as_dict() for e in exc.errors],
         )
+    assert isinstance(exc, TorgetError)
+    coded: dict[str, Any] = {"code": exc.code, "params": dict(exc.params)}
     if isinstance(exc, RateLimited):
-        return _error(429, "rate_limited", str(exc), headers={"Retry-After": str(exc.retry_after)})
-    status, code = next(
-        (value for kind, value in _STATUS.items() if isinstance(exc, kind)), (400, "bad_request")
+        retry = {"Retry-After": str(exc.retry_after)}
+        return _error(429, "rate_limited", str(exc), headers=retry, **coded)
+    status, kind = next(
+        (value for cls, value in _STATUS.items() if isinstance(exc, cls)), (400, "bad_request")
     )
-    return _error(status, code, str(exc))
+    return _error(status, kind, str(exc), **coded)
 
 
 async def _request_error(request: Request, exc: Exception) -> Response:
@@ -130,7 +132,7 @@ async def _request_error(request: Request, exc: Exception) -> Response:
     fields = []
     for e in errors:
         path = [str(p) for p in e["loc"] if p != "body"]
-        fields.append(FieldError(".".join(path), describe_error(e["type"], path, e["msg"])))
+        fields.append(structural_error(".".join(path), e["type"], path, e["msg"]))
     return await _torget_error(request, ValidationFailed(fields))
 
 

@@ -102,7 +102,12 @@ def test_missing_swedish_title_is_clear(world: World) -> None:
         "/api/datasets", json=dataset_payload(title={"en": "Beaches"}), headers=world.auth("editor")
     )
     assert response.status_code == 422
-    assert {"field": "title.sv", "message": "Swedish text is required"} in response.json()["errors"]
+    assert {
+        "field": "title.sv",
+        "message": "Swedish text is required",
+        "code": "swedish_text_required",
+        "params": {},
+    } in response.json()["errors"]
     blank = world.client.post(
         "/api/datasets", json=dataset_payload(title={"sv": "  "}), headers=world.auth("editor")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from torget.errors import FieldError, ValidationFailed
 from torget.web.forms import Field, Form, Problem, field_for, payload, problem_text, values_from
 
@@ -74,7 +76,10 @@ def test_values_from_a_stored_record() -> None:
 
 def test_domain_messages_in_the_page_language_or_marked_english() -> None:
     swedish = {"%(value)s is not an e-mail address.": "%(value)s är inte en e-postadress."}
-    known = problem_text(Problem("email", "'x' is not an e-mail address"), swedish.get, "sv")
+    refusal = FieldError("email", "'x' is not an e-mail address", code="not_an_email")
+    form = Form()
+    form.add(ValidationFailed([dataclasses.replace(refusal, params={"value": "x"})]), FIELDS)
+    known = problem_text(form.problems[0], swedish.get, "sv")
     assert (known.text, known.lang) == ("x är inte en e-postadress.", "sv")
     unknown = problem_text(Problem(None, "something new went wrong"), swedish.get, "sv")
     assert (unknown.text, unknown.lang) == ("something new went wrong", "en")

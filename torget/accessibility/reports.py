@@ -44,11 +44,16 @@ def report_problem(
     page_url = (page_url or "").strip()[:2000] or None
     errors = []
     if not description:
-        errors.append(FieldError("description", "describe the problem"))
+        errors.append(
+            FieldError("description", "describe the problem", code="description_required")
+        )
     elif len(description) > MAX_DESCRIPTION:
-        errors.append(FieldError("description", f"at most {MAX_DESCRIPTION} characters"))
+        message = f"at most {MAX_DESCRIPTION} characters"
+        params = {"length": str(len(description)), "limit": str(MAX_DESCRIPTION)}
+        errors.append(FieldError("description", message, code="too_long", params=params))
     if email is not None and (len(email) > 320 or not _EMAIL.match(email)):
-        errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
+        message = f"{email!r} is not an e-mail address"
+        errors.append(FieldError("email", message, code="not_an_email", params={"value": email}))
     if errors:
         raise ValidationFailed(errors)
     report = ProblemReport(new_id(), page_url, description, email, now())

@@ -59,8 +59,8 @@ def drop_links(conn: sa.Connection, user_id: str, purpose: Purpose) -> None:
     )
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed([FieldError("token", message)])
+def _refuse(message: str, *, code: str) -> ValidationFailed:
+    return ValidationFailed([FieldError("token", message, code=code)])
 
 
 def redeem_link(conn: sa.Connection, secret: str, purpose: Purpose) -> str:
@@ -73,16 +73,19 @@ def redeem_link(conn: sa.Connection, secret: str, purpose: Purpose) -> str:
         )
     ).first()
     if row is None:
-        raise _refuse("this link is not valid: it may be mistyped or replaced by a newer one")
+        raise _refuse(
+            "this link is not valid: it may be mistyped or replaced by a newer one",
+            code="link_not_valid",
+        )
     if row.used_at is not None:
-        raise _refuse("this link has already been used")
+        raise _refuse("this link has already been used", code="link_used")
     if as_utc(row.expires_at) <= now():
-        raise _refuse("this link has expired: ask for a new one")
+        raise _refuse("this link has expired: ask for a new one", code="link_expired")
     claimed = conn.execute(
         account_tokens.update()
         .where(account_tokens.c.id == row.id, account_tokens.c.used_at.is_(None))
         .values(used_at=now())
     )
     if claimed.rowcount != 1:
-        raise _refuse("this link has already been used")
+        raise _refuse("this link has already been used", code="link_used")
     return str(row.user_id)

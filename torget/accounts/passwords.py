@@ -17,7 +17,13 @@ from torget.accounts.account_mail import send_password_reset
 from torget.accounts.account_tokens import drop_links, issue_link, redeem_link
 from torget.accounts.profiles import length_errors
 from torget.accounts.registration import HOUR, email_key
-from torget.accounts.users import MIN_PASSWORD_LENGTH, User, get_user, set_password
+from torget.accounts.users import (
+    MIN_PASSWORD_LENGTH,
+    User,
+    get_user,
+    password_too_short,
+    set_password,
+)
 from torget.clock import now
 from torget.db.schema import users
 from torget.errors import FieldError, ValidationFailed
@@ -38,7 +44,8 @@ def request_password_reset(
     hit(conn, limit, email_key(email))
     errors = length_errors({"email": email})
     if not email:
-        errors.append(FieldError("email", "give the e-mail address of your account"))
+        message = "give the e-mail address of your account"
+        errors.append(FieldError("email", message, code="account_email_required"))
     if errors:
         raise ValidationFailed(errors)
     row = conn.execute(
@@ -57,9 +64,7 @@ def request_password_reset(
 def _password_errors(password: str) -> list[FieldError]:
     errors = length_errors({"password": password})
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(
-            FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")
-        )
+        errors.append(password_too_short())
     return errors
 
 

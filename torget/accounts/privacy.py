@@ -167,7 +167,8 @@ def delete_account(conn: sa.Connection, user_id: str, password: str) -> None:
     """Erase the account after checking its password again (see the module's docstring)."""
     user = get_user(conn, user_id)
     if authenticate(conn, user.name, password) is None:
-        raise ValidationFailed([FieldError("password", "the password is wrong")])
+        refused = FieldError("password", "the password is wrong", code="wrong_password")
+        raise ValidationFailed([refused])
     alone = sole_admin_of(conn, user_id)
     if alone:
         raise LastAdministrator(alone)

@@ -60,7 +60,12 @@ def display_name(fullname: str | None, name: str | None) -> str:
 def length_errors(values: dict[str, str | None]) -> list[FieldError]:
     """A FieldError for each value longer than its field's limit in FIELD_LIMITS."""
     return [
-        FieldError(field, f"is {len(value)} characters long; the limit is {FIELD_LIMITS[field]}")
+        FieldError(
+            field,
+            f"is {len(value)} characters long; the limit is {FIELD_LIMITS[field]}",
+            code="too_long",
+            params={"length": str(len(value)), "limit": str(FIELD_LIMITS[field])},
+        )
         for field, value in values.items()
         if value is not None and len(value) > FIELD_LIMITS[field]
     ]
@@ -69,7 +74,10 @@ def length_errors(values: dict[str, str | None]) -> list[FieldError]:
 def language_error(language: str) -> FieldError | None:
     if language in MAIL_LANGUAGES:
         return None
-    return FieldError("language", f"{language!r} is not an allowed value", list(MAIL_LANGUAGES))
+    message = f"{language!r} is not an allowed value"
+    return FieldError(
+        "language", message, list(MAIL_LANGUAGES), code="not_allowed", params={"value": language}
+    )
 
 
 def get_profile(conn: sa.Connection, user_id: str) -> Profile:

@@ -94,7 +94,9 @@ def register(conn: sa.Connection, settings: Settings, reg: Registration, address
     name, email = reg.name.strip(), reg.email.strip()
     taken = conn.execute(sa.select(users.c.id).where(users.c.name == name)).first()
     if taken is not None:
-        raise ValidationFailed([FieldError("name", f"the user name {name!r} is taken")])
+        message = f"the user name {name!r} is taken"
+        params = {"value": name}
+        raise ValidationFailed([FieldError("name", message, code="user_name_taken", params=params)])
     owner = _owner_of(conn, email)
     if owner is not None:
         if not isinstance(owner.email, str) or not isinstance(owner.name, str):

@@ -50,7 +50,8 @@ def create_token(conn: sa.Connection, user_id: str, name: str) -> tuple[TokenInf
     """A new token for the user: its description and the secret, which is never stored."""
     name = name.strip()
     if not name or len(name) > 200:
-        raise ValidationFailed([FieldError("name", "give the token a name of 1-200 characters")])
+        message = "give the token a name of 1-200 characters"
+        raise ValidationFailed([FieldError("name", message, code="bad_token_name")])
     wrong_text = text_error("name", name)
     if wrong_text is not None:
         raise ValidationFailed([wrong_text])

@@ -27,6 +27,7 @@ __all__ = [
     "authenticate",
     "set_password",
     "account_field_errors",
+    "password_too_short",
     "MIN_PASSWORD_LENGTH",
 ]
 
@@ -61,18 +62,27 @@ def account_field_errors(
     (the address goes into mail headers, the name into the Atom feed: one line each)."""
     errors = []
     if not _NAME.match(name):
-        errors.append(FieldError("name", "use 2-100 characters a-z, 0-9, '.', '-' or '_'"))
+        message = "use 2-100 characters a-z, 0-9, '.', '-' or '_'"
+        errors.append(FieldError("name", message, code="bad_user_name"))
     wrong_text = text_error("email", email)
     if not _EMAIL.match(email) or wrong_text is not None:
-        errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
+        message = f"{email!r} is not an e-mail address"
+        errors.append(FieldError("email", message, code="not_an_email", params={"value": email}))
     wrong_text = text_error("fullname", fullname)
     if wrong_text is not None:
         errors.append(wrong_text)
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(
-            FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")
-        )
+        errors.append(password_too_short())
     return errors
+
+
+def password_too_short() -> FieldError:
+    return FieldError(
+        "password",
+        f"must be at least {MIN_PASSWORD_LENGTH} characters long",
+        code="password_too_short",
+        params={"limit": str(MIN_PASSWORD_LENGTH)},
+    )
 
 
 def create_user(
@@ -146,9 +156,7 @@ def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
     """Replace the user's password (the caller has proved the right to, e.g. by a reset link);
     every session of the user ends, so one opened with the old password cannot stay."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            [FieldError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters long")]
-        )
+        raise ValidationFailed([password_too_short()])
     conn.execute(
         users.update()
         .where(users.c.id == user_id)

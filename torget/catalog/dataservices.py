@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from torget.accounts.permissions import Actor
 from torget.catalog.model import DataServiceIn
-from torget.catalog.organisations import get_organisation
+from torget.catalog.organisations import get_organisation, no_organisation
 from torget.catalog.rules import normalise_dataservice
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
@@ -114,9 +114,7 @@ def _prepare(
     try:
         org = get_organisation(conn, data.organisation)
     except NotFound:
-        raise ValidationFailed(
-            [FieldError("organisation", f"no organisation {data.organisation!r}")]
-        ) from None
+        raise no_organisation("organisation", data.organisation) from None
     actor.require(org.id, "editor", "publish data services for this organisation")
     data = normalise_dataservice(data)
     data.serves_datasets = _resolve_datasets(conn, data.serves_datasets)
@@ -124,7 +122,11 @@ def _prepare(
         sa.select(dataservices.c.id).where(dataservices.c.name == data.name)
     ).scalar()
     if clash is not None and clash != own_id:
-        raise Conflict(f"a data service named {data.name!r} already exists")
+        raise Conflict(
+            f"a data service named {data.name!r} already exists",
+            code="dataservice_name_taken",
+            params={"value": data.name},
+        )
     return org.id, data
 
 

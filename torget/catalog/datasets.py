@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, DistributionIn
-from torget.catalog.organisations import get_organisation
+from torget.catalog.organisations import get_organisation, no_organisation
 from torget.catalog.rules import normalise_dataset, normalise_distribution
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
@@ -211,9 +211,7 @@ def _owner(conn: sa.Connection, actor: Actor, org_name: str, action: str) -> str
     try:
         org = get_organisation(conn, org_name)
     except NotFound:
-        raise ValidationFailed(
-            [FieldError("organisation", f"no organisation {org_name!r}")]
-        ) from None
+        raise no_organisation("organisation", org_name) from None
     actor.require(org.id, "editor", action)
     return org.id
 
@@ -226,7 +224,11 @@ def _unique_name(conn: sa.Connection, wanted: str, given: bool, own_id: str | No
     if not taken(wanted):
         return wanted
     if given:
-        raise Conflict(f"a dataset named {wanted!r} already exists")
+        raise Conflict(
+            f"a dataset named {wanted!r} already exists",
+            code="dataset_name_taken",
+            params={"value": wanted},
+        )
     n = 2
     while taken(f"{wanted}-{n}"):
         n += 1

@@ -28,6 +28,8 @@ __all__ = [
     "units_of",
     "create_organisation",
     "get_organisation",
+    "no_organisation",
+    "lock_organisation",
     "list_organisations",
     "update_organisation",
     "delete_organisation",
@@ -104,6 +106,21 @@ def get_organisation(conn: sa.Connection, name_or_id: str) -> Organisation:
     return _from_row(row)
 
 
+def no_organisation(field: str, ref: str | None) -> ValidationFailed:
+    """The refusal of `field` naming no organisation (`ref` unknown, or none given)."""
+    code = "unknown_organisation" if ref else "organisation_required"
+    message = f"no organisation {ref!r}"
+    return ValidationFailed([FieldError(field, message, code=code, params={"value": ref or ""})])
+
+
+def lock_organisation(conn: sa.Connection, name_or_id: str) -> Organisation:
+    """The organisation as it is now, its row held against other writers until the
+    transaction ends (as `datasets.lock_dataset`): a change read and written back whole."""
+    mine = (organisations.c.name == name_or_id) | (organisations.c.id == name_or_id)
+    conn.execute(sa.select(organisations.c.id).where(mine).with_for_update())
+    return get_organisation(conn, name_or_id)
+
+
 def list_organisations(
     conn: sa.Connection, *, offset: int = 0, limit: int = 100
 ) -> tuple[int, list[Organisation]]:
@@ -120,7 +137,7 @@ def _parent_id(conn: sa.Connection, data: OrganisationIn, own_id: str | None) ->
     try:
         parent = get_organisation(conn, data.parent)
     except NotFound:
-        raise ValidationFailed([FieldError("parent", f"no organisation {data.parent!r}")]) from None
+        raise no_organisation("parent", data.parent) from None
     node: str | None = parent.id
     while node is not None:  # refuse cycles: an organisation cannot be its own ancestor
         if node == own_id:
@@ -139,7 +156,11 @@ def create_organisation(conn: sa.Connection, actor: Actor, data: OrganisationIn)
     else:
         actor.require(parent_id, "admin", "create an organisation under this one")
     if conn.execute(sa.select(organisations.c.id).where(organisations.c.name == data.name)).first():
-        raise Conflict(f"an organisation named {data.name!r} already exists")
+        raise Conflict(
+            f"an organisation named {data.name!r} already exists",
+            code="organisation_name_taken",
+            params={"value": data.name},
+        )
     stamp = now()
     org = Organisation(new_id(), data, stamp, stamp)
     conn.execute(
@@ -159,7 +180,7 @@ def create_organisation(conn: sa.Connection, actor: Actor, data: OrganisationIn)
 def update_organisation(
     conn: sa.Connection, actor: Actor, name_or_id: str, data: OrganisationIn
 ) -> Organisation:
-    current = get_organisation(conn, name_or_id)
+    current = lock_organisation(conn, name_or_id)
     actor.require(current.id, "admin", "change this organisation")
     if data.name != current.name:
         raise ValidationFailed([FieldError("name", "an organisation's short name cannot change")])

@@ -12,6 +12,7 @@ except the descriptions.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from typing import TypeVar
@@ -62,8 +63,16 @@ class _Errors:
     def __init__(self) -> None:
         self.items: list[FieldError] = []
 
-    def add(self, field: str, message: str, allowed: list[str] | None = None) -> None:
-        self.items.append(FieldError(field, message, allowed))
+    def add(
+        self,
+        field: str,
+        message: str,
+        allowed: list[str] | None = None,
+        code: str = "invalid",
+        **params: object,
+    ) -> None:
+        named = {k: str(v) for k, v in params.items()}
+        self.items.append(FieldError(field, message, allowed, code, named))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -103,10 +112,16 @@ def normalise_org_number(value: str) -> str | None:
 def _text(errors: _Errors, field: str, value: LangText | None, *, required: bool) -> None:
     if value is None:
         if required:
-            errors.add(field, "is required, with Swedish text in 'sv'")
+            errors.add(
+                field, "is required, with Swedish text in 'sv'", code="swedish_text_required"
+            )
         return
     if not value.sv:
-        errors.add(f"{field}.sv", "Swedish text is required (DCAT-AP-SE: every text in sv)")
+        errors.add(
+            f"{field}.sv",
+            "Swedish text is required (DCAT-AP-SE: every text in sv)",
+            code="swedish_text_required",
+        )
     if value.en == "":
         value.en = None
 
@@ -148,7 +163,13 @@ def _choice(errors: _Errors, field: str, value: str | None, vocab_name: str) -> 
     vocab = vocabulary(vocab_name)
     concept = vocab.lookup(value)
     if concept is None:
-        errors.add(field, f"{value!r} is not an allowed value", vocab.codes())
+        errors.add(
+            field,
+            f"{value!r} is not an allowed value",
+            vocab.codes(),
+            code="not_allowed",
+            value=value,
+        )
         return value
     return concept.iri
 
@@ -170,6 +191,8 @@ def _url(
             field,
             f"{value!r} is not an absolute {'/'.join(schemes)} URL without spaces "
             "(encode spaces as %20)",
+            code="not_absolute_url",
+            value=value,
         )
 
 
@@ -191,13 +214,22 @@ def _contact(errors: _Errors, field: str, contact: ContactPoint | None) -> None:
     else:
         contact.kind = kind.code
     if not contact.name:
-        errors.add(f"{field}.name", "is required (vcard:fn)")
+        errors.add(f"{field}.name", "is required (vcard:fn)", code="required")
     email = contact.email.removeprefix("mailto:")
     if not _EMAIL.match(email):
-        errors.add(f"{field}.email", f"{contact.email!r} is not an e-mail address")
+        errors.add(
+            f"{field}.email",
+            f"{contact.email!r} is not an e-mail address",
+            code="not_an_email",
+            value=contact.email,
+        )
     contact.email = email
     if contact.telephone and not _PHONE.match(contact.telephone):
-        errors.add(f"{field}.telephone", "only digits, spaces and + ( ) - . are allowed")
+        errors.add(
+            f"{field}.telephone",
+            "only digits, spaces and + ( ) - . are allowed",
+            code="not_a_telephone_number",
+        )
     _url(errors, f"{field}.url", contact.url)
 
 
@@ -210,22 +242,33 @@ def _hvd(errors: _Errors, record: DatasetIn | DataServiceIn) -> None:
     )
     is_hvd = HVD_LEGISLATION in record.applicable_legislation
     if is_hvd and not record.hvd_categories:
-        errors.add("hvd_categories", "a high-value dataset needs at least one HVD category")
+        errors.add(
+            "hvd_categories",
+            "a high-value dataset needs at least one HVD category",
+            code="hvd_categories_required",
+        )
     if record.hvd_categories and not is_hvd:
         errors.add(
             "hvd_categories",
             "HVD categories are only allowed when applicable_legislation names the HVD "
             f"regulation ({HVD_LEGISLATION})",
+            code="hvd_categories_not_allowed",
         )
 
 
 def _name(errors: _Errors, value: str | None, title: LangText) -> str:
     name = value or slugify(title.sv or "dataset")
     if not _NAME.match(name):
-        errors.add(
-            "name", "use 2-100 characters a-z, 0-9, '-' or '_', starting with a letter or digit"
-        )
+        _bad_name(errors)
     return name
+
+
+def _bad_name(errors: _Errors) -> None:
+    errors.add(
+        "name",
+        "use 2-100 characters a-z, 0-9, '-' or '_', starting with a letter or digit",
+        code="bad_name",
+    )
 
 
 def _described(errors: _Errors, record: T) -> T:
@@ -268,7 +311,7 @@ def normalise_dataset(data: DatasetIn) -> DatasetIn:
         errors.add("spatial_centroid", "must be a WKT POINT, e.g. POINT(11.97 57.70)")
     period = record.temporal
     if period and period.start and period.end and period.start > period.end:
-        errors.add("temporal.end", "the end date is before the start date")
+        errors.add("temporal.end", "the end date is before the start date", code="end_before_start")
     _text(errors, "version_notes", record.version_notes, required=False)
     _text(errors, "provenance", record.provenance, required=False)
     if record.distributions is not None:
@@ -277,8 +320,9 @@ def normalise_dataset(data: DatasetIn) -> DatasetIn:
             try:
                 normalised.append(normalise_distribution(dist))
             except ValidationFailed as exc:
-                for e in exc.errors:
-                    errors.add(f"distributions.{i}.{e.field}", e.message, e.allowed)
+                errors.items.extend(
+                    dataclasses.replace(e, field=f"distributions.{i}.{e.field}") for e in exc.errors
+                )
         record.distributions = normalised
     _characters(errors, record)
     errors.raise_if_any()
@@ -292,7 +336,11 @@ def normalise_distribution(data: DistributionIn) -> DistributionIn:
     _text(errors, "description", record.description, required=False)
     record.access_url = record.access_url or record.download_url
     if not record.access_url:
-        errors.add("access_url", "is required (dcat:accessURL), or give a download_url")
+        errors.add(
+            "access_url",
+            "is required (dcat:accessURL), or give a download_url",
+            code="access_url_required",
+        )
     _url(errors, "access_url", record.access_url)
     _url(errors, "download_url", record.download_url, ("http", "https", "ftp", "ftps"))
     _format(errors, record)
@@ -327,6 +375,8 @@ def _format(errors: _Errors, record: DistributionIn | DataServiceIn) -> None:
             f"{record.format!r} is not a known file type: give an EU file-type code "
             "(CSV, JSON, GEOJSON, XLSX, …) or its IANA media type (text/csv, …)",
             file_types().codes(),
+            code="unknown_file_type",
+            value=record.format,
         )
         return
     record.format = file_type.iri
@@ -344,7 +394,11 @@ def normalise_dataservice(data: DataServiceIn) -> DataServiceIn:
     _text(errors, "description", record.description, required=False)
     record.name = _name(errors, record.name, record.title)
     if not record.endpoint_urls:
-        errors.add("endpoint_urls", "at least one endpoint URL is required (dcat:endpointURL)")
+        errors.add(
+            "endpoint_urls",
+            "at least one endpoint URL is required (dcat:endpointURL)",
+            code="endpoint_url_required",
+        )
     for i, url in enumerate(record.endpoint_urls):
         _url(errors, f"endpoint_urls.{i}", url)
     _url(errors, "endpoint_description", record.endpoint_description)
@@ -360,9 +414,7 @@ def normalise_organisation(data: OrganisationIn) -> OrganisationIn:
     record = data.model_copy(deep=True)
     errors = _Errors()
     if not _NAME.match(record.name):
-        errors.add(
-            "name", "use 2-100 characters a-z, 0-9, '-' or '_', starting with a letter or digit"
-        )
+        _bad_name(errors)
     _text(errors, "title", record.title, required=True)
     _text(errors, "description", record.description, required=False)
     if record.org_number:
@@ -384,7 +436,12 @@ def normalise_organisation(data: OrganisationIn) -> OrganisationIn:
         )
     _url(errors, "homepage", record.homepage)
     if record.email and not _EMAIL.match(record.email):
-        errors.add("email", f"{record.email!r} is not an e-mail address")
+        errors.add(
+            "email",
+            f"{record.email!r} is not an e-mail address",
+            code="not_an_email",
+            value=record.email,
+        )
     _contact(errors, "contact_point", record.contact_point)
     _characters(errors, record)
     errors.raise_if_any()

@@ -9,6 +9,7 @@ new ones added, missing ones deleted. `package_delete` deletes (Torget has no tr
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
@@ -111,7 +112,7 @@ def distribution_in(res: Params, prefix: str) -> DistributionIn:
         return DistributionIn.model_validate(distribution_fields(res))
     except ValidationFailed as exc:
         raise ValidationFailed(
-            [FieldError(prefix + e.field, e.message, e.allowed) for e in exc.errors]
+            [dataclasses.replace(e, field=prefix + e.field) for e in exc.errors]
         ) from None
     except ValidationError as exc:
         raise validation_failed_from(exc, prefix) from None

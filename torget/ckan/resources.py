@@ -8,6 +8,7 @@ transaction and removed again if the transaction fails, so no distribution point
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -19,7 +20,7 @@ from torget.ckan.mapping import merge_patch, resource_dict, uploaded_prefix
 from torget.ckan.packages import distribution_in
 from torget.db.engine import read, write
 from torget.dcat.guard import check_publishable
-from torget.errors import FieldError, ValidationFailed
+from torget.errors import ValidationFailed
 from torget.files import StoredFile
 from torget.ids import new_id
 
@@ -62,7 +63,7 @@ def _as_resource_errors(change: Any, conn: sa.Connection, params: Params) -> Any
         errors = [
             e
             if e.field.startswith("resource.")
-            else FieldError(f"resource.{e.field}", e.message, e.allowed)
+            else dataclasses.replace(e, field=f"resource.{e.field}")
             for e in exc.errors
         ]
         raise ValidationFailed(errors) from None

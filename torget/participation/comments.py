@@ -113,11 +113,11 @@ def _from_row(row: sa.Row[Any], replies: tuple[Comment, ...] = ()) -> Comment:
 def _check_text(field: str, value: str, limit: int, required: bool = True) -> str:
     text = unify_newlines(value.strip())
     if required and not text:
-        raise ValidationFailed([FieldError(field, "write something")])
+        raise ValidationFailed([FieldError(field, "write something", code="text_required")])
     if len(text) > limit:
-        raise ValidationFailed(
-            [FieldError(field, f"{field} is {len(text)} characters; at most {limit} are allowed")]
-        )
+        message = f"{field} is {len(text)} characters; at most {limit} are allowed"
+        params = {"length": str(len(text)), "limit": str(limit)}
+        raise ValidationFailed([FieldError(field, message, code="too_long", params=params)])
     refused = text_error(field, text, lines=True)
     if refused is not None:
         raise ValidationFailed([refused])

@@ -133,11 +133,16 @@ def _text(errors: list[FieldError], name: str, value: str) -> str:
     text = unify_newlines(value.strip())
     refused = text_error(name, text, lines=name not in ONE_LINE)
     if not text:
-        errors.append(FieldError(name, "this field is required"))
+        errors.append(FieldError(name, "this field is required", code="required"))
     elif len(text) > LIMITS[name]:
         limit = LIMITS[name]
         errors.append(
-            FieldError(name, f"{name} is {len(text)} characters; at most {limit} allowed")
+            FieldError(
+                name,
+                f"{name} is {len(text)} characters; at most {limit} allowed",
+                code="too_long",
+                params={"length": str(len(text)), "limit": str(limit)},
+            )
         )
     elif refused is not None:
         errors.append(refused)
@@ -146,7 +151,11 @@ def _text(errors: list[FieldError], name: str, value: str) -> str:
 
 def _used(conn: sa.Connection, refs: list[str], errors: list[FieldError]) -> list[UsedDataset]:
     if not refs:
-        errors.append(FieldError("datasets", "choose at least one published dataset"))
+        errors.append(
+            FieldError(
+                "datasets", "choose at least one published dataset", code="datasets_required"
+            )
+        )
     found: dict[str, UsedDataset] = {}
     for i, ref in enumerate(refs):
         key = datasets.c.id if is_uuid(ref) else datasets.c.name
@@ -172,18 +181,33 @@ def _check(
     data.url = _text(errors, "url", data.url)
     parts = urlsplit(data.url)
     if data.url and (parts.scheme not in ("http", "https") or not parts.hostname):
-        errors.append(FieldError("url", "give an http:// or https:// address"))
+        errors.append(FieldError("url", "give an http:// or https:// address", code="not_http_url"))
     if data.kind not in KINDS:
-        errors.append(FieldError("kind", "choose what kind of work it is", allowed=list(KINDS)))
+        errors.append(
+            FieldError(
+                "kind", "choose what kind of work it is", list(KINDS), code="showcase_kind_required"
+            )
+        )
     used = _used(conn, data.datasets, errors)
     ext = None
     if image:
         ext = image_type(image)
         limit = settings_of(conn).showcase_image_max_bytes
         if ext is None:
-            errors.append(FieldError("image", "the image must be a PNG, JPEG or WebP file"))
+            errors.append(
+                FieldError(
+                    "image", "the image must be a PNG, JPEG or WebP file", code="not_an_image"
+                )
+            )
         elif len(image) > limit:
-            errors.append(FieldError("image", f"the image is {len(image)} bytes; at most {limit}"))
+            errors.append(
+                FieldError(
+                    "image",
+                    f"the image is {len(image)} bytes; at most {limit}",
+                    code="image_too_large",
+                    params={"size": str(len(image)), "limit": str(limit)},
+                )
+            )
     if errors:
         raise ValidationFailed(errors)
     return used, ext

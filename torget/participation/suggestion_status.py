@@ -106,7 +106,9 @@ def _check(
 ) -> tuple[str | None, str | None]:
     """The public note and the linked dataset's id, or every reason the move is refused."""
     if change.status not in STATUSES:
-        raise ValidationFailed([FieldError("status", "unknown status", allowed=list(STATUSES))])
+        raise ValidationFailed(
+            [FieldError("status", "unknown status", list(STATUSES), code="unknown_status")]
+        )
     if change.status not in next_statuses(current):
         allowed = list(next_statuses(current))
         raise Conflict(
@@ -115,12 +117,24 @@ def _check(
     errors: list[FieldError] = []
     note = check_text(errors, "status_reason", change.reason or "", required=False) or None
     if change.status == "declined" and note is None:
-        errors.append(FieldError("status_reason", "say publicly why the suggestion is declined"))
+        errors.append(
+            FieldError(
+                "status_reason",
+                "say publicly why the suggestion is declined",
+                code="decline_reason_required",
+            )
+        )
     linked: LinkedDataset | None = None
     if change.status == "published":
         linked = find_dataset(conn, change.dataset) if change.dataset else None
         if linked is None:
-            errors.append(FieldError("dataset", "choose the published dataset that answers it"))
+            errors.append(
+                FieldError(
+                    "dataset",
+                    "choose the published dataset that answers it",
+                    code="answer_dataset_required",
+                )
+            )
     if errors:
         raise ValidationFailed(errors)
     return note, linked.id if linked else None

@@ -25,7 +25,12 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, LangText, OrganisationIn
-from torget.catalog.organisations import all_organisations, get_organisation, units_of
+from torget.catalog.organisations import (
+    all_organisations,
+    get_organisation,
+    no_organisation,
+    units_of,
+)
 from torget.catalog.vocabularies import vocabulary
 from torget.clock import as_utc, now
 from torget.db.schema import datasets, organisations, suggestion_history, suggestions, users
@@ -222,7 +227,15 @@ def _theme_iri(field: str, value: str) -> str:
     concept = vocabulary("theme").lookup(value)
     if concept is None:
         raise ValidationFailed(
-            [FieldError(field, "not an EU data theme", allowed=vocabulary("theme").codes())]
+            [
+                FieldError(
+                    field,
+                    "not an EU data theme",
+                    allowed=vocabulary("theme").codes(),
+                    code="not_a_theme",
+                    params={"value": value},
+                )
+            ]
         )
     return concept.iri
 
@@ -231,7 +244,7 @@ def _organisation_id(conn: sa.Connection, field: str, ref: str) -> str:
     try:
         return get_organisation(conn, ref.strip()).id
     except NotFound:
-        raise ValidationFailed([FieldError(field, f"no organisation {ref!r}")]) from None
+        raise no_organisation(field, ref) from None
 
 
 def _filters(conn: sa.Connection, query: SuggestionQuery) -> list[sa.ColumnElement[bool]]:
@@ -243,7 +256,13 @@ def _filters(conn: sa.Connection, query: SuggestionQuery) -> list[sa.ColumnEleme
         where.append(suggestions.c.theme == _theme_iri("theme", query.theme))
     if query.status:
         if query.status not in STATUSES:
-            raise ValidationFailed([FieldError("status", "unknown status", allowed=list(STATUSES))])
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "status", "unknown status", allowed=list(STATUSES), code="unknown_status"
+                    )
+                ]
+            )
         where.append(suggestions.c.status == query.status)
     return where
 
@@ -273,10 +292,15 @@ def check_text(errors: list[FieldError], field: str, value: str, required: bool 
     limit = LIMITS[field]
     refused = text_error(field, text, lines=field not in ONE_LINE)
     if required and not text:
-        errors.append(FieldError(field, f"{field} is required"))
+        errors.append(FieldError(field, f"{field} is required", code="required"))
     elif len(text) > limit:
         errors.append(
-            FieldError(field, f"{field} is {len(text)} characters; at most {limit} are allowed")
+            FieldError(
+                field,
+                f"{field} is {len(text)} characters; at most {limit} are allowed",
+                code="too_long",
+                params={"length": str(len(text)), "limit": str(limit)},
+            )
         )
     elif refused is not None:
         errors.append(refused)

@@ -117,9 +117,11 @@ def _check(conn: sa.Connection, url: str, events: list[str]) -> list[FieldError]
     errors = []
     parts = urlsplit(url.strip())
     if len(url) > 2000:
-        errors.append(FieldError("url", f"url is {len(url)} characters; at most 2000 are allowed"))
+        message = f"url is {len(url)} characters; at most 2000 are allowed"
+        params = {"length": str(len(url)), "limit": "2000"}
+        errors.append(FieldError("url", message, code="too_long", params=params))
     elif parts.scheme not in ("http", "https") or not parts.hostname:
-        errors.append(FieldError("url", "give an http:// or https:// address"))
+        errors.append(FieldError("url", "give an http:// or https:// address", code="not_http_url"))
     else:
         try:
             check_target(url.strip(), settings_of(conn).allow_private_addresses)
@@ -128,7 +130,8 @@ def _check(conn: sa.Connection, url: str, events: list[str]) -> list[FieldError]
     unknown = [e for e in events if e not in WEBHOOK_EVENTS]
     if not events or unknown:
         message = f"unknown events {unknown}" if unknown else "choose at least one event"
-        errors.append(FieldError("events", message, allowed=list(WEBHOOK_EVENTS)))
+        code = "unknown_events" if unknown else "events_required"
+        errors.append(FieldError("events", message, list(WEBHOOK_EVENTS), code=code))
     return errors
 
 

@@ -1,12 +1,12 @@
-"""What the account pages share: their form fields and the accounts' messages in words for the
-page (the domain's messages are English; each known one is shown translated, on its field)."""
+"""What the account pages share: their form fields and the accounts' refusals in words for the
+page (the domain's messages are English; each refusal with a known code is shown translated,
+on its field)."""
 
 from __future__ import annotations
 
-import re
-
 from torget.errors import ValidationFailed
-from torget.web.forms import Field, Form, Problem, field_for
+from torget.web.forms import MESSAGES as CATALOG_MESSAGES
+from torget.web.forms import Field, Form
 from torget.web.i18n import N_
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "LANGUAGE",
     "LANGUAGE_CHOICES",
     "add_problems",
+    "MESSAGES",
 ]
 
 NAME = Field(
@@ -34,43 +35,24 @@ NEW_PASSWORD = Field("password", N_("New password"), hint=N_("At least 10 charac
 LANGUAGE = Field("language", N_("Language of e-mails"))
 LANGUAGE_CHOICES = (("sv", "Svenska"), ("en", "English"))
 
-_MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"^is (?P<length>\d+) characters long; the limit is (?P<limit>\d+)$"),
-        N_("This is %(length)s characters long; the limit is %(limit)s."),
+MESSAGES: dict[str, str] = CATALOG_MESSAGES | {
+    "too_long": N_("This is %(length)s characters long; the limit is %(limit)s."),
+    "user_name_taken": N_("The user name %(value)s is taken: choose another."),
+    "bad_user_name": N_(
+        "Use 2–100 characters a–z, 0–9, dot, hyphen or underscore, starting with a letter or digit."
     ),
-    (
-        re.compile(r"^the user name '(?P<value>.*)' is taken$"),
-        N_("The user name %(value)s is taken: choose another."),
+    "password_too_short": N_("Use at least %(limit)s characters."),
+    "wrong_password": N_("The password is wrong."),
+    "link_not_valid": N_(
+        "This link is not valid. It may be mistyped, or a newer link has replaced it."
     ),
-    (
-        re.compile(r"^must be at least (?P<limit>\d+) characters long$"),
-        N_("Use at least %(limit)s characters."),
-    ),
-    (re.compile(r"^the password is wrong$"), N_("The password is wrong.")),
-    (
-        re.compile(r"^this link is not valid"),
-        N_("This link is not valid. It may be mistyped, or a newer link has replaced it."),
-    ),
-    (re.compile(r"^this link has already been used$"), N_("This link has already been used.")),
-    (re.compile(r"^this link has expired"), N_("This link has expired. Ask for a new one.")),
-    (
-        re.compile(r"^give the e-mail address of your account$"),
-        N_("Give the e-mail address of your account."),
-    ),
-    (re.compile(r"^'(?P<value>.*)' is not an allowed value$"), N_("Choose one of the languages.")),
-]
+    "link_used": N_("This link has already been used."),
+    "link_expired": N_("This link has expired. Ask for a new one."),
+    "account_email_required": N_("Give the e-mail address of your account."),
+    "not_allowed": N_("Choose one of the languages."),  # the only choice on these pages
+}
 
 
 def add_problems(form: Form, exc: ValidationFailed, fields: tuple[Field, ...]) -> None:
     """Put each error of `exc` on its field (or in the summary), in the page's words."""
-    names = {f.name for f in fields}
-    for error in exc.errors:
-        where = field_for(error.field, names)
-        for pattern, msgid in _MESSAGES:
-            found = pattern.match(error.message)
-            if found is not None:
-                form.ours(where, msgid, **found.groupdict())
-                break
-        else:
-            form.problems.append(Problem(where, error.message))
+    form.add(exc, fields, MESSAGES)

@@ -118,7 +118,7 @@ def _save(request: Request, actor: Actor, form: Form, current: DataService | Non
         form.add(exc, DATASERVICE_FIELDS)
         return _form_page(request, actor, form, current, 422)
     except Conflict as exc:
-        form.add(ValidationFailed([FieldError("name", str(exc))]), DATASERVICE_FIELDS)
+        form.add(ValidationFailed([FieldError.of("name", exc)]), DATASERVICE_FIELDS)
         return _form_page(request, actor, form, current, 422)
     flash(request, N_("The API is saved."))
     return redirect(f"/publish/dataservice/{saved.id}")

@@ -154,7 +154,7 @@ def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
 
 
 def _name_clash(exc: Conflict) -> FieldError:
-    return FieldError("name", str(exc))
+    return FieldError.of("name", exc)
 
 
 @router.get("/publish/dataset/{ref}")
