@@ -86,6 +86,12 @@ MESSAGES: dict[str, str] = {
     "organisation_name_taken": N_("Another organisation already has the short name %(value)s."),
     "bad_token_name": N_("Give the token a name of 1–200 characters."),
     "file_too_large": N_("The file is larger than %(limit)s bytes, the largest upload allowed."),
+    "publisher_type_required": N_(
+        "Choose the type of publisher: a top-level organisation needs one."
+    ),
+    "published_without_distribution": N_(
+        "A published dataset needs at least one distribution: add one first, or unpublish it."
+    ),
 }
 
 
