@@ -77,6 +77,7 @@ from torget.web.pages import (
     webhooks,
 )
 from torget.web.pages.errors import not_found_page, page_error, wants_page
+from torget.web.retry import RetryWrites
 from torget.web.sessions import SESSION_COOKIE, session_secret
 
 __all__ = ["create_app"]
@@ -169,7 +170,9 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.resolved_database_url)
+    app.state.engine = make_engine(
+        settings.resolved_database_url, settings.database_write_wait_ms / 1000
+    )
     app.state.files = open_file_store(settings)
     app.state.sql_sandbox = SqlSandbox(sql_limits(settings))
     app.router.on_shutdown.append(app.state.sql_sandbox.close)
@@ -179,6 +182,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(RetryWrites)  # innermost: runs a write that lost a race again
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),

@@ -40,6 +40,14 @@ class Settings:
             "`<data_dir>/torget.db`; `postgresql://user:pass@host/db` selects PostgreSQL."
         ),
     )
+    database_write_wait_ms: int = field(
+        default=30_000,
+        metadata=_help(
+            "Longest a write waits for other writers to finish, in milliseconds (SQLite: "
+            "the database's write lock; PostgreSQL: a row lock). Past it the request is "
+            "answered 503 with Retry-After instead of waiting on."
+        ),
+    )
     base_url: str = field(
         default="",
         metadata=_help(

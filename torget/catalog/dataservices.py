@@ -82,6 +82,14 @@ def get_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> DataS
     return service
 
 
+def _locked(conn: sa.Connection, actor: Actor, id_or_name: str) -> DataService:
+    """The data service as it is now, its row held against other writers until the
+    transaction ends (as `datasets.lock_dataset`): a change read and written back whole."""
+    key = dataservices.c.id if is_uuid(id_or_name) else dataservices.c.name
+    conn.execute(sa.select(dataservices.c.id).where(key == id_or_name).with_for_update())
+    return get_dataservice(conn, actor, id_or_name)
+
+
 def list_dataservices(
     conn: sa.Connection, actor: Actor, *, offset: int = 0, limit: int = 20
 ) -> tuple[int, list[DataService]]:
@@ -152,7 +160,7 @@ def create_dataservice(conn: sa.Connection, actor: Actor, data: DataServiceIn) -
 def update_dataservice(
     conn: sa.Connection, actor: Actor, id_or_name: str, data: DataServiceIn
 ) -> DataService:
-    current = get_dataservice(conn, actor, id_or_name)
+    current = _locked(conn, actor, id_or_name)
     actor.require(current.organisation_id, "editor", "change this data service")
     if data.name is None:
         data.name = current.data.name
@@ -175,7 +183,7 @@ def update_dataservice(
 def patch_dataservice(
     conn: sa.Connection, actor: Actor, id_or_name: str, changes: dict[str, Any]
 ) -> DataService:
-    current = get_dataservice(conn, actor, id_or_name)
+    current = _locked(conn, actor, id_or_name)
     merged = current.data.model_dump(mode="json")
     merged.update(changes)
     try:
@@ -186,7 +194,7 @@ def patch_dataservice(
 
 
 def delete_dataservice(conn: sa.Connection, actor: Actor, id_or_name: str) -> None:
-    current = get_dataservice(conn, actor, id_or_name)
+    current = _locked(conn, actor, id_or_name)
     actor.require(current.organisation_id, "editor", "delete this data service")
     # Distributions name their services in JSON; a UUID cannot occur there by accident.
     users = conn.execute(

@@ -56,6 +56,11 @@ _SWEDISH_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü":
 # a name or an address, is one line.
 _MULTI_LINE = frozenset({"description", "provenance", "version_notes", "spatial_bbox"})
 
+# Keywords per language and their length: a search aid, not a vocabulary (Sveriges
+# dataportal's datasets carry a handful; CKAN's tags are at most 100 characters).
+MAX_KEYWORDS = 100
+MAX_KEYWORD_LENGTH = 100
+
 T = TypeVar("T", DatasetIn, DataServiceIn)
 
 
@@ -144,17 +149,30 @@ def _characters(errors: _Errors, value: object, path: str = "", lines: bool = Fa
 
 
 def _keywords(errors: _Errors, field: str, value: Keywords) -> None:
+    """Trimmed, without repeats (the first kept, in order: a dict, so linear in the count),
+    at most `MAX_KEYWORDS` per language of at most `MAX_KEYWORD_LENGTH` characters. The count
+    is checked first, so a list of 100,000 is refused without looking at its words."""
     for lang in ("sv", "en"):
-        seen: list[str] = []
-        for i, word in enumerate(getattr(value, lang)):
+        words: list[str] = getattr(value, lang)
+        if len(words) > MAX_KEYWORDS:
+            errors.add(
+                f"{field}.{lang}",
+                f"at most {MAX_KEYWORDS} keywords per language, not {len(words)}",
+            )
+            continue
+        seen: dict[str, None] = {}
+        for i, word in enumerate(words):
             word = word.strip()
             if not word:
                 errors.add(f"{field}.{lang}.{i}", "an empty keyword")
-            elif len(word) > 100:
-                errors.add(f"{field}.{lang}.{i}", "a keyword is at most 100 characters")
-            elif word not in seen:
-                seen.append(word)
-        setattr(value, lang, seen)
+            elif len(word) > MAX_KEYWORD_LENGTH:
+                errors.add(
+                    f"{field}.{lang}.{i}",
+                    f"a keyword is at most {MAX_KEYWORD_LENGTH} characters",
+                )
+            else:
+                seen.setdefault(word, None)
+        setattr(value, lang, list(seen))
 
 
 def _choice(errors: _Errors, field: str, value: str | None, vocab_name: str) -> str | None:

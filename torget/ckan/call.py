@@ -33,10 +33,15 @@ __all__ = [
     "as_bool",
     "as_int",
     "as_list",
+    "as_text",
+    "list_value",
+    "MAX_INTEGER",
     "required",
 ]
 
 Params = dict[str, Any]
+# The largest whole number a parameter may be: the largest JSON carries exactly (2**53 - 1).
+MAX_INTEGER = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -101,33 +106,59 @@ def as_bool(params: Params, key: str, default: bool = False) -> bool:
 
 
 def as_int(params: Params, key: str, default: int, *, low: int = 0, high: int | None = None) -> int:
+    """A whole number of at least `low`, capped at `high`; beyond `MAX_INTEGER` refused (a
+    database cannot take it as an offset or a limit, and no count reaches it)."""
     value = params.get(key, default)
     if value is None or value == "":
         return default
+    if isinstance(value, bool | list | dict):
+        raise _problem(key, "Invalid integer")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise _problem(key, "Invalid integer") from None
     if number < low:
         raise _problem(key, f"Must be a natural number of at least {low}")
+    if number > MAX_INTEGER:
+        raise _problem(key, f"Must be at most {MAX_INTEGER}")
     return min(number, high) if high is not None else number
 
 
-def as_list(params: Params, key: str) -> list[Any]:
-    """A list given as a JSON list, a JSON list in a string, or one value."""
+def as_text(params: Params, key: str) -> str | None:
+    """A text parameter, trimmed; None when absent or empty. A number is taken as its digits;
+    a list or an object is refused."""
     value = params.get(key)
+    if value is None:
+        return None
+    if isinstance(value, list | dict):
+        raise _problem(key, "must be a text, not a list or an object")
+    return str(value).strip() or None
+
+
+def list_value(value: Any, field: str, *, one: bool = True) -> list[Any]:
+    """A list given as a JSON list or a JSON list in a string; any other value is a list of
+    that one value, or with `one=False` refused, naming `field`."""
     if value is None or value == "":
         return []
     if isinstance(value, str) and value.strip().startswith("["):
         try:
             value = json.loads(value)
-        except ValueError:
-            raise _problem(key, "is not a JSON list") from None
-    return value if isinstance(value, list) else [value]
+        except (ValueError, RecursionError):
+            raise _problem(field, "is not a JSON list") from None
+    if isinstance(value, list):
+        return value
+    if not one:
+        raise _problem(field, "must be a list")
+    return [value]
+
+
+def as_list(params: Params, key: str) -> list[Any]:
+    """A list given as a JSON list, a JSON list in a string, or one value."""
+    return list_value(params.get(key), key)
 
 
 def required(params: Params, key: str) -> str:
-    value = params.get(key)
-    if value is None or str(value).strip() == "":
+    value = as_text(params, key)
+    if value is None:
         raise _problem(key, "Missing value")
-    return str(value).strip()
+    return value

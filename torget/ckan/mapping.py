@@ -21,7 +21,8 @@ Values read from CKAN become a dict in the shape of `DatasetIn`/`DistributionIn`
 Torget's own rules (`torget.catalog.rules`) validate them exactly as for the JSON API; values
 written to CKAN are derived from the stored record. Controlled values go out as stored (IRIs)
 and come in as anything the vocabularies accept (codes, IRIs, CKAN's licence ids).
-Organisations, groups (the EU data themes) and licences are in `mapping_orgs.py`.
+Organisations, groups (the EU data themes) and licences are in `mapping_orgs.py`. A value of
+the wrong JSON type (a number where a list of tags belongs) is a validation error of its key.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 
 from torget.catalog.datasets import Dataset, Distribution
 from torget.catalog.vocabularies import Concept, file_types, vocabulary
+from torget.ckan.call import list_value
 from torget.errors import FieldError, ValidationFailed
 
 __all__ = [
@@ -48,6 +50,8 @@ __all__ = [
     "timestamp",
     "uploaded_prefix",
     "merge_patch",
+    "listed",
+    "objects",
 ]
 
 
@@ -142,6 +146,23 @@ def group_name(theme_iri: str) -> str:
 # --- CKAN → Torget ---------------------------------------------------------------------------
 
 
+def _wrong(key: str, message: str) -> ValidationFailed:
+    return ValidationFailed([FieldError(key, message)])
+
+
+def listed(pkg: dict[str, Any], key: str) -> list[Any]:
+    """The list under `key` (a JSON list, or one given as JSON text); empty when absent."""
+    return list_value(pkg.get(key), key, one=False)
+
+
+def objects(pkg: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The list of objects under `key` (`resources`, `extras`); empty when absent."""
+    given = listed(pkg, key)
+    if not all(isinstance(item, dict) for item in given):
+        raise _wrong(key, "must be a list of objects")
+    return given
+
+
 def _translated(pkg: dict[str, Any], key: str) -> dict[str, Any] | None:
     """Swedish from the plain field (what a CKAN client without translations edits), else
     from `<key>_translated`; English from `<key>_translated`."""
@@ -153,9 +174,11 @@ def _translated(pkg: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 def _tag_names(pkg: dict[str, Any]) -> list[str]:
     tags = pkg.get("tags") or []
-    if isinstance(tags, str):
-        tags = json.loads(tags) if tags.strip().startswith("[") else tags.split(",")
-    names = [t.get("name", "") if isinstance(t, dict) else str(t) for t in tags]
+    if isinstance(tags, str) and not tags.strip().startswith("["):
+        tags = tags.split(",")
+    else:
+        tags = listed(pkg, "tags")
+    names = [str(t.get("name", "")) if isinstance(t, dict) else str(t) for t in tags]
     if not names and pkg.get("tag_string"):
         names = str(pkg["tag_string"]).split(",")
     return [n.strip() for n in names if n.strip()]
@@ -164,8 +187,11 @@ def _tag_names(pkg: dict[str, Any]) -> list[str]:
 def _keywords(pkg: dict[str, Any]) -> dict[str, list[str]]:
     given = pkg.get("tags_translated")
     given = given if isinstance(given, dict) else {}
-    sv = _tag_names(pkg) if pkg.get("tags") or pkg.get("tag_string") else given.get("sv")
-    return {"sv": list(sv or []), "en": list(given.get("en") or [])}
+    if pkg.get("tags") or pkg.get("tag_string"):
+        sv = _tag_names(pkg)
+    else:
+        sv = list_value(given.get("sv"), "tags_translated", one=False)
+    return {"sv": sv, "en": list_value(given.get("en"), "tags_translated", one=False)}
 
 
 def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
@@ -178,16 +204,15 @@ def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
 def _extra_value(extra: Extra, raw: Any) -> Any:
     if not extra.many:
         return raw
-    values = raw
-    if isinstance(raw, str):
-        values = json.loads(raw) if raw.strip().startswith("[") else [raw]
-    return [{"url": v} for v in values] if extra.refs else list(values)
+    one = isinstance(raw, str) and not raw.strip().startswith("[")
+    values = [raw] if one else list_value(raw, "extras", one=False)
+    return [{"url": v} for v in values] if extra.refs else values
 
 
 def _apply_extras(fields: dict[str, Any], extras: list[dict[str, Any]]) -> None:
     known = {e.key: e for e in EXTRAS}
     for item in extras:
-        key, raw = item.get("key", ""), item.get("value")
+        key, raw = str(item.get("key", "")), item.get("value")
         if key not in known:
             message = f"{key!r} is not a known extra; known: {', '.join(known)}"
             raise ValidationFailed([FieldError("extras", message, list(known))])
@@ -203,7 +228,7 @@ def dataset_fields(pkg: dict[str, Any], private: bool) -> dict[str, Any]:
         "description": _translated(pkg, "notes"),
         "state": "draft" if private else "published",
         "keywords": _keywords(pkg),
-        "themes": [theme_concept(_group_ref(g)).iri for g in pkg.get("groups") or []],
+        "themes": [theme_concept(_group_ref(g)).iri for g in listed(pkg, "groups")],
         "landing_page": pkg.get("url") or None,
         "version": pkg.get("version") or None,
     }
@@ -213,19 +238,21 @@ def dataset_fields(pkg: dict[str, Any], private: bool) -> dict[str, Any]:
     contact["email"] = pkg.get("maintainer_email") or pkg.get("author_email")
     if contact["name"] and contact["email"]:
         fields["contact_point"] = contact
-    _apply_extras(fields, pkg.get("extras") or [])
+    _apply_extras(fields, objects(pkg, "extras"))
     return {k: v for k, v in fields.items() if v is not None}
 
 
 def _group_ref(group: Any) -> str:
-    return str(group.get("name") or group.get("id") or "") if isinstance(group, dict) else group
+    return (
+        str(group.get("name") or group.get("id") or "") if isinstance(group, dict) else str(group)
+    )
 
 
 def _format_of(res: dict[str, Any], url: str | None) -> str | None:
     for candidate in (res.get("format"), res.get("mimetype")):
         if candidate:
             return str(candidate)
-    if url and "." in url.rsplit("/", 1)[-1]:
+    if isinstance(url, str) and "." in url.rsplit("/", 1)[-1]:
         found = file_types().lookup(url.rsplit(".", 1)[-1].split("?")[0])
         return found.code if found else None
     return None
@@ -234,6 +261,17 @@ def _format_of(res: dict[str, Any], url: str | None) -> str | None:
 def _checksum(value: Any) -> str | None:
     text = str(value or "").strip().lower().removeprefix("sha1:")
     return text or None
+
+
+def _size(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            return int(value)
+        except (ValueError, OverflowError):
+            pass
+    raise _wrong("size", f"{str(value)[:50]!r} is not a whole number of bytes")
 
 
 def distribution_fields(res: dict[str, Any]) -> dict[str, Any]:
@@ -249,7 +287,7 @@ def distribution_fields(res: dict[str, Any]) -> dict[str, Any]:
         "format": _format_of(res, url),
         "media_type": res.get("mimetype") or None,
         "license": licence.iri if licence else None,
-        "byte_size": int(size) if size not in (None, "") else None,
+        "byte_size": _size(size),
         "checksum_sha1": _checksum(res.get("hash")),
     }
     if fields["format"] is None:

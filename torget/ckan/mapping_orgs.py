@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from torget.catalog.vocabularies import Concept
-from torget.ckan.mapping import _group_ref, _set_path, _texts, _translated, timestamp
+from torget.ckan.mapping import (
+    _group_ref,
+    _set_path,
+    _texts,
+    _translated,
+    listed,
+    objects,
+    timestamp,
+)
 from torget.errors import FieldError, ValidationFailed
 
 __all__ = ["ORG_EXTRAS", "organisation_fields", "organization_dict", "group_dict", "licence_dict"]
@@ -23,10 +31,10 @@ def organisation_fields(org: dict[str, Any]) -> dict[str, Any]:
         "title": _translated(org, "title") or ({"sv": org["name"]} if org.get("name") else None),
         "description": _translated(org, "description"),
     }
-    parents = [_group_ref(g) for g in org.get("groups") or []]
+    parents = [_group_ref(g) for g in listed(org, "groups")]
     fields["parent"] = parents[0] if parents else None
-    for item in org.get("extras") or []:
-        key, value = item.get("key", ""), item.get("value")
+    for item in objects(org, "extras"):
+        key, value = str(item.get("key", "")), item.get("value")
         if key not in ORG_EXTRAS + ("contact_name", "contact_email"):
             message = f"{key!r} is not a known extra; known: {', '.join(ORG_EXTRAS)}"
             raise ValidationFailed([FieldError("extras", message, list(ORG_EXTRAS))])

@@ -98,16 +98,21 @@ def organization_create(call: Call, params: Params) -> dict[str, Any]:
 
 def organization_update(call: Call, params: Params) -> dict[str, Any]:
     with write(call.engine) as conn:
-        current = store.get_organisation(conn, str(params.get("id") or required(params, "name")))
+        current = store.lock_organisation(conn, str(params.get("id") or required(params, "name")))
         data = _organisation_in({"name": current.name, **params})
         org = store.update_organisation(conn, call.actor, current.id, data)
     return organization_dict(org)
 
 
 def organization_patch(call: Call, params: Params) -> dict[str, Any]:
-    with read(call.engine) as conn:
-        current = organization_dict(store.get_organisation(conn, required(params, "id")))
-    return organization_update(call, {**merge_patch(current, params), "id": current["id"]})
+    """The organisation with the given keys replaced, read in the transaction that writes it
+    back (its row locked), so that concurrent patches of different keys all survive."""
+    with write(call.engine) as conn:
+        current = store.lock_organisation(conn, required(params, "id"))
+        merged = merge_patch(organization_dict(current), params)
+        data = _organisation_in({**merged, "name": current.name})
+        org = store.update_organisation(conn, call.actor, current.id, data)
+    return organization_dict(org)
 
 
 def organization_delete(call: Call, params: Params) -> None:

@@ -3,8 +3,11 @@
 Every write goes through the catalogue's own functions, so the same rules and permissions
 apply as for the JSON API, and a package saved with `private: false` passes the same publish
 guard (`torget.dcat.guard.check_publishable`) in the same transaction. `package_update`
-replaces the dataset and its resources, as in CKAN: resources with a known `id` are updated,
-new ones added, missing ones deleted. `package_delete` deletes (Torget has no trash).
+replaces the dataset and, when `resources` is given, its resources, as in CKAN: resources with
+a known `id` are updated, new ones added, missing ones deleted; without `resources` they are
+kept. `package_patch` reads the package in the transaction that writes it back, the dataset's
+row locked (`lock_dataset`), so concurrent patches of different keys all survive and a
+resource added meanwhile is kept. `package_delete` deletes (Torget has no trash).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from torget.ckan.mapping import (
     dataset_fields,
     distribution_fields,
     merge_patch,
+    objects,
     package_dict,
 )
 from torget.ckan.mapping_orgs import group_dict, organization_dict
@@ -118,13 +122,6 @@ def distribution_in(res: Params, prefix: str) -> DistributionIn:
         raise validation_failed_from(exc, prefix) from None
 
 
-def _resources(pkg: Params) -> list[Params]:
-    given = pkg.get("resources") or []
-    if not isinstance(given, list) or not all(isinstance(r, dict) for r in given):
-        raise ValidationFailed([FieldError("resources", "must be a list of resource objects")])
-    return given
-
-
 def _finish(conn: sa.Connection, call: Call, dataset_id: str) -> dict[str, Any]:
     dataset = store.get_dataset(conn, call.actor, dataset_id)
     check_publishable(conn, call.settings, dataset)
@@ -134,7 +131,7 @@ def _finish(conn: sa.Connection, call: Call, dataset_id: str) -> dict[str, Any]:
 def package_create(call: Call, params: Params) -> dict[str, Any]:
     with write(call.engine) as conn:
         data = _dataset_in(conn, params)
-        resources = _resources(params)
+        resources = objects(params, "resources")
         data.distributions = [
             distribution_in(r, f"distributions.{i}.") for i, r in enumerate(resources)
         ]
@@ -145,37 +142,44 @@ def package_create(call: Call, params: Params) -> dict[str, Any]:
 def _sync_resources(
     conn: sa.Connection, actor: Actor, dataset: store.Dataset, resources: list[Params]
 ) -> None:
-    current = {d.id: d for d in dataset.distributions}
-    kept = set()
+    wanted = []
     for i, res in enumerate(resources):
-        data = distribution_in(res, f"distributions.{i}.")
-        if res.get("id") in current:
-            kept.add(res["id"])
-            store.update_distribution(conn, actor, res["id"], data)
-        else:
-            store.add_distribution(conn, actor, dataset.id, data)
-    for dist_id in set(current) - kept:
-        store.delete_distribution(conn, actor, dist_id)
+        ref = res.get("id")
+        wanted.append(
+            (ref if isinstance(ref, str) else None, distribution_in(res, f"distributions.{i}."))
+        )
+    store.replace_distributions(conn, actor, dataset.id, wanted)
+
+
+def _update(
+    conn: sa.Connection, call: Call, current: store.Dataset, params: Params
+) -> dict[str, Any]:
+    data = _dataset_in(conn, {"name": current.name, **params})
+    if data.identifier is None:
+        data.identifier = current.data.identifier
+    resources = objects(params, "resources") if "resources" in params else None
+    updated = store.update_dataset(conn, call.actor, current.id, data)
+    if resources is not None:
+        _sync_resources(conn, call.actor, updated, resources)
+    return _finish(conn, call, current.id)
 
 
 def package_update(call: Call, params: Params) -> dict[str, Any]:
     ref = str(params.get("id") or required(params, "name"))
     with write(call.engine) as conn:
-        current = store.get_dataset(conn, call.actor, ref)
-        data = _dataset_in(conn, {"name": current.name, **params})
-        if data.identifier is None:
-            data.identifier = current.data.identifier
-        resources = _resources(params)
-        updated = store.update_dataset(conn, call.actor, current.id, data)
-        _sync_resources(conn, call.actor, updated, resources)
-        return _finish(conn, call, current.id)
+        return _update(conn, call, store.lock_dataset(conn, call.actor, ref), params)
 
 
 def package_patch(call: Call, params: Params) -> dict[str, Any]:
     """CKAN's patch: the current package with the given top-level keys replaced."""
-    with read(call.engine) as conn:
-        current = show_dataset(conn, call, required(params, "id"))
-    return package_update(call, {**merge_patch(current, params), "id": current["id"]})
+    with write(call.engine) as conn:
+        current = store.lock_dataset(conn, call.actor, required(params, "id"))
+        package = to_package(conn, call, current, all_organisations(conn))
+        changes = {key: value for key, value in params.items() if key != "id"}
+        merged = {**merge_patch(package, changes), "id": current.id}
+        if "resources" not in changes:
+            merged.pop("resources", None)
+        return _update(conn, call, current, merged)
 
 
 def package_delete(call: Call, params: Params) -> None:

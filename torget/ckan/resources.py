@@ -119,15 +119,24 @@ def resource_update(call: Call, params: Params) -> dict[str, Any]:
 
 
 def resource_patch(call: Call, params: Params) -> dict[str, Any]:
-    """The current resource with the given keys replaced; an upload replaces the file."""
-    current = resource_show(call, params)
-    if call.upload is not None:  # the new file's size and checksum, not the old ones
-        for key in ("size", "hash", "download_url", "access_url", "mimetype"):
-            current.pop(key, None)
-        if current.get("url", "").startswith(uploaded_prefix(call.base)):
-            current.pop("name", None)
-            current.pop("name_translated", None)
-    return _replace(call, current["id"], merge_patch(current, params))
+    """The current resource with the given keys replaced; an upload replaces the file. The
+    resource is read in the transaction that writes it back, its dataset locked, so that
+    concurrent patches of different keys all survive."""
+    dist_id = required(params, "id")
+
+    def patch(conn: sa.Connection, filled: Params) -> store.Distribution:
+        dist = store.lock_distribution(conn, call.actor, dist_id)
+        current = _resource(store.get_dataset(conn, call.actor, dist.dataset_id), dist, call.base)
+        if call.upload is not None:  # the new file's size and checksum, not the old ones
+            for key in ("size", "hash", "download_url", "access_url", "mimetype"):
+                current.pop(key, None)
+            if current.get("url", "").startswith(uploaded_prefix(call.base)):
+                current.pop("name", None)
+                current.pop("name_translated", None)
+        data = distribution_in(merge_patch(current, filled), "resource.")
+        return store.update_distribution(conn, call.actor, dist.id, data)
+
+    return _with_upload(call, params, patch)
 
 
 def resource_delete(call: Call, params: Params) -> None:

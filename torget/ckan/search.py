@@ -125,7 +125,7 @@ def _facets(result: SearchResult, params: Params) -> tuple[dict[str, Any], dict[
     mincount = as_int(params, "facet.mincount", 1)
     search_facets, facets = {}, {}
     for field in as_list(params, "facet.field"):
-        if field not in FIELDS:
+        if not isinstance(field, str) or field not in FIELDS:
             raise SearchQueryError(f"cannot facet on {field!r}; use one of {', '.join(FIELDS)}")
         items = facet_counts(result.facets[FIELDS[field]], field, mincount)
         search_facets[field] = {"title": field, "items": items}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from torget.accounts import tokens as store
 from torget.accounts.users import User, get_user
-from torget.ckan.call import Call, Params, required
+from torget.ckan.call import Call, Params, as_text, required
 from torget.ckan.mapping import timestamp
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated, NotFound, PermissionDenied
@@ -35,7 +35,7 @@ def api_token_create(call: Call, params: Params) -> dict[str, str]:
 
 def api_token_list(call: Call, params: Params) -> list[dict[str, Any]]:
     with read(call.engine) as conn:
-        user = _owner(conn, call, params.get("user_id") or params.get("user"))
+        user = _owner(conn, call, as_text(params, "user_id") or as_text(params, "user"))
         found = store.list_tokens(conn, user.id)
     return [
         {

@@ -3,32 +3,83 @@
 On SQLite, WAL lets readers go on while one writer writes, and a write transaction starts with
 `BEGIN IMMEDIATE` so that two writers queue on the lock instead of failing half-way
 (Datasette's `database.py` serialises writes the same way). Foreign keys are switched on.
+
+A writer waits for the others at most `write_wait` seconds (`database_write_wait_ms`): SQLite's
+busy handler retries the lock with its own back-off for that long, and `write()` retries a
+`BEGIN IMMEDIATE` refused at once (as SQLite may while another connection recovers the WAL)
+until the same deadline; on PostgreSQL the wait for a row lock is the transaction's
+`lock_timeout`. A writer still waiting then gets `WriteBusy`, which the web answers with 503
+and Retry-After, never a 500. A transaction PostgreSQL cancels to break a deadlock or a
+serialization conflict wrote nothing and can simply run again: that is `WriteConflict`, and
+the web runs such a request again (`torget.web.retry`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["make_engine", "read", "write", "after_commit"]
+__all__ = [
+    "make_engine",
+    "read",
+    "write",
+    "after_commit",
+    "WriteBusy",
+    "WriteConflict",
+    "DEFAULT_WRITE_WAIT",
+]
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "torget_after_commit"
+_WRITE_WAIT = "torget_write_wait"
+DEFAULT_WRITE_WAIT = 30.0
+# PostgreSQL's SQLSTATEs for a transaction cancelled to let another go on: serialization_failure,
+# deadlock_detected; and lock_not_available, a row lock not granted within lock_timeout.
+_PG_CONFLICT = {"40001", "40P01"}
+_PG_BUSY = {"55P03"}
 
 
-def make_engine(url: str) -> sa.Engine:
+class WriteBusy(Exception):
+    """Other writers held the database longer than a writer may wait: nothing was written,
+    and the same request may succeed in `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WriteConflict(WriteBusy):
+    """PostgreSQL cancelled the transaction to resolve a deadlock or a serialization conflict
+    with another: nothing was written, and running it again at once is safe."""
+
+
+def make_engine(url: str, write_wait: float = DEFAULT_WRITE_WAIT) -> sa.Engine:
+    """The engine for `url`; a writer waits at most `write_wait` seconds for the others."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        connect_args = {"timeout": write_wait, "check_same_thread": False}
+        engine = sa.create_engine(url, connect_args=connect_args)
+        _configure_sqlite(engine, write_wait)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        _configure_postgresql(engine, write_wait)
+    return engine.execution_options(**{_WRITE_WAIT: write_wait})
 
 
-def _configure_sqlite(engine: sa.Engine) -> None:
+def _configure_postgresql(engine: sa.Engine, write_wait: float) -> None:
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get("torget_write", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(write_wait * 1000))}")
+
+
+def _configure_sqlite(engine: sa.Engine, write_wait: float) -> None:
+    busy_ms = max(1, int(write_wait * 1000))
+
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
@@ -37,7 +88,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         # Read through the OS page cache without a copy per query: searching a large
         # catalogue touches many index pages (bench/search.py).
         cursor.execute("PRAGMA mmap_size=268435456")
@@ -49,17 +100,54 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _as_busy(exc: sa.exc.DBAPIError) -> WriteBusy | None:
+    """The database error as `WriteConflict` (a transaction cancelled to let another go on)
+    or `WriteBusy` (a lock not granted in time); None when it is neither."""
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in _PG_CONFLICT:
+        return WriteConflict(f"cancelled for a concurrent write: {exc.orig}", retry_after=1)
+    name = getattr(exc.orig, "sqlite_errorname", "")
+    if code in _PG_BUSY or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return WriteBusy(f"other writers held the database too long: {exc.orig}")
+    return None
+
+
+def _begin(conn: sa.Connection, wait: float) -> sa.RootTransaction:
+    """Begin the write transaction, waiting for other writers at most `wait` seconds."""
+    deadline, pause = time.monotonic() + wait, 0.005
+    while True:
+        try:
+            return conn.begin()
+        except sa.exc.OperationalError as exc:
+            busy = _as_busy(exc)
+            if busy is None:
+                raise
+            if time.monotonic() + pause > deadline:
+                raise busy from exc
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
 @contextmanager
 def write(engine: sa.Engine) -> Iterator[sa.Connection]:
     """One write transaction: committed when the block ends, rolled back on any error.
 
-    Callbacks registered with `after_commit` run after the commit, outside the transaction."""
+    Raises `WriteBusy` when other writers held the database too long, and `WriteConflict`
+    when PostgreSQL cancelled the transaction to let another go on; either way nothing was
+    written. Callbacks registered with `after_commit` run after the commit, outside the
+    transaction."""
+    wait = engine.get_execution_options().get(_WRITE_WAIT, DEFAULT_WRITE_WAIT)
     with engine.connect() as conn:
         conn = conn.execution_options(torget_write=True)
         conn.info.pop(_AFTER_COMMIT, None)  # `info` lives with the pooled DBAPI connection
         try:
-            with conn.begin():
+            with _begin(conn, wait):
                 yield conn
+        except sa.exc.DBAPIError as exc:
+            busy = _as_busy(exc)
+            if busy is None:
+                raise
+            raise busy from exc
         finally:
             callbacks = conn.info.pop(_AFTER_COMMIT, [])
     for callback in callbacks:  # only reached when the transaction committed

@@ -29,6 +29,9 @@ from torget.web.auth import actor_for_token
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+# CKAN's parameters nest a few levels (a package's resources, their extras); far more is an
+# attack on the parsers, refused as a bad request.
+MAX_DEPTH = 32
 
 
 def _secret(request: Request) -> str | None:
@@ -84,9 +87,28 @@ async def _body(request: Request) -> tuple[dict[str, Any], Upload | None]:
         parsed = json.loads(raw)
     except ValueError as exc:
         raise BadRequest(f"JSON Error: {exc}") from None
+    except RecursionError:  # Python's own JSON parser recurses once per level
+        raise BadRequest(f"JSON Error: nested deeper than {MAX_DEPTH} levels") from None
     if not isinstance(parsed, dict):
         raise BadRequest("JSON Error: the request body must be a JSON object")
+    if _depth(parsed) > MAX_DEPTH:
+        raise BadRequest(f"JSON Error: nested deeper than {MAX_DEPTH} levels")
     return parsed, None
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value`, walked without recursion (a parameter
+    nested a thousand levels must not exhaust the stack of whatever reads it next)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                todo.extend(
+                    (v, level + 1) for v in (item.values() if isinstance(item, dict) else item)
+                )
+    return deepest
 
 
 def _envelope(request: Request, name: str, status: int, body: dict[str, Any]) -> JSONResponse:

@@ -10,6 +10,7 @@ from torget.catalog.organisations import all_organisations, get_organisation
 from torget.db.engine import read
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router
+from torget.web.paging import page_number
 from torget.web.rendering import Alternate, render
 from torget.web.sessions import page_actor
 
@@ -36,15 +37,15 @@ def organisations_page(request: Request) -> Response:
 
 
 @router.get("/organisation/{name}")
-def organisation_page(request: Request, name: str, page: int = 1) -> Response:
+def organisation_page(request: Request, name: str, page: str = "1") -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
-    page = max(1, page)
+    number = page_number(page)
     with read(request.app.state.engine) as conn:
         org = get_organisation(conn, name)
         orgs = all_organisations(conn)
         total, found = list_datasets(
-            conn, actor, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, organisation=org.name
+            conn, actor, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, organisation=org.name
         )
         _, services = list_dataservices(conn, actor, limit=1000)
     title = localize(org.data.title, lang)
@@ -71,7 +72,7 @@ def organisation_page(request: Request, name: str, page: int = 1) -> Response:
         children=[o for o in orgs.values() if o.data.parent == org.name],
         datasets=found,
         total=total,
-        page=page,
+        page=number,
         last_page=max(1, -(-total // PAGE_SIZE)),
         services=[s for s in services if s.organisation_id == org.id],
         can_manage=actor.has_role(org.id, "admin"),

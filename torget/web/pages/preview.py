@@ -25,6 +25,7 @@ from torget.datastore.export import EXPORTS
 from torget.datastore.geometry import GeometrySummary, summarise_geometry
 from torget.datastore.tables import Table
 from torget.errors import FieldError, ValidationFailed
+from torget.web.paging import page_number
 
 __all__ = [
     "PAGE_SIZE",
@@ -132,7 +133,7 @@ def parse_state(params: QueryParams) -> PreviewState:
     if problem is not None:
         problems.append(problem)
     raw_page = params.get("page") or "1"
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 10**6 else 1
+    page = page_number(raw_page)
     if raw_page != "1" and page == 1:
         problems.append(FieldError("page", f"{raw_page!r} is not a page number"))
     return PreviewState(

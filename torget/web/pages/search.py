@@ -18,6 +18,7 @@ from torget.web.catalogue_search import FACETS, SORTS, search
 from torget.web.i18n import N_, pick_language
 from torget.web.pages.home import CATALOGUE_ALTERNATES
 from torget.web.pages.routing import page_router
+from torget.web.paging import page_number
 from torget.web.rendering import render
 from torget.web.sessions import page_actor
 
@@ -64,7 +65,7 @@ class SearchParams:
             text,
             {k: v for k, v in filters.items() if v},
             sort,
-            max(1, int(page)) if page.isdigit() else 1,
+            page_number(page),
         )
 
     def url(self, **changes: object) -> str:

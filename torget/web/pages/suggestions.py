@@ -36,6 +36,7 @@ from torget.web.i18n import N_, Text, localize, pick_language
 from torget.web.pages.comments import comments_section
 from torget.web.pages.follows import follow_button
 from torget.web.pages.routing import page_router, redirect, signed_in
+from torget.web.paging import page_number
 from torget.web.pickers import options, organisation_options
 from torget.web.rendering import Alternate, flash, render
 from torget.web.sessions import page_actor
@@ -91,7 +92,7 @@ class ListParams:
             theme.code if theme is not None else "",
             status if status in STATUSES else "",
             sort if sort in SORT_NAMES else "votes",
-            max(1, int(page)) if page.isdigit() else 1,
+            page_number(page),
         )
 
     def filters(self) -> list[tuple[str, str]]:
