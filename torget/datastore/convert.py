@@ -1,8 +1,14 @@
 """Turning spreadsheets, JSON and GeoJSON into UTF-8 CSV that `ingest` loads like any CSV.
 
-Spreadsheets are read with python-calamine (Rust; ten times faster than openpyxl). An XLSX or
-ODS file is a zip archive, so the sum of its members' uncompressed sizes is checked against a
+Every format is read and written out a row at a time: JSON value by value (`jsonstream`),
+XLSX and ODS sheets streamed from their XML (`xlsx`, `ods`). An XLSX or ODS file is a zip
+archive, so the sum of its members' uncompressed sizes is checked against a
 limit before anything is decompressed: a zip bomb is refused, not unpacked.
+
+A sheet's table runs from its first to its last column that holds a value, and from its first
+row with a value (the header) to its last; empty rows in between stay, as empty rows. Written
+while it is read, a sheet is first given the header's columns; only if a later row has a value
+outside them is it written again with the full width.
 """
 
 from __future__ import annotations
@@ -11,12 +17,14 @@ import csv
 import datetime as dt
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
+from xml.parsers import expat
 
-from torget.datastore import geo
+from torget.datastore import geo, ods, xlsx
 from torget.datastore.errors import LoadError
 from torget.datastore.json_rows import RowTable, json_records, json_shape
 from torget.datastore.sniff import column_names
@@ -80,34 +88,101 @@ def _check_zip(name: str, source: Path, limits: Limits) -> None:
         )
 
 
-def _sheet_part(name: str, book: Any, index: int, scratch: Path, limits: Limits) -> Part | None:
-    """One sheet as CSV, row by row (`iter_rows` turns one row at a time into Python
-    objects; calamine itself holds the sheet's cells, about 70 bytes each); None if empty."""
-    sheet_name = book.sheet_names[index]
-    label = f"{name} [{sheet_name}]"
-    sheet = book.get_sheet_by_name(sheet_name)
-    if sheet.width > limits.max_columns:
-        raise LoadError(label, f"{sheet.width} columns; the limit is {limits.max_columns} "
-                               "(datastore_max_columns)")  # fmt: skip
-    rows = sheet.iter_rows()
-    header = next((row for row in rows if any(row)), None)  # rows above the data are empty
-    if header is None:
-        return None
-    path = scratch / f"sheet{index}.csv"
-    write_csv(label, path, column_names([_cell(v) for v in header]), rows)
-    return Part(label, path, {"sheet": sheet_name})
+SheetRows = Callable[[], Iterator[tuple[int, dict[int, Any]]]]  # (row number, {column: value})
+
+
+def _span(row: dict[int, Any]) -> tuple[int, int] | None:
+    filled = [c for c, v in row.items() if v is not None and v != ""]
+    return (min(filled), max(filled)) if filled else None
+
+
+def _write_sheet(label: str, rows: Iterator[tuple[int, dict[int, Any]]], path: Path,
+                 columns: tuple[int, int] | None, max_columns: int
+                 ) -> tuple[tuple[int, int], tuple[int, int]] | None:  # fmt: skip
+    """Write the rows within `columns` (the header's when None) while every value falls in
+    them; return (the columns that hold values, the columns written), None for no value."""
+    wanted = found = None
+    last = -1
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        for number, row in rows:
+            span = _span(row)
+            if span is None:
+                continue
+            found = span if found is None else (min(found[0], span[0]), max(found[1], span[1]))
+            if found[1] - found[0] >= max_columns:
+                raise LoadError(label, f"at least {found[1] - found[0] + 1} columns; the limit "
+                                       f"is {max_columns} (datastore_max_columns)")  # fmt: skip
+            wanted = wanted or columns or found
+            if found[0] < wanted[0] or found[1] > wanted[1]:
+                continue  # written again with the full width
+            cells = [_cell(row.get(c)) for c in range(wanted[0], wanted[1] + 1)]
+            if last < 0:
+                writer.writerow(column_names(cells))
+            else:
+                writer.writerows([[""] * len(cells)] * (number - last - 1))
+                writer.writerow(cells)
+            last = number
+    return None if found is None or wanted is None else (found, wanted)
+
+
+def _sheet_csv(label: str, rows: SheetRows, path: Path, max_columns: int) -> bool:
+    """Write a sheet as CSV (see the module's rules); False when it has no value."""
+    spans = _write_sheet(label, rows(), path, None, max_columns)
+    if spans is not None and spans[0] != spans[1]:
+        _write_sheet(label, rows(), path, spans[0], max_columns)
+    return spans is not None
+
+
+def _xlsx(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
+    parts = []
+    with zipfile.ZipFile(source) as archive:
+        try:
+            book = xlsx.open_workbook(archive)
+        except (KeyError, ValueError, ElementTree.ParseError) as exc:
+            raise LoadError(name, f"the spreadsheet cannot be read: {exc}") from None
+        for index, (sheet, member) in enumerate(book.sheets):
+            label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
+
+            def rows(member: str = member) -> Iterator[tuple[int, dict[int, Any]]]:
+                return xlsx.sheet_rows(archive, book, member)
+
+            try:
+                if _sheet_csv(label, rows, path, limits.max_columns):
+                    parts.append(Part(label, path, {"sheet": sheet}))
+            except (KeyError, ValueError, expat.ExpatError) as exc:
+                raise LoadError(label, f"the sheet cannot be read: {exc}") from None
+    return parts
+
+
+def _ods(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
+    parts = []
+    with zipfile.ZipFile(source) as archive:
+        try:
+            names = ods.sheet_names(archive)
+        except (KeyError, expat.ExpatError) as exc:
+            raise LoadError(name, f"the spreadsheet cannot be read: {exc!r}") from None
+        for index, sheet in enumerate(names):
+            label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
+
+            def rows(index: int = index) -> Iterator[tuple[int, dict[int, Any]]]:
+                return ods.sheet_rows(archive, index)
+
+            try:
+                if _sheet_csv(label, rows, path, limits.max_columns):
+                    parts.append(Part(label, path, {"sheet": sheet}))
+            except (ValueError, expat.ExpatError) as exc:
+                raise LoadError(label, f"the sheet cannot be read: {exc}") from None
+    return parts
 
 
 def _spreadsheet(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
-    from python_calamine import CalamineWorkbook
-
     _check_zip(name, source, limits)
-    try:
-        book = CalamineWorkbook.from_path(str(source))
-    except Exception as exc:  # calamine raises its own error types per format
-        raise LoadError(name, f"the spreadsheet cannot be read: {exc}") from None
-    found = (_sheet_part(name, book, i, scratch, limits) for i in range(len(book.sheet_names)))
-    parts = [part for part in found if part is not None]
+    with zipfile.ZipFile(source) as archive:
+        ods = "mimetype" in archive.namelist() and archive.read("mimetype").startswith(
+            b"application/vnd.oasis.opendocument"
+        )
+    parts = (_ods if ods else _xlsx)(name, source, scratch, limits)
     if not parts:
         raise LoadError(name, "every sheet is empty")
     return parts
