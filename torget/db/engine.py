@@ -12,6 +12,10 @@ until the same deadline; on PostgreSQL the wait for a row lock is the transactio
 and Retry-After, never a 500. A transaction PostgreSQL cancels to break a deadlock or a
 serialization conflict wrote nothing and can simply run again: that is `WriteConflict`, and
 the web runs such a request again (`torget.web.retry`).
+
+PostgreSQL's text cannot hold NUL, and psycopg refuses a parameter with one; here a NUL in a
+text parameter becomes U+FFFD, so that a look-up of a name with a NUL finds nothing instead of
+failing (a 500 on every route that looks a name up), as on SQLite.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg.abc import Buffer
+from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
 __all__ = [
     "make_engine",
@@ -71,10 +77,36 @@ def make_engine(url: str, write_wait: float = DEFAULT_WRITE_WAIT) -> sa.Engine:
 
 
 def _configure_postgresql(engine: sa.Engine, write_wait: float) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.adapters.register_dumper(str, _TextDumper)
+        dbapi_connection.adapters.register_dumper(str, _TextBinaryDumper)
+
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         if conn.get_execution_options().get("torget_write", False):
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {max(1, int(write_wait * 1000))}")
+
+
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
+
+
+class _TextDumper(StrDumperUnknown):
+    """psycopg's text parameter, with NUL (which PostgreSQL's text cannot hold: psycopg
+    refuses it, a 500) as U+FFFD, the replacement character. A look-up of a name or an
+    address with a NUL then finds nothing, as on SQLite, and the catalogue's rules refuse
+    control characters before any text is stored (`torget.text`)."""
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(_without_nul(obj))
+
+
+class _TextBinaryDumper(StrBinaryDumper):
+    """The same for a text parameter sent in binary form."""
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(_without_nul(obj))
 
 
 def _configure_sqlite(engine: sa.Engine, write_wait: float) -> None:
