@@ -181,3 +181,37 @@ def test_create_with_fields_only(live: Live) -> None:
     assert [f["id"] for f in found["fields"]] == ["_id", "namn", "kommun", "antal"]
     ckan.action.datastore_upsert(resource_id=rid, method="insert", records=RECORDS[:1])
     assert ckan.action.datastore_search(resource_id=rid)["records"][0]["namn"] == "Norra stranden"
+
+
+def test_datastore_active_where_a_table_exists(live: Live) -> None:
+    rid = _resource(live)
+    ckan = live.ckan("editor")
+    shown = ckan.action.resource_show(id=rid)
+    assert shown["datastore_active"] is False
+    ckan.action.datastore_create(resource_id=rid, fields=FIELDS, records=RECORDS)
+    assert ckan.action.resource_show(id=rid)["datastore_active"] is True
+    package = ckan.action.package_show(id=shown["package_id"])
+    assert [r["datastore_active"] for r in package["resources"]] == [True]
+    ckan.action.datastore_delete(resource_id=rid)
+    assert ckan.action.resource_show(id=rid)["datastore_active"] is False
+
+
+def test_a_field_without_id_is_a_validation_error_naming_it(live: Live) -> None:
+    rid = _resource(live)
+    ckan = live.ckan("editor")
+    with pytest.raises(ckanapi.ValidationError) as refused:
+        ckan.action.datastore_create(resource_id=rid, fields=[{"id": "namn"}, {"type": "int"}])
+    assert "field 1" in refused.value.error_dict["fields"][0]
+    with pytest.raises(ckanapi.ValidationError) as unknown:
+        ckan.action.datastore_create(resource_id=rid, fields=[{"id": "namn", "type": "money"}])
+    assert "money" in unknown.value.error_dict["fields"][0]
+
+
+def test_a_record_that_does_not_fit_names_its_field(live: Live, resource: str) -> None:
+    ckan = live.ckan("editor")
+    with pytest.raises(ckanapi.ValidationError) as refused:
+        ckan.action.datastore_upsert(
+            resource_id=resource, method="insert", records=[{"namn": "Ny", "antal": "många"}]
+        )
+    assert "'antal'" in refused.value.error_dict["records"][0]
+    assert ckan.action.datastore_search(resource_id=resource)["total"] == 5

@@ -28,6 +28,7 @@ the wrong JSON type (a number where a list of tags belongs) is a validation erro
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -358,8 +359,13 @@ def _texts(key: str, text: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def package_dict(
-    dataset: Dataset, organization: dict[str, Any], groups: list[dict[str, Any]], base: str
+    dataset: Dataset,
+    organization: dict[str, Any],
+    groups: list[dict[str, Any]],
+    base: str,
+    loaded: Collection[str] = (),
 ) -> dict[str, Any]:
+    """The dataset as a package; `loaded` are its distributions that have a DataStore table."""
     data = dataset.data.model_dump(mode="json", exclude={"distributions"})
     contact = data.get("contact_point") or {}
     keywords = data["keywords"]
@@ -385,7 +391,9 @@ def package_dict(
         "num_tags": len(keywords["sv"]),
         "num_resources": len(dataset.distributions),
         "relationships_as_subject": [], "relationships_as_object": [],
-        "resources": [resource_dict(d, base, i) for i, d in enumerate(dataset.distributions)],
+        "resources": [
+            resource_dict(d, base, i, d.id in loaded) for i, d in enumerate(dataset.distributions)
+        ],
     }  # fmt: skip
 
 
@@ -393,8 +401,11 @@ def uploaded_prefix(base: str) -> str:
     return f"{base}/files/resources/"
 
 
-def resource_dict(dist: Distribution, base: str, position: int) -> dict[str, Any]:
-    """A distribution as a resource; `position` is its index in the package, as in CKAN."""
+def resource_dict(
+    dist: Distribution, base: str, position: int, active: bool = False
+) -> dict[str, Any]:
+    """A distribution as a resource; `position` is its index in the package, as in CKAN;
+    `active` whether it has a DataStore table."""
     data = dist.data
     url = data.download_url or data.access_url or ""
     file_type = file_types().lookup(data.format)
@@ -418,7 +429,7 @@ def resource_dict(dist: Distribution, base: str, position: int) -> dict[str, Any
         "position": position,
         "state": "active",
         "url_type": "upload" if url.startswith(uploaded_prefix(base)) else None,
-        "datastore_active": False,
+        "datastore_active": active,
         "resource_type": None,
         "mimetype_inner": None,
         "cache_url": None,

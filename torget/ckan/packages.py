@@ -33,6 +33,7 @@ from torget.ckan.mapping import (
     package_dict,
 )
 from torget.ckan.mapping_orgs import group_dict, organization_dict
+from torget.datastore import tables
 from torget.db.engine import read, write
 from torget.db.schema import datasets
 from torget.dcat.guard import check_publishable
@@ -56,7 +57,8 @@ def to_package(
     themes = [vocabulary("theme").lookup(t) for t in dataset.data.themes]
     groups = [group_dict(t) for t in themes if t is not None]
     org = organization_dict(orgs[dataset.organisation_id])
-    return package_dict(dataset, org, groups, call.base)
+    loaded = tables.loaded(conn, [d.id for d in dataset.distributions])
+    return package_dict(dataset, org, groups, call.base, loaded)
 
 
 def show_dataset(conn: sa.Connection, call: Call, ref: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from torget.catalog import datasets as store
 from torget.ckan.call import Call, Params, required
 from torget.ckan.mapping import merge_patch, resource_dict, uploaded_prefix
 from torget.ckan.packages import distribution_in
+from torget.datastore import tables
 from torget.db.engine import read, write
 from torget.dcat.guard import check_publishable
 from torget.errors import ValidationFailed
@@ -76,23 +77,25 @@ def _with_upload(call: Call, params: Params, change: Any) -> dict[str, Any]:
             dist = _as_resource_errors(change, conn, filled)
             dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
             check_publishable(conn, call.settings, dataset)
-            return _resource(dataset, dist, call.base)
+            return _resource(conn, dataset, dist, call.base)
     except BaseException:
         if stored is not None:
             call.files.delete(stored.key)
         raise
 
 
-def _resource(dataset: store.Dataset, dist: store.Distribution, base: str) -> dict[str, Any]:
+def _resource(
+    conn: sa.Connection, dataset: store.Dataset, dist: store.Distribution, base: str
+) -> dict[str, Any]:
     position = [d.id for d in dataset.distributions].index(dist.id)
-    return resource_dict(dist, base, position)
+    return resource_dict(dist, base, position, dist.id in tables.loaded(conn, [dist.id]))
 
 
 def resource_show(call: Call, params: Params) -> dict[str, Any]:
     with read(call.engine) as conn:
         dist = store.get_distribution(conn, call.actor, required(params, "id"))
         dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
-    return _resource(dataset, dist, call.base)
+        return _resource(conn, dataset, dist, call.base)
 
 
 def resource_create(call: Call, params: Params) -> dict[str, Any]:
@@ -126,7 +129,8 @@ def resource_patch(call: Call, params: Params) -> dict[str, Any]:
 
     def patch(conn: sa.Connection, filled: Params) -> store.Distribution:
         dist = store.lock_distribution(conn, call.actor, dist_id)
-        current = _resource(store.get_dataset(conn, call.actor, dist.dataset_id), dist, call.base)
+        dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
+        current = _resource(conn, dataset, dist, call.base)
         if call.upload is not None:  # the new file's size and checksum, not the old ones
             for key in ("size", "hash", "download_url", "access_url", "mimetype"):
                 current.pop(key, None)

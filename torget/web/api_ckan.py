@@ -21,8 +21,8 @@ from starlette.datastructures import UploadFile
 from torget.accounts.permissions import ANONYMOUS, Actor
 from torget.ckan import ACTIONS, BadRequest, Call, Upload, error_response
 from torget.ckan.datastore import find_table, search_query
+from torget.datastore import access
 from torget.datastore import export as exporting
-from torget.datastore.readers import cursor_for
 from torget.errors import NotFound
 from torget.web.auth import actor_for_token
 
@@ -170,9 +170,7 @@ def _dump_file(request: Request, resource_id: str) -> tuple[str, Any]:
     app = request.app.state
     call = Call(app.engine, app.settings, app.files, _actor(request), sql=app.sql_sandbox)
     table = find_table(call, resource_id)
-    query = search_query(call, params, table)
-    with cursor_for(table.path) as con:
-        return fmt, exporting.export(con, table, query, fmt)
+    return fmt, access.download(table, search_query(call, params, table), fmt)
 
 
 @router.get("/datastore/dump/{resource_id}")

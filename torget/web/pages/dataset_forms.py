@@ -168,7 +168,7 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
     with read(request.app.state.engine) as conn:
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
-        loads = datastore_states(conn, request.app.state.settings, dataset.distributions)
+        loads = datastore_states(conn, actor, request.app.state.settings, dataset.distributions)
     title = localize(dataset.data.title, lang)
     assert title is not None
     return render(
