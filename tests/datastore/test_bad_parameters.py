@@ -176,7 +176,10 @@ def test_a_geojson_download_needs_its_geometry(world: Any, tables: dict[str, str
 
 
 def test_unknown_distributions_and_columns_endpoints(world: Any, tables: dict[str, str]) -> None:
-    assert world.client.get(f"/api/datastore/{tables['csv']}/distinct/nope").status_code == 422
+    unknown = world.client.get(f"/api/datastore/{tables['csv']}/distinct/nope")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["code"] == "unknown_column"
+    assert unknown.json()["errors"][0]["params"]["column"] == "nope"
     for path in ("", "/rows", "/columns", "/distinct/a", "/aggregate", "/rows.csv"):
         assert world.client.get(f"/api/datastore/okänd{path}").status_code == 404
     bad = world.client.put(

@@ -53,8 +53,11 @@ class BadParameter(ValidationFailed):
     code = "bad_parameter"
 
     def __init__(self, parameter: str, message: str, **params: object) -> None:
-        super().__init__([FieldError(parameter, message)])
-        self.params: dict[str, object] = {"parameter": parameter, **params}
+        named = {"parameter": parameter, **params}
+        texts = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+                 for k, v in named.items()}  # fmt: skip
+        super().__init__([FieldError(parameter, message, code=self.code, params=texts)])
+        self.params: dict[str, object] = named
 
 
 class UnknownColumn(BadParameter):
