@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
+from torget.catalog.stored_files import attach_files
 from torget.catalog.visibility import structural_error
 from torget.datastore.queue import make_queue
 from torget.datastore.sandbox import SqlLimits, SqlSandbox
@@ -26,6 +27,7 @@ from torget.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    TooLarge,
     TorgetError,
     ValidationFailed,
 )
@@ -49,7 +51,9 @@ from torget.web import (
     api_vocabularies,
     api_webhooks,
     dcat_routes,
+    user_files,
 )
+from torget.web.body_limit import FORM_OVERHEAD, BodyLimit
 from torget.web.cors import CrossOrigin
 from torget.web.hsts import StrictTransportSecurity
 from torget.web.pages import (
@@ -87,6 +91,7 @@ _STATUS = {
     Conflict: (409, "conflict"),
     PermissionDenied: (403, "forbidden"),
     NotAuthenticated: (401, "not_authenticated"),
+    TooLarge: (413, "too_large"),
 }
 
 
@@ -179,10 +184,14 @@ def create_app(settings: Settings) -> FastAPI:
     attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
     attach_mailer(app.state.engine, settings)
     attach_participation(app.state.engine, settings)
+    attach_files(app.state.engine, settings, app.state.files)
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_middleware(RetryWrites)  # innermost: runs a write that lost a race again
+    # Inside RetryWrites, which keeps a body's first MiB to replay it: the limit then
+    # applies where the application reads, and a page's own 413 page still answers.
+    app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD)
+    app.add_middleware(RetryWrites)  # runs a write that lost a race again
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
@@ -191,6 +200,7 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.public_base.startswith("https://"),
     )
     app.add_middleware(CrossOrigin)  # outside the sessions: a preflight sets no cookie
+    app.add_middleware(user_files.FilesOriginOnly, settings=settings)
     if settings.public_base.startswith("https://"):
         app.add_middleware(StrictTransportSecurity, max_age=settings.hsts_max_age)
     for module in (
@@ -209,6 +219,7 @@ def create_app(settings: Settings) -> FastAPI:
         api_showcases,
         api_suggestions,
         dcat_routes,
+        user_files,
         home,
         search,
         organisation,

@@ -57,6 +57,8 @@ class DistributionSaved:
 
 @dataclass(frozen=True)
 class DistributionDeleted:
+    """Published before the row goes, so subscribers can still read it."""
+
     distribution_id: str
     dataset_id: str
 

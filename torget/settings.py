@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = ["Settings", "load_settings", "SettingsError", "DEFAULT_BASE_URL"]
 
@@ -95,6 +96,17 @@ class Settings:
             "`file:///path` another folder; `s3://bucket/prefix?endpoint_url=URL&region=R` "
             "S3-compatible object storage, with credentials from AWS_ACCESS_KEY_ID and "
             "AWS_SECRET_ACCESS_KEY; `memory:` memory (lost on exit, for tests)."
+        ),
+    )
+    files_base_url: str = field(
+        default="",
+        metadata=_help(
+            "A separate origin for uploaded files, e.g. https://files.kommun.se (better a "
+            "domain of its own, such as https://kommun-filer.se), pointed at this same "
+            "Torget with the Host header kept. File links stay under base_url; `/files/…` "
+            "there checks who may read the file and sends the browser on to this origin "
+            "(signed, for files that are not public), so no upload ever runs as the site. "
+            "Empty: files are served from base_url itself, as downloads with a sandboxing CSP."
         ),
     )
     max_page_size: int = field(
@@ -323,8 +335,10 @@ class Settings:
     upload_max_bytes: int = field(
         default=100_000_000,
         metadata=_help(
-            "Largest file, in bytes, a publisher may upload as a distribution in the web "
-            "pages (default 100 MB); larger uploads are refused with a message."
+            "Largest file, in bytes, a publisher may upload as a distribution, in the web "
+            "pages and through the CKAN API (default 100 MB); larger uploads are refused with "
+            "413 and this limit in the message, before anything is stored. No request body "
+            "may be larger than this plus 1 MiB for the rest of a form."
         ),
     )
 
@@ -417,4 +431,18 @@ def load_settings(
         raise SettingsError(f"base_url must be an absolute http(s) URL, got {settings.base_url!r}")
     if settings.hsts_max_age < 0:
         raise SettingsError(f"hsts_max_age must be 0 or more seconds, got {settings.hsts_max_age}")
+    _check_files_origin(settings)
     return settings
+
+
+def _check_files_origin(settings: Settings) -> None:
+    files = urlsplit(settings.files_base_url)
+    if not settings.files_base_url:
+        return
+    if files.scheme not in ("http", "https") or not files.netloc or files.path.strip("/"):
+        raise SettingsError(
+            f"files_base_url must be an http(s) origin such as https://files.kommun.se, "
+            f"got {settings.files_base_url!r}"
+        )
+    if files.netloc.lower() == urlsplit(settings.public_base).netloc.lower():
+        raise SettingsError("files_base_url must be another host than base_url")

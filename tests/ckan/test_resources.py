@@ -22,13 +22,14 @@ def test_upload_with_resource_create(live: Live) -> None:
         upload=("badplatser.csv", io.BytesIO(CSV)),
     )  # fmt: skip
     assert created["url_type"] == "upload"
-    assert created["url"].startswith(live.base + "/files/resources/")
+    assert created["url"].startswith(f"{live.base}/files/datasets/{dataset['id']}/")
     assert created["url"].endswith("/badplatser.csv")
     assert created["size"] == len(CSV) and created["hash"] == hashlib.sha1(CSV).hexdigest()
     assert httpx.get(created["url"]).content == CSV
     again = ckan.action.resource_patch(id=created["id"], upload=("ny.csv", io.BytesIO(b"a\n1\n")))
     assert again["id"] == created["id"] and again["size"] == 4
     assert again["url"].endswith("/ny.csv") and httpx.get(again["url"]).content == b"a\n1\n"
+    assert httpx.get(created["url"]).status_code == 404  # the replaced file is deleted
     assert ckan.action.package_show(id=dataset["id"])["num_resources"] == 1
 
 

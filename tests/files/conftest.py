@@ -1,4 +1,5 @@
-"""A real S3-compatible server (moto) on loopback, shared by the file tests."""
+"""A real S3-compatible server (moto) on loopback, and datasets that link to stored files,
+shared by the file tests."""
 
 from __future__ import annotations
 
@@ -8,8 +9,18 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 
+from tests.conftest import dataset_payload, org_payload
+from torget.accounts.permissions import SYSTEM
+from torget.catalog.datasets import Dataset, add_distribution, create_dataset, get_dataset
+from torget.catalog.model import DatasetIn, DistributionIn, OrganisationIn
+from torget.catalog.organisations import create_organisation, get_organisation
+from torget.db.engine import write
+from torget.errors import NotFound
 from torget.files.s3 import S3FileStore
+from torget.files.urls import file_url
+from torget.settings import Settings
 
 
 def _free_port() -> int:
@@ -43,3 +54,24 @@ def s3_store(endpoint: str) -> S3FileStore:
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-north-1"}
     )
     return store
+
+
+def dataset_with_files(
+    engine: sa.Engine, settings: Settings, keys: list[str], state: str = "published",
+    organisation: str = "sjostad",
+) -> Dataset:  # fmt: skip
+    """A dataset (and its organisation, if new) whose distributions link to the stored files
+    at `keys`; `{id}` in a key becomes the dataset's id, as in an upload's key."""
+    with write(engine) as conn:
+        try:
+            get_organisation(conn, organisation)
+        except NotFound:
+            payload = org_payload(organisation, org_number=None)
+            create_organisation(conn, SYSTEM, OrganisationIn.model_validate(payload))
+        body = dataset_payload(state=state, organisation=organisation, distributions=[])
+        dataset = create_dataset(conn, SYSTEM, DatasetIn.model_validate(body))
+        for key in keys:
+            link = {"download_url": file_url(settings, key.format(id=dataset.id)),
+                    "format": "CSV", "license": "CC0-1.0"}  # fmt: skip
+            add_distribution(conn, SYSTEM, dataset.id, DistributionIn.model_validate(link))
+        return get_dataset(conn, SYSTEM, dataset.id)

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from tests.files.conftest import s3_store
+from tests.files.conftest import dataset_with_files, s3_store
 from torget.app import create_app
 from torget.catalog.demo_loader import copy_demo_files
 from torget.files import FileStore
@@ -25,11 +25,13 @@ def _client_with(settings: Settings, store: FileStore | None = None) -> TestClie
     return TestClient(app)
 
 
-def _check_served(client: TestClient, store: FileStore) -> None:
+def _check_served(client: TestClient, store: FileStore, settings: Settings) -> None:
     store.put("demo/badplatser.csv", CSV, "text/csv")
+    assert client.get("/files/demo/badplatser.csv").status_code == 404  # nothing links to it
+    dataset_with_files(client.app.state.engine, settings, ["demo/badplatser.csv"])  # type: ignore[attr-defined]
     response = client.get("/files/demo/badplatser.csv")
     assert response.status_code == 200 and response.content == CSV
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv"
     assert response.headers["content-length"] == str(len(CSV))
     assert client.get("/files/demo/saknas.csv").status_code == 404
     for sneaky in ("/files/..%2Fsecret.txt", "/files/demo/..%2F..%2Fsecret.txt", "/files/.tmp-x"):
@@ -41,7 +43,7 @@ def test_local_files_are_served(settings: Settings) -> None:
     (settings.data_dir / "secret.txt").parent.mkdir(parents=True, exist_ok=True)
     (settings.data_dir / "secret.txt").write_text("not for the web")
     with _client_with(settings) as client:
-        _check_served(client, client.app.state.files)  # type: ignore[attr-defined]
+        _check_served(client, client.app.state.files, settings)  # type: ignore[attr-defined]
     assert (settings.data_dir / "files" / "demo" / "badplatser.csv").read_bytes() == CSV
 
 
@@ -52,14 +54,14 @@ def test_memory_files_are_served(settings: Settings, tmp_path: Path) -> None:
                            files_url="memory:")  # fmt: skip
     with _client_with(memory) as client:
         assert isinstance(client.app.state.files, MemoryFileStore)  # type: ignore[attr-defined]
-        _check_served(client, client.app.state.files)  # type: ignore[attr-defined]
+        _check_served(client, client.app.state.files, memory)  # type: ignore[attr-defined]
 
 
 @pytest.mark.usefixtures("engine")
 def test_s3_files_are_served(settings: Settings, s3_endpoint: str) -> None:
     store = s3_store(s3_endpoint)
     with _client_with(settings, store) as client:
-        _check_served(client, store)
+        _check_served(client, store, settings)
 
 
 def test_demo_files_are_copied_through_the_store(tmp_path: Path, engine: sa.Engine) -> None:

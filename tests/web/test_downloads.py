@@ -10,14 +10,15 @@ from tests.web.conftest import HTML, Browser
 from tests.web.sample import Sample
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import Dataset, get_dataset
+from torget.catalog.stored_files import owner_of_key
 from torget.db.engine import read
 from torget.search import popularity_of
-from torget.web.downloads import counts_as_download, dataset_of_file
+from torget.web.downloads import counts_as_download
 
 CONTENT = b"namn;utrustning\n" + b"Ekparken;gungor\n" * 50
 
 
-def _upload(browser: Browser, dataset: Dataset) -> str:
+def _upload(browser: Browser, dataset: Dataset, log_out: bool = True) -> str:
     """Anna uploads a file to the dataset; returns its path on the site."""
     browser.login("anna")
     path = f"/publish/dataset/{dataset.id}/upload"
@@ -29,7 +30,8 @@ def _upload(browser: Browser, dataset: Dataset) -> str:
         follow_redirects=False,
     )
     assert done.status_code == 303, done.text
-    browser.client.post("/logout", data={"csrf_token": browser.csrf("/")}, headers=HTML)
+    if log_out:
+        browser.client.post("/logout", data={"csrf_token": browser.csrf("/")}, headers=HTML)
     with read(browser.client.app.state.engine) as conn:  # type: ignore[attr-defined]
         found = get_dataset(conn, SYSTEM, dataset.id)
     urls = [d.data.download_url or "" for d in found.distributions]
@@ -64,13 +66,15 @@ def test_downloads_change_the_popularity_order(browser: Browser, sample: Sample)
     assert _most_used(browser) == [bathing, parking]  # 6 > 4
 
 
-def test_a_draft_file_is_served_but_not_counted(
+def test_a_draft_file_is_served_to_its_editors_but_not_counted(
     browser: Browser, sample: Sample, engine: sa.Engine
 ) -> None:
-    file_path = _upload(browser, sample.draft)
+    file_path = _upload(browser, sample.draft, log_out=False)
     assert browser.client.get(file_path).content == CONTENT
     with read(engine) as conn:
         assert popularity_of(conn, sample.draft.id) == 0
+    browser.client.post("/logout", data={"csrf_token": browser.csrf("/")}, headers=HTML)
+    assert browser.client.get(file_path).status_code == 404
     assert browser.client.get("/files/datasets/nothing-here.csv").status_code == 404
 
 
@@ -95,7 +99,7 @@ def test_which_requests_count_as_a_download(
 
 def test_the_dataset_of_a_file_comes_from_its_key() -> None:
     ds = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    assert dataset_of_file(f"datasets/{ds}/1b4e28ba-2fa1-11d2-883f-0016d3cca427/a.csv") == ds
-    assert dataset_of_file(f"datasets/{ds}/a.csv") is None
-    assert dataset_of_file("demo/badplatser.csv") is None
-    assert dataset_of_file(f"other/{ds}/x/a.csv") is None
+    assert owner_of_key(f"datasets/{ds}/1b4e28ba-2fa1-11d2-883f-0016d3cca427/a.csv") == ds
+    assert owner_of_key(f"datasets/{ds}/a.csv") is None
+    assert owner_of_key("demo/badplatser.csv") is None
+    assert owner_of_key(f"other/{ds}/x/a.csv") is None

@@ -469,8 +469,10 @@ def delete_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> None
     current = lock_distribution(conn, actor, dist_id)
     dataset = get_dataset(conn, actor, current.dataset_id)
     actor.require(dataset.organisation_id, "editor", "delete this distribution")
-    conn.execute(distributions.delete().where(distributions.c.id == dist_id))
+    # Before the row goes, as in `delete_dataset`: subscribers read what it linked to (the
+    # stored file that `catalog.stored_files` removes).
     publish(conn, DistributionDeleted(dist_id, dataset.id))
+    conn.execute(distributions.delete().where(distributions.c.id == dist_id))
     _touch(conn, dataset.id)
 
 

@@ -398,7 +398,8 @@ def package_dict(
 
 
 def uploaded_prefix(base: str) -> str:
-    return f"{base}/files/resources/"
+    """Where the files stored in Torget are published: CKAN's `url_type` "upload"."""
+    return f"{base}/files/"
 
 
 def resource_dict(

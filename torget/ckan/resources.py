@@ -1,28 +1,35 @@
 """CKAN's resource actions over the dataset's distributions.
 
 A file sent as `upload` (multipart, as ckanapi sends it) goes into Torget's file store under
-`resources/<upload id>/<file name>`, is served at `/files/…`, and becomes the distribution's
-download URL with its byte size and SHA-1 checksum. The file is stored before the database
-transaction and removed again if the transaction fails, so no distribution points at nothing.
+`datasets/<dataset id>/<upload id>/<file name>` (`catalog.stored_files`), is served at
+`/files/…`, and becomes the distribution's download URL with its byte size and SHA-1
+checksum. Nothing is stored before the caller is known to be an editor of the dataset and
+the file to be within `upload_max_bytes`. The file is stored before the database transaction
+and removed again if the transaction fails, so no distribution points at nothing; a file it
+replaces is removed after the commit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 
 from torget.catalog import datasets as store
+from torget.catalog.stored_files import release_files, upload_key
 from torget.ckan.call import Call, Params, required
 from torget.ckan.mapping import merge_patch, resource_dict, uploaded_prefix
 from torget.ckan.packages import distribution_in
 from torget.datastore import tables
 from torget.db.engine import read, write
 from torget.dcat.guard import check_publishable
-from torget.errors import ValidationFailed
+from torget.errors import TooLarge, ValidationFailed
 from torget.files import StoredFile
+from torget.files.urls import file_url, key_of_url
 from torget.ids import new_id
 
 __all__ = [
@@ -42,14 +49,61 @@ def _safe_name(filename: str) -> str:
     return name[:200] or "file"
 
 
-def _store_upload(call: Call, params: Params) -> tuple[Params, StoredFile | None]:
+@dataclass(frozen=True)
+class _Target:
+    """Where an upload goes: the dataset, and the files the distribution linked to before."""
+
+    dataset_id: str
+    replaced: set[str] = field(default_factory=set)
+
+
+def _target(call: Call, dataset_ref: str | None, dist_id: str | None) -> _Target:
+    """The dataset an upload is for, once the caller is known to be one of its editors."""
+    with read(call.engine) as conn:
+        if dist_id is not None:
+            dist = store.get_distribution(conn, call.actor, dist_id)
+            dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
+            urls = (dist.data.download_url, dist.data.access_url)
+            replaced = {k for u in urls if u and (k := key_of_url(call.settings, u))}
+        else:
+            dataset = store.get_dataset(conn, call.actor, dataset_ref or "")
+            replaced = set()
+    call.actor.require(dataset.organisation_id, "editor", "upload files to this dataset")
+    return _Target(dataset.id, replaced)
+
+
+def _size(stream: BinaryIO) -> int | None:
+    """The bytes left in a seekable upload (Starlette spools each one to a temporary file)."""
+    try:
+        here = stream.tell()
+        end = stream.seek(0, os.SEEK_END)
+        stream.seek(here)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return end - here
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        f"the file is larger than {limit} bytes, the largest upload allowed",
+        code="file_too_large", params={"limit": limit},
+    )  # fmt: skip
+
+
+def _store_upload(call: Call, params: Params, target: _Target) -> tuple[Params, StoredFile]:
     """The parameters with the uploaded file's URL, size and checksum filled in."""
-    if call.upload is None:
-        return params, None
-    key = f"resources/{new_id()}/{_safe_name(call.upload.filename)}"
+    assert call.upload is not None
+    limit = call.settings.upload_max_bytes
+    size = _size(call.upload.stream)
+    if size is not None and size > limit:
+        raise _too_large(limit)
+    key = upload_key(target.dataset_id, new_id(), _safe_name(call.upload.filename))
     stored = call.files.put(key, call.upload.stream, call.upload.content_type)
+    if stored.size > limit:  # a stream that could not tell its size ahead
+        call.files.delete(key)
+        raise _too_large(limit)
     name = params.get("name") or key.rsplit("/", 1)[-1]
-    filled = {**params, "url": call.base + "/files/" + key, "name": name}
+    filled = {**params, "url": file_url(call.settings, key), "name": name}
     filled.update(size=stored.size, hash=stored.sha1, download_url=None, access_url=None)
     if not params.get("format") and not params.get("mimetype"):
         filled["mimetype"] = call.upload.content_type
@@ -70,13 +124,25 @@ def _as_resource_errors(change: Any, conn: sa.Connection, params: Params) -> Any
         raise ValidationFailed(errors) from None
 
 
-def _with_upload(call: Call, params: Params, change: Any) -> dict[str, Any]:
-    filled, stored = _store_upload(call, params)
+def _with_upload(
+    call: Call,
+    params: Params,
+    change: Any,
+    *,
+    dataset_ref: str | None = None,
+    dist_id: str | None = None,
+) -> dict[str, Any]:
+    filled, stored, target = params, None, None
+    if call.upload is not None:
+        target = _target(call, dataset_ref, dist_id)
+        filled, stored = _store_upload(call, params, target)
     try:
         with write(call.engine) as conn:
             dist = _as_resource_errors(change, conn, filled)
             dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
             check_publishable(conn, call.settings, dataset)
+            if target is not None:
+                release_files(conn, call.settings, call.files, target.replaced)
             return _resource(conn, dataset, dist, call.base)
     except BaseException:
         if stored is not None:
@@ -106,7 +172,7 @@ def resource_create(call: Call, params: Params) -> dict[str, Any]:
         data = distribution_in(filled, "resource.")
         return store.add_distribution(conn, call.actor, dataset.id, data)
 
-    return _with_upload(call, params, create)
+    return _with_upload(call, params, create, dataset_ref=dataset_ref)
 
 
 def _replace(call: Call, dist_id: str, params: Params) -> dict[str, Any]:
@@ -114,7 +180,7 @@ def _replace(call: Call, dist_id: str, params: Params) -> dict[str, Any]:
         data = distribution_in(filled, "resource.")
         return store.update_distribution(conn, call.actor, dist_id, data)
 
-    return _with_upload(call, params, update)
+    return _with_upload(call, params, update, dist_id=dist_id)
 
 
 def resource_update(call: Call, params: Params) -> dict[str, Any]:
@@ -140,7 +206,7 @@ def resource_patch(call: Call, params: Params) -> dict[str, Any]:
         data = distribution_in(merge_patch(current, filled), "resource.")
         return store.update_distribution(conn, call.actor, dist.id, data)
 
-    return _with_upload(call, params, patch)
+    return _with_upload(call, params, patch, dist_id=dist_id)
 
 
 def resource_delete(call: Call, params: Params) -> None:

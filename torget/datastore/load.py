@@ -21,12 +21,14 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
+from torget.catalog.stored_files import owner_of_key
 from torget.datastore import jobs, sort_keys, tables
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.ingest import FORMATS, Limits, LoadReport, columns_by_table, ingest
 from torget.datastore.leftovers import remove_job_files, temporary_folder
-from torget.db.engine import write
+from torget.db.engine import read, write
+from torget.db.schema import distributions
 from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, open_file_store
 from torget.files.store import CHUNK
@@ -225,6 +227,22 @@ def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
     return None
 
 
+def _check_owner(settings: Settings, engine: sa.Engine, job: jobs.Job) -> None:
+    """An upload is read from the store with nobody's rights, so only for a distribution of
+    the dataset that owns it (`catalog.stored_files`): another dataset's link to a draft's
+    file must not publish its rows."""
+    key = store_key(settings, job.source)
+    owner = owner_of_key(key) if key is not None else None
+    if owner is None:
+        return
+    with read(engine) as conn:
+        dataset_id = conn.execute(
+            sa.select(distributions.c.dataset_id).where(distributions.c.id == job.distribution_id)
+        ).scalar()
+    if dataset_id != owner:
+        raise LoadError(job.source, "the file is another dataset's upload")
+
+
 def run_job(
     settings: Settings, engine: sa.Engine, job_id: str, files: FileStore | None = None
 ) -> None:
@@ -236,6 +254,7 @@ def run_job(
         return
     target: Path | None = None
     try:
+        _check_owner(settings, engine, job)
         with _Heartbeat(engine, job.id) as beat:
             target, report = _load_into_new_file(settings, job, beat, files)
         _swap(engine, settings, job, target, report)

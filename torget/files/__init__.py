@@ -7,7 +7,9 @@
 * `memory:`: in memory, for tests and throw-away instances (`memory.py`).
 
 Keys are relative paths such as `demo/badplatser.csv`, checked by `keys.check_key` the same
-way in every store, so that no key can escape its folder or bucket prefix.
+way in every store, so that no key can escape its folder or bucket prefix. A stored file is
+published at `<base_url>/files/<key>` (`urls.py`) and labelled by `serving.py` when sent; who
+may read it is the catalogue's rule (`catalog.stored_files`).
 """
 
 from __future__ import annotations

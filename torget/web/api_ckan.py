@@ -1,7 +1,8 @@
 """CKAN's Action API transport: `/api/action/{name}` and `/api/3/action/{name}`.
 
 Read actions answer GET (query parameters) and POST; write actions only POST, with a JSON body
-or a multipart form (a file in `upload`). The token comes in `Authorization` (raw, as CKAN
+or a multipart form (a file in `upload`), and only with a token: an anonymous write is refused
+before its body is read. The token comes in `Authorization` (raw, as CKAN
 and ckanapi send it, or `Bearer <token>`) or `X-CKAN-API-Key`; a wrong one is a 403, as in
 CKAN. Every answer is CKAN's envelope `{"help", "success", "result" | "error"}`; the actions
 themselves are in `torget.ckan`. Nothing here redirects: ckanapi posts without following.
@@ -23,7 +24,7 @@ from torget.ckan import ACTIONS, BadRequest, Call, Upload, error_response
 from torget.ckan.datastore import find_table, search_query
 from torget.datastore import access
 from torget.datastore import export as exporting
-from torget.errors import NotFound
+from torget.errors import NotAuthenticated, NotFound
 from torget.web.auth import actor_for_token
 
 __all__ = ["router"]
@@ -122,14 +123,18 @@ async def _answer(request: Request, name: str) -> JSONResponse:
     action = ACTIONS.get(name)
     if action is None:
         raise BadRequest(f"Action name not known: {name}")
+    if request.method == "GET" and not action.read_only:
+        raise BadRequest(f"Please use POST method for {name}")
+    # Who calls is known from the headers alone, so an anonymous write (an upload above all)
+    # is refused before its body is read; `BodyLimit` bounds the body of everyone else's.
+    actor = await run_in_threadpool(_actor, request)
+    if actor.user is None and not action.read_only:
+        raise NotAuthenticated(f"send an API token to call {name}")
     if request.method == "GET":
-        if not action.read_only:
-            raise BadRequest(f"Please use POST method for {name}")
         params, upload = _query_params(request), None
     else:
         params, upload = await _body(request)
     settings, app = request.app.state.settings, request.app.state
-    actor = await run_in_threadpool(_actor, request)
     call = Call(app.engine, settings, app.files, actor, upload, app.sql_sandbox)
     result = await run_in_threadpool(action.run, call, params)
     return _envelope(request, name, 200, {"success": True, "result": result})

@@ -8,12 +8,10 @@ record's page there instead, and any other client without a preference gets JSON
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.background import BackgroundTask
 
 from torget.accounts.permissions import Actor
 from torget.catalog.dataservices import get_dataservice
@@ -21,9 +19,7 @@ from torget.catalog.datasets import get_dataset
 from torget.db.engine import read
 from torget.dcat.feed import dataservice_document, dataset_document, iter_catalogue
 from torget.errors import NotFound
-from torget.files import FileStore, InvalidKey
 from torget.web.auth import current_actor
-from torget.web.downloads import counts_as_download, dataset_of_file, record_file_download
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
 from torget.web.pages.dataservice import dataservice_page
 from torget.web.pages.dataset import dataset_page
@@ -134,32 +130,3 @@ def dataservice(
         if fmt == "json":
             return _document(found.as_json(settings.public_base), fmt)
         return _document(dataservice_document(conn, settings, found, fmt), fmt)
-
-
-def _chunks(store: FileStore, path: str) -> Iterator[bytes]:
-    with store.open(path) as handle:
-        yield from iter(lambda: handle.read(64 * 1024), b"")
-
-
-@router.head("/files/{path:path}", include_in_schema=False)
-@router.get("/files/{path:path}", summary="A file from Torget's file store")
-def files(request: Request, path: str) -> Response:
-    """Streamed from whichever store `files_url` names, never read whole into memory. A GET of
-    a distribution's file counts as a download of its dataset (see `downloads`), written after
-    the file is sent."""
-    store: FileStore = request.app.state.files
-    try:
-        size = store.size(path)
-    except InvalidKey:
-        raise NotFound(f"no file {path!r}") from None
-    media = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    headers = {"Content-Length": str(size), **_CORS}
-    if request.method == "HEAD":
-        return Response(media_type=media, headers=headers)
-    dataset_id = dataset_of_file(path)
-    background = None
-    if dataset_id is not None and counts_as_download(request.method, request.headers.get("range")):
-        background = BackgroundTask(record_file_download, request.app.state.engine, dataset_id)
-    return StreamingResponse(
-        _chunks(store, path), media_type=media, headers=headers, background=background
-    )

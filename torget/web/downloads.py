@@ -1,11 +1,11 @@
 """Counting downloads of the files Torget serves, for the "most used" sort order.
 
-A file uploaded as a distribution has the key `datasets/<dataset id>/<file id>/<name>`
-(`pages/distribution_forms.py`), so `/files/<key>` knows whose download it is. A download
-counts once: a GET from the first byte. HEAD requests (link checkers, crawlers asking for the
-size) and range requests that resume from a later byte (download managers continuing a
-transfer they already started) do not count, so a client that checks, starts and resumes
-a file is counted once. Only published datasets are counted, as with page views.
+`/files/<key>` (`user_files.py`) knows whose download it is: the dataset whose distribution
+makes the file readable (`catalog.stored_files`). A download counts once: a GET from the
+first byte. HEAD requests (link checkers, crawlers asking for the size) and range requests
+that resume from a later byte (download managers continuing a transfer they already
+started) do not count, so a client that checks, starts and resumes a file is counted once.
+Only published datasets are counted, as with page views.
 
 The count is written after the response has been sent (a background task on the response),
 so the database write never delays the file.
@@ -23,16 +23,9 @@ from torget.db.engine import write
 from torget.errors import NotFound
 from torget.search import record_download
 
-__all__ = ["counts_as_download", "dataset_of_file", "record_file_download"]
+__all__ = ["counts_as_download", "record_file_download"]
 
-_DATASET_FILE = re.compile(r"^datasets/([0-9a-f-]{36})/[^/]+/[^/]+$")
 _RANGE_START = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-")
-
-
-def dataset_of_file(key: str) -> str | None:
-    """The id of the dataset a file key belongs to, or None for other files."""
-    found = _DATASET_FILE.match(key)
-    return found.group(1) if found else None
 
 
 def counts_as_download(method: str, range_header: str | None) -> bool:

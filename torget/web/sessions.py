@@ -30,7 +30,7 @@ from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
 from torget.accounts.sessions import end_sessions, session_version
 from torget.accounts.users import User, get_user
 from torget.db.engine import read, write
-from torget.errors import PermissionDenied
+from torget.errors import PermissionDenied, TooLarge
 from torget.settings import Settings
 
 __all__ = [
@@ -58,7 +58,7 @@ class CsrfFailed(PermissionDenied):
     """A POST to a page without the form token of the current session."""
 
 
-class RequestTooLarge(PermissionDenied):
+class RequestTooLarge(TooLarge):
     """A page POST larger than any upload allows; refused before its body is read."""
 
 

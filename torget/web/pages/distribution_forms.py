@@ -3,7 +3,9 @@
 Like the JSON API, a change to a distribution re-checks its dataset with the publish guard
 when the dataset is published. An uploaded file goes to the file store (`torget.files`) and
 becomes a distribution whose download URL is the file's address on this site, with its size
-and SHA-1 checksum from the store.
+and SHA-1 checksum from the store. The upload pages have a router of their own whose first
+check is the caller's editor role, so the form of anyone else is never read; the file's size
+is checked before it is stored.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
@@ -26,11 +28,13 @@ from torget.catalog.datasets import (
     update_distribution,
 )
 from torget.catalog.model import DistributionIn
+from torget.catalog.stored_files import upload_key
 from torget.catalog.visibility import validation_failed_from
 from torget.catalog.vocabularies import file_types
 from torget.db.engine import read, write
 from torget.dcat.guard import check_publishable
 from torget.errors import ValidationFailed
+from torget.files.urls import file_url
 from torget.ids import new_id
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, pick_language
@@ -41,7 +45,7 @@ from torget.web.sessions import posted_form
 
 __all__ = ["router", "DISTRIBUTION_FIELDS", "UPLOAD_FIELDS"]
 
-router = page_router()
+_pages = page_router()
 
 DISTRIBUTION_FIELDS = (
     Field("title.sv", N_("Title in Swedish")),
@@ -117,7 +121,7 @@ def _recheck(request: Request, conn: Any, actor: Actor, dataset_id: str) -> None
     check_publishable(conn, request.app.state.settings, get_dataset(conn, actor, dataset_id))
 
 
-@router.get("/publish/dataset/{ref}/distributions/new")
+@_pages.get("/publish/dataset/{ref}/distributions/new")
 def new_distribution(request: Request, ref: str) -> Response:
     actor = signed_in(request)
     with read(request.app.state.engine) as conn:
@@ -126,7 +130,7 @@ def new_distribution(request: Request, ref: str) -> Response:
     return _form_page(request, Form(), dataset, None)
 
 
-@router.post("/publish/dataset/{ref}/distributions/new")
+@_pages.post("/publish/dataset/{ref}/distributions/new")
 def create(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, DISTRIBUTION_FIELDS)
@@ -144,7 +148,7 @@ def create(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     return redirect(f"/publish/dataset/{dataset.id}")
 
 
-@router.get("/publish/distribution/{dist_id}/edit")
+@_pages.get("/publish/distribution/{dist_id}/edit")
 def edit_distribution(request: Request, dist_id: str) -> Response:
     actor = signed_in(request)
     with read(request.app.state.engine) as conn:
@@ -155,7 +159,7 @@ def edit_distribution(request: Request, dist_id: str) -> Response:
     return _form_page(request, Form(values), dataset, dist)
 
 
-@router.post("/publish/distribution/{dist_id}/edit")
+@_pages.post("/publish/distribution/{dist_id}/edit")
 def update(request: Request, dist_id: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, DISTRIBUTION_FIELDS)
@@ -176,7 +180,7 @@ def update(request: Request, dist_id: str, data: FormData = Depends(posted_form)
     return redirect(f"/publish/dataset/{dataset.id}")
 
 
-@router.post("/publish/distribution/{dist_id}/delete")
+@_pages.post("/publish/distribution/{dist_id}/delete")
 def delete(request: Request, dist_id: str) -> Response:
     actor = signed_in(request)
     with write(request.app.state.engine) as conn:
@@ -191,6 +195,18 @@ def delete(request: Request, dist_id: str) -> Response:
 
 
 _TOO_LARGE = N_("The file is too large: the largest file you can upload is %(limit)s.")
+
+
+def _may_upload(request: Request, ref: str) -> None:
+    """Before the form is read: only an editor of the dataset's organisation has an upload
+    read at all (others get the log-in page, or 403, before a byte of the file)."""
+    actor = signed_in(request)
+    with read(request.app.state.engine) as conn:
+        dataset = get_dataset(conn, actor, ref)
+    actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
+
+
+_uploads = page_router(_may_upload)
 
 
 def _file_store(request: Request) -> Any | None:
@@ -222,16 +238,14 @@ def _safe_filename(name: str) -> str:
     return stem.strip(".-")[:120] or "data"
 
 
-@router.get("/publish/dataset/{ref}/upload")
+@_uploads.get("/publish/dataset/{ref}/upload")
 def upload_page(request: Request, ref: str) -> Response:
-    actor = signed_in(request)
     with read(request.app.state.engine) as conn:
-        dataset = get_dataset(conn, actor, ref)
-    actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
+        dataset = get_dataset(conn, signed_in(request), ref)
     return _upload_page(request, Form(), dataset)
 
 
-@router.post("/publish/dataset/{ref}/upload")
+@_uploads.post("/publish/dataset/{ref}/upload")
 def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     settings = request.app.state.settings
@@ -239,7 +253,6 @@ def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     form = Form.posted(data, UPLOAD_FIELDS)
     with read(request.app.state.engine) as conn:
         dataset = get_dataset(conn, actor, ref)
-    actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
     store = _file_store(request)
     upload = data.get("file")
     if store is None:
@@ -255,16 +268,16 @@ def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     given = form.value("format")
     found = file_types().lookup(given or filename.rsplit(".", 1)[-1])
     content_type = found.media_type if found and found.media_type else "application/octet-stream"
-    key = f"datasets/{dataset.id}/{new_id()}/{filename}"
+    key = upload_key(dataset.id, new_id(), filename)
     stored = store.put(key, upload.file, content_type)
-    if stored.size > settings.upload_max_bytes:  # no size sent ahead (a chunked request)
+    if stored.size > settings.upload_max_bytes:  # a file that did not tell its size ahead
         store.delete(key)
         form.ours("file", _TOO_LARGE, limit=format_size(settings.upload_max_bytes, lang))
         return _upload_page(request, form, dataset, 413)
     body = payload(form, UPLOAD_FIELDS[1:])
     body.update(
         format=given or (found.code if found else filename.rsplit(".", 1)[-1]),
-        download_url=f"{settings.public_base}/files/{key}",
+        download_url=file_url(settings, key),
         byte_size=stored.size,
         checksum_sha1=stored.sha1,
         media_type=content_type if found else None,
@@ -278,5 +291,13 @@ def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
         store.delete(key)
         form.add(exc, UPLOAD_FIELDS)
         return _upload_page(request, form, dataset, 422)
+    except BaseException:  # no file is left behind that no distribution links to
+        store.delete(key)
+        raise
     flash(request, N_("The file is uploaded and added to the dataset."))
     return redirect(f"/publish/dataset/{dataset.id}")
+
+
+router = APIRouter()
+router.include_router(_pages)
+router.include_router(_uploads)  # its own router: the permission check runs before the form

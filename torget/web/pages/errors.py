@@ -17,6 +17,7 @@ from torget.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    TooLarge,
     TorgetError,
     ValidationFailed,
 )
@@ -24,7 +25,7 @@ from torget.web.i18n import N_
 from torget.web.negotiation import prefers_html
 from torget.web.pages.routing import login_url, redirect
 from torget.web.rendering import render
-from torget.web.sessions import CsrfFailed, RequestTooLarge
+from torget.web.sessions import CsrfFailed
 
 __all__ = ["wants_page", "page_error", "not_found_page"]
 
@@ -43,7 +44,7 @@ _KINDS: list[tuple[type[Exception], int, str, str]] = [
         N_("Go back, reload the page and send the form again."),
     ),
     (
-        RequestTooLarge,
+        TooLarge,  # also a form over the upload limit (sessions.RequestTooLarge)
         413,
         N_("The file is too large"),
         N_(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
@@ -19,11 +21,13 @@ def _mark_page(request: Request) -> None:
     request.state.page = True
 
 
-def page_router() -> APIRouter:
-    """A router of HTML pages: outside the OpenAPI document, every POST CSRF-checked."""
-    return APIRouter(
-        include_in_schema=False, dependencies=[Depends(_mark_page), Depends(check_csrf)]
-    )
+def page_router(*guards: Callable[..., Any]) -> APIRouter:
+    """A router of HTML pages: outside the OpenAPI document, every POST CSRF-checked.
+
+    `guards` (dependencies) run before the CSRF check reads a POSTed form: the permission
+    check of an upload page, so that nobody who may not upload has a byte of theirs read."""
+    checks = [Depends(_mark_page), *(Depends(guard) for guard in guards), Depends(check_csrf)]
+    return APIRouter(include_in_schema=False, dependencies=checks)
 
 
 def redirect(url: str) -> RedirectResponse:

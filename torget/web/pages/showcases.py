@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fastapi import Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import FormData, UploadFile
 
@@ -13,6 +13,7 @@ from torget.accounts.permissions import ANONYMOUS
 from torget.catalog.datasets import list_datasets
 from torget.db.engine import read, write
 from torget.errors import NotFound, ValidationFailed
+from torget.files.serving import SANDBOX
 from torget.participation import showcases as store
 from torget.web.abuse import check_honeypot, client_address
 from torget.web.forms import Field, Form, labels
@@ -24,7 +25,14 @@ from torget.web.sessions import page_actor, posted_form
 
 __all__ = ["router", "KIND_LABELS"]
 
-router = page_router()
+
+def _may_submit(request: Request) -> None:
+    """Before the form (and its image) is read: a verified account, or nothing is read."""
+    signed_in(request).require_verified("submit showcases")
+
+
+_pages = page_router()
+_submissions = page_router(_may_submit)
 KIND_LABELS = {
     "app": N_("App"),
     "visualisation": N_("Visualisation"),
@@ -41,7 +49,7 @@ SHOWCASE_FIELDS = (
 REJECT_FIELDS = (Field("reason", N_("Why is it not approved?")),)
 
 
-@router.get("/showcases")
+@_pages.get("/showcases")
 def gallery(request: Request) -> Response:
     actor = page_actor(request)
     kind = request.query_params.get("kind")
@@ -66,7 +74,7 @@ def _form_page(request: Request, form: Form, status: int = 200) -> Response:
     )  # fmt: skip
 
 
-@router.get("/showcases/new")
+@_pages.get("/showcases/new")
 def new(request: Request) -> Response:
     signed_in(request)
     chosen = request.query_params.getlist("dataset")
@@ -80,7 +88,7 @@ def _image(data: FormData, limit: int) -> bytes | None:
     return upload.file.read(limit + 1)  # one byte more tells "too large"
 
 
-@router.post("/showcases/new")
+@_submissions.post("/showcases/new")
 def submit(request: Request, data: FormData = Depends(posted_form)) -> Response:
     check_honeypot(data)
     actor = signed_in(request)
@@ -116,19 +124,24 @@ def _page(
     )  # fmt: skip
 
 
-@router.get("/showcases/{showcase_id}")
+@_pages.get("/showcases/{showcase_id}")
 def showcase_page(request: Request, showcase_id: str) -> Response:
     return _page(request, showcase_id)
 
 
-@router.get("/showcases/{showcase_id}/image")
+@_pages.get("/showcases/{showcase_id}/image")
 def image(request: Request, showcase_id: str) -> Response:
     with read(request.app.state.engine) as conn:
         showcase = store.get_showcase(conn, page_actor(request), showcase_id)
     if showcase.image_key is None:
         raise NotFound("this showcase has no image")
     media = store.IMAGE_TYPES[showcase.image_key.rsplit(".", 1)[-1]]
-    headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    public = showcase.status == "approved"  # others only for their author and reviewers
+    headers = {
+        "Cache-Control": "public, max-age=3600" if public else "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": SANDBOX,
+    }
     return StreamingResponse(
         _chunks(request, showcase.image_key), media_type=media, headers=headers
     )
@@ -139,7 +152,7 @@ def _chunks(request: Request, key: str) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(1 << 16), b"")
 
 
-@router.post("/showcases/{showcase_id}/approve")
+@_pages.post("/showcases/{showcase_id}/approve")
 def approve(request: Request, showcase_id: str) -> Response:
     actor = signed_in(request)
     with write(request.app.state.engine) as conn:
@@ -148,7 +161,7 @@ def approve(request: Request, showcase_id: str) -> Response:
     return redirect(f"/showcases/{showcase_id}")
 
 
-@router.post("/showcases/{showcase_id}/reject")
+@_pages.post("/showcases/{showcase_id}/reject")
 def reject(request: Request, showcase_id: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, REJECT_FIELDS)
@@ -160,3 +173,8 @@ def reject(request: Request, showcase_id: str, data: FormData = Depends(posted_f
         return _page(request, showcase_id, form, 422)
     flash(request, N_("The showcase is rejected; its author is told why."))
     return redirect(f"/showcases/{showcase_id}")
+
+
+router = APIRouter()
+router.include_router(_submissions)  # its own router: the account is checked before the form
+router.include_router(_pages)

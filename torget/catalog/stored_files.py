@@ -1,0 +1,158 @@
+"""Files in Torget's store that distributions link to: who may read one, and removing the
+file once nothing links to it.
+
+A file is readable exactly when a distribution that still exists links to it (its download or
+access URL is the file's address, `files.urls`) and the actor may read that distribution's
+dataset (`Actor.can_read`: published datasets for everyone, drafts for members of the owning
+organisation, everything for sysadmins). A file nothing links to (a deleted distribution's,
+an upload whose save failed, a showcase image, which its showcase's page serves under the
+showcase's own rules) is not served at all: not found, as for any draft.
+
+Uploads are kept under `datasets/<dataset id>/…` (the upload page and the CKAN API), so only
+that dataset's distributions can make such a file readable: an editor elsewhere who learnt
+the address cannot publish another organisation's draft file by linking to it. Keys without
+an owner (`demo/…`, and `resources/…` from CKAN uploads before) are looked up among all
+distributions by the folder in their address.
+
+When a distribution goes (deleted itself, or with its dataset), the files it linked to are
+deleted from the store after the commit, unless another distribution still links to them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from torget.accounts.permissions import Actor
+from torget.db.engine import after_commit, read
+from torget.db.schema import datasets, distributions
+from torget.errors import NotFound
+from torget.events import DistributionDeleted, subscribe
+from torget.files import FileStore
+from torget.files.urls import key_of_url
+from torget.settings import Settings
+
+__all__ = [
+    "FileOwner",
+    "upload_key",
+    "owner_of_key",
+    "readable_file",
+    "linked_keys",
+    "release_files",
+    "attach_files",
+]
+
+_OWNED = re.compile(r"^datasets/([0-9a-f-]{36})/[^/]+/[^/]+$")
+_NEVER_SERVED = ("showcases/",)
+
+
+@dataclass(frozen=True)
+class FileOwner:
+    """The dataset whose distribution makes a file readable; `public` when anyone may."""
+
+    dataset_id: str
+    public: bool
+
+
+def upload_key(dataset_id: str, upload_id: str, filename: str) -> str:
+    """Where an upload for a dataset is kept: the dataset's id makes it the owner."""
+    return f"datasets/{dataset_id}/{upload_id}/{filename}"
+
+
+def owner_of_key(key: str) -> str | None:
+    """The id of the dataset that owns an uploaded file's key, or None for other keys."""
+    found = _OWNED.match(key)
+    return found.group(1) if found else None
+
+
+def _links_of(settings: Settings, data: str) -> set[str]:
+    record = json.loads(data)
+    urls = (record.get("download_url"), record.get("access_url"))
+    return {key for url in urls if url and (key := key_of_url(settings, url)) is not None}
+
+
+def _candidates(conn: sa.Connection, key: str) -> Sequence[sa.Row[Any, Any, Any, Any]]:
+    """The distributions that may link to `key`, with their dataset's organisation and state."""
+    query = sa.select(
+        distributions.c.dataset_id, distributions.c.data, datasets.c.organisation_id,
+        datasets.c.state,
+    ).join(datasets, datasets.c.id == distributions.c.dataset_id)  # fmt: skip
+    owner = owner_of_key(key)
+    if owner is not None:
+        return conn.execute(query.where(distributions.c.dataset_id == owner)).all()
+    folder = key.rsplit("/", 1)[0] + "/" if "/" in key else ""
+    match = distributions.c.data.contains(f"/files/{folder}", autoescape=True)
+    return conn.execute(query.where(match)).all()
+
+
+def readable_file(conn: sa.Connection, actor: Actor, settings: Settings, key: str) -> FileOwner:
+    """The dataset that makes the file at `key` readable to `actor`; NotFound otherwise."""
+    found: FileOwner | None = None
+    if not key.startswith(_NEVER_SERVED):
+        for row in _candidates(conn, key):
+            if key in _links_of(settings, row.data) and actor.can_read(row.organisation_id,
+                                                                       row.state):  # fmt: skip
+                found = FileOwner(row.dataset_id, row.state == "published")
+                if found.public:
+                    break
+    if found is None:
+        raise NotFound(f"no file {key!r}")
+    return found
+
+
+def linked_keys(conn: sa.Connection, settings: Settings, keys: Iterable[str]) -> set[str]:
+    """Those of `keys` that some distribution still links to."""
+    return {
+        key
+        for key in keys
+        if any(key in _links_of(settings, row.data) for row in _candidates(conn, key))
+    }
+
+
+def release_files(
+    conn: sa.Connection, settings: Settings, store: FileStore, keys: Iterable[str]
+) -> None:
+    """After this write transaction commits, delete those of `keys` nothing links to then."""
+    wanted = {key for key in keys if not key.startswith(_NEVER_SERVED)}
+    if not wanted:
+        return
+    engine = conn.engine
+
+    def delete_unlinked() -> None:
+        with read(engine) as now:
+            kept = linked_keys(now, settings, wanted)
+        for key in sorted(wanted - kept):
+            store.delete(key)
+
+    after_commit(conn, delete_unlinked)
+
+
+# --- Keeping the store clean as distributions go ---------------------------------------------
+
+_sites: weakref.WeakKeyDictionary[sa.Engine, tuple[Settings, FileStore]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def attach_files(engine: sa.Engine, settings: Settings, store: FileStore) -> None:
+    """Delete the files of this engine's deleted distributions from `store`."""
+    _sites[engine] = (settings, store)
+
+
+def _on_deleted(conn: sa.Connection, event: DistributionDeleted) -> None:
+    site = _sites.get(conn.engine)
+    data = conn.execute(
+        sa.select(distributions.c.data).where(distributions.c.id == event.distribution_id)
+    ).scalar()
+    if site is not None and data is not None:
+        settings, store = site
+        release_files(conn, settings, store, _links_of(settings, data))
+
+
+subscribe(DistributionDeleted, _on_deleted)
