@@ -178,12 +178,13 @@ def test_search_reindex(cli_env: dict[str, str]) -> None:
     import sqlalchemy as sa
 
     from tests.search.conftest import build_catalogue
-    from torget.db.engine import make_engine
     from torget.db.schema import search_documents
-    from torget.settings import normalise_database_url
+    from torget.settings import load_settings
+    from torget.site import Site
 
     _torget(cli_env, "init")
-    engine = make_engine(normalise_database_url(cli_env["TORGET_DATABASE_URL"]))
+    site = Site.open(load_settings(environ=cli_env), queue=False)
+    engine = site.engine
     try:
         build_catalogue(engine)
         with engine.begin() as conn:
@@ -193,4 +194,4 @@ def test_search_reindex(cli_env: dict[str, str]) -> None:
             count = conn.execute(sa.select(sa.func.count()).select_from(search_documents))
             assert count.scalar_one() == 8
     finally:
-        engine.dispose()
+        site.close()

@@ -13,14 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-import torget.search  # noqa: F401  (the search index follows every change made through the app)
 from torget import __version__
-from torget.catalog.stored_files import attach_files
 from torget.catalog.visibility import structural_error
-from torget.datastore.queue import make_queue
-from torget.datastore.sandbox import SqlLimits, SqlSandbox
-from torget.datastore.subscribers import attach
-from torget.db.engine import make_engine
 from torget.errors import (
     Conflict,
     NotAuthenticated,
@@ -31,10 +25,8 @@ from torget.errors import (
     TorgetError,
     ValidationFailed,
 )
-from torget.files import open_file_store
-from torget.mail import attach_mailer
-from torget.participation.site import attach_participation
 from torget.settings import Settings
+from torget.site import Site
 from torget.web import (
     api_accounts,
     api_ckan,
@@ -152,19 +144,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
-def sql_limits(settings: Settings) -> SqlLimits:
-    """The SQL endpoint's limits from the settings."""
-    return SqlLimits(
-        timeout_ms=settings.datastore_sql_timeout_ms,
-        max_rows=settings.datastore_sql_max_rows,
-        max_bytes=settings.datastore_sql_max_bytes,
-        memory_mb=settings.datastore_sql_memory_mb,
-        processes=settings.datastore_sql_processes,
-        anonymous_queries=settings.datastore_sql_anonymous_queries,
-    )
-
-
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, site: Site | None = None) -> FastAPI:
+    """The web app over `site` (opened from `settings` when not given, without migrating: the
+    command line and the tests migrate first). What a change sets in motion is the site's:
+    see `torget.site.SUBSCRIPTIONS`."""
     app = FastAPI(
         title="Torget",
         version=__version__,
@@ -174,17 +157,14 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.engine = make_engine(
-        settings.resolved_database_url, settings.database_write_wait_ms / 1000
-    )
-    app.state.files = open_file_store(settings)
-    app.state.sql_sandbox = SqlSandbox(sql_limits(settings))
-    app.router.on_shutdown.append(app.state.sql_sandbox.close)
-    attach(app.state.engine, settings, make_queue(settings, app.state.engine, app.state.files))
-    attach_mailer(app.state.engine, settings)
-    attach_participation(app.state.engine, settings)
-    attach_files(app.state.engine, settings, app.state.files)
+    if site is None:  # the app's own: closed with it
+        site = Site.open(settings, migrate=False)
+        app.router.on_shutdown.append(site.close)
+    app.state.site = site
+    app.state.settings = site.settings
+    app.state.engine = site.engine
+    app.state.files = site.files
+    app.state.sql_sandbox = site.sql
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -23,22 +23,25 @@ import sqlalchemy as sa
 from torget.accounts.permissions import SYSTEM
 from torget.accounts.tokens import create_token, list_tokens, revoke_token
 from torget.accounts.users import create_user, get_user
-from torget.catalog.demo_loader import demo_is_loaded, load_demo
 from torget.catalog.model import LangText, OrganisationIn
-from torget.catalog.organisations import create_organisation, list_organisations, set_member
-from torget.db.engine import make_engine, read, write
-from torget.db.migrate import upgrade
-from torget.errors import TorgetError
+from torget.catalog.organisations import list_organisations
+from torget.db.engine import read, write
+from torget.errors import TorgetError, ValidationFailed
+from torget.publishing.changes import create_organisation, set_member
+from torget.publishing.demo import demo_is_loaded, load_demo
 from torget.search import reindex
 from torget.settings import Settings, SettingsError, load_settings
+from torget.site import Site
 
 __all__ = ["main"]
 
 
 class _State:
+    """The settings and the site of one command, each made once, when first needed."""
+
     def __init__(self) -> None:
         self._settings: Settings | None = None
-        self._engine: sa.Engine | None = None
+        self._site: Site | None = None
 
     @property
     def settings(self) -> Settings:
@@ -46,17 +49,19 @@ class _State:
             self._settings = load_settings()
         return self._settings
 
-    def engine(self, migrate: bool = True) -> sa.Engine:
-        if self._engine is None:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._engine = make_engine(self.settings.resolved_database_url)
-            if migrate:
-                upgrade(self._engine)
-            from torget.datastore.queue import make_queue
-            from torget.datastore.subscribers import attach
+    def use_settings(self, settings: Settings) -> None:
+        """Run under `settings` (as `serve` does with the address it listens on)."""
+        assert self._site is None, "the site is already open"
+        self._settings = settings
 
-            attach(self._engine, self.settings, make_queue(self.settings, self._engine))
-        return self._engine
+    def site(self) -> Site:
+        """The site, its database migrated."""
+        if self._site is None:
+            self._site = Site.open(self.settings)
+        return self._site
+
+    def engine(self) -> sa.Engine:
+        return self.site().engine
 
 
 pass_state = click.make_pass_decorator(_State, ensure=True)
@@ -68,8 +73,17 @@ def _reported() -> Iterator[None]:
     try:
         yield
     except (TorgetError, SettingsError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {_with_codes(exc)}", err=True)
         sys.exit(1)
+
+
+def _with_codes(exc: Exception) -> str:
+    """The message with each refusal's stable code in brackets, for scripts to match on."""
+    if isinstance(exc, ValidationFailed):
+        return "; ".join(f"{e.field}: {e.message} [{e.code}]" for e in exc.errors)
+    if isinstance(exc, TorgetError):
+        return f"{exc} [{exc.code}]"
+    return str(exc)
 
 
 @click.group()
@@ -92,9 +106,7 @@ def init(state: _State, demo: bool) -> None:
             if demo_is_loaded(conn):
                 click.echo("demo: the catalogue already has data; nothing loaded")
                 return
-            from torget.dcat.guard import check_publishable
-
-            summary = load_demo(conn, state.settings, check_publishable)
+            summary = load_demo(conn, state.settings, state.site().files)
         click.echo(
             f"demo loaded: {summary.organisations} organisations, {summary.users} users, "
             f"{summary.datasets} datasets, {summary.distributions} distributions, "
@@ -119,14 +131,17 @@ def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
             # Nobody said where Torget is published: mint IRIs for where it listens.
             shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
             settings = dataclasses.replace(settings, base_url=f"http://{shown}:{port}")
-        state.engine()
-        app = create_app(settings)
+        state.use_settings(settings)
+        app = create_app(settings, state.site())
     click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
     worker = None
     if not no_worker:
-        # The worker ends with this server, also when the server is killed outright.
+        # The worker ends with this server, also when the server is killed outright. It runs
+        # under the server's settings: the address the server chose is how both recognise
+        # Torget's own files.
         worker = subprocess.Popen(
-            [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())]
+            [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())],
+            env={**os.environ, "TORGET_BASE_URL": settings.public_base},
         )
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
@@ -155,20 +170,19 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
     """Run a datastore worker: loads queued tables; several may run at once."""
     from huey.consumer import Consumer
 
-    from torget.datastore.queue import make_queue, sweep_now
-    from torget.mail import attach_mailer, schedule_retries
-    from torget.participation.site import attach_participation
+    from torget.datastore.queue import sweep_now
+    from torget.mail import schedule_retries
     from torget.participation.webhook_sender import schedule_webhooks
 
     if exit_with is not None:
         _exit_with(exit_with)
     with _reported():
-        engine = state.engine()
-        queue = make_queue(state.settings, engine)
-        schedule_retries(queue.huey, attach_mailer(engine, state.settings))
-        attach_participation(engine, state.settings)
-        schedule_webhooks(queue.huey, engine, state.settings)
-        for job_id in sweep_now(state.settings, engine):
+        site = state.site()
+        queue = site.queue
+        assert queue is not None
+        schedule_retries(queue.huey, site.mailer)
+        schedule_webhooks(queue.huey, site.engine, site.settings)
+        for job_id in sweep_now(site.settings, site.engine):
             queue.enqueue(job_id)
     click.echo(f"datastore worker: {threads} thread(s), data in {state.settings.datastore_path}")
     Consumer(queue.huey, workers=threads, worker_type="thread", periodic=True).run()

@@ -2,16 +2,19 @@
 
 Subscribers run synchronously inside the same transaction as the change, so that derived data
 (the search index, later notifications and audit records) is written or rolled back with it.
-A subscriber registers once, at import time of its module; the stores never import them.
+Which handlers run is the site's: `torget.site` lists every subscription in one place, and
+`publish` calls those of the connection's site. The stores never import the subscribers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
+
+from torget.site_lookup import site_of
 
 __all__ = [
     "DatasetSaved",
@@ -30,7 +33,7 @@ __all__ = [
     "VoteWithdrawn",
     "CommentPosted",
     "ShowcaseApproved",
-    "subscribe",
+    "Handler",
     "publish",
 ]
 
@@ -142,18 +145,12 @@ class ShowcaseApproved:
     showcase_id: str
 
 
-E = TypeVar("E")
 Handler = Callable[[sa.Connection, Any], None]
-_subscribers: dict[type, list[Handler]] = {}
-
-
-def subscribe(event_type: type[E], handler: Callable[[sa.Connection, E], None]) -> None:
-    """Call `handler(conn, event)` for every event of this type; idempotent per handler."""
-    handlers = _subscribers.setdefault(event_type, [])
-    if handler not in handlers:
-        handlers.append(handler)
 
 
 def publish(conn: sa.Connection, event: object) -> None:
-    for handler in _subscribers.get(type(event), []):
+    """Call, in this transaction, every handler the connection's site subscribed to the
+    event's type (see `torget.site.SUBSCRIPTIONS`)."""
+    site = site_of(conn, f"publishing {type(event).__name__}")
+    for handler in site.subscribers.get(type(event), ()):
         handler(conn, event)

@@ -23,9 +23,9 @@ from torget.accounts.users import create_user
 from torget.app import create_app
 from torget.catalog.model import OrganisationIn
 from torget.catalog.organisations import create_organisation, set_member
-from torget.db.engine import make_engine, write
-from torget.db.migrate import upgrade
+from torget.db.engine import write
 from torget.settings import load_settings
+from torget.site import Site
 
 
 def _free_port() -> int:
@@ -67,11 +67,9 @@ def _serve(database_url: str, data_dir: Path) -> Iterator[Live]:
         database_url=database_url,
         base_url=f"http://127.0.0.1:{port}",
     )
-    engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
-    tokens = _populate(engine)
-    engine.dispose()
-    app = create_app(settings)
+    site = Site.open(settings)
+    tokens = _populate(site.engine)
+    app = create_app(settings, site)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -87,7 +85,7 @@ def _serve(database_url: str, data_dir: Path) -> Iterator[Live]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        app.state.engine.dispose()
+        site.close()
 
 
 @pytest.fixture

@@ -24,13 +24,9 @@ RECORDS = [
 
 
 def _resource(live: Live, name: str = "badplatser") -> str:
-    ckan = live.ckan("editor")
-    dataset = ckan.action.package_create(**package(name=name, resources=[]))
-    created = ckan.action.resource_create(
-        package_id=dataset["id"], url="https://data.sjostad.example/sida", format="HTML",
-        name="Badplatser",
-    )  # fmt: skip
-    return str(created["id"])
+    page = {"url": "https://data.sjostad.example/sida", "format": "HTML", "name": "Badplatser"}
+    dataset = live.ckan("editor").action.package_create(**package(name=name, resources=[page]))
+    return str(dataset["resources"][0]["id"])
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.conftest import World, dataset_payload, suite_settings
 from tests.db.threads import all_at_once
 from torget.app import create_app
 from torget.db.engine import WriteBusy, WriteConflict, make_engine, write
-from torget.db.migrate import upgrade
+from torget.site import Site
 from torget.web.retry import RetryWrites
 
 PATCHES: list[dict[str, Any]] = [
@@ -90,13 +90,11 @@ def hurried(tmp_path: Path, database_url: str) -> Iterator[tuple[TestClient, Wor
     if not database_url.startswith("sqlite"):
         pytest.skip("the SQLite write lock; PostgreSQL's row lock is tested below")
     settings = suite_settings(database_url, tmp_path, database_write_wait_ms=500)
-    engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
-    app = create_app(settings)
+    site = Site.open(settings)
+    app = create_app(settings, site)
     with TestClient(app) as client:
-        yield client, World(client, engine), database_url.removeprefix("sqlite:///")
-    app.state.engine.dispose()
-    engine.dispose()
+        yield client, World(client, site.engine), database_url.removeprefix("sqlite:///")
+    site.close()
 
 
 def _hold_write_lock(path: str, seconds: float) -> threading.Thread:

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from tests.files.conftest import dataset_with_files, s3_store
 from torget.app import create_app
-from torget.catalog.demo_loader import copy_demo_files
 from torget.files import FileStore
 from torget.files.memory import MemoryFileStore
+from torget.publishing.demo import copy_demo_files
 from torget.settings import Settings, load_settings
 
 CSV = b"namn;lat;lon\nNorrby strand;59.1;18.2\n"

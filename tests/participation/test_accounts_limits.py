@@ -19,7 +19,6 @@ from torget.app import create_app
 from torget.db.engine import read, write
 from torget.db.schema import users
 from torget.errors import RateLimited
-from torget.mail import attach_mailer
 from torget.settings import Settings
 
 HTML = {"Accept": "text/html"}
@@ -70,7 +69,6 @@ def test_registrations_and_resets_per_e_mail_address_are_limited(
     tight: Settings, engine: sa.Engine
 ) -> None:
     """From ever new client addresses, one e-mail address still gets only so many mails."""
-    attach_mailer(engine, tight)
 
     def sign_up(n: int, email: str) -> None:
         with write(engine) as conn:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +20,10 @@ import sqlalchemy as sa
 from tests.conftest import POSTGRES_URL
 from tests.search.conftest import CATALOGUE, NASTY, _dataset, _dist, build_catalogue
 from torget.accounts.permissions import ANONYMOUS
-from torget.db.engine import make_engine, read, write
-from torget.db.migrate import upgrade
+from torget.db.engine import read, write
 from torget.search import SearchQuery, record_download, record_view, search_datasets
-from torget.settings import normalise_database_url
+from torget.settings import load_settings, normalise_database_url
+from torget.site import Site
 
 pytestmark = pytest.mark.postgres
 
@@ -81,9 +82,11 @@ QUERIES: list[dict[str, Any]] = [
 ] + [{"text": nasty} for nasty in NASTY]
 
 
-def _build(url: str) -> sa.Engine:
-    engine = make_engine(normalise_database_url(url))
-    upgrade(engine)
+def _build(url: str, data_dir: Path) -> sa.Engine:
+    settings = load_settings(
+        environ={}, config_file=data_dir / "absent.toml", data_dir=data_dir, database_url=url
+    )
+    engine = Site.open(settings, queue=False).engine
     ids = build_catalogue(engine, RECORDS)
     with write(engine) as conn:  # the same popularity on both
         for i, name in enumerate(sorted(ids)):
@@ -103,8 +106,9 @@ def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[sa.Engin
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     sep = "&" if "?" in POSTGRES_URL else "?"
-    sqlite = _build(f"sqlite:///{tmp_path_factory.mktemp('parity') / 'torget.db'}")
-    postgres = _build(f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}")
+    folder = tmp_path_factory.mktemp("parity")
+    sqlite = _build(f"sqlite:///{folder / 'torget.db'}", folder)
+    postgres = _build(f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}", folder / "pg")
     try:
         yield sqlite, postgres
     finally:

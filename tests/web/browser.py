@@ -21,9 +21,8 @@ import uvicorn
 
 from tests.web.sample import Sample, make_sample
 from torget.app import create_app
-from torget.db.engine import make_engine
-from torget.db.migrate import upgrade
 from torget.settings import Settings, load_settings
+from torget.site import Site as TorgetSite
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,10 +38,11 @@ needs_chromium = pytest.mark.skipif(
 
 
 class LiveServer:
-    def __init__(self, base: str, settings: Settings, sample: Sample):
+    def __init__(self, base: str, settings: Settings, sample: Sample, site: TorgetSite):
         self.base = base
         self.settings = settings
         self.sample = sample
+        self.site = site  # the server's own: writes through it reach its subscribers
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -62,11 +62,9 @@ def live_server(data_dir: Path, **overrides: Any) -> Iterator[LiveServer]:
         base_url=f"http://127.0.0.1:{port}",
         **overrides,
     )
-    engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
-    sample = make_sample(engine)
-    engine.dispose()
-    app = create_app(settings)
+    site = TorgetSite.open(settings)
+    sample = make_sample(site.engine)
+    app = create_app(settings, site)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -76,12 +74,12 @@ def live_server(data_dir: Path, **overrides: Any) -> Iterator[LiveServer]:
             raise AssertionError("the live server did not start")
         time.sleep(0.05)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", settings, sample)
+        yield LiveServer(f"http://127.0.0.1:{port}", settings, sample, site)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-        app.state.engine.dispose()
+        site.close()
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import create_dataset
 from torget.catalog.model import DatasetIn
 from torget.datastore.load import load_local
-from torget.db.engine import make_engine, write
+from torget.db.engine import write
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -69,7 +69,7 @@ def _dataset() -> DatasetIn:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     # No tile server: the map must draw on a blank background and ask no other host.
     with live_server(Path(tmp_path_factory.mktemp("preview")) / "data", map_tile_url="") as live:
-        engine = make_engine(live.settings.resolved_database_url)
+        engine = live.site.engine
         with write(engine) as conn:
             dataset = create_dataset(conn, SYSTEM, _dataset())
         ids = [d.id for d in dataset.distributions]
@@ -78,7 +78,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             ("geojson", "geojson", "csv"), strict=True,
         ):  # fmt: skip
             load_local(live.settings, engine, dist_id, DEMO / file, fmt)
-        engine.dispose()
         yield Site(live, dataset.name, *ids)
 
 

@@ -9,6 +9,7 @@ instead of overwriting each other's changes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -499,10 +500,7 @@ def replace_distributions(
             data = normalise_distribution(given)
         except ValidationFailed as exc:
             raise ValidationFailed(
-                [
-                    FieldError(f"distributions.{i}.{e.field}", e.message, e.allowed)
-                    for e in exc.errors
-                ]
+                [dataclasses.replace(e, field=f"distributions.{i}.{e.field}") for e in exc.errors]
             ) from None
         _check_services(conn, data, f"distributions.{i}.")
         if dist_id in current and dist_id not in kept:

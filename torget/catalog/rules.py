@@ -451,6 +451,7 @@ def normalise_organisation(data: OrganisationIn) -> OrganisationIn:
             "publisher_type",
             "a top-level organisation needs a publisher type (DCAT-AP-SE 3.0.1: mandatory)",
             vocabulary("publisher_type").codes(),
+            code="publisher_type_required",
         )
     _url(errors, "homepage", record.homepage)
     if record.email and not _EMAIL.match(record.email):

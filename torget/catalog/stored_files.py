@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +32,11 @@ from torget.accounts.permissions import Actor
 from torget.db.engine import after_commit, read
 from torget.db.schema import datasets, distributions
 from torget.errors import NotFound
-from torget.events import DistributionDeleted, subscribe
+from torget.events import DistributionDeleted, Handler
 from torget.files import FileStore
 from torget.files.urls import key_of_url
 from torget.settings import Settings
+from torget.site_lookup import site_of
 
 __all__ = [
     "FileOwner",
@@ -45,7 +45,6 @@ __all__ = [
     "readable_file",
     "linked_keys",
     "release_files",
-    "attach_files",
 ]
 
 _OWNED = re.compile(r"^datasets/([0-9a-f-]{36})/[^/]+/[^/]+$")
@@ -135,24 +134,16 @@ def release_files(
 
 # --- Keeping the store clean as distributions go ---------------------------------------------
 
-_sites: weakref.WeakKeyDictionary[sa.Engine, tuple[Settings, FileStore]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def attach_files(engine: sa.Engine, settings: Settings, store: FileStore) -> None:
-    """Delete the files of this engine's deleted distributions from `store`."""
-    _sites[engine] = (settings, store)
-
-
 def _on_deleted(conn: sa.Connection, event: DistributionDeleted) -> None:
-    site = _sites.get(conn.engine)
+    """A deleted distribution's own files go from the site's file store after the commit."""
+    site = site_of(conn, "deleting a distribution's stored files")
     data = conn.execute(
         sa.select(distributions.c.data).where(distributions.c.id == event.distribution_id)
     ).scalar()
-    if site is not None and data is not None:
-        settings, store = site
-        release_files(conn, settings, store, _links_of(settings, data))
+    if data is not None:
+        release_files(conn, site.settings, site.files, _links_of(site.settings, data))
 
 
-subscribe(DistributionDeleted, _on_deleted)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    (DistributionDeleted, _on_deleted),
+)

@@ -22,6 +22,7 @@ from torget.ckan.mapping_orgs import organisation_fields, organization_dict
 from torget.ckan.packages import to_package
 from torget.db.engine import read, write
 from torget.errors import PermissionDenied
+from torget.publishing import changes
 from torget.search import SearchQuery, search_datasets
 
 __all__ = [
@@ -92,7 +93,7 @@ def _organisation_in(params: Params) -> OrganisationIn:
 
 def organization_create(call: Call, params: Params) -> dict[str, Any]:
     with write(call.engine) as conn:
-        org = store.create_organisation(conn, call.actor, _organisation_in(params))
+        org = changes.create_organisation(conn, call.actor, _organisation_in(params))
     return organization_dict(org, 0)
 
 
@@ -100,7 +101,7 @@ def organization_update(call: Call, params: Params) -> dict[str, Any]:
     with write(call.engine) as conn:
         current = store.lock_organisation(conn, str(params.get("id") or required(params, "name")))
         data = _organisation_in({"name": current.name, **params})
-        org = store.update_organisation(conn, call.actor, current.id, data)
+        org = changes.update_organisation(conn, call.actor, current.id, data)
     return organization_dict(org)
 
 
@@ -111,13 +112,13 @@ def organization_patch(call: Call, params: Params) -> dict[str, Any]:
         current = store.lock_organisation(conn, required(params, "id"))
         merged = merge_patch(organization_dict(current), params)
         data = _organisation_in({**merged, "name": current.name})
-        org = store.update_organisation(conn, call.actor, current.id, data)
+        org = changes.update_organisation(conn, call.actor, current.id, data)
     return organization_dict(org)
 
 
 def organization_delete(call: Call, params: Params) -> None:
     with write(call.engine) as conn:
-        store.delete_organisation(conn, call.actor, required(params, "id"))
+        changes.delete_organisation(conn, call.actor, required(params, "id"))
 
 
 def organization_member_create(call: Call, params: Params) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def organization_member_create(call: Call, params: Params) -> dict[str, Any]:
     role = required(params, "role")
     with write(call.engine) as conn:
         org = store.get_organisation(conn, org_ref)
-        member = store.set_member(conn, call.actor, org.name, user, role)
+        member = changes.set_member(conn, call.actor, org.name, user, role)
         user_id = get_user(conn, user).id
     return {
         "group_id": org.id, "table_name": "user", "table_id": user_id,

@@ -1,8 +1,8 @@
-"""CKAN's package actions over `torget.catalog.datasets`.
+"""CKAN's package actions over the catalogue's use cases (`torget.publishing.changes`).
 
-Every write goes through the catalogue's own functions, so the same rules and permissions
-apply as for the JSON API, and a package saved with `private: false` passes the same publish
-guard (`torget.dcat.guard.check_publishable`) in the same transaction. `package_update`
+Every write goes through the same use-case functions as the JSON API and the pages, so the
+same rules, permissions and checks of publication apply, in the same transaction, to a package
+saved with `private: false`. `package_update`
 replaces the dataset and, when `resources` is given, its resources, as in CKAN: resources with
 a known `id` are updated, new ones added, missing ones deleted; without `resources` they are
 kept. `package_patch` reads the package in the transaction that writes it back, the dataset's
@@ -18,7 +18,6 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from torget.accounts.permissions import Actor
 from torget.catalog import datasets as store
 from torget.catalog.model import DatasetIn, DistributionIn
 from torget.catalog.organisations import Organisation, all_organisations, get_organisation
@@ -36,8 +35,8 @@ from torget.ckan.mapping_orgs import group_dict, organization_dict
 from torget.datastore import tables
 from torget.db.engine import read, write
 from torget.db.schema import datasets
-from torget.dcat.guard import check_publishable
 from torget.errors import FieldError, NotFound, ValidationFailed
+from torget.publishing import changes
 
 __all__ = [
     "package_list",
@@ -124,9 +123,7 @@ def distribution_in(res: Params, prefix: str) -> DistributionIn:
         raise validation_failed_from(exc, prefix) from None
 
 
-def _finish(conn: sa.Connection, call: Call, dataset_id: str) -> dict[str, Any]:
-    dataset = store.get_dataset(conn, call.actor, dataset_id)
-    check_publishable(conn, call.settings, dataset)
+def _finish(conn: sa.Connection, call: Call, dataset: store.Dataset) -> dict[str, Any]:
     return to_package(conn, call, dataset, all_organisations(conn))
 
 
@@ -137,20 +134,17 @@ def package_create(call: Call, params: Params) -> dict[str, Any]:
         data.distributions = [
             distribution_in(r, f"distributions.{i}.") for i, r in enumerate(resources)
         ]
-        dataset = store.create_dataset(conn, call.actor, data)
-        return _finish(conn, call, dataset.id)
+        return _finish(conn, call, changes.create_dataset(conn, call.actor, data))
 
 
-def _sync_resources(
-    conn: sa.Connection, actor: Actor, dataset: store.Dataset, resources: list[Params]
-) -> None:
-    wanted = []
+def _distribution_changes(resources: list[Params]) -> list[changes.DistributionChange]:
+    wanted: list[changes.DistributionChange] = []
     for i, res in enumerate(resources):
         ref = res.get("id")
         wanted.append(
             (ref if isinstance(ref, str) else None, distribution_in(res, f"distributions.{i}."))
         )
-    store.replace_distributions(conn, actor, dataset.id, wanted)
+    return wanted
 
 
 def _update(
@@ -160,10 +154,8 @@ def _update(
     if data.identifier is None:
         data.identifier = current.data.identifier
     resources = objects(params, "resources") if "resources" in params else None
-    updated = store.update_dataset(conn, call.actor, current.id, data)
-    if resources is not None:
-        _sync_resources(conn, call.actor, updated, resources)
-    return _finish(conn, call, current.id)
+    wanted = _distribution_changes(resources) if resources is not None else None
+    return _finish(conn, call, changes.replace_dataset(conn, call.actor, current.id, data, wanted))
 
 
 def package_update(call: Call, params: Params) -> dict[str, Any]:
@@ -177,13 +169,13 @@ def package_patch(call: Call, params: Params) -> dict[str, Any]:
     with write(call.engine) as conn:
         current = store.lock_dataset(conn, call.actor, required(params, "id"))
         package = to_package(conn, call, current, all_organisations(conn))
-        changes = {key: value for key, value in params.items() if key != "id"}
-        merged = {**merge_patch(package, changes), "id": current.id}
-        if "resources" not in changes:
+        given = {key: value for key, value in params.items() if key != "id"}
+        merged = {**merge_patch(package, given), "id": current.id}
+        if "resources" not in given:
             merged.pop("resources", None)
         return _update(conn, call, current, merged)
 
 
 def package_delete(call: Call, params: Params) -> None:
     with write(call.engine) as conn:
-        store.delete_dataset(conn, call.actor, required(params, "id"))
+        changes.delete_dataset(conn, call.actor, required(params, "id"))

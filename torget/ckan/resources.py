@@ -26,11 +26,11 @@ from torget.ckan.mapping import merge_patch, resource_dict, uploaded_prefix
 from torget.ckan.packages import distribution_in
 from torget.datastore import tables
 from torget.db.engine import read, write
-from torget.dcat.guard import check_publishable
 from torget.errors import TooLarge, ValidationFailed
 from torget.files import StoredFile
 from torget.files.urls import file_url, key_of_url
 from torget.ids import new_id
+from torget.publishing import changes
 
 __all__ = [
     "resource_show",
@@ -140,7 +140,6 @@ def _with_upload(
         with write(call.engine) as conn:
             dist = _as_resource_errors(change, conn, filled)
             dataset = store.get_dataset(conn, call.actor, dist.dataset_id)
-            check_publishable(conn, call.settings, dataset)
             if target is not None:
                 release_files(conn, call.settings, call.files, target.replaced)
             return _resource(conn, dataset, dist, call.base)
@@ -170,7 +169,7 @@ def resource_create(call: Call, params: Params) -> dict[str, Any]:
     def create(conn: sa.Connection, filled: Params) -> store.Distribution:
         dataset = store.get_dataset(conn, call.actor, dataset_ref)
         data = distribution_in(filled, "resource.")
-        return store.add_distribution(conn, call.actor, dataset.id, data)
+        return changes.add_distribution(conn, call.actor, dataset.id, data)
 
     return _with_upload(call, params, create, dataset_ref=dataset_ref)
 
@@ -178,7 +177,7 @@ def resource_create(call: Call, params: Params) -> dict[str, Any]:
 def _replace(call: Call, dist_id: str, params: Params) -> dict[str, Any]:
     def update(conn: sa.Connection, filled: Params) -> store.Distribution:
         data = distribution_in(filled, "resource.")
-        return store.update_distribution(conn, call.actor, dist_id, data)
+        return changes.replace_distribution(conn, call.actor, dist_id, data)
 
     return _with_upload(call, params, update, dist_id=dist_id)
 
@@ -204,7 +203,7 @@ def resource_patch(call: Call, params: Params) -> dict[str, Any]:
                 current.pop("name", None)
                 current.pop("name_translated", None)
         data = distribution_in(merge_patch(current, filled), "resource.")
-        return store.update_distribution(conn, call.actor, dist.id, data)
+        return changes.replace_distribution(conn, call.actor, dist.id, data)
 
     return _with_upload(call, params, patch, dist_id=dist_id)
 
@@ -212,8 +211,7 @@ def resource_patch(call: Call, params: Params) -> dict[str, Any]:
 def resource_delete(call: Call, params: Params) -> None:
     with write(call.engine) as conn:
         dist = store.get_distribution(conn, call.actor, required(params, "id"))
-        store.delete_distribution(conn, call.actor, dist.id)
-        check_publishable(conn, call.settings, store.get_dataset(conn, call.actor, dist.dataset_id))
+        changes.delete_distribution(conn, call.actor, dist.id)
 
 
 def resource_view_list(call: Call, params: Params) -> list[Any]:

@@ -1,14 +1,15 @@
 """E-mail: an outbox table written in the change's transaction, delivered after the commit.
 
-`queue_mail` inside a write transaction; `attach_mailer(engine, settings)` (done by the app and
-the worker) makes every commit that queued mail deliver it. Delivery goes to an `.eml` folder
-(the default: `<data_dir>/outbox`, read by developers and the tests) or to an SMTP server.
+`queue_mail` inside a write transaction; the site's mailer (`make_mailer`, made by
+`torget.site.Site.open`) delivers it after every commit that queued some. Delivery goes to an
+`.eml` folder (the default: `<data_dir>/outbox`, read by developers and the tests) or to an
+SMTP server.
 """
 
 from torget.mail.outbox import (
     Mailer,
-    attach_mailer,
     deliver_pending,
+    make_mailer,
     queue_mail,
     schedule_retries,
 )
@@ -18,7 +19,7 @@ __all__ = [
     "queue_mail",
     "deliver_pending",
     "Mailer",
-    "attach_mailer",
+    "make_mailer",
     "schedule_retries",
     "Transport",
     "OutboxFolder",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import weakref
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
@@ -32,9 +31,10 @@ from torget.db.schema import mail_queue
 from torget.ids import new_id
 from torget.mail.transport import Transport, make_transport
 from torget.settings import Settings
+from torget.site_lookup import find_site
 from torget.text import header_line
 
-__all__ = ["queue_mail", "deliver_pending", "Mailer", "attach_mailer", "schedule_retries"]
+__all__ = ["queue_mail", "deliver_pending", "Mailer", "make_mailer", "schedule_retries"]
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,9 @@ def queue_mail(conn: sa.Connection, recipient: str, subject: str, body: str) -> 
             attempts=0,
         )
     )
-    mailer = _mailers.get(conn.engine)
-    if mailer is not None:
-        after_commit(conn, mailer.wake)
+    site = find_site(conn)
+    if site is not None:  # otherwise the worker's sweep delivers it
+        after_commit(conn, site.mailer.wake)
     return message_id
 
 
@@ -94,14 +94,9 @@ class Mailer:
                 log.exception("mail delivery failed")
 
 
-_mailers: weakref.WeakKeyDictionary[sa.Engine, Mailer] = weakref.WeakKeyDictionary()
-
-
-def attach_mailer(engine: sa.Engine, settings: Settings) -> Mailer:
-    """Deliver this engine's queued mail after every commit that queued some."""
-    mailer = Mailer(engine, make_transport(settings), settings.mail_from)
-    _mailers[engine] = mailer
-    return mailer
+def make_mailer(engine: sa.Engine, settings: Settings) -> Mailer:
+    """The mailer of a site: delivers the mail that commits on `engine` queued."""
+    return Mailer(engine, make_transport(settings), settings.mail_from)
 
 
 def deliver_pending(engine: sa.Engine, transport: Transport, sender: str, limit: int = 200) -> int:

@@ -24,12 +24,12 @@ from torget.catalog.organisations import all_organisations, contact_point_of
 from torget.clock import as_utc, now
 from torget.db.schema import comments, moderation_log, users
 from torget.errors import FieldError, NotFound, ValidationFailed
-from torget.events import CommentPosted, DatasetDeleted, publish, subscribe
+from torget.events import CommentPosted, DatasetDeleted, Handler, publish
 from torget.ids import new_id
 from torget.participation.letters import N_, Recipient, send_letter, title_in
-from torget.participation.site import settings_of
 from torget.participation.subjects import Subject, get_subject
 from torget.ratelimit import Limit, hit
+from torget.site_lookup import settings_of
 from torget.text import text_error, unify_newlines
 
 __all__ = [
@@ -276,4 +276,4 @@ def _on_dataset_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
     conn.execute(comments.delete().where(where))
 
 
-subscribe(DatasetDeleted, _on_dataset_deleted)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = ((DatasetDeleted, _on_dataset_deleted),)

@@ -32,11 +32,11 @@ from torget.events import (
     DatasetDeleted,
     DatasetPublished,
     DatasetUpdated,
-    subscribe,
+    Handler,
 )
 from torget.participation.letters import N_, recipients, send_letter, title_in
-from torget.participation.site import settings_of
 from torget.participation.subjects import SUBJECT_TYPES, Subject, get_subject, lineage
+from torget.site_lookup import settings_of
 
 __all__ = [
     "Followed",
@@ -216,7 +216,9 @@ def _on_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
     )
 
 
-subscribe(DatasetDeleted, _on_deleted)
-subscribe(DatasetPublished, _on_published)
-subscribe(DatasetUpdated, _on_updated)
-subscribe(CommentPosted, _on_comment)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    (DatasetDeleted, _on_deleted),
+    (DatasetPublished, _on_published),
+    (DatasetUpdated, _on_updated),
+    (CommentPosted, _on_comment),
+)

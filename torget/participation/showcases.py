@@ -33,8 +33,8 @@ from torget.events import ShowcaseApproved, publish
 from torget.files import FileStore
 from torget.ids import is_uuid, new_id
 from torget.participation.letters import N_, recipients, send_letter
-from torget.participation.site import settings_of
 from torget.ratelimit import Limit, hit
+from torget.site_lookup import settings_of
 from torget.text import text_error, unify_newlines
 
 __all__ = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from torget.events import SuggestionStatusChanged, subscribe
+from torget.events import Handler, SuggestionStatusChanged
 from torget.participation.follows import followers
 from torget.participation.letters import (
     N_,
@@ -25,9 +25,9 @@ from torget.participation.letters import (
     title_in,
     translator,
 )
-from torget.participation.site import settings_of
 from torget.participation.suggestions import STATUS_LABELS, Suggestion, get_suggestion
 from torget.participation.votes import voter_ids
+from torget.site_lookup import settings_of
 
 __all__ = ["ASKER", "AUTHOR", "FOLLOWER", "status_recipients"]
 
@@ -96,4 +96,6 @@ def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
             _status(conn, to, suggestion, url, kind)
 
 
-subscribe(SuggestionStatusChanged, _on_status)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    (SuggestionStatusChanged, _on_status),
+)

@@ -38,8 +38,8 @@ from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.events import SuggestionCreated, publish
 from torget.ids import is_uuid, new_id
 from torget.participation.letters import N_
-from torget.participation.site import settings_of
 from torget.ratelimit import Limit, hit
+from torget.site_lookup import settings_of
 from torget.text import text_error, unify_newlines
 
 __all__ = [

@@ -30,9 +30,9 @@ from torget.db.schema import suggestions, votes
 from torget.errors import Conflict
 from torget.events import VoteCast, VoteWithdrawn, publish
 from torget.ids import new_id
-from torget.participation.site import settings_of
 from torget.participation.suggestions import OPEN_STATUSES, get_suggestion
 from torget.ratelimit import Limit, hit
+from torget.site_lookup import settings_of
 
 __all__ = ["VoteState", "cast_vote", "withdraw_vote", "has_voted", "voter_ids"]
 

@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import logging
 import threading
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +37,7 @@ from torget.db.engine import after_commit, write
 from torget.db.schema import webhook_deliveries, webhooks
 from torget.outbound import Guard, Refused
 from torget.settings import Settings
+from torget.site_lookup import find_site
 
 __all__ = [
     "TargetRefused",
@@ -45,7 +45,6 @@ __all__ = [
     "sign",
     "deliver_due",
     "Sender",
-    "attach_sender",
     "wake_sender",
     "schedule_webhooks",
 ]
@@ -192,21 +191,12 @@ class Sender:
                 log.exception("webhook delivery failed")
 
 
-_senders: weakref.WeakKeyDictionary[sa.Engine, Sender] = weakref.WeakKeyDictionary()
-
-
-def attach_sender(engine: sa.Engine, settings: Settings) -> Sender:
-    sender = Sender(engine, settings)
-    _senders[engine] = sender
-    return sender
-
-
 def wake_sender(conn: sa.Connection) -> None:
-    """After this transaction commits, send the calls it queued (when a sender is attached;
-    otherwise the worker will)."""
-    sender = _senders.get(conn.engine)
-    if sender is not None:
-        after_commit(conn, sender.wake)
+    """After this transaction commits, let the site's sender send the calls it queued (for a
+    connection of no site, the worker's periodic task will)."""
+    site = find_site(conn)
+    if site is not None:
+        after_commit(conn, site.webhooks.wake)
 
 
 def schedule_webhooks(huey: Huey, engine: sa.Engine, settings: Settings) -> Any:

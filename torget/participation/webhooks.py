@@ -31,13 +31,13 @@ from torget.events import (
     DatasetPublished,
     DatasetUpdated,
     DatasetWithdrawn,
+    Handler,
     SuggestionStatusChanged,
-    subscribe,
 )
 from torget.ids import new_id
-from torget.participation.site import settings_of
 from torget.participation.subjects import lineage
 from torget.participation.webhook_sender import TargetRefused, check_target, wake_sender
+from torget.site_lookup import settings_of
 
 __all__ = [
     "WEBHOOK_EVENTS",
@@ -271,7 +271,9 @@ def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
     _queue(conn, row.organisation_id, "suggestion.status_changed", body)
 
 
-subscribe(DatasetPublished, _on_dataset("dataset.published"))
-subscribe(DatasetUpdated, _on_dataset("dataset.updated"))
-subscribe(DatasetWithdrawn, _on_dataset("dataset.withdrawn"))
-subscribe(SuggestionStatusChanged, _on_status)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    (DatasetPublished, _on_dataset("dataset.published")),
+    (DatasetUpdated, _on_dataset("dataset.updated")),
+    (DatasetWithdrawn, _on_dataset("dataset.withdrawn")),
+    (SuggestionStatusChanged, _on_status),
+)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from torget.events import DatasetDeleted, DatasetSaved, subscribe
+from torget.events import DatasetDeleted, DatasetSaved, Handler
 from torget.search.documents import index_dataset, unindex_dataset
 
 __all__: list[str] = []
@@ -27,5 +27,7 @@ def _on_dataset_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
     unindex_dataset(conn, event.dataset_id)
 
 
-subscribe(DatasetSaved, _on_dataset_saved)
-subscribe(DatasetDeleted, _on_dataset_deleted)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    (DatasetSaved, _on_dataset_saved),
+    (DatasetDeleted, _on_dataset_deleted),
+)

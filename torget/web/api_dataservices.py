@@ -10,7 +10,7 @@ from torget.accounts.permissions import Actor
 from torget.catalog import dataservices as store
 from torget.catalog.model import DataServiceIn
 from torget.db.engine import read, write
-from torget.dcat.guard import check_publishable
+from torget.publishing import changes
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 
@@ -35,8 +35,7 @@ def create_dataservice(
     request: Request, body: DataServiceIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        service = store.create_dataservice(conn, actor, body)
-        check_publishable(conn, request.app.state.settings, service)
+        service = changes.create_dataservice(conn, actor, body)
     return service.as_json(_base(request))
 
 
@@ -53,8 +52,7 @@ def update_dataservice(
     request: Request, service: str, body: DataServiceIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        updated = store.update_dataservice(conn, actor, service, body)
-        check_publishable(conn, request.app.state.settings, updated)
+        updated = changes.replace_dataservice(conn, actor, service, body)
     return updated.as_json(_base(request))
 
 
@@ -66,8 +64,7 @@ def patch_dataservice(
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        updated = store.patch_dataservice(conn, actor, service, body)
-        check_publishable(conn, request.app.state.settings, updated)
+        updated = changes.patch_dataservice(conn, actor, service, body)
     return updated.as_json(_base(request))
 
 
@@ -76,5 +73,5 @@ def delete_dataservice(
     request: Request, service: str, actor: Actor = Depends(current_actor)
 ) -> Response:
     with write(request.app.state.engine) as conn:
-        store.delete_dataservice(conn, actor, service)
+        changes.delete_dataservice(conn, actor, service)
     return Response(status_code=204)

@@ -1,4 +1,5 @@
-"""JSON API for datasets and their distributions: thin calls into `torget.catalog.datasets`."""
+"""JSON API for datasets and their distributions: reads from `torget.catalog.datasets`, every
+change through `torget.publishing.changes`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from torget.accounts.permissions import Actor
 from torget.catalog import datasets as store
 from torget.catalog.model import DatasetIn, DatasetState, DistributionIn
 from torget.db.engine import read, write
-from torget.dcat.guard import check_publishable
+from torget.publishing import changes
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 
@@ -43,8 +44,7 @@ def create_dataset(
     request: Request, body: DatasetIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        dataset = store.create_dataset(conn, actor, body)
-        check_publishable(conn, request.app.state.settings, dataset)
+        dataset = changes.create_dataset(conn, actor, body)
     return dataset.as_json(_base(request))
 
 
@@ -61,8 +61,7 @@ def update_dataset(
     request: Request, dataset: str, body: DatasetIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        updated = store.update_dataset(conn, actor, dataset, body)
-        check_publishable(conn, request.app.state.settings, updated)
+        updated = changes.replace_dataset(conn, actor, dataset, body)
     return updated.as_json(_base(request))
 
 
@@ -74,8 +73,7 @@ def patch_dataset(
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        updated = store.patch_dataset(conn, actor, dataset, body)
-        check_publishable(conn, request.app.state.settings, updated)
+        updated = changes.patch_dataset(conn, actor, dataset, body)
     return updated.as_json(_base(request))
 
 
@@ -84,7 +82,7 @@ def delete_dataset(
     request: Request, dataset: str, actor: Actor = Depends(current_actor)
 ) -> Response:
     with write(request.app.state.engine) as conn:
-        store.delete_dataset(conn, actor, dataset)
+        changes.delete_dataset(conn, actor, dataset)
     return Response(status_code=204)
 
 
@@ -103,8 +101,7 @@ def add_distribution(
     request: Request, dataset: str, body: DistributionIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        dist = store.add_distribution(conn, actor, dataset, body)
-        _after_distribution_change(request, conn, actor, dist.dataset_id)
+        dist = changes.add_distribution(conn, actor, dataset, body)
     return dist.as_json(_base(request))
 
 
@@ -116,17 +113,12 @@ def get_distribution(
         return store.get_distribution(conn, actor, distribution).as_json(_base(request))
 
 
-def _after_distribution_change(request: Request, conn: Any, actor: Actor, dataset_id: str) -> None:
-    check_publishable(conn, request.app.state.settings, store.get_dataset(conn, actor, dataset_id))
-
-
 @router.put("/distributions/{distribution}", summary="Replace a distribution")
 def update_distribution(
     request: Request, distribution: str, body: DistributionIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        dist = store.update_distribution(conn, actor, distribution, body)
-        _after_distribution_change(request, conn, actor, dist.dataset_id)
+        dist = changes.replace_distribution(conn, actor, distribution, body)
     return dist.as_json(_base(request))
 
 
@@ -138,8 +130,7 @@ def patch_distribution(
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        dist = store.patch_distribution(conn, actor, distribution, body)
-        _after_distribution_change(request, conn, actor, dist.dataset_id)
+        dist = changes.patch_distribution(conn, actor, distribution, body)
     return dist.as_json(_base(request))
 
 
@@ -148,5 +139,5 @@ def delete_distribution(
     request: Request, distribution: str, actor: Actor = Depends(current_actor)
 ) -> Response:
     with write(request.app.state.engine) as conn:
-        store.delete_distribution(conn, actor, distribution)
+        changes.delete_distribution(conn, actor, distribution)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from torget.accounts.permissions import Actor
 from torget.catalog import organisations as store
 from torget.catalog.model import OrganisationIn, Role
 from torget.db.engine import read, write
+from torget.publishing import changes
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 
@@ -34,7 +35,7 @@ def create_organisation(
     request: Request, body: OrganisationIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        return store.create_organisation(conn, actor, body).as_json()
+        return changes.create_organisation(conn, actor, body).as_json()
 
 
 @router.get("/organisations/{organisation}", summary="Read an organisation")
@@ -48,7 +49,7 @@ def update_organisation(
     request: Request, organisation: str, body: OrganisationIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        return store.update_organisation(conn, actor, organisation, body).as_json()
+        return changes.update_organisation(conn, actor, organisation, body).as_json()
 
 
 @router.delete("/organisations/{organisation}", status_code=204, summary="Delete an organisation")
@@ -56,7 +57,7 @@ def delete_organisation(
     request: Request, organisation: str, actor: Actor = Depends(current_actor)
 ) -> Response:
     with write(request.app.state.engine) as conn:
-        store.delete_organisation(conn, actor, organisation)
+        changes.delete_organisation(conn, actor, organisation)
     return Response(status_code=204)
 
 
@@ -74,7 +75,7 @@ def set_member(
     request: Request, organisation: str, body: MemberIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request.app.state.engine) as conn:
-        return store.set_member(conn, actor, organisation, body.user, body.role).as_json()
+        return changes.set_member(conn, actor, organisation, body.user, body.role).as_json()
 
 
 @router.delete(
@@ -84,5 +85,5 @@ def remove_member(
     request: Request, organisation: str, user: str, actor: Actor = Depends(current_actor)
 ) -> Response:
     with write(request.app.state.engine) as conn:
-        store.remove_member(conn, actor, organisation, user)
+        changes.remove_member(conn, actor, organisation, user)
     return Response(status_code=204)

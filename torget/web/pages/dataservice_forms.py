@@ -12,20 +12,14 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from torget.accounts.permissions import Actor
-from torget.catalog.dataservices import (
-    DataService,
-    create_dataservice,
-    get_dataservice,
-    patch_dataservice,
-    update_dataservice,
-)
+from torget.catalog.dataservices import DataService, get_dataservice
 from torget.catalog.datasets import list_datasets
 from torget.catalog.model import DataServiceIn
 from torget.catalog.organisations import all_organisations
 from torget.catalog.visibility import validation_failed_from
 from torget.db.engine import read, write
-from torget.dcat.guard import check_publishable
 from torget.errors import Conflict, FieldError, ValidationFailed
+from torget.publishing import changes
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
@@ -110,10 +104,9 @@ def _save(request: Request, actor: Actor, form: Form, current: DataService | Non
         record = _record(body)
         with write(request.app.state.engine) as conn:
             if current is None:
-                saved = create_dataservice(conn, actor, record)
+                saved = changes.create_dataservice(conn, actor, record)
             else:
-                saved = update_dataservice(conn, actor, current.id, record)
-            check_publishable(conn, request.app.state.settings, saved)
+                saved = changes.replace_dataservice(conn, actor, current.id, record)
     except ValidationFailed as exc:
         form.add(exc, DATASERVICE_FIELDS)
         return _form_page(request, actor, form, current, 422)
@@ -181,8 +174,7 @@ def _set_state(request: Request, ref: str, state: str, done: str) -> Response:
     actor = signed_in(request)
     try:
         with write(request.app.state.engine) as conn:
-            updated = patch_dataservice(conn, actor, ref, {"state": state})
-            check_publishable(conn, request.app.state.settings, updated)
+            updated = changes.patch_dataservice(conn, actor, ref, {"state": state})
     except ValidationFailed as exc:
         form = Form()
         form.add(exc, ())

@@ -1,9 +1,8 @@
 """Publisher pages for datasets: create, edit, publish, unpublish and delete.
 
-Each action calls the same domain functions as the JSON API (`torget.catalog.datasets`), and
-a dataset being published passes `torget.dcat.guard.check_publishable` in the same
-transaction, exactly as in `api_datasets`: a refusal rolls the change back and its findings
-are shown on the page.
+Each action calls the same use-case functions as the JSON API and CKAN
+(`torget.publishing.changes`), so a dataset being published meets the same rules in the same
+transaction: a refusal rolls the change back and its findings are shown on the page.
 """
 
 from __future__ import annotations
@@ -15,20 +14,13 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from torget.accounts.permissions import Actor
-from torget.catalog.datasets import (
-    Dataset,
-    create_dataset,
-    delete_dataset,
-    get_dataset,
-    patch_dataset,
-    update_dataset,
-)
+from torget.catalog.datasets import Dataset, get_dataset
 from torget.catalog.model import DatasetIn
 from torget.catalog.organisations import all_organisations
 from torget.catalog.visibility import validation_failed_from
 from torget.db.engine import read, write
-from torget.dcat.guard import check_publishable
 from torget.errors import Conflict, FieldError, ValidationFailed
+from torget.publishing import changes
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.dataset_preview import datastore_states
@@ -142,7 +134,7 @@ def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
     try:
         record = _record({**body, "state": "draft"})
         with write(request.app.state.engine) as conn:
-            created = create_dataset(conn, actor, record)
+            created = changes.create_dataset(conn, actor, record)
     except ValidationFailed as exc:
         form.add(exc, DATASET_FIELDS)
         return _form_page(request, actor, form, None, 422)
@@ -206,8 +198,7 @@ def update(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     try:
         record = _record(body)
         with write(request.app.state.engine) as conn:
-            updated = update_dataset(conn, actor, dataset.id, record)
-            check_publishable(conn, request.app.state.settings, updated)
+            updated = changes.replace_dataset(conn, actor, dataset.id, record)
     except ValidationFailed as exc:
         form.add(exc, DATASET_FIELDS)
         return _form_page(request, actor, form, dataset, 422)
@@ -222,8 +213,7 @@ def _set_state(request: Request, ref: str, state: str, done: str) -> Response:
     actor = signed_in(request)
     try:
         with write(request.app.state.engine) as conn:
-            updated = patch_dataset(conn, actor, ref, {"state": state})
-            check_publishable(conn, request.app.state.settings, updated)
+            updated = changes.patch_dataset(conn, actor, ref, {"state": state})
     except ValidationFailed as exc:
         form = Form()
         form.add(exc, ())
@@ -250,6 +240,6 @@ def unpublish(request: Request, ref: str) -> Response:
 def delete(request: Request, ref: str) -> Response:
     actor = signed_in(request)
     with write(request.app.state.engine) as conn:
-        delete_dataset(conn, actor, ref)
+        changes.delete_dataset(conn, actor, ref)
     flash(request, N_("The dataset is deleted."))
     return redirect("/publish")

@@ -17,25 +17,16 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from torget.accounts.permissions import Actor
-from torget.catalog.datasets import (
-    Dataset,
-    Distribution,
-    add_distribution,
-    delete_distribution,
-    get_dataset,
-    get_distribution,
-    update_distribution,
-)
+from torget.catalog.datasets import Dataset, Distribution, get_dataset, get_distribution
 from torget.catalog.model import DistributionIn
 from torget.catalog.stored_files import upload_key
 from torget.catalog.visibility import validation_failed_from
 from torget.catalog.vocabularies import file_types
 from torget.db.engine import read, write
-from torget.dcat.guard import check_publishable
 from torget.errors import ValidationFailed
 from torget.files.urls import file_url
 from torget.ids import new_id
+from torget.publishing import changes
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
@@ -116,11 +107,6 @@ def _record(body: dict[str, Any]) -> DistributionIn:
         raise validation_failed_from(exc) from None
 
 
-def _recheck(request: Request, conn: Any, actor: Actor, dataset_id: str) -> None:
-    """As `api_datasets`: a published dataset must stay publishable after the change."""
-    check_publishable(conn, request.app.state.settings, get_dataset(conn, actor, dataset_id))
-
-
 @_pages.get("/publish/dataset/{ref}/distributions/new")
 def new_distribution(request: Request, ref: str) -> Response:
     actor = signed_in(request)
@@ -139,8 +125,7 @@ def create(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     try:
         record = _record(payload(form, DISTRIBUTION_FIELDS, required=("format",)))
         with write(request.app.state.engine) as conn:
-            add_distribution(conn, actor, dataset.id, record)
-            _recheck(request, conn, actor, dataset.id)
+            changes.add_distribution(conn, actor, dataset.id, record)
     except ValidationFailed as exc:
         form.add(exc, DISTRIBUTION_FIELDS)
         return _form_page(request, form, dataset, None, 422)
@@ -171,8 +156,7 @@ def update(request: Request, dist_id: str, data: FormData = Depends(posted_form)
     try:
         record = _record(body)
         with write(request.app.state.engine) as conn:
-            update_distribution(conn, actor, dist_id, record)
-            _recheck(request, conn, actor, dataset.id)
+            changes.replace_distribution(conn, actor, dist_id, record)
     except ValidationFailed as exc:
         form.add(exc, DISTRIBUTION_FIELDS)
         return _form_page(request, form, dataset, dist, 422)
@@ -185,8 +169,7 @@ def delete(request: Request, dist_id: str) -> Response:
     actor = signed_in(request)
     with write(request.app.state.engine) as conn:
         dataset_id = get_distribution(conn, actor, dist_id).dataset_id
-        delete_distribution(conn, actor, dist_id)
-        _recheck(request, conn, actor, dataset_id)
+        changes.delete_distribution(conn, actor, dist_id)
     flash(request, N_("The file or link is deleted."))
     return redirect(f"/publish/dataset/{dataset_id}")
 
@@ -285,8 +268,7 @@ def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     try:
         record = _record(body)
         with write(request.app.state.engine) as conn:
-            add_distribution(conn, actor, dataset.id, record)
-            _recheck(request, conn, actor, dataset.id)
+            changes.add_distribution(conn, actor, dataset.id, record)
     except ValidationFailed as exc:
         store.delete(key)
         form.add(exc, UPLOAD_FIELDS)

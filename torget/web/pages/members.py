@@ -6,9 +6,10 @@ from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
 from torget.accounts.permissions import RANK, Actor
-from torget.catalog.organisations import get_organisation, list_members, remove_member, set_member
+from torget.catalog.organisations import get_organisation, list_members
 from torget.db.engine import read, write
 from torget.errors import NotFound, ValidationFailed
+from torget.publishing.changes import remove_member, set_member
 from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in

@@ -3,14 +3,15 @@
 `catalogue.json` beside this module holds the records in the JSON API's own input shape, and
 `files/` the data files the distributions point to. Loading copies the files into the file
 store and replaces the `{base}` placeholder in URLs with the site's base URL, so every download
-link works on a fresh install.
+link works on a fresh install. Every record goes through the same use-case functions as any
+other change (`torget.publishing.changes`), so the demo proves that what it publishes passes
+the rules of publication.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -19,12 +20,15 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor, actor_for
 from torget.accounts.users import create_user
-from torget.catalog.dataservices import DataService, create_dataservice
-from torget.catalog.datasets import Dataset, create_dataset
 from torget.catalog.model import DataServiceIn, DatasetIn, OrganisationIn
-from torget.catalog.organisations import create_organisation, set_member
 from torget.db.schema import organisations
 from torget.files import FileStore, open_file_store
+from torget.publishing.changes import (
+    create_dataservice,
+    create_dataset,
+    create_organisation,
+    set_member,
+)
 from torget.settings import Settings
 
 __all__ = ["DemoSummary", "load_demo", "demo_is_loaded", "copy_demo_files"]
@@ -76,15 +80,10 @@ def copy_demo_files(store: FileStore, source: Any = None) -> int:
 def load_demo(
     conn: sa.Connection,
     settings: Settings,
-    check: Callable[[sa.Connection, Settings, Dataset | DataService], None] | None = None,
     files: FileStore | None = None,
 ) -> DemoSummary:
-    """Load the demo into an empty catalogue within the caller's transaction.
-
-    `check` is run on every record before the next is added (the feed guard, normally), so
-    the demo proves that what it publishes passes the same rules as the API. The data files
-    go to `files`, by default the store that `settings.files_url` names.
-    """
+    """Load the demo into an empty catalogue within the caller's transaction. The data files
+    go to `files`, by default the store that `settings.files_url` names."""
     raw = json.loads(_demo_folder().joinpath("catalogue.json").read_text(encoding="utf-8"))
     data = _with_base(raw, settings.public_base)
     users = data["users"]
@@ -111,12 +110,8 @@ def load_demo(
     for record in data["datasets"]:
         dataset = create_dataset(conn, actor, DatasetIn.model_validate(record))
         distributions += len(dataset.distributions)
-        if check is not None:
-            check(conn, settings, dataset)
     for record in data.get("dataservices", []):
-        service = create_dataservice(conn, actor, DataServiceIn.model_validate(record))
-        if check is not None:
-            check(conn, settings, service)
+        create_dataservice(conn, actor, DataServiceIn.model_validate(record))
     copy_demo_files(files if files is not None else open_file_store(settings))
     return DemoSummary(
         organisations=len(data["organisations"]),

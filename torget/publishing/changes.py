@@ -1,0 +1,209 @@
+"""Every change to the catalogue, one function per use case, each with the rules it must meet.
+
+The pages, the JSON API, the CKAN Action API and the command line all change the catalogue
+through these functions and nothing else, so a rule lives here once and a new entry point (a
+harvester, an importer, the publishing workflow) cannot forget it. Each function runs inside
+the caller's write transaction (`torget.db.engine.write`), so a shell can make several changes
+that stand or fall together (CKAN's `package_update` with its resources), and ends by checking
+that what is published after the change is still publishable: its DCAT-AP-SE document is
+checked against DCAT-AP-SE 3.0.1, the Swedish harvesting rules and the SEMIC shapes
+(`torget.dcat.guard`). A refusal raises `ValidationFailed` and the transaction rolls back, so
+nothing is half changed.
+
+The store functions underneath (`torget.catalog.datasets`, `dataservices`, `organisations`)
+check permissions and the model's own rules; these functions add what concerns publication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from torget.accounts.permissions import Actor
+from torget.catalog import dataservices, datasets, organisations
+from torget.catalog.dataservices import DataService
+from torget.catalog.datasets import Dataset, Distribution
+from torget.catalog.model import DataServiceIn, DatasetIn, DistributionIn, OrganisationIn
+from torget.catalog.organisations import Member, Organisation
+from torget.dcat.guard import check_publishable
+from torget.errors import FieldError, ValidationFailed
+from torget.site_lookup import settings_of
+
+__all__ = [
+    "create_dataset",
+    "replace_dataset",
+    "patch_dataset",
+    "delete_dataset",
+    "add_distribution",
+    "replace_distribution",
+    "patch_distribution",
+    "delete_distribution",
+    "create_dataservice",
+    "replace_dataservice",
+    "patch_dataservice",
+    "delete_dataservice",
+    "create_organisation",
+    "update_organisation",
+    "delete_organisation",
+    "set_member",
+    "remove_member",
+]
+
+# One distribution of a dataset saved as a whole: the id of the one it replaces, or None for
+# a new one (CKAN's resources list in `package_update`).
+DistributionChange = tuple[str | None, DistributionIn]
+
+
+def _checked(conn: sa.Connection, record: Dataset | DataService) -> None:
+    """What is published after the change must be publishable: a published dataset has at
+    least one distribution (data to get, not only a description: DCAT-AP-SE makes
+    `dcat:distribution` recommended, Sveriges dataportal lists a dataset without one as having
+    no data), and the record's DCAT document passes the profile, the harvesting rules and the
+    SEMIC shapes."""
+    if isinstance(record, Dataset) and record.state == "published" and not record.distributions:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "distributions",
+                    "a published dataset needs at least one distribution: add one first, or "
+                    "withdraw the dataset",
+                    code="published_without_distribution",
+                )
+            ]
+        )
+    check_publishable(conn, settings_of(conn), record)
+
+
+def _dataset_checked(conn: sa.Connection, actor: Actor, dataset_id: str) -> Dataset:
+    dataset = datasets.get_dataset(conn, actor, dataset_id)
+    _checked(conn, dataset)
+    return dataset
+
+
+# --- Datasets --------------------------------------------------------------------------------
+
+
+def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Dataset:
+    """A new dataset with its distributions; a published one must be publishable."""
+    dataset = datasets.create_dataset(conn, actor, data)
+    _checked(conn, dataset)
+    return dataset
+
+
+def replace_dataset(
+    conn: sa.Connection,
+    actor: Actor,
+    ref: str,
+    data: DatasetIn,
+    distributions: Sequence[DistributionChange] | None = None,
+) -> Dataset:
+    """The dataset's metadata replaced by `data`; with `distributions`, its distributions
+    become exactly those (each replacing the one whose id it names, or added), the others
+    deleted. Checked once, as the whole change leaves it."""
+    updated = datasets.update_dataset(conn, actor, ref, data)
+    if distributions is not None:
+        datasets.replace_distributions(conn, actor, updated.id, list(distributions))
+    return _dataset_checked(conn, actor, updated.id)
+
+
+def patch_dataset(
+    conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]
+) -> Dataset:
+    """Only the fields in `changes` changed (publishing and withdrawing are `state`)."""
+    updated = datasets.patch_dataset(conn, actor, ref, changes)
+    _checked(conn, updated)
+    return updated
+
+
+def delete_dataset(conn: sa.Connection, actor: Actor, ref: str) -> None:
+    datasets.delete_dataset(conn, actor, ref)
+
+
+# --- Distributions ---------------------------------------------------------------------------
+
+
+def add_distribution(
+    conn: sa.Connection, actor: Actor, dataset_ref: str, data: DistributionIn
+) -> Distribution:
+    dist = datasets.add_distribution(conn, actor, dataset_ref, data)
+    _dataset_checked(conn, actor, dist.dataset_id)
+    return dist
+
+
+def replace_distribution(
+    conn: sa.Connection, actor: Actor, dist_id: str, data: DistributionIn
+) -> Distribution:
+    dist = datasets.update_distribution(conn, actor, dist_id, data)
+    _dataset_checked(conn, actor, dist.dataset_id)
+    return dist
+
+
+def patch_distribution(
+    conn: sa.Connection, actor: Actor, dist_id: str, changes: dict[str, Any]
+) -> Distribution:
+    dist = datasets.patch_distribution(conn, actor, dist_id, changes)
+    _dataset_checked(conn, actor, dist.dataset_id)
+    return dist
+
+
+def delete_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> None:
+    """A published dataset must stay publishable without it (so its last one stays)."""
+    dataset_id = datasets.get_distribution(conn, actor, dist_id).dataset_id
+    datasets.delete_distribution(conn, actor, dist_id)
+    _dataset_checked(conn, actor, dataset_id)
+
+
+# --- Data services ---------------------------------------------------------------------------
+
+
+def create_dataservice(conn: sa.Connection, actor: Actor, data: DataServiceIn) -> DataService:
+    service = dataservices.create_dataservice(conn, actor, data)
+    _checked(conn, service)
+    return service
+
+
+def replace_dataservice(
+    conn: sa.Connection, actor: Actor, ref: str, data: DataServiceIn
+) -> DataService:
+    service = dataservices.update_dataservice(conn, actor, ref, data)
+    _checked(conn, service)
+    return service
+
+
+def patch_dataservice(
+    conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]
+) -> DataService:
+    service = dataservices.patch_dataservice(conn, actor, ref, changes)
+    _checked(conn, service)
+    return service
+
+
+def delete_dataservice(conn: sa.Connection, actor: Actor, ref: str) -> None:
+    dataservices.delete_dataservice(conn, actor, ref)
+
+
+# --- Organisations and their members ---------------------------------------------------------
+
+
+def create_organisation(conn: sa.Connection, actor: Actor, data: OrganisationIn) -> Organisation:
+    return organisations.create_organisation(conn, actor, data)
+
+
+def update_organisation(
+    conn: sa.Connection, actor: Actor, ref: str, data: OrganisationIn
+) -> Organisation:
+    return organisations.update_organisation(conn, actor, ref, data)
+
+
+def delete_organisation(conn: sa.Connection, actor: Actor, ref: str) -> None:
+    organisations.delete_organisation(conn, actor, ref)
+
+
+def set_member(conn: sa.Connection, actor: Actor, org: str, user: str, role: str) -> Member:
+    return organisations.set_member(conn, actor, org, user, role)
+
+
+def remove_member(conn: sa.Connection, actor: Actor, org: str, user: str) -> None:
+    organisations.remove_member(conn, actor, org, user)
