@@ -443,19 +443,23 @@ def test_impossible_geometry_is_reported_and_left_empty(tmp_path: Path) -> None:
         {"type": "MultiPolygon", "coordinates": [[square], [square[:2] + square[:1]]]},
         {"type": "LineString", "coordinates": [[18.0, 59.0]]},
         {"type": "Point", "coordinates": [181.0, 59.0]},
+        _polygon([[18.0, 59.0], [18.1, 59.1], [18.1, 59.0], [18.0, 59.1], [18.0, 59.0]]),  # bow
     ]
     report, rows = load(tmp_path, "g.geojson", _collection(geometries), "geojson")
-    assert report.rows == 8 and [r[1] for r in rows] == list(range(8))  # every row is kept
+    assert report.rows == 9 and [r[1] for r in rows] == list(range(9))  # every row is kept
     geometry = {r[1]: r[4] for r in rows}
     assert [i for i, g in geometry.items() if g is not None] == [0, 4]
     assert rows[1][2:4] == (None, None)  # no lon/lat for an impossible point
-    assert report.source["geometry_problems"] == {"impossible": 3, "unclosed": 2, "short": 1}
+    assert report.source["geometry_problems"] == {
+        "impossible": 3, "unclosed": 2, "short": 1, "invalid": 1,
+    }  # fmt: skip
     notes = "\n".join(report.warnings)
     assert "3 features have coordinates that are not finite or lie outside WGS 84" in notes
     assert "1 feature has a line of fewer than two positions; its geometry" in notes
     assert "their geometry is left empty and the row kept: features 1, 2, 7" in notes
     assert "features 3, 5" in notes
-    assert "polygons are not checked for self-intersection" in notes
+    assert "1 feature has a polygon that crosses itself or whose rings cross" in notes
+    assert "feature 8" in notes
 
 
 def test_coordinates_impossible_after_reprojection_are_reported(tmp_path: Path) -> None:
