@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,8 +62,7 @@ def postgres_template() -> Iterator[str | None]:
     try:
         yield name
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop_database(admin, name)
         admin.dispose()
 
 
@@ -116,14 +116,26 @@ def fresh_database(
 def _copied_postgres_database(template: str) -> Iterator[str]:
     name = "t_" + uuid.uuid4().hex[:16]
     admin = sa.create_engine(normalise_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
     try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
         yield _on_database(name)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: sa.Engine, name: str) -> None:
+    """Drop a test's database; a connection that cannot be ended at once (an autovacuum
+    worker, a server thread still closing) gets a few moments. What cannot be dropped stays
+    for the next `.ci/run`, which starts from a fresh cluster."""
+    for attempt in range(20):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except sa.exc.DBAPIError:
+            time.sleep(0.1 * (attempt + 1))
 
 
 def suite_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:

@@ -139,6 +139,11 @@ def test_deleting_the_distribution_forgets_its_dictionary(
         replace_descriptions(
             conn, _actor(engine, "editor"), budget, [ColumnDescription("ar", "År")], BUDGET
         )
+    dataset_id = world.client.get(f"/api/distributions/{budget}").json()["dataset_id"]
+    withdrawn = world.client.patch(  # a published dataset keeps at least one distribution
+        f"/api/datasets/{dataset_id}", json={"state": "draft"}, headers=world.auth("editor")
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
     deleted = world.client.delete(f"/api/distributions/{budget}", headers=world.auth("editor"))
     assert deleted.status_code == 204, deleted.text
     with read(engine) as conn:

@@ -19,20 +19,17 @@ from torget.catalog.datasets import (
 from torget.catalog.model import DistributionIn
 from torget.db.engine import write
 from torget.db.schema import datasets
-from torget.events import (
-    DatasetPublished,
-    DatasetUpdated,
-    DatasetWithdrawn,
-    subscribe,
-)
+from torget.events import DatasetPublished, DatasetUpdated, DatasetWithdrawn
+from torget.site import Site
 
 Seen = list[tuple[str, str, bool]]
 Announcement = DatasetPublished | DatasetUpdated | DatasetWithdrawn
 
 
 @pytest.fixture
-def seen(world: object) -> Iterator[Seen]:
-    """Every announcement, with whether the dataset row was still there when it came."""
+def seen(world: object, site: Site) -> Iterator[Seen]:
+    """Every announcement, with whether the dataset row was still there when it came: the
+    site's subscriptions with a recorder added after them."""
     log: Seen = []
 
     def record(kind: str) -> Callable[[sa.Connection, Announcement], None]:
@@ -43,18 +40,18 @@ def seen(world: object) -> Iterator[Seen]:
 
         return handler
 
-    handlers = {
+    recorders = {
         DatasetPublished: record("published"),
         DatasetUpdated: record("updated"),
         DatasetWithdrawn: record("withdrawn"),
     }
-    for event_type, handler in handlers.items():
-        subscribe(event_type, handler)
+    original = site.subscribers
+    site.subscribers = {
+        **original,
+        **{kind: (*original.get(kind, ()), handler) for kind, handler in recorders.items()},
+    }
     yield log
-    from torget import events
-
-    for event_type, handler in handlers.items():
-        events._subscribers[event_type].remove(handler)
+    site.subscribers = original
 
 
 def test_each_public_change_is_announced_once(engine: sa.Engine, seen: Seen) -> None:
