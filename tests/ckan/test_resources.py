@@ -16,11 +16,13 @@ CSV = b"namn;lat;lon\nNorra stranden;57.7;11.9\n"
 
 def test_upload_with_resource_create(live: Live) -> None:
     ckan = live.ckan("editor")
-    dataset = ckan.action.package_create(**package(resources=[]))
+    # A public package needs a resource, so CKAN's create-then-upload is done private first.
+    dataset = ckan.action.package_create(**package(resources=[], private=True))
     created = ckan.action.resource_create(
         package_id=dataset["id"], name="Badplatser", format="CSV",
         upload=("badplatser.csv", io.BytesIO(CSV)),
     )  # fmt: skip
+    ckan.action.package_patch(id=dataset["id"], private=False)
     assert created["url_type"] == "upload"
     assert created["url"].startswith(f"{live.base}/files/datasets/{dataset['id']}/")
     assert created["url"].endswith("/badplatser.csv")
