@@ -26,7 +26,7 @@ import unicodedata
 
 from torget.errors import FieldError
 
-__all__ = ["text_error", "unify_newlines", "xml_safe", "header_line"]
+__all__ = ["text_error", "unify_newlines", "checked_text", "xml_safe", "header_line"]
 
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _NOT_CHARACTERS = "\ud800-\udfff\ufffe\uffff"
@@ -54,6 +54,37 @@ def text_error(field: str, value: str | None, *, lines: bool = False) -> FieldEr
 def unify_newlines(value: str) -> str:
     """CRLF (what browsers send from a textarea) and lone CR as LF."""
     return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def checked_text(
+    errors: list[FieldError],
+    field: str,
+    value: str,
+    limit: int,
+    *,
+    lines: bool,
+    required: bool = True,
+) -> str:
+    """A person's text for `field`, trimmed with its line breaks unified; a missing or
+    over-long value, or a character a feed or an e-mail cannot carry, adds an error naming the
+    field (codes `required`, `too_long`, or `text_error`'s)."""
+    text = unify_newlines(value.strip())
+    if required and not text:
+        errors.append(FieldError(field, f"{field} is required", code="required"))
+    elif len(text) > limit:
+        errors.append(
+            FieldError(
+                field,
+                f"{field} is {len(text)} characters; at most {limit} are allowed",
+                code="too_long",
+                params={"length": str(len(text)), "limit": str(limit)},
+            )
+        )
+    else:
+        refused = text_error(field, text, lines=lines)
+        if refused is not None:
+            errors.append(refused)
+    return text
 
 
 def xml_safe(value: str) -> str:

@@ -35,7 +35,7 @@ from torget.ids import is_uuid, new_id
 from torget.participation.letters import N_, recipients, send_letter
 from torget.ratelimit import Limit, hit
 from torget.site_lookup import settings_of
-from torget.text import text_error, unify_newlines
+from torget.text import checked_text
 
 __all__ = [
     "KINDS",
@@ -130,23 +130,7 @@ def image_type(data: bytes) -> str | None:
 
 
 def _text(errors: list[FieldError], name: str, value: str) -> str:
-    text = unify_newlines(value.strip())
-    refused = text_error(name, text, lines=name not in ONE_LINE)
-    if not text:
-        errors.append(FieldError(name, "this field is required", code="required"))
-    elif len(text) > LIMITS[name]:
-        limit = LIMITS[name]
-        errors.append(
-            FieldError(
-                name,
-                f"{name} is {len(text)} characters; at most {limit} allowed",
-                code="too_long",
-                params={"length": str(len(text)), "limit": str(limit)},
-            )
-        )
-    elif refused is not None:
-        errors.append(refused)
-    return text
+    return checked_text(errors, name, value, LIMITS[name], lines=name not in ONE_LINE)
 
 
 def _used(conn: sa.Connection, refs: list[str], errors: list[FieldError]) -> list[UsedDataset]:

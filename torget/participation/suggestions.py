@@ -40,7 +40,7 @@ from torget.ids import is_uuid, new_id
 from torget.participation.letters import N_
 from torget.ratelimit import Limit, hit
 from torget.site_lookup import settings_of
-from torget.text import text_error, unify_newlines
+from torget.text import checked_text
 
 __all__ = [
     "STATUSES",
@@ -286,25 +286,10 @@ def list_suggestions(conn: sa.Connection, query: SuggestionQuery) -> SuggestionL
 
 
 def check_text(errors: list[FieldError], field: str, value: str, required: bool = True) -> str:
-    """The trimmed text; a missing or over-long value, or a character the feed and e-mail
-    cannot carry, adds an error naming the field."""
-    text = unify_newlines(value.strip())
-    limit = LIMITS[field]
-    refused = text_error(field, text, lines=field not in ONE_LINE)
-    if required and not text:
-        errors.append(FieldError(field, f"{field} is required", code="required"))
-    elif len(text) > limit:
-        errors.append(
-            FieldError(
-                field,
-                f"{field} is {len(text)} characters; at most {limit} are allowed",
-                code="too_long",
-                params={"length": str(len(text)), "limit": str(limit)},
-            )
-        )
-    elif refused is not None:
-        errors.append(refused)
-    return text
+    """The trimmed text of a suggestion's field, within its limit (`torget.text.checked_text`)."""
+    return checked_text(
+        errors, field, value, LIMITS[field], lines=field not in ONE_LINE, required=required
+    )
 
 
 def find_dataset(conn: sa.Connection, ref: str) -> LinkedDataset | None:
