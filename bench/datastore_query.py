@@ -114,10 +114,12 @@ def serve_torget(data_dir: Path, port: int) -> None:
 
     from torget.app import create_app
     from torget.settings import load_settings
+    from torget.site import Site
 
     settings = load_settings(environ={}, config_file=data_dir / "absent.toml", data_dir=data_dir)
-    app = create_app(settings)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    with Site.open(settings, migrate=False) as site:
+        app = create_app(site)
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 def datasette_venv() -> Path:

@@ -372,9 +372,11 @@ def serve(data_dir: Path, database_url: str, port: int) -> None:
     import uvicorn
 
     from torget.app import create_app
+    from torget.site import Site
 
-    app = create_app(bench_settings(data_dir, database_url))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    with Site.open(bench_settings(data_dir, database_url), migrate=False) as site:
+        app = create_app(site)
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 def _free_port() -> int:

@@ -171,9 +171,15 @@ def engine(site: Site) -> sa.Engine:
 
 @pytest.fixture
 def client(settings: Settings, site: Site) -> Iterator[TestClient]:
-    app = create_app(settings, site)
+    app = create_app(site)
     with TestClient(app) as test_client:
         yield test_client
+
+
+def client_site(client: TestClient) -> Site:
+    """The site a test client's app serves (`create_app(site)` keeps it on the app)."""
+    site: Site = client.app.state.site  # type: ignore[attr-defined]
+    return site
 
 
 def org_payload(name: str = "sjostad", **changes: Any) -> dict[str, Any]:

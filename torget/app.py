@@ -25,7 +25,6 @@ from torget.errors import (
     TorgetError,
     ValidationFailed,
 )
-from torget.settings import Settings
 from torget.site import Site
 from torget.web import (
     api_accounts,
@@ -144,10 +143,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
-def create_app(settings: Settings, site: Site | None = None) -> FastAPI:
-    """The web app over `site` (opened from `settings` when not given, without migrating: the
-    command line and the tests migrate first). What a change sets in motion is the site's:
-    see `torget.site.SUBSCRIPTIONS`."""
+def create_app(site: Site) -> FastAPI:
+    """The web app over `site`, which its opener closes. Handlers reach the site through
+    `torget.web.request_site.SiteDep`; what a change sets in motion is the site's: see
+    `torget.site.SUBSCRIPTIONS`."""
+    settings = site.settings
     app = FastAPI(
         title="Torget",
         version=__version__,
@@ -157,14 +157,7 @@ def create_app(settings: Settings, site: Site | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    if site is None:  # the app's own: closed with it
-        site = Site.open(settings, migrate=False)
-        app.router.on_shutdown.append(site.close)
-    app.state.site = site
-    app.state.settings = site.settings
-    app.state.engine = site.engine
-    app.state.files = site.files
-    app.state.sql_sandbox = site.sql
+    app.state.site = site  # read through torget.web.request_site, typed
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -132,7 +132,7 @@ def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
             shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
             settings = dataclasses.replace(settings, base_url=f"http://{shown}:{port}")
         state.use_settings(settings)
-        app = create_app(settings, state.site())
+        app = create_app(state.site())
     click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
     worker = None
     if not no_worker:

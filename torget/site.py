@@ -113,3 +113,9 @@ class Site:
         """Stop the SQL sandbox's processes and close the database's connections."""
         self.sql.close()
         self.engine.dispose()
+
+    def __enter__(self) -> Site:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

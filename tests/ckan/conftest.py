@@ -69,7 +69,7 @@ def _serve(database_url: str, data_dir: Path) -> Iterator[Live]:
     )
     site = Site.open(settings)
     tokens = _populate(site.engine)
-    app = create_app(settings, site)
+    app = create_app(site)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -23,6 +23,7 @@ from tests.conftest import suite_settings
 from torget.app import create_app
 from torget.db.engine import make_engine
 from torget.db.migrate import upgrade
+from torget.site import Site
 
 CAP_MB = 256
 # The server process may grow a little while it answers (JSON, logging); never by the bomb.
@@ -100,10 +101,8 @@ def sandboxed(tmp_path: Path) -> Iterator[TestClient]:
     engine: sa.Engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     engine.dispose()
-    app = create_app(settings)
-    with TestClient(app) as client:
+    with Site.open(settings, migrate=False) as site, TestClient(create_app(site)) as client:
         yield client
-    app.state.engine.dispose()
 
 
 def _sql(client: TestClient, sql: str) -> Any:

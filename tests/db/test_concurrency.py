@@ -91,7 +91,7 @@ def hurried(tmp_path: Path, database_url: str) -> Iterator[tuple[TestClient, Wor
         pytest.skip("the SQLite write lock; PostgreSQL's row lock is tested below")
     settings = suite_settings(database_url, tmp_path, database_write_wait_ms=500)
     site = Site.open(settings)
-    app = create_app(settings, site)
+    app = create_app(site)
     with TestClient(app) as client:
         yield client, World(client, site.engine), database_url.removeprefix("sqlite:///")
     site.close()

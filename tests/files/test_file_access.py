@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import World
+from tests.conftest import World, client_site
 from tests.files.conftest import dataset_with_files
 from torget.files import FileStore
 from torget.files.urls import file_url
@@ -31,7 +31,7 @@ SHOWCASE = "showcases/0f8fad5b-d9cb-469f-a165-70867728950e.png"
 
 
 def _store(world: World) -> FileStore:
-    return world.client.app.state.files  # type: ignore[attr-defined,no-any-return]
+    return client_site(world.client).files
 
 
 def _path(settings: Settings, key: str) -> str:

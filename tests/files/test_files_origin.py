@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import World, suite_settings
+from tests.conftest import World, client_site, suite_settings
 from tests.files.conftest import dataset_with_files
 from torget.files import FileStore
 from torget.settings import Settings, SettingsError, load_settings
@@ -28,7 +28,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 def _store(world: World) -> FileStore:
-    return world.client.app.state.files  # type: ignore[attr-defined,no-any-return]
+    return client_site(world.client).files
 
 
 def _uploaded(world: World, engine: sa.Engine, settings: Settings, state: str) -> str:

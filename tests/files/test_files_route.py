@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from tests.conftest import client_site
 from tests.files.conftest import dataset_with_files, s3_store
 from torget.app import create_app
 from torget.files import FileStore
 from torget.files.memory import MemoryFileStore
 from torget.publishing.demo import copy_demo_files
 from torget.settings import Settings, load_settings
+from torget.site import Site
 
 CSV = b"namn;lat;lon\nNorrby strand;59.1;18.2\n"
 
 
-def _client_with(settings: Settings, store: FileStore | None = None) -> TestClient:
-    app = create_app(settings)
-    if store is not None:  # an S3 bucket made by the test, not one named in settings
-        app.state.files = store
-    return TestClient(app)
+@contextmanager
+def _client_with(settings: Settings, store: FileStore | None = None) -> Iterator[TestClient]:
+    with Site.open(settings, migrate=False) as site:
+        if store is not None:  # an S3 bucket made by the test, not one named in settings
+            site.files = store
+        with TestClient(create_app(site)) as client:
+            yield client
+
+
+def _site(client: TestClient) -> Site:
+    return client_site(client)
 
 
 def _check_served(client: TestClient, store: FileStore, settings: Settings) -> None:
     store.put("demo/badplatser.csv", CSV, "text/csv")
     assert client.get("/files/demo/badplatser.csv").status_code == 404  # nothing links to it
-    dataset_with_files(client.app.state.engine, settings, ["demo/badplatser.csv"])  # type: ignore[attr-defined]
+    dataset_with_files(_site(client).engine, settings, ["demo/badplatser.csv"])  # type: ignore[attr-defined]
     response = client.get("/files/demo/badplatser.csv")
     assert response.status_code == 200 and response.content == CSV
     assert response.headers["content-type"] == "text/csv"
@@ -43,7 +53,7 @@ def test_local_files_are_served(settings: Settings) -> None:
     (settings.data_dir / "secret.txt").parent.mkdir(parents=True, exist_ok=True)
     (settings.data_dir / "secret.txt").write_text("not for the web")
     with _client_with(settings) as client:
-        _check_served(client, client.app.state.files, settings)  # type: ignore[attr-defined]
+        _check_served(client, _site(client).files, settings)  # type: ignore[attr-defined]
     assert (settings.data_dir / "files" / "demo" / "badplatser.csv").read_bytes() == CSV
 
 
@@ -53,8 +63,8 @@ def test_memory_files_are_served(settings: Settings, tmp_path: Path) -> None:
                            data_dir=settings.data_dir, database_url=settings.database_url,
                            files_url="memory:")  # fmt: skip
     with _client_with(memory) as client:
-        assert isinstance(client.app.state.files, MemoryFileStore)  # type: ignore[attr-defined]
-        _check_served(client, client.app.state.files, memory)  # type: ignore[attr-defined]
+        assert isinstance(_site(client).files, MemoryFileStore)  # type: ignore[attr-defined]
+        _check_served(client, _site(client).files, memory)  # type: ignore[attr-defined]
 
 
 @pytest.mark.usefixtures("engine")

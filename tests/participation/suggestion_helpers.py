@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import World, suite_settings
+from tests.conftest import World, client_site, suite_settings
 from torget.settings import Settings
 
 SUGGESTIONS_PER_DAY = 4
@@ -64,5 +64,5 @@ def add_token_user(world: World, name: str, **options: Any) -> None:
     """A verified account (unless `verified=False`) with an API token in `world.tokens`."""
     from tests.participation.helpers import add_user
 
-    add_user(world.client.app.state.engine, name, **options)  # type: ignore[attr-defined]
+    add_user(client_site(world.client).engine, name, **options)
     world.tokens[name] = world.token(name)

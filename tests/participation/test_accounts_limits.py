@@ -20,6 +20,7 @@ from torget.db.engine import read, write
 from torget.db.schema import users
 from torget.errors import RateLimited
 from torget.settings import Settings
+from torget.site import Site
 
 HTML = {"Accept": "text/html"}
 PASSWORD = "ett-langt-losenord"
@@ -37,10 +38,8 @@ def tight(settings: Settings) -> Settings:
 
 @pytest.fixture
 def tight_client(tight: Settings, engine: sa.Engine) -> Iterator[TestClient]:
-    app = create_app(tight)
-    with TestClient(app) as client:
+    with Site.open(tight, migrate=False) as site, TestClient(create_app(site)) as client:
         yield client
-    app.state.engine.dispose()
 
 
 def _user_count(engine: sa.Engine) -> int:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import World
+from tests.conftest import World, client_site
 from tests.participation.helpers import (
     add_user,
     body,
@@ -134,7 +134,7 @@ def test_publisher_answers_and_status_changes_are_mailed(
         )  # fmt: skip
     _follow(world, "fan", "suggestion", SUGGESTION)
     _follow(world, "outsider", "suggestion", SUGGESTION)
-    with write(world.client.app.state.engine) as conn:  # type: ignore[attr-defined]
+    with write(client_site(world.client).engine) as conn:
         conn.execute(suggestions.update().values(status="declined", status_reason="Finns redan."))
         # The suggestions package publishes this with its change; here the event alone.
         publish(conn, SuggestionStatusChanged(SUGGESTION, "new", "declined"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.conftest import World
+from tests.conftest import World, client_site
 from tests.participation.helpers import body, mails_to, outbox, published_dataset
 from tests.participation.suggestion_helpers import (
     add_token_user,
@@ -36,7 +36,7 @@ def _read(world: World, suggestion_id: str, user: str | None = None) -> dict[str
 
 def test_only_editors_of_the_organisation_or_above_move_it(world: World) -> None:
     add_token_user(world, "neighbour")
-    with write(world.client.app.state.engine) as conn:  # type: ignore[attr-defined]
+    with write(client_site(world.client).engine) as conn:
         set_member(conn, SYSTEM, "grannby", "neighbour", "editor")
     suggestion = made(world, organisation="trafik")
     path = f"/api/suggestions/{suggestion['id']}/status"

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.conftest import World
+from tests.conftest import World, client_site
 from tests.participation.helpers import mails_to, published_dataset
 from tests.participation.suggestion_helpers import made, move, suggest
 from torget.db.engine import write
@@ -70,7 +70,7 @@ def test_mail_about_a_title_with_a_line_break_is_delivered_with_one_subject_line
         )
     moved = move(world, "editor", suggestion["id"], "under_review")
     assert moved.status_code == 200, moved.text
-    settings = world.client.app.state.settings  # type: ignore[attr-defined]
+    settings = client_site(world.client).settings
     [mail] = mails_to(settings, "outsider@example.se")
     subject = str(mail["Subject"])
     assert "\n" not in subject and "\r" not in subject

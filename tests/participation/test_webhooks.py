@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from huey import MemoryHuey
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, client_site, dataset_payload
 from tests.participation.helpers import add_user, engaged_settings  # noqa: F401
 from tests.participation.receiver import receiver
 from torget.accounts.permissions import SYSTEM
@@ -162,7 +162,7 @@ def test_suggestion_status_changes_are_sent(world: World, admin: str, engine: sa
                 )
             )  # fmt: skip
         # The suggestions package publishes this with its change; here the event alone.
-        with write(world.client.app.state.engine) as conn:  # type: ignore[attr-defined]
+        with write(client_site(world.client).engine) as conn:
             publish(conn, SuggestionStatusChanged(
                 "5b1e3c1e-0000-4000-8000-000000000001", "new", "planned"))  # fmt: skip
         [call] = hook.wait_for(1)

@@ -64,7 +64,7 @@ def live_server(data_dir: Path, **overrides: Any) -> Iterator[LiveServer]:
     )
     site = TorgetSite.open(settings)
     sample = make_sample(site.engine)
-    app = create_app(settings, site)
+    app = create_app(site)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

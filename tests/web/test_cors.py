@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import World, dataset_payload
 from torget.app import create_app
 from torget.settings import Settings
+from torget.site import Site
 
 ORIGIN = {"Origin": "https://app.example"}
 HTML = {**ORIGIN, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -121,10 +122,10 @@ def test_ckan_read_actions_may_be_posted_cross_origin(client: TestClient) -> Non
 
 @pytest.fixture
 def https_client(settings: Settings, engine: sa.Engine) -> Iterator[TestClient]:
-    app = create_app(dataclasses.replace(settings, base_url="https://data.kommun.example"))
-    with TestClient(app, base_url="https://data.kommun.example") as client:
+    https = dataclasses.replace(settings, base_url="https://data.kommun.example")
+    base = "https://data.kommun.example"
+    with Site.open(https, migrate=False) as site, TestClient(create_app(site), base) as client:
         yield client
-    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("path", ["/", "/api/datasets", "/datasets/dcat", "/nowhere",

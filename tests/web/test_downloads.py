@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import client_site
 from tests.web.conftest import HTML, Browser
 from tests.web.sample import Sample
 from torget.accounts.permissions import SYSTEM
@@ -32,7 +33,7 @@ def _upload(browser: Browser, dataset: Dataset, log_out: bool = True) -> str:
     assert done.status_code == 303, done.text
     if log_out:
         browser.client.post("/logout", data={"csrf_token": browser.csrf("/")}, headers=HTML)
-    with read(browser.client.app.state.engine) as conn:  # type: ignore[attr-defined]
+    with read(client_site(browser.client).engine) as conn:
         found = get_dataset(conn, SYSTEM, dataset.id)
     urls = [d.data.download_url or "" for d in found.distributions]
     return next(u for u in urls if "/files/" in u).removeprefix("http://testserver")

@@ -20,6 +20,7 @@ from tests.web.conftest import Browser
 from tests.web.sample import PASSWORD, Sample, make_sample
 from torget.app import create_app
 from torget.settings import Settings
+from torget.site import Site
 
 PER_ACCOUNT, PER_ADDRESS = 3, 5
 Visitor = Callable[[int], Browser]
@@ -79,9 +80,8 @@ def tight(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(tight: Settings, engine: sa.Engine) -> Iterator[FastAPI]:
     make_sample(engine)
-    app = create_app(tight)
-    yield app
-    app.state.engine.dispose()
+    with Site.open(tight, migrate=False) as site:
+        yield create_app(site)
 
 
 @pytest.fixture

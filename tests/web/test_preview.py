@@ -242,11 +242,11 @@ def test_without_a_tile_server_the_page_allows_no_third_party(
     from fastapi.testclient import TestClient
 
     from torget.app import create_app
+    from torget.site import Site
 
-    app = create_app(dataclasses.replace(settings, map_tile_url=""))
-    with TestClient(app) as client:
+    no_tiles = dataclasses.replace(settings, map_tile_url="")
+    with Site.open(no_tiles, migrate=False) as site, TestClient(create_app(site)) as client:
         page = client.get(f"/dataset/{loaded.name}", headers={"Accept": "text/html"})
-    app.state.engine.dispose()
     assert "img-src 'self' data:;" in page.headers["content-security-policy"]
     assert 'data-tiles=""' in page.text
 

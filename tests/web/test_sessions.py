@@ -18,6 +18,7 @@ from torget.accounts.users import create_user, get_user, set_password
 from torget.app import create_app
 from torget.db.engine import write
 from torget.settings import Settings, load_settings
+from torget.site import Site
 from torget.web.sessions import SESSION_COOKIE, session_secret
 
 
@@ -80,11 +81,12 @@ def test_session_cookie_is_secure_on_https(settings: Settings, engine: sa.Engine
         database_url=settings.database_url,
         base_url="https://data.sjostad.example",
     )
-    app = create_app(secure)
-    with TestClient(app, base_url="https://testserver") as client:
+    with (
+        Site.open(secure, migrate=False) as site,
+        TestClient(create_app(site), base_url="https://testserver") as client,
+    ):
         page = client.get("/login", headers=HTML)
         assert "secure" in page.headers["set-cookie"].lower()
-    app.state.engine.dispose()
 
 
 def test_every_post_needs_the_form_token(browser: Browser) -> None:

@@ -14,6 +14,7 @@ from tests.web.conftest import HTML, Browser
 from tests.web.sample import Sample
 from torget.app import create_app
 from torget.settings import Settings, load_settings
+from torget.site import Site
 
 
 @pytest.fixture
@@ -27,10 +28,8 @@ def small_uploads(settings: Settings, engine: sa.Engine, sample: Sample) -> Iter
         base_url=settings.base_url,
         upload_max_bytes=100,
     )
-    app = create_app(limited)
-    with TestClient(app) as client:
+    with Site.open(limited, migrate=False) as site, TestClient(create_app(site)) as client:
         yield Browser(client)
-    app.state.engine.dispose()
 
 
 def _upload(browser: Browser, sample: Sample, content: bytes, name: str = "lekplatser.csv"):  # type: ignore[no-untyped-def]

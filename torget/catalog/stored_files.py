@@ -134,6 +134,7 @@ def release_files(
 
 # --- Keeping the store clean as distributions go ---------------------------------------------
 
+
 def _on_deleted(conn: sa.Connection, event: DistributionDeleted) -> None:
     """A deleted distribution's own files go from the site's file store after the commit."""
     site = site_of(conn, "deleting a distribution's stored files")
@@ -144,6 +145,4 @@ def _on_deleted(conn: sa.Connection, event: DistributionDeleted) -> None:
         release_files(conn, site.settings, site.files, _links_of(site.settings, data))
 
 
-SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
-    (DistributionDeleted, _on_deleted),
-)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = ((DistributionDeleted, _on_deleted),)

@@ -96,6 +96,4 @@ def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:
             _status(conn, to, suggestion, url, kind)
 
 
-SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
-    (SuggestionStatusChanged, _on_status),
-)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = ((SuggestionStatusChanged, _on_status),)

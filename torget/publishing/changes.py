@@ -108,9 +108,7 @@ def replace_dataset(
     return _dataset_checked(conn, actor, updated.id)
 
 
-def patch_dataset(
-    conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]
-) -> Dataset:
+def patch_dataset(conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]) -> Dataset:
     """Only the fields in `changes` changed (publishing and withdrawing are `state`)."""
     updated = datasets.patch_dataset(conn, actor, ref, changes)
     _checked(conn, updated)

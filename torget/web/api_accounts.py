@@ -28,6 +28,7 @@ from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
 from torget.web.abuse import client_address
 from torget.web.auth import current_actor
+from torget.web.request_site import request_site
 
 __all__ = ["router", "profile_json"]
 
@@ -99,46 +100,46 @@ def _user_id(actor: Actor) -> str:
 @router.post("/register", status_code=202, summary="Register an account (e-mail verification)")
 def post_register(request: Request, body: RegistrationIn) -> dict[str, str]:
     reg = Registration(body.name, body.email, body.password, body.fullname, body.language)
-    with write(request.app.state.engine) as conn:
-        register(conn, request.app.state.settings, reg, client_address(request))
+    with write(request_site(request).engine) as conn:
+        register(conn, request_site(request).settings, reg, client_address(request))
     return {"message": REGISTERED}
 
 
 @router.post("/verify", summary="Confirm an e-mail address with the mailed link's token")
 def post_verify(request: Request, body: TokenIn) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         user = verify_email(conn, body.token)
     return {"name": user.name, "email_verified": True}
 
 
 @router.post("/verify/resend", status_code=202, summary="Mail a new verification link")
 def post_resend(request: Request, actor: Actor = Depends(current_actor)) -> dict[str, str]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         resend_verification(
-            conn, request.app.state.settings, _user_id(actor), client_address(request)
+            conn, request_site(request).settings, _user_id(actor), client_address(request)
         )
     return {"message": "a new link to confirm your address has been sent"}
 
 
 @router.post("/password-reset", status_code=202, summary="Ask for a password-reset link")
 def post_reset_request(request: Request, body: ResetRequestIn) -> dict[str, str]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         request_password_reset(
-            conn, request.app.state.settings, body.email, client_address(request)
+            conn, request_site(request).settings, body.email, client_address(request)
         )
     return {"message": RESET_REQUESTED}
 
 
 @router.post("/password-reset/confirm", summary="Choose a new password with the link's token")
 def post_reset(request: Request, body: ResetIn) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         user = reset_password(conn, body.token, body.password)
     return {"name": user.name, "password_changed": True}
 
 
 @router.get("/me", summary="Your account")
 def get_me(request: Request, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return profile_json(get_profile(conn, _user_id(actor)))
 
 
@@ -146,7 +147,7 @@ def get_me(request: Request, actor: Actor = Depends(current_actor)) -> dict[str,
 def patch_me(
     request: Request, body: ProfileIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         profile = update_profile(
             conn, _user_id(actor), fullname=body.fullname, language=body.language
         )
@@ -155,7 +156,7 @@ def patch_me(
 
 @router.get("/me/export", summary="Everything Torget holds about you, as one JSON document")
 def get_export(request: Request, actor: Actor = Depends(current_actor)) -> JSONResponse:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         document = export_account(conn, _user_id(actor))
     return JSONResponse(document, headers={"Cache-Control": "no-store"})
 
@@ -164,6 +165,6 @@ def get_export(request: Request, actor: Actor = Depends(current_actor)) -> JSONR
 def delete_me(
     request: Request, body: PasswordIn, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         delete_account(conn, _user_id(actor), body.password)
     return Response(status_code=204)

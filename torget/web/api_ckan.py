@@ -26,6 +26,7 @@ from torget.datastore import access
 from torget.datastore import export as exporting
 from torget.errors import NotAuthenticated, NotFound
 from torget.web.auth import actor_for_token
+from torget.web.request_site import request_site
 
 __all__ = ["router"]
 
@@ -113,7 +114,7 @@ def _depth(value: Any) -> int:
 
 
 def _envelope(request: Request, name: str, status: int, body: dict[str, Any]) -> JSONResponse:
-    base = request.app.state.settings.public_base
+    base = request_site(request).settings.public_base
     return JSONResponse(
         {"help": f"{base}/api/3/action/help_show?name={name}", **body}, status_code=status
     )
@@ -134,8 +135,8 @@ async def _answer(request: Request, name: str) -> JSONResponse:
         params, upload = _query_params(request), None
     else:
         params, upload = await _body(request)
-    settings, app = request.app.state.settings, request.app.state
-    call = Call(app.engine, settings, app.files, actor, upload, app.sql_sandbox)
+    site = request_site(request)
+    call = Call(site.engine, site.settings, site.files, actor, upload, site.sql)
     result = await run_in_threadpool(action.run, call, params)
     return _envelope(request, name, 200, {"success": True, "result": result})
 
@@ -172,8 +173,8 @@ def _dump_file(request: Request, resource_id: str) -> tuple[str, Any]:
     fmt = str(params.pop("format", "csv") or "csv").lower()
     if fmt not in _DUMPS:
         raise NotFound(f"no dump format {fmt!r}; available: {', '.join(_DUMPS)}")
-    app = request.app.state
-    call = Call(app.engine, app.settings, app.files, _actor(request), sql=app.sql_sandbox)
+    site = request_site(request)
+    call = Call(site.engine, site.settings, site.files, _actor(request), sql=site.sql)
     table = find_table(call, resource_id)
     return fmt, access.download(table, search_query(call, params, table), fmt)
 

@@ -12,6 +12,7 @@ from torget.db.engine import read, write
 from torget.participation import comments as store
 from torget.web.abuse import client_address
 from torget.web.auth import current_actor
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["comments"])
 
@@ -40,7 +41,7 @@ def list_comments(
     subject: str = Query(description="The dataset's id or name, or the suggestion's id."),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found, threads = store.list_comments(conn, actor, subject_type, subject)
     moderator = store.can_moderate(actor, found)
     return {"count": len(threads), "items": [c.as_json(moderator) for c in threads]}
@@ -50,7 +51,7 @@ def list_comments(
 def post_comment(
     request: Request, body: CommentIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         comment = store.post_comment(
             conn, actor, body.subject_type, body.subject, body.body,
             address=client_address(request), parent_id=body.parent_id,
@@ -59,7 +60,7 @@ def post_comment(
 
 
 def _moderated(request: Request, actor: Actor, comment_id: str, hide: bool, reason: str) -> Any:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         if hide:
             comment = store.hide_comment(conn, actor, comment_id, reason)
         else:
@@ -85,7 +86,7 @@ def restore_comment(
 def moderation_log(
     request: Request, comment_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         entries = store.moderation_history(conn, actor, comment_id)
     items = [
         {"action": e.action, "reason": e.reason, "by": e.actor_name,

@@ -13,19 +13,20 @@ from torget.db.engine import read, write
 from torget.publishing import changes
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["data services"])
 
 
 def _base(request: Request) -> str:
-    return str(request.app.state.settings.public_base)
+    return str(request_site(request).settings.public_base)
 
 
 @router.get("/dataservices", summary="List data services")
 def list_dataservices(
     request: Request, page: Page = Depends(page_params), actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         total, found = store.list_dataservices(conn, actor, offset=page.offset, limit=page.size)
     return page_body(request, page, total, [s.as_json(_base(request)) for s in found])
 
@@ -34,7 +35,7 @@ def list_dataservices(
 def create_dataservice(
     request: Request, body: DataServiceIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         service = changes.create_dataservice(conn, actor, body)
     return service.as_json(_base(request))
 
@@ -43,7 +44,7 @@ def create_dataservice(
 def get_dataservice(
     request: Request, service: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return store.get_dataservice(conn, actor, service).as_json(_base(request))
 
 
@@ -51,7 +52,7 @@ def get_dataservice(
 def update_dataservice(
     request: Request, service: str, body: DataServiceIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         updated = changes.replace_dataservice(conn, actor, service, body)
     return updated.as_json(_base(request))
 
@@ -63,7 +64,7 @@ def patch_dataservice(
     body: dict[str, Any] = Body(description="The fields to change."),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         updated = changes.patch_dataservice(conn, actor, service, body)
     return updated.as_json(_base(request))
 
@@ -72,6 +73,6 @@ def patch_dataservice(
 def delete_dataservice(
     request: Request, service: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         changes.delete_dataservice(conn, actor, service)
     return Response(status_code=204)

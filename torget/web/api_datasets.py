@@ -14,6 +14,7 @@ from torget.db.engine import read, write
 from torget.publishing import changes
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["datasets"])
 
@@ -21,7 +22,7 @@ Patch = Body(description="The fields to change; the rest stay as they are.")
 
 
 def _base(request: Request) -> str:
-    return str(request.app.state.settings.public_base)
+    return str(request_site(request).settings.public_base)
 
 
 @router.get("/datasets", summary="List datasets")
@@ -32,7 +33,7 @@ def list_datasets(
     state: DatasetState | None = None,
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         total, found = store.list_datasets(
             conn, actor, offset=page.offset, limit=page.size, organisation=organisation, state=state
         )
@@ -43,7 +44,7 @@ def list_datasets(
 def create_dataset(
     request: Request, body: DatasetIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         dataset = changes.create_dataset(conn, actor, body)
     return dataset.as_json(_base(request))
 
@@ -52,7 +53,7 @@ def create_dataset(
 def get_dataset(
     request: Request, dataset: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return store.get_dataset(conn, actor, dataset).as_json(_base(request))
 
 
@@ -60,7 +61,7 @@ def get_dataset(
 def update_dataset(
     request: Request, dataset: str, body: DatasetIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         updated = changes.replace_dataset(conn, actor, dataset, body)
     return updated.as_json(_base(request))
 
@@ -72,7 +73,7 @@ def patch_dataset(
     body: dict[str, Any] = Patch,
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         updated = changes.patch_dataset(conn, actor, dataset, body)
     return updated.as_json(_base(request))
 
@@ -81,7 +82,7 @@ def patch_dataset(
 def delete_dataset(
     request: Request, dataset: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         changes.delete_dataset(conn, actor, dataset)
     return Response(status_code=204)
 
@@ -90,7 +91,7 @@ def delete_dataset(
 def list_distributions(
     request: Request, dataset: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.get_dataset(conn, actor, dataset).distributions
     items = [d.as_json(_base(request)) for d in found]
     return {"count": len(items), "items": items}
@@ -100,7 +101,7 @@ def list_distributions(
 def add_distribution(
     request: Request, dataset: str, body: DistributionIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         dist = changes.add_distribution(conn, actor, dataset, body)
     return dist.as_json(_base(request))
 
@@ -109,7 +110,7 @@ def add_distribution(
 def get_distribution(
     request: Request, distribution: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return store.get_distribution(conn, actor, distribution).as_json(_base(request))
 
 
@@ -117,7 +118,7 @@ def get_distribution(
 def update_distribution(
     request: Request, distribution: str, body: DistributionIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         dist = changes.replace_distribution(conn, actor, distribution, body)
     return dist.as_json(_base(request))
 
@@ -129,7 +130,7 @@ def patch_distribution(
     body: dict[str, Any] = Patch,
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         dist = changes.patch_distribution(conn, actor, distribution, body)
     return dist.as_json(_base(request))
 
@@ -138,6 +139,6 @@ def patch_distribution(
 def delete_distribution(
     request: Request, distribution: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         changes.delete_distribution(conn, actor, distribution)
     return Response(status_code=204)

@@ -25,6 +25,7 @@ from torget.datastore.jobs import latest_job
 from torget.datastore.tables import Table
 from torget.db.engine import read, write
 from torget.web.auth import current_actor
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api/datastore", tags=["datastore"])
 
@@ -40,13 +41,13 @@ TABLE = Query(
 
 
 def _table(request: Request, actor: Actor, distribution_id: str, name: str | None = None) -> Table:
-    root = request.app.state.settings.datastore_path
-    with read(request.app.state.engine) as conn:
+    root = request_site(request).settings.datastore_path
+    with read(request_site(request).engine) as conn:
         return access.open_table(conn, actor, root, distribution_id, name)
 
 
 def _query(request: Request, table: Table) -> querying.RowQuery:
-    limit = request.app.state.settings.max_page_size
+    limit = request_site(request).settings.max_page_size
     return querying.parse_row_query(request.query_params.multi_items(), table, limit)
 
 
@@ -69,9 +70,8 @@ def sql_post(
 
 
 def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
-    state = request.app.state
-    root = state.settings.datastore_path
-    return access.run_select(state.engine, actor, root, sql, state.sql_sandbox)
+    site = request_site(request)
+    return access.run_select(site.engine, actor, site.settings.datastore_path, sql, site.sql)
 
 
 def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict[str, Any]]:
@@ -87,12 +87,12 @@ def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict
 def describe(
     request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    root = request.app.state.settings.datastore_path
-    with read(request.app.state.engine) as conn:
+    root = request_site(request).settings.datastore_path
+    with read(request_site(request).engine) as conn:
         table = access.find_table(conn, actor, root, distribution_id)
         job = latest_job(conn, distribution_id)
         described = descriptions(conn, distribution_id)
-    base = f"{request.app.state.settings.public_base}/api/datastore/{distribution_id}"
+    base = f"{request_site(request).settings.public_base}/api/datastore/{distribution_id}"
     further: list[dict[str, Any]] = []
     if table is not None:
         further = access.sheets(table)
@@ -133,7 +133,9 @@ def rows(
 ) -> JSONResponse:
     table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
-    page = access.fetch_page(table, query, request.app.state.settings.datastore_exact_count_limit)
+    page = access.fetch_page(
+        table, query, request_site(request).settings.datastore_exact_count_limit
+    )
     following = None
     if page.cursor:
         params = [
@@ -208,7 +210,7 @@ def aggregate(
     table = _table(request, actor, distribution_id, table_name)
     skip = {"group_by", "count", "table", *querying.AGGREGATES}
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k not in skip]
-    limit = request.app.state.settings.max_page_size
+    limit = request_site(request).settings.max_page_size
     query = querying.parse_row_query(pairs, table, limit)
     measures = [("count", "*")] if count else []
     for fn, given in (("sum", sum), ("avg", avg), ("min", min), ("max", max)):
@@ -245,7 +247,7 @@ class DictionaryIn(BaseModel):
 
 def _dictionary(request: Request, distribution_id: str, actor: Actor) -> dict[str, Any]:
     table = _table(request, actor, distribution_id)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         described = describe_columns(table.columns, descriptions(conn, distribution_id))
     return {"distribution_id": distribution_id, "columns": [c.as_json() for c in described]}
 
@@ -274,6 +276,6 @@ def replace_columns(
         else ColumnDescription(c.name)
         for c in body.columns
     ]
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         replace_descriptions(conn, actor, distribution_id, items, list(table.column_types))
     return _dictionary(request, distribution_id, actor)

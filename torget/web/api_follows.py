@@ -11,6 +11,7 @@ from torget.accounts.permissions import Actor
 from torget.db.engine import read, write
 from torget.participation import follows as store
 from torget.web.auth import current_actor
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["follows"])
 
@@ -24,8 +25,8 @@ class FollowIn(BaseModel):
 
 @router.get("/follows", summary="What you follow")
 def list_follows(request: Request, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    base = request.app.state.settings.public_base
-    with read(request.app.state.engine) as conn:
+    base = request_site(request).settings.public_base
+    with read(request_site(request).engine) as conn:
         found = store.list_follows(conn, actor)
     items = [
         {"subject_type": f.subject_type, "subject_id": f.subject_id,
@@ -38,7 +39,7 @@ def list_follows(request: Request, actor: Actor = Depends(current_actor)) -> dic
 
 @router.post("/follows", status_code=201, summary="Follow something (idempotent)")
 def follow(request: Request, body: FollowIn, actor: Actor = Depends(current_actor)) -> Any:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         subject = store.follow(conn, actor, body.subject_type, body.subject)
     return {"subject_type": subject.type, "subject_id": subject.id, "following": True}
 
@@ -49,6 +50,6 @@ def follow(request: Request, body: FollowIn, actor: Actor = Depends(current_acto
 def unfollow(
     request: Request, subject_type: SubjectType, subject: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         store.unfollow(conn, actor, subject_type, subject)
     return Response(status_code=204)

@@ -14,6 +14,7 @@ from torget.db.engine import read, write
 from torget.publishing import changes
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["organisations"])
 
@@ -25,7 +26,7 @@ class MemberIn(BaseModel):
 
 @router.get("/organisations", summary="List organisations")
 def list_organisations(request: Request, page: Page = Depends(page_params)) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         total, found = store.list_organisations(conn, offset=page.offset, limit=page.size)
     return page_body(request, page, total, [o.as_json() for o in found])
 
@@ -34,13 +35,13 @@ def list_organisations(request: Request, page: Page = Depends(page_params)) -> d
 def create_organisation(
     request: Request, body: OrganisationIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         return changes.create_organisation(conn, actor, body).as_json()
 
 
 @router.get("/organisations/{organisation}", summary="Read an organisation")
 def get_organisation(request: Request, organisation: str) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return store.get_organisation(conn, organisation).as_json()
 
 
@@ -48,7 +49,7 @@ def get_organisation(request: Request, organisation: str) -> dict[str, Any]:
 def update_organisation(
     request: Request, organisation: str, body: OrganisationIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         return changes.update_organisation(conn, actor, organisation, body).as_json()
 
 
@@ -56,7 +57,7 @@ def update_organisation(
 def delete_organisation(
     request: Request, organisation: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         changes.delete_organisation(conn, actor, organisation)
     return Response(status_code=204)
 
@@ -65,7 +66,7 @@ def delete_organisation(
 def list_members(
     request: Request, organisation: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         members = store.list_members(conn, actor, organisation)
     return {"count": len(members), "items": [m.as_json() for m in members]}
 
@@ -74,7 +75,7 @@ def list_members(
 def set_member(
     request: Request, organisation: str, body: MemberIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         return changes.set_member(conn, actor, organisation, body.user, body.role).as_json()
 
 
@@ -84,6 +85,6 @@ def set_member(
 def remove_member(
     request: Request, organisation: str, user: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         changes.remove_member(conn, actor, organisation, user)
     return Response(status_code=204)

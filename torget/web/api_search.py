@@ -14,6 +14,7 @@ from torget.search import FACETS, SearchQuery, SearchResult, search_datasets
 from torget.search.query import Lang, Sort
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -109,9 +110,9 @@ def search(
         page_size=page.size,
         lang=lang,
     )
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         result = search_datasets(conn, actor, query)
-    base = request.app.state.settings.public_base
+    base = request_site(request).settings.public_base
     body = page_body(request, page, result.total, [d.as_json(base) for d in result.items])
     body["facets"] = _facets_json(result)
     # Already JSON-ready: skip FastAPI's generic encoder, a third of the time of a search.

@@ -15,6 +15,7 @@ from torget.errors import FieldError, ValidationFailed
 from torget.participation import showcases as store
 from torget.web.abuse import client_address
 from torget.web.auth import current_actor
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["showcases"])
 
@@ -53,8 +54,8 @@ def list_showcases(
     status: Literal["approved", "pending"] = Query("approved"),
     actor: Actor = Depends(current_actor),
 ) -> dict[str, Any]:
-    base = request.app.state.settings.public_base
-    with read(request.app.state.engine) as conn:
+    base = request_site(request).settings.public_base
+    with read(request_site(request).engine) as conn:
         if status == "pending":
             found = store.reviewable_showcases(conn, actor)
         else:
@@ -68,35 +69,35 @@ def submit_showcase(
 ) -> dict[str, Any]:
     data = store.ShowcaseIn(body.title, body.description, body.url, body.kind, body.datasets)
     image = _image(body.image)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         found = store.submit_showcase(
-            conn, actor, request.app.state.files, data, image, address=client_address(request)
+            conn, actor, request_site(request).files, data, image, address=client_address(request)
         )
-    return found.as_json(request.app.state.settings.public_base)
+    return found.as_json(request_site(request).settings.public_base)
 
 
 @router.get("/showcases/{showcase_id}", summary="Read a showcase")
 def get_showcase(
     request: Request, showcase_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.get_showcase(conn, actor, showcase_id)
-    return found.as_json(request.app.state.settings.public_base)
+    return found.as_json(request_site(request).settings.public_base)
 
 
 @router.post("/showcases/{showcase_id}/approve", summary="Approve a showcase (editors)")
 def approve_showcase(
     request: Request, showcase_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         found = store.approve_showcase(conn, actor, showcase_id)
-    return found.as_json(request.app.state.settings.public_base)
+    return found.as_json(request_site(request).settings.public_base)
 
 
 @router.post("/showcases/{showcase_id}/reject", summary="Reject a showcase with a reason")
 def reject_showcase(
     request: Request, showcase_id: str, body: RejectIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         found = store.reject_showcase(conn, actor, showcase_id, body.reason)
-    return found.as_json(request.app.state.settings.public_base)
+    return found.as_json(request_site(request).settings.public_base)

@@ -20,6 +20,7 @@ from torget.participation.suggestion_feed import ATOM_MEDIA_TYPE, FeedInfo, atom
 from torget.web.abuse import client_address
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
+from torget.web.request_site import request_site
 
 router = APIRouter(tags=["suggestions"])
 
@@ -75,9 +76,9 @@ def list_suggestions(
 ) -> dict[str, Any]:
     paged = store.SuggestionQuery(query.organisation, query.theme, query.status, query.sort,
                                   page.offset, page.size)  # fmt: skip
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.list_suggestions(conn, paged)
-    base = request.app.state.settings.public_base
+    base = request_site(request).settings.public_base
     return page_body(request, page, found.total, [s.as_json(base) for s in found.items])
 
 
@@ -87,8 +88,8 @@ def create_suggestion(
 ) -> Any:
     data = store.SuggestionIn(body.title, body.description, body.reason, body.organisation,
                               body.theme)  # fmt: skip
-    base = request.app.state.settings.public_base
-    with write(request.app.state.engine) as conn:
+    base = request_site(request).settings.public_base
+    with write(request_site(request).engine) as conn:
         found = store.create_suggestion(conn, actor, data, address=client_address(request))
         return _detail(conn, actor, found, base)
 
@@ -97,8 +98,8 @@ def create_suggestion(
 def get_suggestion(
     request: Request, suggestion_id: str, actor: Actor = Depends(current_actor)
 ) -> Any:
-    base = request.app.state.settings.public_base
-    with read(request.app.state.engine) as conn:
+    base = request_site(request).settings.public_base
+    with read(request_site(request).engine) as conn:
         return _detail(conn, actor, store.get_suggestion(conn, suggestion_id), base)
 
 
@@ -106,7 +107,7 @@ def get_suggestion(
 def cast_vote(
     request: Request, suggestion_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         state = vote_store.cast_vote(conn, actor, suggestion_id, address=client_address(request))
     return state.as_json()
 
@@ -116,7 +117,7 @@ def withdraw_vote(
     request: Request, suggestion_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     address = client_address(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         state = vote_store.withdraw_vote(conn, actor, suggestion_id, address=address)
     return state.as_json()
 
@@ -129,8 +130,8 @@ def change_status(
     request: Request, suggestion_id: str, body: StatusBody, actor: Actor = Depends(current_actor)
 ) -> Any:
     change = status_store.StatusChange(body.status, body.reason, body.dataset)
-    base = request.app.state.settings.public_base
-    with write(request.app.state.engine) as conn:
+    base = request_site(request).settings.public_base
+    with write(request_site(request).engine) as conn:
         found = status_store.change_status(conn, actor, suggestion_id, change)
         return _detail(conn, actor, found, base)
 
@@ -140,9 +141,9 @@ def change_status(
     summary="Open suggestions to an organisation by votes, and how long answers took",
 )
 def demand(request: Request, name: str) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = organisation_demand(conn, name)
-    return found.as_json(request.app.state.settings.public_base)
+    return found.as_json(request_site(request).settings.public_base)
 
 
 @router.get(
@@ -159,9 +160,9 @@ def suggestions_feed(
     sort: store.Sort = Query("recent"),
 ) -> Response:
     query = store.SuggestionQuery(organisation, theme, status, sort, 0, FEED_SIZE)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.list_suggestions(conn, query)
-    base = request.app.state.settings.public_base
+    base = request_site(request).settings.public_base
     chosen = {"organisation": organisation, "theme": theme, "status": status}
     params = urlencode(sorted((k, v) for k, v in {**chosen, "sort": sort}.items() if v))
     named = ", ".join(v for v in chosen.values() if v)

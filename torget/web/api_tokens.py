@@ -16,6 +16,7 @@ from torget.accounts.tokens import TokenInfo, create_token, list_tokens, revoke_
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
 from torget.web.auth import current_actor, password_user
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["tokens"])
 
@@ -43,7 +44,7 @@ def _user_id(request: Request, actor: Actor) -> str:
 
 @router.get("/tokens", summary="List your API tokens")
 def get_tokens(request: Request, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = list_tokens(conn, _user_id(request, actor))
     return {"count": len(found), "items": [_json(t) for t in found]}
 
@@ -52,7 +53,7 @@ def get_tokens(request: Request, actor: Actor = Depends(current_actor)) -> dict[
 def post_token(request: Request, body: TokenIn) -> dict[str, Any]:
     user = password_user(request)
     user_id = user.id if user is not None else _user_id(request, current_actor(request))
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         info, secret = create_token(conn, user_id, body.name)
     return {**_json(info), "token": secret}
 
@@ -61,6 +62,6 @@ def post_token(request: Request, body: TokenIn) -> dict[str, Any]:
 def delete_token(
     request: Request, token_id: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         revoke_token(conn, _user_id(request, actor), token_id)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from torget.accounts.permissions import Actor
 from torget.db.engine import read, write
 from torget.participation import webhooks as store
 from torget.web.auth import current_actor
+from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["webhooks"])
 
@@ -28,7 +29,7 @@ class WebhookIn(BaseModel):
 def list_webhooks(
     request: Request, organisation: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.list_webhooks(conn, actor, organisation)
     return {"count": len(found), "items": [w.as_json() for w in found]}
 
@@ -41,7 +42,7 @@ def list_webhooks(
 def create_webhook(
     request: Request, organisation: str, body: WebhookIn, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         hook, secret = store.create_webhook(conn, actor, organisation, body.url, list(body.events))
     return {**hook.as_json(), "secret": secret}
 
@@ -50,7 +51,7 @@ def create_webhook(
 def delete_webhook(
     request: Request, webhook_id: str, actor: Actor = Depends(current_actor)
 ) -> Response:
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         store.delete_webhook(conn, actor, webhook_id)
     return Response(status_code=204)
 
@@ -59,6 +60,6 @@ def delete_webhook(
 def list_deliveries(
     request: Request, webhook_id: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.list_deliveries(conn, actor, webhook_id)
     return {"count": len(found), "items": [d.as_json() for d in found]}

@@ -18,6 +18,7 @@ from torget.accounts.users import User, get_user
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
 from torget.web.abuse import client_address
+from torget.web.request_site import request_site
 
 __all__ = ["current_actor", "password_user", "actor_for_token"]
 
@@ -35,12 +36,12 @@ def current_actor(request: Request) -> Actor:
 
 def actor_for_token(request: Request, secret: str) -> Actor:
     """The actor a live API token stands for; records its use at most once a minute."""
-    engine: Engine = request.app.state.engine
+    engine: Engine = request_site(request).engine
     with read(engine) as conn:
         match = find_token(conn, secret)
         actor = actor_for(conn, get_user(conn, match.user_id)) if match is not None else None
     if match is None or actor is None:
-        refuse_token(engine, request.app.state.settings, client_address(request))
+        refuse_token(engine, request_site(request).settings, client_address(request))
     if match.stale:
         with write(engine) as conn:
             record_use(conn, match.token_id)
@@ -57,4 +58,4 @@ def password_user(request: Request) -> User | None:
     except (binascii.Error, UnicodeDecodeError):
         raise NotAuthenticated("malformed Basic credentials") from None
     attempt = Attempt(name, password, client_address(request))
-    return check_log_in(request.app.state.engine, request.app.state.settings, attempt)
+    return check_log_in(request_site(request).engine, request_site(request).settings, attempt)

@@ -23,6 +23,7 @@ from torget.web.auth import current_actor
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
 from torget.web.pages.dataservice import dataservice_page
 from torget.web.pages.dataset import dataset_page
+from torget.web.request_site import request_site
 
 router = APIRouter(tags=["DCAT"])
 
@@ -33,8 +34,8 @@ _CORS = {"Access-Control-Allow-Origin": "*"}
 
 
 def _catalogue(request: Request, fmt: str, organisation: str | None = None) -> StreamingResponse:
-    engine = request.app.state.engine
-    settings = request.app.state.settings
+    engine = request_site(request).engine
+    settings = request_site(request).settings
     with read(engine) as conn:  # fail early (unknown organisation) with a proper status
         iter_catalogue(conn, settings, fmt, organisation)
 
@@ -102,8 +103,8 @@ def dataset(
     fmt = ext or _pick(request, format, "json", _RECORD)
     if fmt == "html":
         return dataset_page(request, ref)
-    settings = request.app.state.settings
-    with read(request.app.state.engine) as conn:
+    settings = request_site(request).settings
+    with read(request_site(request).engine) as conn:
         found = get_dataset(conn, actor, ref)
         if fmt == "json":
             return _document(found.as_json(settings.public_base), fmt)
@@ -124,8 +125,8 @@ def dataservice(
     fmt = ext or _pick(request, format, "json", _RECORD)
     if fmt == "html":
         return dataservice_page(request, ref)
-    settings = request.app.state.settings
-    with read(request.app.state.engine) as conn:
+    settings = request_site(request).settings
+    with read(request_site(request).engine) as conn:
         found = get_dataservice(conn, actor, ref)
         if fmt == "json":
             return _document(found.as_json(settings.public_base), fmt)

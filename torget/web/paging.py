@@ -13,6 +13,8 @@ from typing import Any
 
 from fastapi import Query, Request
 
+from torget.web.request_site import request_site
+
 __all__ = ["Page", "page_params", "page_body", "page_number", "MAX_PAGE"]
 
 MAX_PAGE = 1_000_000
@@ -33,7 +35,7 @@ def page_params(
     page: int = Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1."),
     page_size: int = Query(20, ge=1, description="Items per page (at most max_page_size)."),
 ) -> Page:
-    return Page(page, min(page_size, request.app.state.settings.max_page_size))
+    return Page(page, min(page_size, request_site(request).settings.max_page_size))
 
 
 def page_number(raw: str | None) -> int:

@@ -40,6 +40,7 @@ from torget.web.i18n import (
     requested_language,
     translations,
 )
+from torget.web.request_site import request_site
 from torget.web.sessions import csrf_token, page_actor
 
 __all__ = ["Alternate", "SECURITY_HEADERS", "render", "environment", "flash", "format_size"]
@@ -187,8 +188,8 @@ def flash(request: Request, message: str, **args: str) -> None:
 
 
 def _site_owner(request: Request) -> LangText | None:
-    settings = request.app.state.settings
-    with read(request.app.state.engine) as conn:
+    settings = request_site(request).settings
+    with read(request_site(request).engine) as conn:
         try:
             return catalogue_publisher(settings, all_organisations(conn)).data.title
         except NotFound:
@@ -215,7 +216,7 @@ def render(
     `title` is a message to translate, or metadata (a `Text`) to show as it is.
     """
     lang = pick_language(request)
-    settings = request.app.state.settings
+    settings = request_site(request).settings
     actor = page_actor(request)
     flashes = request.session.pop("flash", []) if "flash" in request.session else []
     env = environment(lang)

@@ -32,6 +32,7 @@ from torget.accounts.users import User, get_user
 from torget.db.engine import read, write
 from torget.errors import PermissionDenied, TooLarge
 from torget.settings import Settings
+from torget.web.request_site import request_site
 
 __all__ = [
     "SESSION_COOKIE",
@@ -80,7 +81,7 @@ def _session_user(request: Request) -> User | None:
     user_id = request.session.get("user_id")
     if not isinstance(user_id, str):
         return None
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         current = session_version(conn, user_id)
         ended = current is None or current != request.session.get("version")
         user = None if ended else get_user(conn, user_id)
@@ -98,7 +99,7 @@ def page_actor(request: Request) -> Actor:
     if user is None:
         actor = ANONYMOUS
     else:
-        with read(request.app.state.engine) as conn:
+        with read(request_site(request).engine) as conn:
             actor = actor_for(conn, user)
     request.state.actor = actor
     return actor
@@ -122,7 +123,7 @@ async def check_csrf(request: Request) -> AsyncIterator[None]:
     if request.method != "POST":
         yield
         return
-    limit = request.app.state.settings.upload_max_bytes + _FORM_OVERHEAD
+    limit = request_site(request).settings.upload_max_bytes + _FORM_OVERHEAD
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > limit:
         raise RequestTooLarge("the request is larger than the largest upload allowed")
@@ -148,7 +149,7 @@ async def posted_form(request: Request) -> FormData:
 
 def log_in(request: Request, user: User) -> None:
     """Start a fresh session for the user: a new cookie and a new form token."""
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         version = session_version(conn, user.id)
     request.session.clear()
     request.session["user_id"] = user.id
@@ -161,13 +162,15 @@ def log_out(request: Request) -> None:
     (on another device, or in an attacker's hands) stays logged in."""
     user = page_actor(request).user
     if user is not None:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             end_sessions(conn, user.id)
     request.session.clear()
 
 
 def _device_signer(request: Request) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(session_secret(request.app.state.settings), salt=DEVICE_COOKIE)
+    return URLSafeTimedSerializer(
+        session_secret(request_site(request).settings), salt=DEVICE_COOKIE
+    )
 
 
 def known_device(request: Request) -> KnownDevice | None:
@@ -187,5 +190,5 @@ def remember_device(request: Request, response: Response, user: User) -> None:
     value = _device_signer(request).dumps([user.id, secrets.token_urlsafe(16)])
     response.set_cookie(
         DEVICE_COOKIE, value, max_age=_DEVICE_SECONDS, path="/login", httponly=True,
-        samesite="lax", secure=request.app.state.settings.public_base.startswith("https://"),
+        samesite="lax", secure=request_site(request).settings.public_base.startswith("https://"),
     )  # fmt: skip

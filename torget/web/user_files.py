@@ -39,6 +39,7 @@ from torget.files.serving import HEAD_BYTES, SANDBOX, present
 from torget.settings import Settings
 from torget.web.auth import current_actor
 from torget.web.downloads import counts_as_download, record_file_download
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor, session_secret
 
 __all__ = ["router", "FilesOriginOnly", "signed_query", "SIGNED_SECONDS"]
@@ -97,8 +98,8 @@ def _owner(request: Request, key: str, actor: Actor) -> FileOwner:
         check_key(key)
     except InvalidKey:
         raise NotFound(f"no file {key!r}") from None
-    with read(request.app.state.engine) as conn:
-        return readable_file(conn, actor, request.app.state.settings, key)
+    with read(request_site(request).engine) as conn:
+        return readable_file(conn, actor, request_site(request).settings, key)
 
 
 def _chunks(head: bytes, handle: BinaryIO) -> Iterator[bytes]:
@@ -109,7 +110,7 @@ def _chunks(head: bytes, handle: BinaryIO) -> Iterator[bytes]:
 
 def _send(request: Request, key: str, owner: FileOwner) -> Response:
     """The file, streamed from whichever store `files_url` names, never read whole."""
-    store: FileStore = request.app.state.files
+    store: FileStore = request_site(request).files
     size = store.size(key)
     handle = store.open(key)
     head = handle.read(HEAD_BYTES)
@@ -123,7 +124,7 @@ def _send(request: Request, key: str, owner: FileOwner) -> Response:
         return Response(headers=headers)
     background = None
     if owner.public and counts_as_download(request.method, request.headers.get("range")):
-        background = BackgroundTask(record_file_download, request.app.state.engine,
+        background = BackgroundTask(record_file_download, request_site(request).engine,
                                     owner.dataset_id)  # fmt: skip
     return StreamingResponse(_chunks(head, handle), headers=headers, background=background)
 
@@ -140,7 +141,7 @@ def _redirect(settings: Settings, key: str, owner: FileOwner) -> Response:
 def files(request: Request, key: str) -> Response:
     """A file a distribution links to, for those who may read its dataset. A GET of a public
     file counts as a download of its dataset, written after the file is sent."""
-    settings: Settings = request.app.state.settings
+    settings: Settings = request_site(request).settings
     if _on_files_origin(settings, request.headers):
         signed = _signed(settings, request, key)
         return _send(request, key, _owner(request, key, SYSTEM if signed else ANONYMOUS))

@@ -21,6 +21,7 @@ from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "REVIEWED"]
@@ -56,7 +57,7 @@ def accessibility_page(request: Request, page: str = "") -> Response:
 def report(request: Request, data: FormData = Depends(posted_form)) -> Response:
     form = Form.posted(data, REPORT_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             report_problem(
                 conn,
                 form.value("description"),
@@ -73,7 +74,7 @@ def report(request: Request, data: FormData = Depends(posted_form)) -> Response:
 @router.get("/publish/reports")
 def reports_page(request: Request) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         total, found = list_reports(conn, actor)
     return render(
         request, "reports.html", title=N_("Reports of accessibility problems"),

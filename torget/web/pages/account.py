@@ -24,6 +24,7 @@ from torget.web.pages.account_forms import (
 from torget.web.pages.members import ROLE_NAMES
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import log_out, posted_form
 
 __all__ = ["router"]
@@ -37,7 +38,7 @@ _PRIVATE = {"Cache-Control": "no-store"}
 def _profile(request: Request) -> Profile:
     actor = signed_in(request)
     assert actor.user is not None
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return get_profile(conn, actor.user.id)
 
 
@@ -64,7 +65,7 @@ def save_profile(request: Request, data: FormData = Depends(posted_form)) -> Res
     assert actor.user is not None
     form = Form.posted(data, PROFILE_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             update_profile(
                 conn, actor.user.id, fullname=form.value("fullname"),
                 language=form.value("language"),
@@ -81,7 +82,7 @@ def export(request: Request) -> Response:
     """All the person's data as a JSON file to download."""
     actor = signed_in(request)
     assert actor.user is not None
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         document = export_account(conn, actor.user.id)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     filename = f"torget-{actor.user.name}.json"
@@ -110,7 +111,7 @@ def delete(request: Request, data: FormData = Depends(posted_form)) -> Response:
     assert actor.user is not None
     form = Form.posted(data, DELETE_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             delete_account(conn, actor.user.id, form.value("password"))
     except ValidationFailed as exc:
         form.values["password"] = []

@@ -20,6 +20,7 @@ from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect
 from torget.web.participation_problems import add_problems
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor, posted_form
 
 __all__ = ["router", "CommentsSection", "comments_section", "COMMENT_FIELDS"]
@@ -56,7 +57,7 @@ def comments_section(
 
 
 def _subject_path(request: Request, subject_type: str, subject_id: str) -> str:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         subject = get_subject(
             conn, page_actor(request), subject_type, subject_id, ("dataset", "suggestion")
         )
@@ -80,7 +81,7 @@ def post(request: Request, data: FormData = Depends(posted_form)) -> Response:
     path = _subject_path(request, subject_type, subject_id)
     form = Form.posted(data, COMMENT_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             comment = store.post_comment(
                 conn, actor, subject_type, subject_id, form.value("body"),
                 address=client_address(request), parent_id=str(data.get("parent_id") or "") or None,
@@ -95,11 +96,11 @@ def post(request: Request, data: FormData = Depends(posted_form)) -> Response:
 def _moderate(request: Request, comment_id: str, data: FormData, hide: bool) -> Response:
     actor = page_actor(request)
     form = Form.posted(data, COMMENT_FIELDS)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         comment = store.get_comment(conn, comment_id)
     path = _subject_path(request, comment.subject_type, comment.subject_id)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             if hide:
                 store.hide_comment(conn, actor, comment_id, form.value("reason"))
             else:

@@ -14,6 +14,7 @@ from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, signed_in
 from torget.web.pages.suggestions import STATUS_NAMES
 from torget.web.rendering import render
+from torget.web.request_site import request_site
 
 __all__ = ["router"]
 
@@ -24,7 +25,7 @@ _LIMIT = 1000
 @router.get("/publish")
 def dashboard(request: Request) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         orgs = all_organisations(conn)
         mine = [o for o in orgs.values() if actor.has_role(o.id, "member")]
         datasets = {

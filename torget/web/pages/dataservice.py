@@ -17,6 +17,7 @@ from torget.web.i18n import localize, pick_language
 from torget.web.licences import explain_licence
 from torget.web.pages.dataset import MACHINE_FORMATS, record_alternates
 from torget.web.rendering import render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = ["dataservice_page"]
@@ -26,7 +27,7 @@ def dataservice_page(request: Request, ref: str) -> Response:
     request.state.page = True
     actor = page_actor(request)
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         service = get_dataservice(conn, actor, ref)
         orgs = all_organisations(conn)
         served: list[Dataset] = []

@@ -25,6 +25,7 @@ from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.pickers import format_codes, options, organisation_options
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "DATASERVICE_FIELDS"]
@@ -68,7 +69,7 @@ def _form_page(
     request: Request, actor: Actor, form: Form, service: DataService | None, status: int = 200
 ) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         orgs = all_organisations(conn)
         _, datasets = list_datasets(conn, actor, limit=1000)
     editable = [d for d in datasets if actor.has_role(d.organisation_id, "editor")]
@@ -102,7 +103,7 @@ def _save(request: Request, actor: Actor, form: Form, current: DataService | Non
     body.update(payload(form, DATASERVICE_FIELDS, required=_REQUIRED))
     try:
         record = _record(body)
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             if current is None:
                 saved = changes.create_dataservice(conn, actor, record)
             else:
@@ -131,7 +132,7 @@ def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
 
 def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int = 200) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         service = get_dataservice(conn, actor, ref)
     title = localize(service.data.title, lang)
     assert title is not None
@@ -155,7 +156,7 @@ def dataservice_overview(request: Request, ref: str) -> Response:
 @router.get("/publish/dataservice/{ref}/edit")
 def edit_dataservice(request: Request, ref: str) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         service = get_dataservice(conn, actor, ref)
     actor.require(service.organisation_id, "editor", "change this data service")
     values = values_from(service.data.model_dump(mode="json"), DATASERVICE_FIELDS)
@@ -165,7 +166,7 @@ def edit_dataservice(request: Request, ref: str) -> Response:
 @router.post("/publish/dataservice/{ref}/edit")
 def update(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         service = get_dataservice(conn, actor, ref)
     return _save(request, actor, Form.posted(data, DATASERVICE_FIELDS), service)
 
@@ -173,7 +174,7 @@ def update(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
 def _set_state(request: Request, ref: str, state: str, done: str) -> Response:
     actor = signed_in(request)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             updated = changes.patch_dataservice(conn, actor, ref, {"state": state})
     except ValidationFailed as exc:
         form = Form()

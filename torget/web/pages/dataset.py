@@ -26,6 +26,7 @@ from torget.web.pages.preview import OPERATORS, parse_state
 from torget.web.pages.table_chart import FUNCTIONS
 from torget.web.pages.table_map import tile_origin
 from torget.web.rendering import SECURITY_HEADERS, Alternate, render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = ["dataset_page", "record_alternates", "DistributionView"]
@@ -80,9 +81,9 @@ def dataset_page(request: Request, ref: str) -> Response:
     request.state.page = True
     actor = page_actor(request)
     lang = pick_language(request)
-    settings = request.app.state.settings
+    settings = request_site(request).settings
     state = parse_state(request.query_params)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
         services = services_serving(conn, actor, dataset.id)
@@ -91,7 +92,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
     # Sorting, filtering and paging the preview reload the page; they are not new views.
     if dataset.state == "published" and not state.pairs():
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             record_view(conn, dataset.id)
     organisation = orgs[dataset.organisation_id]
     views = [_distribution_view(dataset, d, lang, loads[d.id]) for d in dataset.distributions]

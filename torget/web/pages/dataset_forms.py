@@ -33,6 +33,7 @@ from torget.web.pickers import (
     organisation_options,
 )
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "DATASET_FIELDS"]
@@ -92,7 +93,7 @@ def _form_page(
     request: Request, actor: Actor, form: Form, dataset: Dataset | None, status: int = 200
 ) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         orgs = all_organisations(conn)
     return render(
         request,
@@ -133,7 +134,7 @@ def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
     body = payload(form, DATASET_FIELDS, required=_REQUIRED)
     try:
         record = _record({**body, "state": "draft"})
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             created = changes.create_dataset(conn, actor, record)
     except ValidationFailed as exc:
         form.add(exc, DATASET_FIELDS)
@@ -157,10 +158,10 @@ def dataset_overview(request: Request, ref: str) -> Response:
 
 def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int = 200) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
-        loads = datastore_states(conn, actor, request.app.state.settings, dataset.distributions)
+        loads = datastore_states(conn, actor, request_site(request).settings, dataset.distributions)
     title = localize(dataset.data.title, lang)
     assert title is not None
     return render(
@@ -180,7 +181,7 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
 @router.get("/publish/dataset/{ref}/edit")
 def edit_dataset(request: Request, ref: str) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
     actor.require(dataset.organisation_id, "editor", "change this dataset")
     current = dataset.data.model_dump(mode="json", exclude={"distributions"})
@@ -191,13 +192,13 @@ def edit_dataset(request: Request, ref: str) -> Response:
 def update(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, DATASET_FIELDS)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
     body = dataset.data.model_dump(mode="json", exclude={"distributions"})
     body.update(payload(form, DATASET_FIELDS, required=_REQUIRED))
     try:
         record = _record(body)
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             updated = changes.replace_dataset(conn, actor, dataset.id, record)
     except ValidationFailed as exc:
         form.add(exc, DATASET_FIELDS)
@@ -212,7 +213,7 @@ def update(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
 def _set_state(request: Request, ref: str, state: str, done: str) -> Response:
     actor = signed_in(request)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             updated = changes.patch_dataset(conn, actor, ref, {"state": state})
     except ValidationFailed as exc:
         form = Form()
@@ -239,7 +240,7 @@ def unpublish(request: Request, ref: str) -> Response:
 @router.post("/publish/dataset/{ref}/delete")
 def delete(request: Request, ref: str) -> Response:
     actor = signed_in(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         changes.delete_dataset(conn, actor, ref)
     flash(request, N_("The dataset is deleted."))
     return redirect("/publish")

@@ -14,6 +14,7 @@ from torget.participation.showcases import Showcase, list_showcases
 from torget.web.pages.comments import CommentsSection, comments_section
 from torget.web.pages.follows import FollowButton, follow_button
 from torget.web.pages.showcases import KIND_LABELS
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = ["DatasetParticipation", "dataset_participation"]
@@ -29,7 +30,7 @@ class DatasetParticipation:
 
 def dataset_participation(request: Request, dataset: Dataset) -> DatasetParticipation:
     actor = page_actor(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         return DatasetParticipation(
             follow_button(conn, actor, "dataset", dataset.id),
             list_showcases(conn, dataset_id=dataset.id),

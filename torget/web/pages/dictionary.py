@@ -26,6 +26,7 @@ from torget.web.forms import Field, Form
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router"]
@@ -43,10 +44,10 @@ def _fields(table: Table) -> list[Field]:
 
 def _load(request: Request, dist_id: str) -> tuple[Distribution, Dataset, Table]:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dist = get_distribution(conn, actor, dist_id)
         dataset = get_dataset(conn, actor, dist.dataset_id)
-        table = current_table(conn, request.app.state.settings.datastore_path, dist_id)
+        table = current_table(conn, request_site(request).settings.datastore_path, dist_id)
     actor.require(dataset.organisation_id, "editor", "describe the columns of this table")
     if table is None:
         raise NotFound(f"distribution {dist_id!r} has no loaded table (yet)")
@@ -77,7 +78,7 @@ def _page(
 @router.get("/publish/distribution/{dist_id}/columns")
 def dictionary_form(request: Request, dist_id: str) -> Response:
     dist, dataset, table = _load(request, dist_id)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         columns = describe_columns(table.columns, descriptions(conn, dist_id))
     values: dict[str, list[str]] = {}
     for i, column in enumerate(columns):
@@ -102,7 +103,7 @@ def save_dictionary(
         for i, c in enumerate(table.columns)
     ]
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             replace_descriptions(conn, signed_in(request), dist_id, items, list(table.column_types))
     except ValidationFailed as exc:
         form.add(exc, _fields(table))

@@ -32,6 +32,7 @@ from torget.web.i18n import N_, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.pickers import format_codes, options
 from torget.web.rendering import flash, format_size, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "DISTRIBUTION_FIELDS", "UPLOAD_FIELDS"]
@@ -110,7 +111,7 @@ def _record(body: dict[str, Any]) -> DistributionIn:
 @_pages.get("/publish/dataset/{ref}/distributions/new")
 def new_distribution(request: Request, ref: str) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
     actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
     return _form_page(request, Form(), dataset, None)
@@ -120,11 +121,11 @@ def new_distribution(request: Request, ref: str) -> Response:
 def create(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, DISTRIBUTION_FIELDS)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
     try:
         record = _record(payload(form, DISTRIBUTION_FIELDS, required=("format",)))
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             changes.add_distribution(conn, actor, dataset.id, record)
     except ValidationFailed as exc:
         form.add(exc, DISTRIBUTION_FIELDS)
@@ -136,7 +137,7 @@ def create(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
 @_pages.get("/publish/distribution/{dist_id}/edit")
 def edit_distribution(request: Request, dist_id: str) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dist = get_distribution(conn, actor, dist_id)
         dataset = get_dataset(conn, actor, dist.dataset_id)
     actor.require(dataset.organisation_id, "editor", "change this distribution")
@@ -148,14 +149,14 @@ def edit_distribution(request: Request, dist_id: str) -> Response:
 def update(request: Request, dist_id: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     form = Form.posted(data, DISTRIBUTION_FIELDS)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dist = get_distribution(conn, actor, dist_id)
         dataset = get_dataset(conn, actor, dist.dataset_id)
     body = dist.data.model_dump(mode="json")
     body.update(payload(form, DISTRIBUTION_FIELDS, required=("format",)))
     try:
         record = _record(body)
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             changes.replace_distribution(conn, actor, dist_id, record)
     except ValidationFailed as exc:
         form.add(exc, DISTRIBUTION_FIELDS)
@@ -167,7 +168,7 @@ def update(request: Request, dist_id: str, data: FormData = Depends(posted_form)
 @_pages.post("/publish/distribution/{dist_id}/delete")
 def delete(request: Request, dist_id: str) -> Response:
     actor = signed_in(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         dataset_id = get_distribution(conn, actor, dist_id).dataset_id
         changes.delete_distribution(conn, actor, dist_id)
     flash(request, N_("The file or link is deleted."))
@@ -184,7 +185,7 @@ def _may_upload(request: Request, ref: str) -> None:
     """Before the form is read: only an editor of the dataset's organisation has an upload
     read at all (others get the log-in page, or 403, before a byte of the file)."""
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
     actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
 
@@ -192,15 +193,9 @@ def _may_upload(request: Request, ref: str) -> None:
 _uploads = page_router(_may_upload)
 
 
-def _file_store(request: Request) -> Any | None:
-    """The site's file store (`torget.files.open_file_store`, opened once by `create_app` as
-    `app.state.files`), or None where the app has none."""
-    return getattr(request.app.state, "files", None)
-
-
 def _upload_page(request: Request, form: Form, dataset: Dataset, status: int = 200) -> Response:
     lang = pick_language(request)
-    limit = request.app.state.settings.upload_max_bytes
+    limit = request_site(request).settings.upload_max_bytes
     return render(
         request,
         "upload.html",
@@ -212,7 +207,6 @@ def _upload_page(request: Request, form: Form, dataset: Dataset, status: int = 2
         licences=options("license", lang),
         formats=format_codes(),
         limit=format_size(limit, lang),
-        available=_file_store(request) is not None,
     )
 
 
@@ -223,7 +217,7 @@ def _safe_filename(name: str) -> str:
 
 @_uploads.get("/publish/dataset/{ref}/upload")
 def upload_page(request: Request, ref: str) -> Response:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, signed_in(request), ref)
     return _upload_page(request, Form(), dataset)
 
@@ -231,16 +225,14 @@ def upload_page(request: Request, ref: str) -> Response:
 @_uploads.post("/publish/dataset/{ref}/upload")
 def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
-    settings = request.app.state.settings
+    settings = request_site(request).settings
     lang = pick_language(request)
     form = Form.posted(data, UPLOAD_FIELDS)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         dataset = get_dataset(conn, actor, ref)
-    store = _file_store(request)
+    store = request_site(request).files
     upload = data.get("file")
-    if store is None:
-        form.ours(None, N_("Uploading files is not available on this site."))
-    elif not isinstance(upload, UploadFile) or not upload.filename:
+    if not isinstance(upload, UploadFile) or not upload.filename:
         form.ours("file", N_("Choose a file to upload."))
     elif upload.size is not None and upload.size > settings.upload_max_bytes:
         form.ours("file", _TOO_LARGE, limit=format_size(settings.upload_max_bytes, lang))
@@ -267,7 +259,7 @@ def upload(request: Request, ref: str, data: FormData = Depends(posted_form)) ->
     )
     try:
         record = _record(body)
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             changes.add_distribution(conn, actor, dataset.id, record)
     except ValidationFailed as exc:
         store.delete(key)

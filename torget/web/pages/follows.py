@@ -16,6 +16,7 @@ from torget.participation.subjects import SUBJECT_TYPES, get_subject
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "FollowButton", "follow_button"]
@@ -50,7 +51,7 @@ def follow_button(
 def _change(request: Request, data: FormData, on: bool) -> Response:
     actor = signed_in(request)
     kind, ref = str(data.get("subject_type", "")), str(data.get("subject_id", ""))
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         if on:
             subject = store.follow(conn, actor, kind, ref)
         else:
@@ -73,6 +74,6 @@ def unfollow(request: Request, data: FormData = Depends(posted_form)) -> Respons
 @router.get("/follows")
 def follows_page(request: Request) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.list_follows(conn, actor)
     return render(request, "follows.html", title=N_("What you follow"), follows=found)

@@ -12,6 +12,7 @@ from torget.web.catalogue_search import most_used, search
 from torget.web.i18n import N_, pick_language
 from torget.web.pages.routing import page_router
 from torget.web.rendering import Alternate, render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = ["router", "CATALOGUE_ALTERNATES"]
@@ -30,7 +31,7 @@ CATALOGUE_ALTERNATES = (
 def home(request: Request) -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         _, newest = list_datasets(conn, actor, limit=6, state="published")
         orgs = all_organisations(conn)
         found = search(conn, actor, sort="popularity", page_size=6, lang=lang)

@@ -14,6 +14,7 @@ from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "ROLE_NAMES"]
@@ -30,7 +31,7 @@ MEMBER_FIELDS = (Field("user", N_("User name")), Field("role", N_("Role")))
 
 def _page(request: Request, actor: Actor, name: str, form: Form, status: int = 200) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         org = get_organisation(conn, name)
         actor.require(org.id, "admin", "manage this organisation's members")
         members = list_members(conn, actor, org.name)
@@ -63,7 +64,7 @@ def add_member(request: Request, name: str, data: FormData = Depends(posted_form
     actor = signed_in(request)
     form = Form.posted(data, MEMBER_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             member = set_member(conn, actor, name, form.value("user").strip(), form.value("role"))
     except ValidationFailed as exc:
         form.add(exc, MEMBER_FIELDS)
@@ -80,7 +81,7 @@ def add_member(request: Request, name: str, data: FormData = Depends(posted_form
 @router.post("/publish/organisation/{name}/members/{user}/remove")
 def remove(request: Request, name: str, user: str) -> Response:
     actor = signed_in(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         remove_member(conn, actor, name, user)
     flash(request, N_("%(user)s is no longer a member."), user=user)
     return redirect(f"/publish/organisation/{name}/members")

@@ -12,6 +12,7 @@ from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router
 from torget.web.paging import page_number
 from torget.web.rendering import Alternate, render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = ["router"]
@@ -22,7 +23,7 @@ PAGE_SIZE = 20
 
 @router.get("/organisations")
 def organisations_page(request: Request) -> Response:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         orgs = all_organisations(conn)
     return render(
         request,
@@ -41,7 +42,7 @@ def organisation_page(request: Request, name: str, page: str = "1") -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
     number = page_number(page)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         org = get_organisation(conn, name)
         orgs = all_organisations(conn)
         total, found = list_datasets(

@@ -16,6 +16,7 @@ from torget.web.i18n import N_
 from torget.web.pages.account_forms import NEW_PASSWORD, add_problems
 from torget.web.pages.routing import page_router, redirect
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import log_in, posted_form
 
 __all__ = ["router"]
@@ -43,9 +44,9 @@ def forgot(request: Request, data: FormData = Depends(posted_form)) -> Response:
     check_honeypot(data)
     form = Form.posted(data, REQUEST_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             request_password_reset(
-                conn, request.app.state.settings, form.value("email"), client_address(request)
+                conn, request_site(request).settings, form.value("email"), client_address(request)
             )
     except ValidationFailed as exc:
         add_problems(form, exc, REQUEST_FIELDS)
@@ -57,7 +58,7 @@ def forgot(request: Request, data: FormData = Depends(posted_form)) -> Response:
 def sent(request: Request) -> Response:
     return render(
         request, "password_reset_sent.html", title=N_("Check your e-mail"),
-        minutes=request.app.state.settings.password_reset_link_minutes,
+        minutes=request_site(request).settings.password_reset_link_minutes,
     )  # fmt: skip
 
 
@@ -77,7 +78,7 @@ def reset_page(request: Request, token: str = "") -> Response:
 def reset(request: Request, data: FormData = Depends(posted_form)) -> Response:
     form = Form.posted(data, RESET_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             user = reset_password(conn, form.value("token"), form.value("password"))
     except ValidationFailed as exc:
         form.values["password"] = []

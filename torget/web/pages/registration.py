@@ -25,6 +25,7 @@ from torget.web.pages.account_forms import (
 )
 from torget.web.pages.routing import page_router, redirect, safe_next, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import log_in, page_actor, posted_form
 
 __all__ = ["router"]
@@ -61,8 +62,8 @@ def register_account(request: Request, data: FormData = Depends(posted_form)) ->
         form.value("fullname"), form.value("language") or pick_language(request),
     )  # fmt: skip
     try:
-        with write(request.app.state.engine) as conn:
-            register(conn, request.app.state.settings, reg, client_address(request))
+        with write(request_site(request).engine) as conn:
+            register(conn, request_site(request).settings, reg, client_address(request))
     except ValidationFailed as exc:
         form.values["password"] = []  # never sent back to the browser
         add_problems(form, exc, REGISTER_FIELDS)
@@ -74,7 +75,7 @@ def register_account(request: Request, data: FormData = Depends(posted_form)) ->
 def registered(request: Request) -> Response:
     return render(
         request, "registration_sent.html", title=N_("Check your e-mail"),
-        hours=request.app.state.settings.verification_link_hours,
+        hours=request_site(request).settings.verification_link_hours,
     )  # fmt: skip
 
 
@@ -95,7 +96,7 @@ def verify_page(request: Request, token: str = "") -> Response:
 def verify(request: Request, data: FormData = Depends(posted_form)) -> Response:
     form = Form.posted(data, VERIFY_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             user = verify_email(conn, form.value("token"))
     except ValidationFailed as exc:
         add_problems(form, exc, ())
@@ -111,9 +112,9 @@ def verify(request: Request, data: FormData = Depends(posted_form)) -> Response:
 def resend(request: Request, data: FormData = Depends(posted_form)) -> Response:
     actor = signed_in(request)
     assert actor.user is not None
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         resend_verification(
-            conn, request.app.state.settings, actor.user.id, client_address(request)
+            conn, request_site(request).settings, actor.user.id, client_address(request)
         )
     flash(request, N_("We have sent a new link to %(email)s."), email=actor.user.email)
     back = data.get("next")

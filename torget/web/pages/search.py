@@ -20,6 +20,7 @@ from torget.web.pages.home import CATALOGUE_ALTERNATES
 from torget.web.pages.routing import page_router
 from torget.web.paging import page_number
 from torget.web.rendering import render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = ["router", "SearchParams"]
@@ -97,7 +98,7 @@ def search_page(request: Request) -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
     params = SearchParams.from_request(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = search(
             conn,
             actor,

@@ -22,6 +22,7 @@ from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, safe_next
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import known_device, log_in, log_out, posted_form, remember_device
 
 __all__ = ["router"]
@@ -69,13 +70,13 @@ def login(request: Request, data: FormData = Depends(posted_form)) -> Response:
         form.value("username").strip(), password, client_address(request), known_device(request)
     )
     try:
-        user = check_log_in(request.app.state.engine, request.app.state.settings, attempt)
+        user = check_log_in(request_site(request).engine, request_site(request).settings, attempt)
     except NotAuthenticated:
         form.ours("username", N_("The user name or password is wrong."))
         return _login_page(request, form, 422)
     except RateLimited as exc:
         return _login_page(request, form, 429, exc)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         landing = _landing(conn, user)
     log_in(request, user)
     flash(request, N_("You are logged in as %(name)s."), name=user.fullname or user.name)

@@ -21,6 +21,7 @@ from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.participation_problems import add_problems
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor, posted_form
 
 __all__ = ["router", "KIND_LABELS"]
@@ -53,7 +54,7 @@ REJECT_FIELDS = (Field("reason", N_("Why is it not approved?")),)
 def gallery(request: Request) -> Response:
     actor = page_actor(request)
     kind = request.query_params.get("kind")
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = store.list_showcases(conn, kind=kind if kind in store.KINDS else None)
         pending = store.reviewable_showcases(conn, actor)
     return render(
@@ -63,9 +64,9 @@ def gallery(request: Request) -> Response:
 
 
 def _form_page(request: Request, form: Form, status: int = 200) -> Response:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         _, published = list_datasets(conn, ANONYMOUS, state="published", limit=1000)
-    settings = request.app.state.settings
+    settings = request_site(request).settings
     return render(
         request, "showcase_form.html", title=N_("Show what you made"), status=status, form=form,
         labels=labels(SHOWCASE_FIELDS), kinds=KIND_LABELS,
@@ -93,15 +94,15 @@ def submit(request: Request, data: FormData = Depends(posted_form)) -> Response:
     check_honeypot(data)
     actor = signed_in(request)
     form = Form.posted(data, SHOWCASE_FIELDS)
-    image = _image(data, request.app.state.settings.showcase_image_max_bytes)
+    image = _image(data, request_site(request).settings.showcase_image_max_bytes)
     entry = store.ShowcaseIn(
         form.value("title"), form.value("description"), form.value("url"), form.value("kind"),
         list(form.values.get("datasets", [])),
     )  # fmt: skip
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             showcase = store.submit_showcase(
-                conn, actor, request.app.state.files, entry, image,
+                conn, actor, request_site(request).files, entry, image,
                 address=client_address(request),
             )  # fmt: skip
     except ValidationFailed as exc:
@@ -115,7 +116,7 @@ def _page(
     request: Request, showcase_id: str, form: Form | None = None, status: int = 200
 ) -> Response:
     actor = page_actor(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         showcase = store.get_showcase(conn, actor, showcase_id)
     return render(
         request, "showcase.html", title=showcase.title, status=status, showcase=showcase,
@@ -131,7 +132,7 @@ def showcase_page(request: Request, showcase_id: str) -> Response:
 
 @_pages.get("/showcases/{showcase_id}/image")
 def image(request: Request, showcase_id: str) -> Response:
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         showcase = store.get_showcase(conn, page_actor(request), showcase_id)
     if showcase.image_key is None:
         raise NotFound("this showcase has no image")
@@ -148,14 +149,14 @@ def image(request: Request, showcase_id: str) -> Response:
 
 
 def _chunks(request: Request, key: str) -> Iterator[bytes]:
-    with request.app.state.files.open(key) as handle:
+    with request_site(request).files.open(key) as handle:
         yield from iter(lambda: handle.read(1 << 16), b"")
 
 
 @_pages.post("/showcases/{showcase_id}/approve")
 def approve(request: Request, showcase_id: str) -> Response:
     actor = signed_in(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         store.approve_showcase(conn, actor, showcase_id)
     flash(request, N_("The showcase is approved and shown with the data it uses."))
     return redirect(f"/showcases/{showcase_id}")
@@ -166,7 +167,7 @@ def reject(request: Request, showcase_id: str, data: FormData = Depends(posted_f
     actor = signed_in(request)
     form = Form.posted(data, REJECT_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             store.reject_showcase(conn, actor, showcase_id, form.value("reason"))
     except ValidationFailed as exc:
         add_problems(form, exc, REJECT_FIELDS)

@@ -39,6 +39,7 @@ from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.paging import page_number
 from torget.web.pickers import options, organisation_options
 from torget.web.rendering import Alternate, flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
 
 __all__ = [
@@ -113,7 +114,7 @@ class ListParams:
 @router.get("/suggestions")
 def list_page(request: Request) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         orgs = all_organisations(conn)
         params = ListParams.from_request(request, orgs)
         query = SuggestionQuery(
@@ -140,7 +141,7 @@ def suggestion_page(
 ) -> Response:
     """One suggestion's page; `form` is the editors' status form when it came back wrong."""
     actor, lang = page_actor(request), pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         suggestion = get_suggestion(conn, suggestion_id)
         editor = can_change_status(actor, suggestion)
         history = suggestion_history(conn, suggestion.id)
@@ -165,7 +166,7 @@ def show(request: Request, suggestion_id: str) -> Response:
 
 def _vote(request: Request, suggestion_id: str, on: bool) -> Response:
     actor = signed_in(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         change = votes.cast_vote if on else votes.withdraw_vote
         state = change(conn, actor, suggestion_id, address=client_address(request))
     flash(request, N_("Thank you for your vote.") if on else N_("Your vote is withdrawn."))

@@ -28,6 +28,7 @@ from torget.web.pages.suggestions import (
 from torget.web.participation_problems import add_problems
 from torget.web.pickers import options, organisation_options
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "SUGGESTION_FIELDS"]
@@ -44,7 +45,7 @@ SUGGESTION_FIELDS = (
 
 def _form_page(request: Request, form: Form, status: int = 200) -> Response:
     lang = pick_language(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         orgs = all_organisations(conn)
     return render(
         request, "suggestion_form.html", title=N_("Suggest data"), status=status, form=form,
@@ -81,7 +82,7 @@ def submit(request: Request, data: FormData = Depends(posted_form)) -> Response:
         form.value("organisation"), form.value("theme") or None,
     )  # fmt: skip
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             made = create_suggestion(conn, actor, entry, address=client_address(request))
     except ValidationFailed as exc:
         add_problems(form, exc, SUGGESTION_FIELDS)
@@ -98,7 +99,7 @@ def status(request: Request, suggestion_id: str, data: FormData = Depends(posted
         form.value("status"), form.value("status_reason") or None, form.value("dataset") or None
     )
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             moved = change_status(conn, actor, suggestion_id, change)
     except ValidationFailed as exc:
         add_problems(form, exc, STATUS_FIELDS)

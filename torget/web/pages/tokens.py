@@ -13,6 +13,7 @@ from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router"]
@@ -24,7 +25,7 @@ TOKEN_FIELDS = (Field("name", N_("What the token is for"), hint=N_("For example:
 def _page(request: Request, form: Form, secret: str | None = None, status: int = 200) -> Response:
     actor = signed_in(request)
     assert actor.user is not None
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         found = list_tokens(conn, actor.user.id)
     return render(
         request,
@@ -50,7 +51,7 @@ def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
     assert actor.user is not None
     form = Form.posted(data, TOKEN_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             _, secret = create_token(conn, actor.user.id, form.value("name"))
     except ValidationFailed as exc:
         form.add(exc, TOKEN_FIELDS)
@@ -62,7 +63,7 @@ def create(request: Request, data: FormData = Depends(posted_form)) -> Response:
 def revoke(request: Request, token_id: str) -> Response:
     actor = signed_in(request)
     assert actor.user is not None
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         revoke_token(conn, actor.user.id, token_id)
     flash(request, N_("The token is revoked: it no longer works."))
     return redirect("/publish/tokens")

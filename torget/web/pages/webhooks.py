@@ -16,6 +16,7 @@ from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.participation_problems import add_problems
 from torget.web.rendering import flash, render
+from torget.web.request_site import request_site
 from torget.web.sessions import posted_form
 
 __all__ = ["router", "EVENT_NAMES"]
@@ -37,7 +38,7 @@ def _page(
     request: Request, actor: Actor, name: str, form: Form, secret: str | None = None,
     status: int = 200,
 ) -> Response:  # fmt: skip
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         org = get_organisation(conn, name)
         hooks = store.list_webhooks(conn, actor, org.name)
     title = localize(org.data.title, pick_language(request))
@@ -60,7 +61,7 @@ def create(request: Request, name: str, data: FormData = Depends(posted_form)) -
     actor = signed_in(request)
     form = Form.posted(data, WEBHOOK_FIELDS)
     try:
-        with write(request.app.state.engine) as conn:
+        with write(request_site(request).engine) as conn:
             _, secret = store.create_webhook(
                 conn, actor, name, form.value("url"), form.values.get("events", [])
             )
@@ -73,7 +74,7 @@ def create(request: Request, name: str, data: FormData = Depends(posted_form)) -
 @router.get("/publish/webhooks/{webhook_id}")
 def deliveries_page(request: Request, webhook_id: str) -> Response:
     actor = signed_in(request)
-    with read(request.app.state.engine) as conn:
+    with read(request_site(request).engine) as conn:
         hook = store.get_webhook(conn, actor, webhook_id)
         org = get_organisation(conn, hook.organisation_id)
         deliveries = store.list_deliveries(conn, actor, webhook_id)
@@ -87,7 +88,7 @@ def deliveries_page(request: Request, webhook_id: str) -> Response:
 @router.post("/publish/webhooks/{webhook_id}/delete")
 def delete(request: Request, webhook_id: str) -> Response:
     actor = signed_in(request)
-    with write(request.app.state.engine) as conn:
+    with write(request_site(request).engine) as conn:
         hook = store.get_webhook(conn, actor, webhook_id)
         org = get_organisation(conn, hook.organisation_id)
         store.delete_webhook(conn, actor, webhook_id)
