@@ -94,7 +94,7 @@ class Site:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         bare = make_engine(settings.resolved_database_url, settings.database_write_wait_ms / 1000)
         if migrate:
-            upgrade(bare)
+            upgrade(bare, settings)
         files = open_file_store(settings)
         engine = bare.execution_options()  # this site's own options over the shared pool
         site = cls(

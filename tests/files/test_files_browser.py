@@ -83,12 +83,8 @@ def _upload(chrome: Any, server: LiveServer, tmp: Path, name: str, content: byte
         page.wait_for_load_state()
     finally:
         context.close()
-    engine = make_engine(server.settings.resolved_database_url)
-    try:
-        with read(engine) as conn:
-            found = get_dataset(conn, SYSTEM, server.sample.bathing.id)
-    finally:
-        engine.dispose()
+    with read(server.site.engine) as conn:
+        found = get_dataset(conn, SYSTEM, server.sample.bathing.id)
     urls = [d.data.download_url or "" for d in found.distributions]
     return next(u for u in urls if u.endswith("/" + name))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, DistributionIn
 from torget.catalog.organisations import get_organisation, no_organisation
 from torget.catalog.rules import normalise_dataset, normalise_distribution
+from torget.catalog.stored_files import kept_distribution, shown_record
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, distributions, organisations
@@ -109,13 +111,13 @@ class Dataset:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _distribution(row: sa.Row[tuple[object, ...]]) -> Distribution:
+def _distribution(conn: sa.Connection, row: sa.Row[tuple[object, ...]]) -> Distribution:
     m = row._mapping
     return Distribution(
         m["id"],
         m["dataset_id"],
         m["position"],
-        DistributionIn.model_validate_json(m["data"]),
+        DistributionIn.model_validate(shown_record(conn, json.loads(m["data"]))),
         as_utc(m["created_at"]),
         as_utc(m["updated_at"]),
     )
@@ -130,7 +132,7 @@ def _distributions_of(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, 
         .where(distributions.c.dataset_id.in_(dataset_ids))
         .order_by(distributions.c.dataset_id, distributions.c.position, distributions.c.id)
     )
-    for dist in map(_distribution, rows):
+    for dist in (_distribution(conn, row) for row in rows):
         found[dist.dataset_id].append(dist)
     return found
 
@@ -393,7 +395,7 @@ def _insert_distribution(
             id=dist_id,
             dataset_id=dataset_id,
             position=position,
-            data=data.model_dump_json(),
+            data=kept_distribution(conn, data),
             created_at=stamp,
             updated_at=stamp,
         )
@@ -432,7 +434,7 @@ def get_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> Distrib
     ).first()
     if row is None or not actor.can_read(row.organisation_id, row.state):
         raise NotFound(f"no distribution {dist_id!r}")
-    return _distribution(row)
+    return _distribution(conn, row)
 
 
 def update_distribution(
@@ -446,7 +448,7 @@ def update_distribution(
     conn.execute(
         distributions.update()
         .where(distributions.c.id == dist_id)
-        .values(data=data.model_dump_json(), updated_at=now())
+        .values(data=kept_distribution(conn, data), updated_at=now())
     )
     publish(conn, DistributionSaved(dist_id, dataset.id))
     _touch(conn, dataset.id)
@@ -508,7 +510,7 @@ def replace_distributions(
             conn.execute(
                 distributions.update()
                 .where(distributions.c.id == dist_id)
-                .values(position=i, data=data.model_dump_json(), updated_at=stamp)
+                .values(position=i, data=kept_distribution(conn, data), updated_at=stamp)
             )
         else:
             dist_id = _insert_distribution(conn, dataset.id, i, data, stamp)

@@ -16,6 +16,11 @@ distributions by the folder in their address.
 
 When a distribution goes (deleted itself, or with its dataset), the files it linked to are
 deleted from the store after the commit, unless another distribution still links to them.
+
+A distribution keeps a link to an own file as the reference `/files/<key>` (`kept_distribution`)
+and shows it under the site's address of the moment (`shown_record`, `files.urls`), so the
+catalogue survives a move of the site; migration 0012 turned the addresses kept before into
+references.
 """
 
 from __future__ import annotations
@@ -29,14 +34,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
+from torget.catalog.model import DistributionIn
 from torget.db.engine import after_commit, read
 from torget.db.schema import datasets, distributions
 from torget.errors import NotFound
 from torget.events import DistributionDeleted, Handler
 from torget.files import FileStore
-from torget.files.urls import key_of_url
+from torget.files.urls import OWN_FILES, file_address, file_reference, key_of_url
 from torget.settings import Settings
-from torget.site_lookup import site_of
+from torget.site_lookup import settings_of, site_of
 
 __all__ = [
     "FileOwner",
@@ -45,7 +51,12 @@ __all__ = [
     "readable_file",
     "linked_keys",
     "release_files",
+    "kept_distribution",
+    "shown_record",
+    "URL_FIELDS",
 ]
+
+URL_FIELDS = ("access_url", "download_url")  # where a distribution may link to an own file
 
 _OWNED = re.compile(r"^datasets/([0-9a-f-]{36})/[^/]+/[^/]+$")
 _NEVER_SERVED = ("showcases/",)
@@ -68,6 +79,28 @@ def owner_of_key(key: str) -> str | None:
     """The id of the dataset that owns an uploaded file's key, or None for other keys."""
     found = _OWNED.match(key)
     return found.group(1) if found else None
+
+
+# --- How a distribution keeps its links to own files ------------------------------------------
+
+
+def kept_distribution(conn: sa.Connection, data: DistributionIn) -> str:
+    """The distribution's JSON as the catalogue keeps it: an own file by its reference."""
+    settings = settings_of(conn)
+    kept = {f: file_reference(settings, url) for f in URL_FIELDS if (url := getattr(data, f))}
+    return data.model_copy(update=kept).model_dump_json()
+
+
+def shown_record(conn: sa.Connection, record: dict[str, Any]) -> dict[str, Any]:
+    """A kept distribution record with its own files' addresses minted for display."""
+    refs = {f: url for f in URL_FIELDS if str(url := record.get(f) or "").startswith(OWN_FILES)}
+    if not refs:
+        return record
+    base = settings_of(conn).public_base
+    return {**record, **{f: file_address(base, url) for f, url in refs.items()}}
+
+
+# --- Who may read a file ---------------------------------------------------------------------
 
 
 def _links_of(settings: Settings, data: str) -> set[str]:

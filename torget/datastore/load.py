@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 
@@ -32,12 +31,12 @@ from torget.db.schema import distributions
 from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, open_file_store
 from torget.files.store import CHUNK
+from torget.files.urls import key_of_url
 from torget.settings import Settings
 
 __all__ = [
     "loadable_source",
     "fetch_source",
-    "store_key",
     "run_job",
     "write_sort_keys",
     "load_local",
@@ -76,14 +75,6 @@ def limits_from(settings: Settings) -> Limits:
     )
 
 
-def store_key(settings: Settings, url: str) -> str | None:
-    """The file-store key of a URL under `<base_url>/files/`, None for any other URL."""
-    prefix = f"{settings.public_base}/files/"
-    if not url.startswith(prefix):
-        return None
-    return unquote(urlsplit(url).path.removeprefix(urlsplit(prefix).path))
-
-
 def _copy_from_store(files: FileStore, key: str, target: Path, max_bytes: int,
                      progress: Callable[[int], None]) -> None:  # fmt: skip
     try:
@@ -107,10 +98,10 @@ def fetch_source(
     progress: Callable[[int], None],
     files: FileStore | None = None,
 ) -> None:
-    """Put the distribution's file at `target`: Torget's own files (`<base_url>/files/<key>`)
-    straight from the file store, other URLs downloaded with the SSRF guard, paths hard-linked
-    (copied across file systems)."""
-    key = store_key(settings, source)
+    """Put the distribution's file at `target`: Torget's own files (kept as `/files/<key>`,
+    `files.urls`) straight from the file store, other URLs downloaded with the SSRF guard,
+    paths hard-linked (copied across file systems)."""
+    key = key_of_url(settings, source)
     if key is not None:
         store = files if files is not None else open_file_store(settings)
         _copy_from_store(store, key, target, settings.datastore_max_download_bytes, progress)
@@ -231,7 +222,7 @@ def _check_owner(settings: Settings, engine: sa.Engine, job: jobs.Job) -> None:
     """An upload is read from the store with nobody's rights, so only for a distribution of
     the dataset that owns it (`catalog.stored_files`): another dataset's link to a draft's
     file must not publish its rows."""
-    key = store_key(settings, job.source)
+    key = key_of_url(settings, job.source)
     owner = owner_of_key(key) if key is not None else None
     if owner is None:
         return

@@ -21,6 +21,7 @@ from torget.catalog.organisations import (
     get_organisation,
     units_of,
 )
+from torget.catalog.stored_files import shown_record
 from torget.db.schema import dataservices, datasets, distributions
 from torget.dcat.mapping import (
     CatalogInfo,
@@ -109,7 +110,7 @@ def _with_distributions(
         .order_by(distributions.c.dataset_id, distributions.c.position, distributions.c.id)
     )
     for dataset_id, dist_id, data in rows:
-        found[dataset_id].append((dist_id, json.loads(data)))
+        found[dataset_id].append((dist_id, shown_record(conn, json.loads(data))))
     for row in batch:
         yield row, found[row.id]
 
