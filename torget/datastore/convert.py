@@ -195,7 +195,7 @@ def _table_part(name: str, table: RowTable, path: Path) -> Part:
 
 def _json(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
     shape = json_shape(name, source)
-    if shape == "geojson":
+    if shape.kind == "geojson":
         return _geojson(name, source, scratch, limits)
     table = json_records(name, source, shape, limits.max_columns)
     return [_table_part(name, table, scratch / "json.csv")]

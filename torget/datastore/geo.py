@@ -2,8 +2,12 @@
 
 Everything is stored in WGS 84 (RFC 7946). Swedish files often come in SWEREF 99 TM
 (EPSG:3006), named in the legacy `crs` member or recognisable by its metre ranges; those are
-reprojected with pyproj. Files with latitude and longitude swapped are recognised by Sweden's
-extent (longitude 10–25°, latitude 55–70°) and put right; the report says so.
+reprojected with pyproj; any other CRS a file names by its EPSG code is too. Without a `crs`
+member, the CRS is the one most features' first positions fit: degrees, SWEREF 99 TM or RT90
+2.5 gon V by their ranges. The coordinate order is decided per feature, never per file
+(`geo_columns` has the rules): a feature outside Sweden whose swapped position lies in it has
+its axes swapped, in degrees as in metres, and the report counts the swapped, fixed and
+impossible features.
 
 The file is read feature by feature, twice (`jsonstream`): first to check each feature's
 structure and learn the columns, the CRS and the coordinate order (the `crs` member may come
@@ -25,12 +29,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from torget.datastore.errors import LoadError
+from torget.datastore.geo_columns import SWEDEN, Tally, impossible, in_sweden
 from torget.datastore.json_rows import Columns, RowTable, flatten
 from torget.datastore.jsonstream import JsonStream
 
@@ -76,33 +82,63 @@ def _first_position(geometry: dict[str, Any]) -> tuple[float, float] | None:
     return (x, y) if math.isfinite(x) and math.isfinite(y) else None
 
 
-def _source_crs(crs: Any, sample: tuple[float, float] | None) -> str:
+# Where each CRS puts Sweden, in its own units (x, y ranges), for guessing an undeclared CRS.
+_RANGES = {
+    "EPSG:4326": ((SWEDEN[0], SWEDEN[2]), (SWEDEN[1], SWEDEN[3])),
+    "EPSG:3006": ((1e5, 1.2e6), (6e6, 7.8e6)),  # SWEREF 99 TM
+    "EPSG:3021": ((1.2e6, 1.95e6), (6e6, 7.8e6)),  # RT90 2.5 gon V
+}
+_DECLARED = re.compile(r"EPSG:+(?:[\d.]*:)?(\d+)", re.IGNORECASE)
+
+
+def _fits(crs: str, x: float, y: float) -> bool:
+    (west, east), (south, north) = _RANGES[crs]
+    return west <= x <= east and south <= y <= north
+
+
+def _class(position: tuple[float, float]) -> str:
+    """Which CRS a first position fits in Sweden, as it is or swapped ("…/swapped")."""
+    x, y = position
+    for crs in _RANGES:
+        if _fits(crs, x, y):
+            return crs
+        if _fits(crs, y, x):
+            return crs + "/swapped"
+    return "other"
+
+
+def _source_crs(crs: Any, classes: dict[str, int]) -> str:
     properties = crs.get("properties") if isinstance(crs, dict) else None
     named = str(properties.get("name", "")) if isinstance(properties, dict) else ""
-    if named.endswith(("3006", "3006:")) or "EPSG::3006" in named or named == "EPSG:3006":
-        return "EPSG:3006"
-    if sample and 1e5 <= sample[0] <= 1.2e6 and 6e6 <= sample[1] <= 7.8e6:
-        return "EPSG:3006"
-    return "EPSG:4326"
+    if "CRS84" in named.upper():
+        return "EPSG:4326"
+    declared = _DECLARED.search(named)
+    if declared:
+        return f"EPSG:{declared.group(1)}"
+    votes: dict[str, int] = {}
+    for kind, count in classes.items():
+        if kind != "other":
+            base = kind.split("/")[0]
+            votes[base] = votes.get(base, 0) + count
+    return max(votes, key=lambda k: votes[k]) if votes else "EPSG:4326"
 
 
 def _transform(crs: str) -> Transform | None:
     if crs == "EPSG:4326":
         return None
     from pyproj import Transformer
+    from pyproj.exceptions import CRSError
 
-    transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    try:
+        transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    except CRSError:
+        raise LoadError("crs", f"the file names the CRS {crs!r}, which is not known") from None
 
     def fn(x: float, y: float) -> tuple[float, float]:
         lon, lat = transformer.transform(x, y)
         return round(lon, 7), round(lat, 7)
 
     return fn
-
-
-def _swapped(position: tuple[float, float]) -> bool:
-    x, y = position
-    return 55 <= x <= 70 and 10 <= y <= 25
 
 
 def _valid_geometry(name: str, index: int, feature: Any) -> dict[str, Any] | None:
@@ -151,7 +187,7 @@ class _Survey:
 
     columns: Columns
     top: dict[str, Any] = field(default_factory=dict)
-    sample: tuple[float, float] | None = None
+    classes: dict[str, int] = field(default_factory=dict)  # first positions by `_class`
     kinds: set[str] = field(default_factory=set)
     count: int = 0
 
@@ -163,8 +199,9 @@ def _survey(name: str, path: Path, max_columns: int) -> _Survey:
         survey.columns.add(index, "feature", _properties(feature))
         if geometry is not None:
             survey.kinds.add(geometry["type"])
-            if survey.sample is None:
-                survey.sample = _first_position(geometry)
+            first = _first_position(geometry)
+            kind = _class(first) if first else "other"
+            survey.classes[kind] = survey.classes.get(kind, 0) + 1
         survey.count += 1
     if not survey.count:
         raise LoadError(name, "the FeatureCollection has no features")
@@ -190,7 +227,8 @@ def _lines(kind: str, coords: Any) -> list[Any]:
 
 _PROBLEMS = {
     "impossible": "coordinates that are not finite or lie outside WGS 84 (longitude -180…180, "
-    "latitude -90…90) or, reprojected, far outside the area their CRS is used for",
+    "latitude -90…90), at a pole or at (0, 0), or, reprojected, far outside the area their "
+    "CRS is used for",
     "unclosed": "a polygon ring that is not closed or has fewer than four positions",
     "short": "a line of fewer than two positions",
     "invalid": "a polygon that crosses itself or whose rings cross (not valid by the OGC "
@@ -219,9 +257,8 @@ def _problem(kind: str, coords: Any, bounds: tuple[float, float, float, float]) 
     """Why a well-formed geometry (in WGS 84 by now) cannot be right, or None."""
     west, south, east, north = bounds
     for x, y in (p[:2] for p in _positions(coords, _TYPES[kind])):
-        if not (
-            math.isfinite(x) and math.isfinite(y) and west <= x <= east and south <= y <= north
-        ):
+        inside = math.isfinite(x) and math.isfinite(y) and west <= x <= east and south <= y <= north
+        if not inside or impossible(x, y):
             return "impossible"
     polygon = kind in ("Polygon", "MultiPolygon")
     for line in _lines(kind, coords):
@@ -258,53 +295,90 @@ def _notes(problems: dict[str, list[int]], kinds: set[str]) -> list[str]:
     return notes
 
 
+def _swap_axes(x: float, y: float) -> tuple[float, float]:
+    return y, x
+
+
 @dataclass
 class _Placing:
     """How the second reading puts each geometry into WGS 84, and what it found wrong."""
 
     fn: Transform | None
-    swap: bool
+    fix: bool  # whether swapped features are put right (the file is about Sweden)
     bounds: tuple[float, float, float, float]
     problems: dict[str, list[int]] = field(default_factory=dict)
+    tally: Tally = field(default_factory=Tally)
+
+    def _placed(self, coords: Any, depth: int, swap: bool) -> Any:
+        if swap:
+            coords = _map(coords, depth, _swap_axes)
+        return _map(coords, depth, self.fn) if self.fn else coords
+
+    def _order(self, index: int, coords: Any, depth: int) -> Any:
+        """The coordinates in WGS 84, with this feature's axes put right if they are swapped:
+        outside Sweden as they are, inside it swapped."""
+        placed = self._placed(coords, depth, swap=False)
+        first = next(_positions(placed, depth), None)
+        if first is None or impossible(first[0], first[1]) or in_sweden(first[0], first[1]):
+            return placed
+        turned = self._placed(coords, depth, swap=True)
+        lon, lat = next(_positions(turned, depth))[:2]
+        if impossible(lon, lat) or not in_sweden(lon, lat):
+            return placed
+        self.tally.add("swapped", index)
+        if not self.fix:
+            return placed
+        self.tally.add("fixed", index)
+        return turned
 
     def geometry_text(self, index: int, geometry: dict[str, Any], record: dict[str, Any]
                       ) -> str | None:  # fmt: skip
         kind, depth = geometry["type"], _TYPES[geometry["type"]]
-        coords = geometry["coordinates"]
-        if self.fn:
-            coords = _map(coords, depth, self.fn)
-        if self.swap:
-            coords = _map(coords, depth, lambda x, y: (y, x))
+        self.tally.add("positions", index)
+        coords = self._order(index, geometry["coordinates"], depth)
         problem = _problem(kind, coords, self.bounds)
         if problem:
             self.problems.setdefault(problem, []).append(index)
+            if problem == "impossible":
+                self.tally.add("impossible", index)
             return None
         if kind == "Point":
             record["lon"], record["lat"] = coords[0], coords[1]
         return json.dumps({**geometry, "coordinates": coords}, ensure_ascii=False)
 
 
+def _about_sweden(crs: str, classes: dict[str, int]) -> bool:
+    """Whether at least half the features lie in Sweden once put right (see `geo_columns`);
+    true for a CRS whose Swedish range is not known here."""
+    if crs not in _RANGES:
+        return True
+    home = classes.get(crs, 0) + classes.get(crs + "/swapped", 0)
+    return home * 2 >= sum(classes.values())
+
+
 def read_features(name: str, path: Path, max_columns: int) -> RowTable:
     """Rows for the features of a FeatureCollection file, and what was done to them."""
     survey = _survey(name, path, max_columns)
-    crs = _source_crs(survey.top.get("crs"), survey.sample)
+    crs = _source_crs(survey.top.get("crs"), survey.classes)
     fn = _transform(crs)
-    sample = fn(*survey.sample) if survey.sample and fn else survey.sample
-    swap = bool(sample and _swapped(sample))
     points = ["lon", "lat"] if "Point" in survey.kinds else []
     columns = list(dict.fromkeys([*survey.columns.names, *points, "geometry"]))
-    source: dict[str, Any] = {"crs": crs, "reprojected": fn is not None, "swapped_lat_lon": swap}
+    source: dict[str, Any] = {"crs": crs, "reprojected": fn is not None}
     warnings: list[str] = []
 
     def rows() -> Iterator[list[Any]]:
-        placing = _Placing(fn, swap, _bounds(crs))
+        placing = _Placing(fn, _about_sweden(crs, survey.classes), _bounds(crs))
         for index, feature in _features(name, path, {}):
             geometry = _valid_geometry(name, index, feature)
             record = _properties(feature)
             text = placing.geometry_text(index, geometry, record) if geometry else None
             record["geometry"] = text
             yield [record.get(c) for c in columns]
-        warnings[:] = survey.columns.notes() + _notes(placing.problems, survey.kinds)
+        tally = placing.tally
+        warnings[:] = (survey.columns.notes() + tally.notes("feature", impossible=False)
+                       + _notes(placing.problems, survey.kinds))  # fmt: skip
         source["geometry_problems"] = {k: len(v) for k, v in placing.problems.items()}
+        source["coordinates"] = tally.as_json()
+        source["swapped_lat_lon"] = tally.counts["fixed"] > 0
 
     return RowTable(columns, rows, source, warnings)

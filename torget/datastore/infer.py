@@ -24,6 +24,8 @@ already showed to be TEXT: whether at least half of all its values fit a type.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,47 @@ __all__ = [
 SAMPLE_ROWS = 10_000
 BREAKER = "torget: a value does not fit the sampled type"
 
+_TRUE = ("ja", "j", "yes", "y", "true", "sant")
+_FALSE = ("nej", "n", "no", "false", "falskt")
+# 1/0 are booleans only in a column whose name says it holds a yes/no: `har_hiss`, `isActive`,
+# `Aktiv (1/0)`, `flagga`; elsewhere they are numbers (counts, amounts, codes).
+_FLAG_NAME = re.compile(
+    r"^(is|has|har|är|kan|finns|ska)([A-Z_ .-])|ja[ /_-]?nej|yes[ /_-]?no|\b[jy]/n\b|\b1/0\b"
+    r"|\b0/1\b|flag|flagga|bool|\baktiv\b|\bactive\b|\benabled\b"
+)
+# Identifiers made of digits are text whatever their values look like: `43896` and `435 35`
+# are both postcodes, and a telephone, organisation or personal identity number is never summed
+# (and loses its leading zero as a number).
+_IDENTIFIER_NAME = re.compile(
+    r"post\s*(nummer|nr|kod)|postal|\bzip|telefon|\btel(nr|\.?\s*nr)?\b|\btfn\b|phone"
+    r"|\bmobil(nummer|nr|telefon)?\b|\bfax\b|org(anisations)?[\s._-]*(nr|nummer|no|number)"
+    r"|person[\s._-]*(nummer|nr)|\bpers[\s._-]*nr\b|\bpnr\b|samordningsnummer"
+    r"|identity[\s._-]*number|corporate[\s._-]*id"
+)
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+def _spelled(words: tuple[str, ...]) -> str:
+    """The words as they are written: `ja`, `Ja`, `JA`."""
+    return _words(tuple(dict.fromkeys(s for w in words for s in (w, w.title(), w.upper()))))
+
+
+def flag_name(column: str) -> bool:
+    return bool(_FLAG_NAME.search(column) or _FLAG_NAME.search(column.lower()))
+
+
+def identifier_name(column: str) -> bool:
+    return bool(_IDENTIFIER_NAME.search(column.lower()))
+
+
+def _boolean_words(column: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    extra = flag_name(column)
+    return _TRUE + (("1",) if extra else ()), _FALSE + (("0",) if extra else ())
+
+
 _NUM = r"[-+]?(\d+|\d{{1,3}}([ \xa0]\d{{3}})+)"
 # Each rule is (a cheap test the rule implies, the rule). DuckDB evaluates every operand of an
 # AND in a SELECT list or an aggregate, but only the matching rows of a CASE branch: so a value
@@ -49,7 +92,8 @@ _NUM = r"[-+]?(\d+|\d{{1,3}}([ \xa0]\d{{3}})+)"
 # never reaches the regular expressions or strptime. A number starts with a digit, a sign or
 # a separator, all of which sort in '+' … '9'.
 _RULES = {
-    "BOOLEAN": ("length({t}) <= 5", "lower({t}) IN ('ja', 'nej', 'true', 'false')"),
+    "MARK": ("length({t}) = 1", "lower({t}) = 'x'"),
+    "BOOLEAN": ("length({t}) <= 6", "lower({t}) IN ({words})"),
     "BIGINT": (
         "{t} >= '+' AND {t} < ':'",
         f"CASE WHEN regexp_full_match({{t}}, '{_NUM}') THEN length({{n}}) <= 18 ELSE false END",
@@ -73,7 +117,8 @@ _RULES = {
 }
 _PATTERNS = {k: f"CASE WHEN {a} THEN {b} ELSE false END" for k, (a, b) in _RULES.items()}
 _CASTS = {
-    "BOOLEAN": "lower({t}) IN ('ja', 'true')",
+    "MARK": "coalesce(lower({t}) = 'x', false)",
+    "BOOLEAN": "lower({t}) IN ({true})",
     "BIGINT": "CAST({n} AS BIGINT)",
     "DOUBLE": "CAST(replace({n}, ',', '.') AS DOUBLE)",
     "DATE": (
@@ -86,10 +131,8 @@ _CASTS = {
 # Tests on the raw value (no trimming) that imply the full rule, with the same result: most
 # values take this branch, and a value that fails it still gets the full rule.
 _FAST = {
-    "BOOLEAN": (
-        "WHEN {v} IN ('ja', 'true', 'Ja', 'JA', 'True', 'TRUE') THEN true "
-        "WHEN {v} IN ('nej', 'false', 'Nej', 'NEJ', 'False', 'FALSE') THEN false"
-    ),
+    "MARK": "WHEN {v} IN ('x', 'X') THEN true",
+    "BOOLEAN": "WHEN {v} IN ({true_spelled}) THEN true WHEN {v} IN ({false_spelled}) THEN false",
     "BIGINT": "WHEN regexp_full_match({v}, '[-+]?\\d{{1,17}}') THEN CAST({v} AS BIGINT)",
     "DOUBLE": (
         f"WHEN regexp_full_match({{v}}, '{_NUM}([.,]\\d+)?') THEN "
@@ -102,7 +145,8 @@ _FAST = {
     ),
     "TIMESTAMP": "",
 }
-_ORDER = ("BOOLEAN", "BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
+_STORED = {"MARK": "BOOLEAN"}
+_ORDER = ("MARK", "BOOLEAN", "BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
 
 
 def quote_ident(name: str) -> str:
@@ -117,7 +161,9 @@ def _terms(column: str, trimmed: str | None = None) -> dict[str, str]:
     v = quote_ident(column)
     t = trimmed or f"nullif(trim({v}), '')"
     n = f"replace(replace({t}, ' ', ''), chr(160), '')"
-    return {"v": v, "t": t, "n": n}
+    yes, no = _boolean_words(column)
+    return {"v": v, "t": t, "n": n, "words": _words(yes + no), "true": _words(yes),
+            "true_spelled": _spelled(yes), "false_spelled": _spelled(no)}  # fmt: skip
 
 
 def _predicate(kind: str, column: str, trimmed: str | None = None) -> str:
@@ -135,10 +181,14 @@ class ColumnType:
     nulls: int = 0
     broken_type: str | None = None  # the type most values had, when some did not
     broken: list[dict[str, Any]] = field(default_factory=list)
-    code_length: int | None = None  # TEXT because these are codes of this many digits
+    code_length: int | None = None  # TEXT because these are codes of this many digits (0: any)
+    identifier: bool = False  # TEXT because the name says postcode, phone or identity number
 
     def as_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        # MARK is a BOOLEAN column of crosses: `x` is true, an empty cell false
+        out: dict[str, Any] = {"name": self.name, "type": _STORED.get(self.type, self.type)}
+        if self.identifier:
+            out["text_by_name"] = True
         if self.broken_type:
             out["not_" + self.broken_type.lower()] = {
                 "reason": f"values that are not {self.broken_type} made this column TEXT",
@@ -153,7 +203,7 @@ def checked_expression(column: ColumnType) -> str:
     v, t = terms["v"], terms["t"]
     fail = f"ELSE error('{BREAKER}') END AS {v}"
     if column.code_length is not None:
-        digits = f"'\\d{{{column.code_length}}}'"
+        digits = f"'\\d{{{column.code_length}}}'" if column.code_length else "'\\d+'"
         return (
             f"CASE WHEN {v} IS NULL OR regexp_full_match({v}, {digits}) THEN {v} "
             f"WHEN {t} IS NULL OR regexp_full_match({t}, {digits}) THEN {v} {fail}"
@@ -162,7 +212,8 @@ def checked_expression(column: ColumnType) -> str:
         return f"{v} AS {v}"
     fast = _FAST[column.type].format(**terms)
     full = f"WHEN {_predicate(column.type, column.name)} THEN {_CASTS[column.type].format(**terms)}"
-    return f"CASE WHEN {v} IS NULL THEN NULL {fast} WHEN {t} IS NULL THEN NULL {full} {fail}"
+    empty = "false" if column.type == "MARK" else "NULL"
+    return f"CASE WHEN {v} IS NULL THEN {empty} {fast} WHEN {t} IS NULL THEN {empty} {full} {fail}"
 
 
 def _aggregates(columns: list[str], table: str) -> str:
@@ -192,12 +243,12 @@ def _choose(counts: tuple[Any, ...]) -> tuple[str, str | None, int | None]:
     by_kind = dict(zip(_ORDER, fits, strict=True))
     if filled == 0:
         return "TEXT", None, None
-    if leading_zero and non_digits == 0 and shortest == longest:
-        return "TEXT", None, int(shortest)
+    if leading_zero and non_digits == 0:
+        return "TEXT", None, int(shortest) if shortest == longest else 0
     for kind in _ORDER:
-        if by_kind[kind] == filled:
+        if by_kind[kind] == filled and (kind != "MARK" or filled >= 2):  # one `x` says little
             return kind, None, None
-    best = max(_ORDER, key=lambda k: by_kind[k])
+    best = max(_ORDER[1:], key=lambda k: by_kind[k])  # MARK: every value or none
     return "TEXT", (best if by_kind[best] * 2 >= filled else None), None
 
 
@@ -214,15 +265,23 @@ def broken_rows(
 
 
 def infer_types(
-    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], row: str = "rowid + 1"
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: list[str],
+    row: str = "rowid + 1",
+    text: Collection[str] = (),
 ) -> list[ColumnType]:
-    """Every rule over every row of `table` (all VARCHAR) in one aggregate query."""
+    """Every rule over every row of `table` (all VARCHAR) in one aggregate query; the columns
+    in `text` stay TEXT."""
     if not columns:
         return []
     found = con.execute(_aggregates(columns, table)).fetchone()
     assert found is not None
     out = []
     for i, c in enumerate(columns):
+        if identifier_name(c) or c in text:
+            out.append(ColumnType(c, "TEXT", identifier=c not in text))
+            continue
         kind, near, length = _choose(tuple(found[i * _WIDTH : (i + 1) * _WIDTH]))
         column = ColumnType(c, kind, broken_type=near, code_length=length)
         if near:
@@ -240,8 +299,11 @@ def text_report(con: duckdb.DuckDBPyConnection, table: str, column: ColumnType) 
     on every value; `lower` and `trim` only on the few values that pass them.
     """
     v, t = quote_ident(column.name), _terms(column.name)["t"]
-    initial = " OR ".join(f"({v} >= '{c}' AND {v} < '{chr(ord(c) + 1)}')" for c in "FJNTfjnt")
-    words = f"(({initial}) AND lower({t}) IN ('ja', 'nej', 'true', 'false'))"
+    yes, no = _boolean_words(column.name)
+    letters = sorted({w[0] for w in yes + no if w.isalpha()} | {"x"})
+    initial = " OR ".join(f"({v} >= '{c}' AND {v} < '{chr(ord(c) + 1)}')"
+                          for c in letters + [c.upper() for c in letters])  # fmt: skip
+    words = f"(({initial}) AND lower({t}) IN ({_words((*yes, *no, 'x'))}))"
     present, blank, candidates = con.execute(
         f"SELECT count({v}), coalesce(count_if({v} < ':' AND trim({v}) = ''), 0), "
         f"coalesce(count_if({v} < ':' OR {words}), 0) FROM {table}"

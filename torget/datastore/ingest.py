@@ -12,14 +12,14 @@ finished (see `tables`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from torget.datastore import convert, sort_keys
+from torget.datastore import convert, geo_columns, sort_keys
 from torget.datastore.errors import LoadError
 from torget.datastore.infer import (
     SAMPLE_ROWS,
@@ -31,6 +31,7 @@ from torget.datastore.infer import (
     text_report,
 )
 from torget.datastore.leftovers import temporary_folder
+from torget.datastore.ragged import even_out
 from torget.datastore.sniff import Dialect, has_c1_bytes, sniff, to_utf8
 
 __all__ = ["Limits", "LoadReport", "ingest", "columns_by_table", "FORMATS", "MAIN_TABLE"]
@@ -131,7 +132,11 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def _typed_in_one_pass(
-    con: duckdb.DuckDBPyConnection, readers: tuple[str, str], table: str, columns: list[str]
+    con: duckdb.DuckDBPyConnection,
+    readers: tuple[str, str],
+    table: str,
+    columns: list[str],
+    text: Collection[str] = (),
 ) -> list[ColumnType] | None:
     """Guess from a sample, then cast while reading; None when a value broke a guess.
 
@@ -141,7 +146,7 @@ def _typed_in_one_pass(
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {serial} LIMIT {SAMPLE_ROWS}"
     )
-    guesses = infer_types(con, "sample", columns)
+    guesses = infer_types(con, "sample", columns, text=text)
     con.execute("DROP TABLE sample")
     select = ", ".join(checked_expression(c) for c in guesses)
     try:
@@ -153,17 +158,21 @@ def _typed_in_one_pass(
         return None
     _number_rows(con, table)
     for column in guesses:
-        if column.type == "TEXT" and column.code_length is None:
+        if column.type == "TEXT" and column.code_length is None and not column.identifier:
             text_report(con, quote_ident(table), column)
     return guesses
 
 
 def _typed_in_two_passes(
-    con: duckdb.DuckDBPyConnection, reader: str, table: str, columns: list[str]
+    con: duckdb.DuckDBPyConnection,
+    reader: str,
+    table: str,
+    columns: list[str],
+    text: Collection[str] = (),
 ) -> list[ColumnType]:
     """Every rule over every row of a staged copy, then the casts."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {reader}")
-    types = infer_types(con, "stage", columns)
+    types = infer_types(con, "stage", columns, text=text)
     select = ", ".join(cast_expression(t.type, t.name) for t in types)
     con.execute(
         f"CREATE TABLE {quote_ident(table)} AS "
@@ -171,6 +180,36 @@ def _typed_in_two_passes(
     )
     con.execute("DROP TABLE stage")
     return types
+
+
+def _is_ragged(exc: duckdb.Error) -> bool:
+    return "Expected Number of Columns" in str(exc)
+
+
+def _typed(con: duckdb.DuckDBPyConnection, path: Path, dialect: Dialect, table: str,
+           scratch: Path, text: Collection[str] = ()) -> list[ColumnType]:  # fmt: skip
+    readable, encoding = _readable(path, dialect, scratch)
+    reader = _read_csv_sql(readable, dialect, encoding)
+    serial = _read_csv_sql(readable, dialect, encoding, parallel=False)
+    types = _typed_in_one_pass(con, (serial, reader), table, dialect.columns, text)
+    if types is None:
+        types = _typed_in_two_passes(con, reader, table, dialect.columns, text)
+    return types
+
+
+def _drop_empty(con: duckdb.DuckDBPyConnection, table: str, types: list[ColumnType],
+                names: set[str]) -> list[ColumnType]:  # fmt: skip
+    """Drop the columns among `names` that hold no value at all."""
+    if not names:
+        return types
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count({quote_ident(n)})" for n in sorted(names))
+        + f" FROM {quote_ident(table)}"
+    ).fetchone() or ()
+    empty = {n for n, c in zip(sorted(names), counts, strict=True) if c == 0}
+    for column in empty:
+        con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(column)}")
+    return [t for t in types if t.name not in empty]
 
 
 def load_delimited(
@@ -183,15 +222,30 @@ def load_delimited(
 ) -> dict[str, Any]:
     """Load one delimited text file into `table`; return its part of the report."""
     dialect = sniff(name, path, limits.max_columns)
-    readable, encoding = _readable(path, dialect, scratch)
-    reader = _read_csv_sql(readable, dialect, encoding)
-    serial = _read_csv_sql(readable, dialect, encoding, parallel=False)
+    warnings = list(dialect.warnings)
+    source: dict[str, Any] = {}
     try:
-        types = _typed_in_one_pass(con, (serial, reader), table, dialect.columns)
-        if types is None:
-            types = _typed_in_two_passes(con, reader, table, dialect.columns)
+        try:
+            types = _typed(con, path, dialect, table, scratch)
+            loaded = dialect
+        except duckdb.Error as exc:
+            if not _is_ragged(exc):
+                raise
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+            loaded, ragged = even_out(path, dialect.encoding, dialect, scratch / "even.csv")
+            extra_column = loaded.columns[-1:]  # the fields beyond the header, as text
+            types = _typed(con, scratch / "even.csv", loaded, table, scratch, extra_column)
+            warnings += ragged.notes()
+            source["ragged"] = ragged.as_json()
     except duckdb.Error as exc:
         raise _describe_duckdb_error(name, exc) from None
+    extra = set(loaded.columns) - set(dialect.columns)
+    kept = _drop_empty(con, table, types, set(dialect.unnamed) | extra)
+    dropped = set(dialect.unnamed) - {t.name for t in kept}
+    if dropped:
+        warnings.append(f"{len(dropped)} column(s) without a name and without any value "
+                        "were left out")  # fmt: skip
+    types = geo_columns.place(con, table, kept, warnings, source)
     rows = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
     return {
         "rows": rows[0] if rows else 0,
@@ -200,7 +254,9 @@ def load_delimited(
             "encoding": dialect.encoding,
             "delimiter": dialect.delimiter,
             "header": dialect.header,
+            **source,
         },
+        "warnings": warnings,
     }
 
 
@@ -231,7 +287,7 @@ def ingest(
                 tell(f"loading {part.label}", 10 + 80 * i / len(parts))
                 loaded = load_delimited(con, part.label, part.path, table, limits, scratch)
                 report.tables.append(table)
-                report.warnings += part.warnings
+                report.warnings += part.warnings + loaded["warnings"]
                 if i == 0:
                     report.rows, report.columns = loaded["rows"], loaded["columns"]
                     report.source = {**loaded["source"], **part.source}

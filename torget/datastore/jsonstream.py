@@ -170,6 +170,18 @@ class JsonStream:
         while self.peek():
             yield self.value()
 
+    def position(self) -> tuple[int, int]:
+        """(line, column) of the next character that is not whitespace, both from 1."""
+        self.peek()
+        line = self._lines + self._text.count("\n", 0, self._pos) + 1
+        start = self._text.rfind("\n", 0, self._pos) + 1
+        return line, self._pos - start + 1
+
+    def rest(self, size: int = 40) -> str:
+        """The text that comes next, up to `size` characters, for a message."""
+        self.peek()
+        return self._text[self._pos : self._pos + size]
+
     def end(self) -> None:
         """Only whitespace may follow the document."""
         if self.peek():

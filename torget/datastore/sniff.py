@@ -22,7 +22,16 @@ from pathlib import Path
 
 from torget.datastore.errors import LoadError
 
-__all__ = ["Dialect", "sniff", "has_c1_bytes", "to_utf8"]
+__all__ = [
+    "Dialect",
+    "sniff",
+    "has_c1_bytes",
+    "to_utf8",
+    "column_names",
+    "looks_like_header",
+    "column_kind",
+    "visible",
+]
 
 DELIMITERS = (";", "\t", "|", ",")  # on a tie, the Swedish Excel default wins
 _SAMPLE = 256 * 1024
@@ -38,6 +47,8 @@ class Dialect:
     quote: str
     header: bool
     columns: list[str]
+    warnings: tuple[str, ...] = ()
+    unnamed: tuple[str, ...] = ()  # header cells without a name, now `column_N`
 
 
 def _check_not_binary(name: str, head: bytes) -> None:
@@ -107,24 +118,92 @@ def _score(sample: str, delimiter: str) -> tuple[int, int]:
     return (consistent, widths[0])
 
 
-def _looks_like_header(first: list[str], second: list[str] | None) -> bool:
-    def numeric(v: str) -> bool:
-        return bool(re.fullmatch(r"[-+]?[\d\s\xa0.,]+", v.strip())) and any(c.isdigit() for c in v)
+_NUMBER = re.compile(r"[-+]?[\d\s\xa0.,]*\d[\d\s\xa0.,]*%?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([ T][\d:.]+)?|\d{1,2}/\d{1,2}[ /]\d{2,4}")
+_YEAR = re.compile(r"(19|20)\d{2}")
+# Invisible characters that Excel, web exports and concatenated files leave in header cells.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\x00"), None)
 
-    if any(not v.strip() or numeric(v) for v in first):
+
+def _kind(cell: str) -> str:
+    value = cell.strip()
+    if not value:
+        return "empty"
+    if _DATE.fullmatch(value):
+        return "date"
+    if _NUMBER.fullmatch(value):
+        return "year" if _YEAR.fullmatch(value) else "number"
+    return "text"
+
+
+def column_kind(rows: list[list[str]], column: int) -> str | None:
+    """The kind most filled values of a column below the first row have."""
+    kinds = [_kind(r[column]) for r in rows if column < len(r)]
+    kinds = ["number" if k == "year" else k for k in kinds if k != "empty"]
+    if not kinds:
+        return None
+    top = max(set(kinds), key=kinds.count)
+    return top if kinds.count(top) * 2 > len(kinds) else None
+
+
+def looks_like_header(rows: list[list[str]]) -> bool:
+    """Whether the first row names the columns, judged column by column against the rows
+    below it: a word above numbers or dates says header, a number above numbers says data.
+    Empty and duplicated cells do not decide (Excel leaves trailing empty header cells), and
+    years (`2019`) above numbers are the column names of a statistics table. With no
+    evidence either way, a first row of words is a header."""
+    first, body = rows[0], rows[1:]
+    kinds = [_kind(c) for c in first]
+    if all(k == "empty" for k in kinds):
         return False
-    return len(set(first)) == len(first) or second is None
+    score = 0
+    for column, kind in enumerate(kinds):
+        below = column_kind(body, column)
+        if kind == "text" and below in ("number", "date"):
+            score += 1
+        elif kind in ("number", "date") and below == kind:
+            score -= 1
+    if score:
+        return score > 0
+    return "text" in kinds and all(k in ("text", "year", "empty") for k in kinds)
 
 
-def column_names(raw: list[str]) -> list[str]:
-    """Header cells as unique, non-empty column names."""
+def visible(text: str) -> str:
+    """The text without the invisible characters exports leave in names."""
+    return text.translate(_INVISIBLE)
+
+
+def clean_name(cell: str) -> str:
+    return " ".join(visible(cell).split()).strip('"')
+
+
+def column_names(raw: list[str], warnings: list[str] | None = None) -> list[str]:
+    """Header cells as unique, non-empty column names: a cell without a name becomes
+    `column_N` (N its position), a repeated name gets `_2`, `_3`; both are noted in
+    `warnings`."""
     names: list[str] = []
+    seen: set[str] = {"_id"}
+    unnamed: list[int] = []
+    repeated: dict[str, None] = {}
     for i, cell in enumerate(raw):
-        base = " ".join(cell.split()) or f"column_{i + 1}"
+        base = clean_name(cell)
+        if not base:
+            base = f"column_{i + 1}"
+            unnamed.append(i + 1)
         name, n = base, 2
-        while name.lower() in (x.lower() for x in names) or name == "_id":
+        while name.lower() in seen:
+            if base.lower() != "_id":
+                repeated[base] = None
             name, n = f"{base}_{n}", n + 1
+        seen.add(name.lower())
         names.append(name)
+    if warnings is not None and unnamed:
+        shown = ", ".join(str(i) for i in unnamed[:10]) + (" …" if len(unnamed) > 10 else "")
+        warnings.append(f"{len(unnamed)} column(s) have no name in the header and are called "
+                        f"column_N by their position: {shown}")  # fmt: skip
+    if warnings is not None and repeated:
+        shown = ", ".join(repr(r) for r in list(repeated)[:10])
+        warnings.append(f"the header repeats the name(s) {shown}; the later columns get _2, _3")
     return names
 
 
@@ -137,7 +216,7 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     if len(head) == _SAMPLE and "\n" in text:
         text = text[: text.rindex("\n") + 1]
     delimiter = max(DELIMITERS, key=lambda d: _score(text, d))
-    rows = _rows(text, delimiter, 2)
+    rows = _rows(text, delimiter, 50)
     if not rows:
         raise LoadError(name, "no delimited text: a field in the first lines is over 128 KB")
     width = len(rows[0])
@@ -146,9 +225,14 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     if width > max_columns:
         raise LoadError(name, f"{width} columns; the limit is {max_columns} "
                               "(datastore_max_columns)", line=1)  # fmt: skip
-    header = _looks_like_header(rows[0], rows[1] if len(rows) > 1 else None)
-    names = column_names(rows[0]) if header else [f"column_{i + 1}" for i in range(width)]
-    return Dialect(encoding, delimiter, '"', header, names)
+    header = looks_like_header(rows)
+    warnings: list[str] = []
+    names = column_names(rows[0], warnings) if header else [f"column_{i + 1}" for i in range(width)]
+    if not header:
+        warnings.append("the first row holds data, not column names: the columns are called "
+                        "column_1, column_2, …")  # fmt: skip
+    unnamed = tuple(n for n, c in zip(names, rows[0], strict=False) if header and not clean_name(c))
+    return Dialect(encoding, delimiter, '"', header, names, tuple(warnings), unnamed)
 
 
 def _first_line_fields(path: Path, encoding: str, delimiter: str) -> int:
