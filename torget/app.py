@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from torget import __version__
 from torget.catalog.visibility import structural_error
+from torget.db.engine import PoolExhausted
 from torget.errors import (
     Conflict,
     NotAuthenticated,
@@ -44,7 +45,9 @@ from torget.web import (
     dcat_routes,
     user_files,
 )
+from torget.web.admission import Admission
 from torget.web.body_limit import FORM_OVERHEAD, BodyLimit
+from torget.web.caching import HttpCaching
 from torget.web.cors import CrossOrigin
 from torget.web.hsts import StrictTransportSecurity
 from torget.web.pages import (
@@ -116,6 +119,12 @@ async def _torget_error(request: Request, exc: Exception) -> Response:
     return _error(status, kind, str(exc), **coded)
 
 
+async def _pool_exhausted(request: Request, exc: Exception) -> Response:
+    """Every database connection was lent out for `POOL_WAIT` seconds: busy, not broken."""
+    message = "the server is busy; try again in a few seconds"
+    return _error(503, "busy", message, headers={"Retry-After": "5"})
+
+
 async def _request_error(request: Request, exc: Exception) -> Response:
     """pydantic's complaints about a request in Torget's error shape; bad JSON is a 400."""
     assert isinstance(exc, RequestValidationError)
@@ -161,6 +170,7 @@ def create_app(site: Site) -> FastAPI:
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(PoolExhausted, _pool_exhausted)
     # Inside RetryWrites, which keeps a body's first MiB to replay it: the limit then
     # applies where the application reads, and a page's own 413 page still answers.
     app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD)
@@ -176,6 +186,9 @@ def create_app(site: Site) -> FastAPI:
     app.add_middleware(user_files.FilesOriginOnly, settings=settings)
     if settings.public_base.startswith("https://"):
         app.add_middleware(StrictTransportSecurity, max_age=settings.hsts_max_age)
+    app.add_middleware(HttpCaching, max_age=settings.http_cache_max_age)  # ETag, 304
+    # Outermost: an overloaded server answers 503 before doing any work (docs/deployment.md).
+    app.add_middleware(Admission, threads=settings.server_threads, queue=settings.server_queue)
     for module in (
         api_accounts,
         api_ckan,

@@ -117,13 +117,19 @@ def init(state: _State, demo: bool) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Server processes [default: the server_workers setting; 0 there: one per core].",
+)
 @click.option("--no-worker", is_flag=True, help="Do not start a datastore worker beside it.")
 @pass_state
-def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
+def serve(state: _State, host: str, port: int, workers: int | None, no_worker: bool) -> None:
     """Start the web server (migrating the database first) and a datastore worker."""
     import uvicorn
 
-    from torget.app import create_app
+    from torget.web.sessions import session_secret
 
     with _reported():
         settings = state.settings
@@ -132,23 +138,75 @@ def serve(state: _State, host: str, port: int, no_worker: bool) -> None:
             shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
             settings = dataclasses.replace(settings, base_url=f"http://{shown}:{port}")
         state.use_settings(settings)
-        app = create_app(state.site())
-    click.echo(f"Torget on http://{host}:{port}  (catalogue: {settings.public_base}/datasets/dcat)")
-    worker = None
-    if not no_worker:
-        # The worker ends with this server, also when the server is killed outright. It runs
-        # under the server's settings: the address the server chose is how both recognise
-        # Torget's own files.
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())],
-            env={**os.environ, "TORGET_BASE_URL": settings.public_base},
-        )
+        state.site().close()  # migrated once, before any server process opens its own site
+        session_secret(settings)  # made once, so that every process signs with the same key
+        count = workers or settings.server_workers or os.cpu_count() or 1
+    # Every server process and the worker run under these settings: the address the server
+    # chose is how they recognise Torget's own files and mint the same IRIs.
+    os.environ["TORGET_BASE_URL"] = settings.public_base
+    click.echo(
+        f"Torget on http://{host}:{port} with {count} server process(es)  "
+        f"(catalogue: {settings.public_base}/datasets/dcat)"
+    )
+    worker = None if no_worker else _Supervised(_worker_command())
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+        uvicorn.run(
+            "torget.web.server:application",
+            factory=True,
+            workers=count,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=True,
+            # A server process that does not answer uvicorn's health check for this long is
+            # replaced; 5 s (the default) is less than starting one takes on a busy machine.
+            timeout_worker_healthcheck=60,
+        )
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+            worker.stop()
+
+
+def _worker_command() -> list[str]:
+    # The worker ends with this server, also when the server is killed outright.
+    return [sys.executable, "-m", "torget.cli", "worker", "--exit-with", str(os.getpid())]
+
+
+class _Supervised:
+    """One process beside the server (the datastore worker), started again when it dies,
+    after a pause that grows while it keeps dying (1 s, 2 s, … at most 60 s)."""
+
+    def __init__(self, command: list[str]) -> None:
+        self._command = command
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()  # no start after stop()
+        self._process = subprocess.Popen(command)
+        threading.Thread(target=self._watch, name="worker-supervisor", daemon=True).start()
+
+    def _watch(self) -> None:
+        pause = 1.0
+        while True:
+            started = time.monotonic()
+            code = self._process.wait()
+            if self._stopping.is_set():
+                return
+            pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 60.0)
+            click.echo(f"datastore worker ended ({code}); starting it again in {pause:.0f} s")
+            if self._stopping.wait(pause):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self._process = subprocess.Popen(self._command)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with self._lock:
+            self._process.terminate()
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
 
 
 def _exit_with(parent: int) -> None:

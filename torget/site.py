@@ -25,6 +25,7 @@ from torget.datastore.queue import Queue, make_queue
 from torget.datastore.sandbox import SqlLimits, SqlSandbox
 from torget.db.engine import make_engine
 from torget.db.migrate import upgrade
+from torget.dcat import feed_cache
 from torget.events import Handler
 from torget.files import FileStore, open_file_store
 from torget.mail import Mailer, make_mailer
@@ -47,6 +48,7 @@ SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
     *follows.SUBSCRIPTIONS,  # published, updated, deleted, commented → followers' e-mails
     *suggestion_letters.SUBSCRIPTIONS,  # SuggestionStatusChanged → the author's and voters' mail
     *webhooks.SUBSCRIPTIONS,  # published, updated, withdrawn, status → organisations' webhooks
+    *feed_cache.SUBSCRIPTIONS,  # datasets, services, organisations → the DCAT feed out of date
 )
 
 
@@ -92,7 +94,11 @@ class Site:
         sweep)."""
         if settings.database_url == "":
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        bare = make_engine(settings.resolved_database_url, settings.database_write_wait_ms / 1000)
+        bare = make_engine(
+            settings.resolved_database_url,
+            settings.database_write_wait_ms / 1000,
+            connections=settings.server_threads,
+        )
         if migrate:
             upgrade(bare, settings)
         files = open_file_store(settings)

@@ -38,12 +38,18 @@ __all__ = [
     "WriteBusy",
     "WriteConflict",
     "DEFAULT_WRITE_WAIT",
+    "DEFAULT_CONNECTIONS",
+    "POOL_WAIT",
+    "PoolExhausted",
 ]
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "torget_after_commit"
 _WRITE_WAIT = "torget_write_wait"
 DEFAULT_WRITE_WAIT = 30.0
+DEFAULT_CONNECTIONS = 16
+POOL_WAIT = 5.0
+PoolExhausted = sa.exc.TimeoutError  # every pooled connection lent out for POOL_WAIT seconds
 # PostgreSQL's SQLSTATEs for a transaction cancelled to let another go on: serialization_failure,
 # deadlock_detected; and lock_not_available, a row lock not granted within lock_timeout.
 _PG_CONFLICT = {"40001", "40P01"}
@@ -64,14 +70,23 @@ class WriteConflict(WriteBusy):
     with another: nothing was written, and running it again at once is safe."""
 
 
-def make_engine(url: str, write_wait: float = DEFAULT_WRITE_WAIT) -> sa.Engine:
-    """The engine for `url`; a writer waits at most `write_wait` seconds for the others."""
+def make_engine(
+    url: str, write_wait: float = DEFAULT_WRITE_WAIT, connections: int = DEFAULT_CONNECTIONS
+) -> sa.Engine:
+    """The engine for `url`; a writer waits at most `write_wait` seconds for the others.
+
+    The pool keeps `connections` connections, one for each thread that may query at once
+    (`server_threads`), and lends as many again for a thread that holds two (a read inside a
+    write's request): a request then never waits for a connection. Should it still, it waits
+    `POOL_WAIT` seconds, not SQLAlchemy's 30, and gets `PoolExhausted`, which the web answers
+    with 503 and Retry-After."""
+    pool = {"pool_size": connections, "max_overflow": connections, "pool_timeout": POOL_WAIT}
     if url.startswith("sqlite"):
         connect_args = {"timeout": write_wait, "check_same_thread": False}
-        engine = sa.create_engine(url, connect_args=connect_args)
+        engine = sa.create_engine(url, connect_args=connect_args, **pool)
         _configure_sqlite(engine, write_wait)
     else:
-        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = sa.create_engine(url, pool_pre_ping=True, **pool)
         _configure_postgresql(engine, write_wait)
     return engine.execution_options(**{_WRITE_WAIT: write_wait})
 

@@ -1,14 +1,20 @@
 """The DCAT documents Torget serves: the whole public catalogue, and one dataset or service.
 
-The catalogue is read in keyset-paged batches inside one read transaction and written as it is
-read (see `serialize.py` for why). Sveriges dataportal harvests one document per organisation,
-so a feed can also be limited to one organisation and the units under it.
+The catalogue is read in keyset-paged batches and written as it is read (see `serialize.py` for
+why). Given an engine rather than a connection, each batch is read in a short transaction of its
+own and the connection goes back to the pool before the batch is written: a client that reads
+slowly (64 harvesters at once, a crawler on a thin line) holds no database connection while it
+reads. Each dataset is then as it was when its batch was read; a dataset published behind the
+cursor meanwhile waits for the next fetch, as it would had the fetch begun a moment earlier.
+Sveriges dataportal harvests one document per organisation, so a feed can also be limited to
+one organisation and the units under it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +28,7 @@ from torget.catalog.organisations import (
     units_of,
 )
 from torget.catalog.stored_files import shown_record
+from torget.db.engine import read
 from torget.db.schema import dataservices, datasets, distributions
 from torget.dcat.mapping import (
     CatalogInfo,
@@ -68,7 +75,16 @@ def _buffered(parts: Iterator[str]) -> Iterator[bytes]:
         yield "".join(buffer).encode()
 
 
-def _published_rows(conn: sa.Connection, org_ids: set[str] | None) -> Iterator[Any]:
+Source = sa.Engine | sa.Connection
+_Entry = tuple[sa.Row[Any], list[tuple[str, dict[str, Any]]]]
+
+
+def _reading(source: Source) -> AbstractContextManager[sa.Connection]:
+    """A connection for one batch: the caller's own, or a short read from the engine's pool."""
+    return nullcontext(source) if isinstance(source, sa.Connection) else read(source)
+
+
+def _dataset_batches(source: Source, org_ids: set[str] | None) -> Iterator[_Entry]:
     last = ""
     while True:
         query = (
@@ -79,28 +95,16 @@ def _published_rows(conn: sa.Connection, org_ids: set[str] | None) -> Iterator[A
         )
         if org_ids is not None:
             query = query.where(datasets.c.organisation_id.in_(org_ids))
-        rows = conn.execute(query).all()
-        if not rows:
+        with _reading(source) as conn:
+            rows = conn.execute(query).all()
+            entries = list(_with_distributions(conn, rows))
+        if not entries:
             return
-        yield from rows
+        yield from entries  # the connection is back in the pool while these are written
         last = rows[-1].id
 
 
-def _dataset_batches(
-    conn: sa.Connection, org_ids: set[str] | None
-) -> Iterator[tuple[sa.Row[Any], list[tuple[str, dict[str, Any]]]]]:
-    batch: list[sa.Row[Any]] = []
-    for row in _published_rows(conn, org_ids):
-        batch.append(row)
-        if len(batch) == _BATCH:
-            yield from _with_distributions(conn, batch)
-            batch = []
-    yield from _with_distributions(conn, batch)
-
-
-def _with_distributions(
-    conn: sa.Connection, batch: list[sa.Row[Any]]
-) -> Iterator[tuple[sa.Row[Any], list[tuple[str, dict[str, Any]]]]]:
+def _with_distributions(conn: sa.Connection, batch: Sequence[Any]) -> Iterator[_Entry]:
     if not batch:
         return
     found: dict[str, list[tuple[str, dict[str, Any]]]] = {r.id: [] for r in batch}
@@ -143,23 +147,27 @@ def _datetime(value: Any) -> str | None:
 
 
 def iter_catalogue(
-    conn: sa.Connection, settings: Settings, fmt: str, organisation: str | None = None
+    source: Source, settings: Settings, fmt: str, organisation: str | None = None
 ) -> Iterator[bytes]:
-    """The public catalogue as `rdf`, `ttl` or `jsonld`, in chunks of bytes."""
-    orgs = all_organisations(conn)
-    if organisation is not None:
-        scope = get_organisation(conn, organisation)
-        org_ids: set[str] | None = units_of(orgs, scope.id)
-        publisher = MappingContext(settings.public_base, orgs).publisher(scope.id)
-    else:
-        org_ids = None
-        publisher = catalogue_publisher(settings, orgs)
-    info = _catalogue_info(conn, settings, publisher, org_ids)
-    return _buffered(_catalogue_parts(conn, settings, writer_for(fmt), orgs, org_ids, info))
+    """The public catalogue as `rdf`, `ttl` or `jsonld`, in chunks of bytes.
+
+    From a connection, everything is read in its transaction; from an engine, batch by batch
+    (see above). Either way an unknown organisation raises `NotFound` here, before any byte."""
+    with _reading(source) as conn:
+        orgs = all_organisations(conn)
+        if organisation is not None:
+            scope = get_organisation(conn, organisation)
+            org_ids: set[str] | None = units_of(orgs, scope.id)
+            publisher = MappingContext(settings.public_base, orgs).publisher(scope.id)
+        else:
+            org_ids = None
+            publisher = catalogue_publisher(settings, orgs)
+        info = _catalogue_info(conn, settings, publisher, org_ids)
+    return _buffered(_catalogue_parts(source, settings, writer_for(fmt), orgs, org_ids, info))
 
 
 def _catalogue_parts(
-    conn: sa.Connection,
+    source: Source,
     settings: Settings,
     writer: Writer,
     orgs: dict[str, Organisation],
@@ -171,7 +179,7 @@ def _catalogue_parts(
     yield writer.open_container(catalog_resource(ctx, info))
     publishers = {info.publisher.id: info.publisher}
     assert ctx.published_datasets is not None
-    for row, dists in _dataset_batches(conn, org_ids):
+    for row, dists in _dataset_batches(source, org_ids):
         ctx.published_datasets.add(row.id)
         publisher = ctx.publisher(row.organisation_id)
         publishers[publisher.id] = publisher
@@ -180,7 +188,9 @@ def _catalogue_parts(
     query = sa.select(dataservices).where(dataservices.c.state == "published")
     if org_ids is not None:
         query = query.where(dataservices.c.organisation_id.in_(org_ids))
-    for row in conn.execute(query.order_by(dataservices.c.id)):
+    with _reading(source) as conn:
+        services = conn.execute(query.order_by(dataservices.c.id)).all()
+    for row in services:
         publisher = ctx.publisher(row.organisation_id)
         publishers[publisher.id] = publisher
         res = dataservice_resource(ctx, row.id, row.organisation_id, json.loads(row.data))

@@ -4,11 +4,18 @@
 the client asks for Turtle or JSON-LD. Each dataset and data service is at one URL with
 `.json`, `.rdf`, `.ttl` and `.jsonld` twins; a browser (which prefers `text/html`) gets the
 record's page there instead, and any other client without a preference gets JSON.
+
+The whole catalogue is served from the file `torget.dcat.feed_cache` keeps for the current
+state of the catalogue, with its ETag and Last-Modified, so a harvester's conditional fetch is
+a 304 read from one small file and a full one a file read. An organisation's catalogue is
+streamed batch by batch, holding a database connection only while a batch is read.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -17,9 +24,11 @@ from torget.accounts.permissions import Actor
 from torget.catalog.dataservices import get_dataservice
 from torget.catalog.datasets import get_dataset
 from torget.db.engine import read
+from torget.dcat import feed_cache
 from torget.dcat.feed import dataservice_document, dataset_document, iter_catalogue
 from torget.errors import NotFound
 from torget.web.auth import current_actor
+from torget.web.caching import cache_control, http_date, is_fresh
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
 from torget.web.pages.dataservice import dataservice_page
 from torget.web.pages.dataset import dataset_page
@@ -33,18 +42,46 @@ _RECORD = (*_ALL, "html")
 _CORS = {"Access-Control-Allow-Origin": "*"}
 
 
-def _catalogue(request: Request, fmt: str, organisation: str | None = None) -> StreamingResponse:
-    engine = request_site(request).engine
-    settings = request_site(request).settings
-    with read(engine) as conn:  # fail early (unknown organisation) with a proper status
-        iter_catalogue(conn, settings, fmt, organisation)
+_READ = 1 << 18
 
-    def body() -> Iterator[bytes]:
-        with read(engine) as conn:
-            yield from iter_catalogue(conn, settings, fmt, organisation)
 
-    media = FORMATS[fmt] + ("; charset=utf-8" if fmt != "jsonld" else "")
-    return StreamingResponse(body(), media_type=media, headers={**_CORS, "Vary": "Accept"})
+def _media(fmt: str) -> str:
+    return FORMATS[fmt] + ("; charset=utf-8" if fmt != "jsonld" else "")
+
+
+def _catalogue(request: Request, fmt: str, organisation: str | None = None) -> Response:
+    site = request_site(request)
+    if organisation is None:
+        return _whole_catalogue(request, fmt)
+    # Reads the organisation and the catalogue's dates now (an unknown one is a 404 before
+    # any byte), then each batch of datasets when the body gets to it.
+    body = iter_catalogue(site.engine, site.settings, fmt, organisation)
+    return StreamingResponse(body, media_type=_media(fmt), headers={**_CORS, "Vary": "Accept"})
+
+
+def _whole_catalogue(request: Request, fmt: str) -> Response:
+    site = request_site(request)
+    version = feed_cache.current(site.settings, fmt)
+    headers = {
+        **_CORS,
+        "Vary": "Accept",
+        "ETag": version.etag,
+        "Last-Modified": http_date(version.modified),
+        "Cache-Control": cache_control(request.headers, site.settings.http_cache_max_age),
+    }
+    if is_fresh(request.headers, version.etag, version.modified):
+        return Response(status_code=304, headers=headers)
+    handle, built = feed_cache.open_feed(site.engine, site.settings, fmt)
+    headers.update(ETag=built.etag, **{"Last-Modified": http_date(built.modified)})
+    headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
+    return StreamingResponse(_chunks(handle), media_type=_media(fmt), headers=headers)
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """The open file's bytes: it stays readable even if a change removes it meanwhile."""
+    with handle:
+        while chunk := handle.read(_READ):
+            yield chunk
 
 
 def _pick(request: Request, fmt: str | None, default: str, allowed: tuple[str, ...]) -> str:

@@ -1,0 +1,124 @@
+"""Caching a proxy can use, and a server that says it is busy instead of queueing (issue 21).
+
+The whole-catalogue feed comes from a file kept for the catalogue's current state, with an
+ETag and Last-Modified that a conditional fetch is answered from (304); a change through the
+use cases makes the next fetch whole and current. Records, search answers and pages carry an
+ETag and Cache-Control, public for anonymous readers and private for anyone identified. An
+organisation's feed is read batch by batch, holding no database connection between them. A
+full server answers 503 with Retry-After at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from fastapi.testclient import TestClient
+from starlette.types import Receive, Scope, Send
+
+from torget.accounts.permissions import SYSTEM
+from torget.db.engine import write
+from torget.dcat.feed import iter_catalogue
+from torget.publishing.changes import patch_dataservice
+from torget.site import Site
+from torget.web.admission import Admission
+from torget.web.caching import http_date
+from torget.web.sessions import SESSION_COOKIE
+
+from .sample import Sample
+
+
+def test_the_feed_is_answered_from_its_validators(
+    client: TestClient, site: Site, sample: Sample
+) -> None:
+    first = client.get("/datasets/dcat")
+    assert first.status_code == 200 and "Badplatser" in first.text
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert first.headers["cache-control"] == "public, max-age=0"
+    assert any((site.settings.data_dir / "feed").glob("catalogue-*.rdf"))
+
+    again = client.get("/datasets/dcat", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    since = client.get("/datasets/dcat", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    turtle = client.get("/datasets/dcat", headers={"Accept": "text/turtle"})
+    assert turtle.headers["etag"] != etag  # one validator per representation
+
+    with write(site.engine) as conn:
+        patch_dataservice(conn, SYSTEM, sample.service_name, {"title": {"sv": "Strand-API"}})
+    changed = client.get("/datasets/dcat", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Strand-API" in changed.text
+    assert changed.headers["etag"] != etag
+    old = client.get("/datasets/dcat", headers={"If-Modified-Since": http_date(0)})
+    assert old.status_code == 200
+
+
+def test_records_search_and_pages_carry_validators(
+    client: TestClient, sample: Sample, site: Site
+) -> None:
+    for path in (
+        f"/api/datasets/{sample.bathing.id}",
+        f"/dataset/{sample.bathing.id}.ttl",
+        "/api/search?q=badplatser",
+        "/",
+    ):
+        client.cookies.clear()
+        first = client.get(path)
+        assert first.status_code == 200, path
+        assert first.headers["cache-control"] == "public, max-age=0", path
+        etag = first.headers["etag"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b"", path
+    assert "Accept-Language" in client.get("/").headers["vary"]
+
+
+def test_answers_to_someone_identified_are_private(client: TestClient, sample: Sample) -> None:
+    path = f"/api/datasets/{sample.bathing.id}"
+    answer = client.get(path, headers={"Authorization": "Bearer nonsense"})
+    assert answer.headers.get("cache-control", "private, no-cache") == "private, no-cache"
+    client.cookies.set(SESSION_COOKIE, "x")
+    assert client.get("/").headers["cache-control"] == "private, no-cache"
+
+
+def test_an_organisation_feed_holds_no_connection_while_it_is_written(
+    site: Site, sample: Sample
+) -> None:
+    chunks = iter_catalogue(site.engine, site.settings, "rdf", "sjostad")
+    pool = site.engine.pool
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    first = next(chunks)
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert b"Badplatser" in first + b"".join(chunks)
+
+
+def test_the_organisation_feed_still_streams_over_http(client: TestClient, sample: Sample) -> None:
+    answer = client.get("/organisation/miljo/datasets/dcat")
+    assert answer.status_code == 200 and "Badplatser" in answer.text
+    assert "Parkeringsplatser" not in answer.text
+    assert client.get("/organisation/nobody/datasets/dcat").status_code == 404
+
+
+def test_a_full_server_answers_503_at_once() -> None:
+    release = asyncio.Event()
+
+    async def slow(scope: Scope, receive: Receive, send: Send) -> None:
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    app = Admission(slow, threads=1, queue=1)
+
+    async def scenario() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            waiting = [asyncio.create_task(client.get("/")) for _ in range(2)]
+            await asyncio.sleep(0.05)
+            refused = await client.get("/")  # answered while the other two still wait
+            release.set()
+            return [refused, *await asyncio.gather(*waiting)]
+
+    refused, *served = asyncio.run(scenario())
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+    assert [r.status_code for r in served] == [200, 200]
+    assert app.active == 0

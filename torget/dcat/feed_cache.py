@@ -1,0 +1,205 @@
+"""The whole-catalogue feed kept ready as files, so that a harvester's fetch costs a file read.
+
+Sveriges dataportal and other harvesters fetch `/datasets/dcat` whole, daily or more often, and
+crawlers follow its twins: building the RDF of 10,000 datasets costs a core for about a second
+(`bench/feed.py`), and 64 of them at once took the server down (issue 21). So each format is
+built once per state of the catalogue into `<data_dir>/feed/` and served from there.
+
+Which state is current is a *stamp*: a file holding a random token, replaced (atomically)
+after every commit that changes what the feed shows (`SUBSCRIPTIONS`: datasets, data services,
+organisations). A build reads the stamp *before* it reads the database and names its file
+after that token, so a build that raced a change is filed under the old token and never
+served for the new one; the files are shared by every server process and by the command
+line, whichever made the change. Builds take a file lock, so 64 clients arriving after a
+change wait for one build instead of running 64. The stamp's token is the feed's ETag, its
+modification time the feed's Last-Modified: answering a conditional request reads one small
+file and touches neither the database nor the feed.
+
+Changes made behind Torget's back (SQL typed into the database, a restored backup) show in
+the feed after the next change made through Torget, or at once when `<data_dir>/feed/stamp` is
+removed. `keep_ready` (run by `torget serve`) builds the default format right after a change,
+so the harvester's fetch does not wait for the build either.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+
+from torget import __version__
+from torget.db.engine import after_commit
+from torget.dcat.feed import iter_catalogue
+from torget.events import (
+    DataServiceDeleted,
+    DataServiceSaved,
+    DatasetDeleted,
+    DatasetSaved,
+    Handler,
+    OrganisationSaved,
+)
+from torget.settings import Settings
+from torget.site_lookup import settings_of
+
+__all__ = [
+    "FeedVersion",
+    "SUBSCRIPTIONS",
+    "changed",
+    "current",
+    "open_feed",
+    "keep_ready",
+    "FORMATS",
+]
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("rdf", "ttl", "jsonld")
+_STAMP = "stamp"
+_LOCK = ".lock"
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """The feed's current state: its ETag (quoted, as sent) and when the catalogue changed."""
+
+    etag: str
+    modified: float  # seconds since the epoch
+
+
+def _folder(settings: Settings) -> Path:
+    return settings.data_dir / "feed"
+
+
+def _settings_key(settings: Settings) -> str:
+    """What besides the catalogue shapes the feed: the settings (base_url, the catalogue's
+    title and publisher, …) and Torget's version; a change of either is a new feed."""
+    described = json.dumps(settings.describe(), sort_keys=True) + __version__
+    return hashlib.sha256(described.encode()).hexdigest()[:12]
+
+
+def _replace(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    tmp.write_text(text, encoding="ascii")
+    tmp.replace(path)
+
+
+def changed(settings: Settings) -> None:
+    """The catalogue changed: the feed files built so far are out of date."""
+    folder = _folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    _replace(folder / _STAMP, secrets.token_hex(8))
+
+
+def _stamp(settings: Settings) -> tuple[str, float]:
+    path = _folder(settings) / _STAMP
+    try:
+        with path.open(encoding="ascii") as handle:
+            return handle.read().strip(), os.fstat(handle.fileno()).st_mtime
+    except FileNotFoundError:
+        changed(settings)  # the first fetch, or someone removed it to force a rebuild
+        return _stamp(settings)
+
+
+def current(settings: Settings, fmt: str) -> FeedVersion:
+    """The feed's ETag and Last-Modified as of now, without building anything."""
+    token, modified = _stamp(settings)
+    return FeedVersion(f'"{token}-{_settings_key(settings)}-{fmt}"', modified)
+
+
+def _name(token: str, settings: Settings, fmt: str) -> str:
+    return f"catalogue-{token}-{_settings_key(settings)}.{fmt}"
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time across threads and processes (flock per open file)."""
+    with (folder / _LOCK).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(engine: sa.Engine, settings: Settings, fmt: str, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as out:
+        for chunk in iter_catalogue(engine, settings, fmt):
+            out.write(chunk)
+    tmp.replace(target)
+
+
+def _prune(folder: Path, token: str) -> None:
+    """Remove the files of earlier states (an open one stays readable until it is closed) and
+    what killed builds left; only under the lock, so no build is running."""
+    for entry in folder.iterdir():
+        if entry.name in (_STAMP, _LOCK) or entry.name.startswith(f"catalogue-{token}-"):
+            continue
+        entry.unlink(missing_ok=True)
+
+
+def open_feed(engine: sa.Engine, settings: Settings, fmt: str) -> tuple[BinaryIO, FeedVersion]:
+    """The current feed in `fmt`, open for reading, built first if this state has none yet."""
+    token, modified = _stamp(settings)
+    version = FeedVersion(f'"{token}-{_settings_key(settings)}-{fmt}"', modified)
+    folder = _folder(settings)
+    target = folder / _name(token, settings, fmt)
+    try:
+        return target.open("rb"), version
+    except FileNotFoundError:
+        pass
+    with _locked(folder):
+        if not target.exists():  # another thread or process may have built it meanwhile
+            _build(engine, settings, fmt, target)
+            _prune(folder, token)
+        return target.open("rb"), version
+
+
+def keep_ready(
+    engine: sa.Engine, settings: Settings, stop: threading.Event, every: float = 1.0
+) -> None:
+    """Until `stop` is set: build the RDF/XML feed (what harvesters fetch) soon after each
+    change. Several server processes may each run this; the lock makes one of them build."""
+    while not stop.wait(every):
+        try:
+            open_feed(engine, settings, "rdf")[0].close()
+        except Exception:  # a database that is away now may be back at the next round
+            log.exception("building the DCAT feed failed")
+
+
+@dataclass(frozen=True)
+class _Outdate:
+    """After the commit: the feed is out of date. Equal for equal settings, so that a
+    transaction's many events outdate the feed once (`after_commit` keeps one of each)."""
+
+    settings: Settings
+
+    def __call__(self) -> None:
+        changed(self.settings)
+
+
+def _on_change(conn: sa.Connection, _event: Any) -> None:
+    after_commit(conn, _Outdate(settings_of(conn)))
+
+
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = tuple(
+    (event, _on_change)
+    for event in (
+        DatasetSaved,
+        DatasetDeleted,
+        DataServiceSaved,
+        DataServiceDeleted,
+        OrganisationSaved,
+    )
+)
