@@ -49,6 +49,37 @@ class Settings:
             "answered 503 with Retry-After instead of waiting on."
         ),
     )
+    server_workers: int = field(
+        default=0,
+        metadata=_help(
+            "Server processes `torget serve` starts (`--workers` overrides it). 0 means one "
+            "per core of the machine."
+        ),
+    )
+    server_threads: int = field(
+        default=16,
+        metadata=_help(
+            "Requests one server process works on at once (its thread pool); its database "
+            "pool keeps as many connections, and lends as many again for a request that "
+            "holds two. On PostgreSQL, keep workers × 2 × this below max_connections."
+        ),
+    )
+    server_queue: int = field(
+        default=256,
+        metadata=_help(
+            "Requests one server process lets wait for a thread; past it a request is "
+            "answered 503 with Retry-After at once instead of waiting."
+        ),
+    )
+    http_cache_max_age: int = field(
+        default=0,
+        metadata=_help(
+            "Seconds a browser, proxy or CDN may reuse a public answer (the DCAT feed, "
+            "records, search, pages seen without logging in) before asking again: "
+            "`Cache-Control: public, max-age=<this>`. 0 means ask every time; the answer "
+            "carries an ETag, so the question costs a 304."
+        ),
+    )
     base_url: str = field(
         default="",
         metadata=_help(
@@ -429,6 +460,9 @@ def load_settings(
     settings = Settings(**values)
     if not settings.public_base.startswith(("http://", "https://")):
         raise SettingsError(f"base_url must be an absolute http(s) URL, got {settings.base_url!r}")
+    for name in ("server_workers", "server_threads", "server_queue", "http_cache_max_age"):
+        if getattr(settings, name) < (1 if name == "server_threads" else 0):
+            raise SettingsError(f"{name} must not be {getattr(settings, name)}")
     if settings.hsts_max_age < 0:
         raise SettingsError(f"hsts_max_age must be 0 or more seconds, got {settings.hsts_max_age}")
     _check_files_origin(settings)
