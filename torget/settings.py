@@ -254,6 +254,41 @@ class Settings:
             "link-local addresses. Off in production (SSRF); tests switch it on."
         ),
     )
+    harvest_allow_private: bool = field(
+        default=False,
+        metadata=_help(
+            "Let harvest sources be fetched from private, loopback and link-local addresses "
+            "(`TORGET_HARVEST_ALLOW_PRIVATE=1`). Off in production (SSRF); tests switch it on."
+        ),
+    )
+    harvest_timeout_seconds: int = field(
+        default=60,
+        metadata=_help("Longest wait for one harvest request (connect and each read), in s."),
+    )
+    harvest_max_bytes: int = field(
+        default=200 * 1024 * 1024,
+        metadata=_help(
+            "Largest document a harvest source may answer with (each page), in bytes; a larger "
+            "one fails the run and leaves the previous harvest in place."
+        ),
+    )
+    harvest_max_redirects: int = field(
+        default=5, metadata=_help("Redirects a harvest request follows, each hop checked.")
+    )
+    harvest_max_pages: int = field(
+        default=1000,
+        metadata=_help(
+            "Pages a harvest follows (Hydra `next` links, CKAN `package_search` pages) before "
+            "it stops with an error, so that a feed that pages in a circle still ends."
+        ),
+    )
+    harvest_interval_hours: int = field(
+        default=24,
+        metadata=_help(
+            "How often the worker runs a new harvest source unless it is given its own "
+            "interval (`torget harvest add --every`); 0 means by hand only."
+        ),
+    )
 
     secret_key: str = field(
         default="",

@@ -39,6 +39,9 @@ __all__ = [
     "showcases",
     "showcase_datasets",
     "datastore_columns",
+    "harvest_sources",
+    "harvest_runs",
+    "harvest_origins",
 ]
 
 metadata = sa.MetaData(
@@ -608,4 +611,81 @@ datastore_columns = sa.Table(
     sa.Column("description_sv", sa.Text),
     sa.Column("description_en", sa.Text),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# --- Harvesting (torget.harvest): other catalogues gathered into this one. A source belongs to
+# an organisation; each run is kept with its report; each harvested dataset has one origin row
+# (which source, the original IRI, the hash of its description), and a dataset with an origin
+# is changed by its source only (`torget.publishing.changes`).
+harvest_sources = sa.Table(
+    "harvest_sources",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("type", sa.String(20), nullable=False),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("contact_email", sa.String(320)),
+    sa.Column("interval_hours", sa.Integer),  # null: run by hand only
+    sa.Column("on_vanish", sa.String(10), nullable=False),
+    sa.Column("publisher_organisations", sa.Boolean, nullable=False),
+    sa.Column("etag", sa.String(500)),
+    sa.Column("last_modified", sa.String(100)),
+    sa.Column("next_run_at", sa.DateTime(timezone=True)),
+    *_timestamps(),
+    sa.CheckConstraint("on_vanish IN ('delete', 'withdraw')", name="on_vanish"),
+)
+
+harvest_runs = sa.Table(
+    "harvest_runs",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "source_id",
+        sa.String(_ID),
+        sa.ForeignKey("harvest_sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("created", sa.Integer, nullable=False, default=0),
+    sa.Column("updated", sa.Integer, nullable=False, default=0),
+    sa.Column("unchanged", sa.Integer, nullable=False, default=0),
+    sa.Column("removed", sa.Integer, nullable=False, default=0),
+    sa.Column("skipped", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text),
+    sa.Column("problems", sa.Text, nullable=False),  # JSON list of problems
+    sa.CheckConstraint("state IN ('running', 'done', 'failed')", name="state"),
+    sa.Index("ix_harvest_runs_source_id_started_at", "source_id", "started_at"),
+)
+
+harvest_origins = sa.Table(
+    "harvest_origins",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "source_id",
+        sa.String(_ID),
+        sa.ForeignKey("harvest_sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("original_iri", sa.String(2000), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),  # JSON: machine-translated fields, …
+    sa.Column("withdrawn", sa.Boolean, nullable=False),
+    sa.Column("harvested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("source_id", "original_iri", name="uq_harvest_origins_source_iri"),
 )

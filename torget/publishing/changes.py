@@ -21,14 +21,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import SYSTEM, Actor
 from torget.catalog import dataservices, datasets, organisations
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset, Distribution
 from torget.catalog.model import DataServiceIn, DatasetIn, DistributionIn, OrganisationIn
 from torget.catalog.organisations import Member, Organisation
 from torget.dcat.guard import check_publishable
-from torget.errors import FieldError, ValidationFailed
+from torget.errors import Conflict, FieldError, TorgetError, ValidationFailed
+from torget.harvest import origins
+from torget.harvest.plan import Applied, HarvestPlan, Settled
+from torget.harvest.problems import Problem
 from torget.site_lookup import settings_of
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "delete_organisation",
     "set_member",
     "remove_member",
+    "apply_harvest",
 ]
 
 # One distribution of a dataset saved as a whole: the id of the one it replaces, or None for
@@ -102,6 +106,7 @@ def replace_dataset(
     """The dataset's metadata replaced by `data`; with `distributions`, its distributions
     become exactly those (each replacing the one whose id it names, or added), the others
     deleted. Checked once, as the whole change leaves it."""
+    _not_harvested(conn, origins.source_of_dataset(conn, ref))
     updated = datasets.update_dataset(conn, actor, ref, data)
     if distributions is not None:
         datasets.replace_distributions(conn, actor, updated.id, list(distributions))
@@ -110,12 +115,14 @@ def replace_dataset(
 
 def patch_dataset(conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]) -> Dataset:
     """Only the fields in `changes` changed (publishing and withdrawing are `state`)."""
+    _not_harvested(conn, origins.source_of_dataset(conn, ref))
     updated = datasets.patch_dataset(conn, actor, ref, changes)
     _checked(conn, updated)
     return updated
 
 
 def delete_dataset(conn: sa.Connection, actor: Actor, ref: str) -> None:
+    _not_harvested(conn, origins.source_of_dataset(conn, ref))
     datasets.delete_dataset(conn, actor, ref)
 
 
@@ -125,6 +132,7 @@ def delete_dataset(conn: sa.Connection, actor: Actor, ref: str) -> None:
 def add_distribution(
     conn: sa.Connection, actor: Actor, dataset_ref: str, data: DistributionIn
 ) -> Distribution:
+    _not_harvested(conn, origins.source_of_dataset(conn, dataset_ref))
     dist = datasets.add_distribution(conn, actor, dataset_ref, data)
     _dataset_checked(conn, actor, dist.dataset_id)
     return dist
@@ -133,6 +141,7 @@ def add_distribution(
 def replace_distribution(
     conn: sa.Connection, actor: Actor, dist_id: str, data: DistributionIn
 ) -> Distribution:
+    _not_harvested(conn, origins.source_of_distribution(conn, dist_id))
     dist = datasets.update_distribution(conn, actor, dist_id, data)
     _dataset_checked(conn, actor, dist.dataset_id)
     return dist
@@ -141,6 +150,7 @@ def replace_distribution(
 def patch_distribution(
     conn: sa.Connection, actor: Actor, dist_id: str, changes: dict[str, Any]
 ) -> Distribution:
+    _not_harvested(conn, origins.source_of_distribution(conn, dist_id))
     dist = datasets.patch_distribution(conn, actor, dist_id, changes)
     _dataset_checked(conn, actor, dist.dataset_id)
     return dist
@@ -148,6 +158,7 @@ def patch_distribution(
 
 def delete_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> None:
     """A published dataset must stay publishable without it (so its last one stays)."""
+    _not_harvested(conn, origins.source_of_distribution(conn, dist_id))
     dataset_id = datasets.get_distribution(conn, actor, dist_id).dataset_id
     datasets.delete_distribution(conn, actor, dist_id)
     _dataset_checked(conn, actor, dataset_id)
@@ -205,3 +216,88 @@ def set_member(conn: sa.Connection, actor: Actor, org: str, user: str, role: str
 
 def remove_member(conn: sa.Connection, actor: Actor, org: str, user: str) -> None:
     organisations.remove_member(conn, actor, org, user)
+
+
+# --- Harvested datasets (torget.harvest): the source is the master ---------------------------
+# A dataset with a harvest origin changes only when its source is harvested: every write above
+# refuses it, and `apply_harvest` is the one way in. A run meets the catalogue's own rules (the
+# model's `normalise_*` in the stores, and the DCAT guard, `check_publishable`), but not an
+# organisation's gates on publication (`_gated`): its datasets were published by their source.
+
+
+def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
+    if source_id is not None:
+        raise Conflict(
+            "this dataset is harvested from another catalogue: change it at its source, "
+            "which the next harvest copies",
+            code="harvested_dataset",
+            params={"source": source_id},
+        )
+
+
+def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
+    """One source's difference, in the caller's transaction (one per source: the run stands or
+    falls whole). Each dataset goes in a savepoint, so one the rules refuse is rolled back,
+    reported and skipped while the rest is applied."""
+    applied = Applied()
+    for create in plan.create:
+        if _each(conn, applied, create.record.iri, _create_harvested, plan, None, create.record):
+            applied.created += 1
+    for update in plan.update:
+        iri = update.record.iri
+        if _each(conn, applied, iri, _update_harvested, plan, update.dataset_id, update.record):
+            applied.updated += 1
+    for remove in plan.remove:
+        if plan.withdraw_vanished:
+            datasets.patch_dataset(conn, SYSTEM, remove.dataset_id, {"state": "draft"})
+            origins.mark_withdrawn(conn, remove.dataset_id)
+        else:
+            datasets.delete_dataset(conn, SYSTEM, remove.dataset_id)
+        applied.removed += 1
+    return applied
+
+
+def _each(conn: sa.Connection, applied: Applied, iri: str, change: Any, *args: Any) -> bool:
+    savepoint = conn.begin_nested()
+    try:
+        change(conn, *args)
+    except TorgetError as exc:
+        savepoint.rollback()
+        applied.skipped += 1
+        errors = exc.errors if isinstance(exc, ValidationFailed) else [FieldError.of("", exc)]
+        applied.problems.extend(
+            Problem("dataset_refused", iri, e.field, e.message, "error") for e in errors
+        )
+        return False
+    savepoint.commit()
+    return True
+
+
+def _create_harvested(
+    conn: sa.Connection, plan: HarvestPlan, _dataset_id: None, record: Settled
+) -> None:
+    dataset = datasets.create_dataset(conn, SYSTEM, record.data)
+    check_publishable(conn, settings_of(conn), dataset)
+    origins.save_origin(
+        conn, dataset.id, plan.source_id, record.iri, record.content_hash, record.notes
+    )
+
+
+def _update_harvested(
+    conn: sa.Connection, plan: HarvestPlan, dataset_id: str, record: Settled
+) -> None:
+    """The dataset's description replaced; its distributions kept by position (their ids, and
+    so their addresses and datastore tables, stay while the source keeps them in place)."""
+    current = datasets.lock_dataset(conn, SYSTEM, dataset_id)
+    data = record.data.model_copy(update={"distributions": None, "name": None})
+    datasets.update_dataset(conn, SYSTEM, dataset_id, data)
+    ids = [d.id for d in current.distributions]
+    wanted = [
+        (ids[i] if i < len(ids) else None, dist)
+        for i, dist in enumerate(record.data.distributions or [])
+    ]
+    datasets.replace_distributions(conn, SYSTEM, dataset_id, wanted)
+    check_publishable(conn, settings_of(conn), datasets.get_dataset(conn, SYSTEM, dataset_id))
+    origins.save_origin(
+        conn, dataset_id, plan.source_id, record.iri, record.content_hash, record.notes
+    )

@@ -82,6 +82,10 @@ MESSAGES: dict[str, str] = {
     "organisation_required": N_("Choose an organisation."),
     "unknown_organisation": N_("There is no organisation %(value)s."),
     "dataset_name_taken": N_("Another dataset already has the web name %(value)s."),
+    "harvested_dataset": N_(
+        "This dataset is harvested from another catalogue: change it there, and the next "
+        "harvest brings the change here."
+    ),
     "dataservice_name_taken": N_("Another API already has the web name %(value)s."),
     "organisation_name_taken": N_("Another organisation already has the short name %(value)s."),
     "bad_token_name": N_("Give the token a name of 1–200 characters."),

@@ -1,0 +1,189 @@
+"""Harvesting semantics: create, leave alone, update, remove; what a run reports; who owns
+what was harvested; and that the source is the master."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from tests.harvest.catalogues import catalogue, dataset, simple
+from tests.harvest.conftest import Served, add, count, run
+from torget.db.schema import datasets, harvest_origins, mail_queue, organisations
+from torget.site import Site
+
+
+def _datasets(site: Site) -> dict[str, dict[str, object]]:
+    with site.engine.connect() as conn:
+        rows = conn.execute(sa.select(datasets)).all()
+    return {r.title_sv: {"id": r.id, "updated_at": r.updated_at, "state": r.state,
+                         "data": json.loads(r.data)} for r in rows}  # fmt: skip
+
+
+def test_first_run_creates_a_rerun_leaves_alone(site: Site, region: str, served: Served) -> None:
+    url = served.put("/dcat.ttl", simple(1, 2, 3), "text/turtle")
+    source = add(site, url)
+    first = run(site, source)
+    assert first.state == "done", first.as_json()
+    assert (first.created, first.updated, first.unchanged, first.skipped) == (3, 0, 0, 0)
+    before = _datasets(site)
+    assert set(before) == {"Datamängd 1", "Datamängd 2", "Datamängd 3"}
+    ds = before["Datamängd 1"]["data"]
+    assert isinstance(ds, dict) and ds["organisation"] == "region"
+    assert ds["state"] == "published"
+    again = run(site, source)
+    assert (again.created, again.updated, again.unchanged, again.removed) == (0, 0, 3, 0)
+    assert _datasets(site) == before  # not even the modification time
+
+
+def test_changed_updated_vanished_deleted(site: Site, region: str, served: Served) -> None:
+    url = served.put("/dcat.ttl", simple(1, 2, 3), "text/turtle")
+    source = add(site, url)
+    run(site, source)
+    before = _datasets(site)
+    served.put("/dcat.ttl", simple(1, 2, titles={2: "Nytt namn"}), "text/turtle")
+    second = run(site, source)
+    assert (second.created, second.updated, second.unchanged, second.removed) == (0, 1, 1, 1)
+    after = _datasets(site)
+    assert set(after) == {"Datamängd 1", "Nytt namn"}
+    assert after["Nytt namn"]["id"] == before["Datamängd 2"]["id"]
+    assert after["Datamängd 1"] == before["Datamängd 1"]
+    assert count(site.engine, harvest_origins) == 2
+
+
+def test_vanished_kept_as_withdrawn_and_back(site: Site, region: str, served: Served) -> None:
+    url = served.put("/dcat.ttl", simple(1, 2), "text/turtle")
+    source = add(site, url, on_vanish="withdraw")
+    run(site, source)
+    served.put("/dcat.ttl", simple(1), "text/turtle")
+    assert run(site, source).removed == 1
+    assert _datasets(site)["Datamängd 2"]["state"] == "draft"
+    assert run(site, source).removed == 0  # withdrawn once, not again
+    served.put("/dcat.ttl", simple(1, 2), "text/turtle")
+    back = run(site, source)
+    assert back.updated == 1
+    assert _datasets(site)["Datamängd 2"]["state"] == "published"
+
+
+def test_local_edits_are_refused(
+    site: Site, region: str, served: Served, client: TestClient
+) -> None:
+    from tests.conftest import World
+
+    world = World(client, site.engine)
+    run(site, add(site, served.put("/dcat.ttl", simple(1), "text/turtle")))
+    ds = _datasets(site)["Datamängd 1"]
+    auth = world.auth("root")
+    patched = client.patch(f"/api/datasets/{ds['id']}", json={"title": {"sv": "X"}}, headers=auth)
+    assert patched.status_code == 409, patched.text
+    assert patched.json()["code"] == "harvested_dataset"
+    deleted = client.delete(f"/api/datasets/{ds['id']}", headers=auth)
+    assert deleted.status_code == 409
+    assert _datasets(site)["Datamängd 1"] == ds
+
+
+def test_mapping_to_the_official_vocabularies(site: Site, region: str, served: Served) -> None:
+    extra = """
+    dcat:theme <http://inspire.ec.europa.eu/theme/hy> ;
+    dcterms:title "Water bodies"@en-t-sv-t0-mtec ;
+    dcterms:accrualPeriodicity <http://purl.org/cld/freq/annual> ;
+    dcterms:issued "2020" ;
+    """
+    dist = """
+<https://data.example/dataset/1/csv> a dcat:Distribution ;
+    dcat:accessURL <https://data.example/files/1.csv> ;
+    dcterms:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/deed.sv> .
+"""
+    url = served.put("/dcat.ttl", catalogue(dataset(1, extra=extra, distribution=dist), ids=[1]),
+                     "text/turtle")  # fmt: skip
+    result = run(site, add(site, url))
+    assert result.created == 1, result.as_json()
+    data = _datasets(site)["Datamängd 1"]["data"]
+    assert isinstance(data, dict)
+    assert data["themes"] == [
+        "http://publications.europa.eu/resource/authority/data-theme/ENVI",
+        "http://publications.europa.eu/resource/authority/data-theme/TECH",
+    ]
+    assert data["title"]["en"] == "Water bodies"
+    assert data["frequency"].endswith("/frequency/ANNUAL")
+    assert data["issued"] == "2020-01-01"
+    with site.engine.connect() as conn:
+        notes = json.loads(conn.execute(sa.select(harvest_origins.c.notes)).scalar_one())
+    assert notes["machine_translated"] == ["title.en"]
+    codes = {p.code for p in result.problems}
+    assert {"machine_translated", "mapped_value"} <= codes
+
+
+def test_publishers_become_organisations(site: Site, region: str, served: Served) -> None:
+    other = """
+<http://dataportal.se/organisation/SE2120001207> a foaf:Organization ;
+    foaf:name "Grannby kommun"@sv .
+"""
+    body = catalogue(dataset(1), dataset(2, publisher="SE2120001207"), ids=[1, 2], more=other)
+    source = add(site, served.put("/dcat.ttl", body, "text/turtle"), publisher_organisations=True)
+    assert run(site, source).created == 2
+    owners = {t: d["data"]["organisation"] for t, d in _datasets(site).items()}  # type: ignore[index]
+    assert owners == {"Datamängd 1": "sjostads-kommun", "Datamängd 2": "grannby-kommun"}
+    with site.engine.connect() as conn:
+        numbers = {
+            json.loads(r.data)["org_number"]
+            for r in conn.execute(
+                sa.select(organisations.c.data).where(organisations.c.name.like("%kommun"))
+            )
+        }
+    assert numbers == {"2120000142", "2120001207"}
+    assert run(site, source).unchanged == 2  # found again, not made twice
+
+
+def test_one_bad_dataset_is_skipped_and_reported(site: Site, region: str, served: Served) -> None:
+    body = catalogue(dataset(1), dataset(2, title=""), ids=[1, 2])
+    source = add(site, served.put("/dcat.ttl", body, "text/turtle"), contact_email="k@ex.se")
+    result = run(site, source)
+    assert (result.created, result.skipped) == (1, 1)
+    missing = [p for p in result.problems if p.code == "missing_title"]
+    assert missing[0].dataset == "https://data.example/dataset/2"
+    assert missing[0].property == "dcterms:title"
+    with site.engine.connect() as conn:
+        mail = conn.execute(sa.select(mail_queue)).one()
+    assert mail.recipient == "k@ex.se"
+    assert "dcterms:title" in mail.body and "Lägg till dcterms:title" in mail.body
+
+
+@pytest.mark.parametrize("syntax", ["turtle", "xml", "json-ld"])
+def test_three_syntaxes(site: Site, region: str, served: Served, syntax: str) -> None:
+    import rdflib
+
+    graph = rdflib.Graph().parse(data=simple(1, 2), format="turtle")
+    media = {"turtle": "text/turtle", "xml": "application/rdf+xml",
+             "json-ld": "application/ld+json"}[syntax]  # fmt: skip
+    url = served.put("/dcat", graph.serialize(format=syntax), media)
+    assert run(site, add(site, url)).created == 2
+
+
+def test_hydra_pages_and_sub_catalogues(site: Site, region: str, served: Served) -> None:
+    for page in range(1, 4):
+        nxt = f"hydra:next <{served.base}/page{page + 1}> ;" if page < 3 else ""
+        view = f"""<{served.base}/page{page}> a hydra:PartialCollectionView ; {nxt}
+            hydra:first <{served.base}/page1> ."""
+        n = page * 10
+        served.put(f"/page{page}", catalogue(dataset(n), dataset(n + 1), ids=[n, n + 1],
+                                             more=view), "text/turtle")  # fmt: skip
+    sub = f"""<https://data.example/catalog> dcterms:hasPart <{served.base}/sub> .
+              <{served.base}/sub> a dcat:Catalog ."""
+    served.put("/page3", catalogue(dataset(30), ids=[30], more=sub), "text/turtle")
+    served.put("/sub", catalogue(dataset(40), ids=[40]), "text/turtle")
+    result = run(site, add(site, served.base + "/page1"))
+    assert result.created == 6, result.as_json()
+
+
+def test_conditional_request(site: Site, region: str, served: Served) -> None:
+    url = served.put("/dcat.ttl", simple(1), "text/turtle", etag='"v1"')
+    source = add(site, url)
+    run(site, source)
+    again = run(site, source)
+    assert again.unchanged == 1
+    assert served.requests[-1][1].get("If-None-Match") == '"v1"'
+    assert served.requests[-1][1]["User-Agent"].startswith("Torget/")

@@ -1,0 +1,109 @@
+"""Where a harvested dataset came from: its source, its original IRI and the hash of its
+description as last harvested. The row is what makes a dataset harvested: while it exists,
+the catalogue refuses local edits (`torget.publishing.changes`), since the source is the
+master and the next run would undo them."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from torget.clock import now
+from torget.db.schema import datasets, distributions, harvest_origins, harvest_sources
+
+__all__ = [
+    "Provenance",
+    "provenance_of",
+    "source_of_dataset",
+    "source_of_distribution",
+    "save_origin",
+    "mark_withdrawn",
+]
+
+
+class Provenance:
+    """What a dataset page says about a harvested dataset."""
+
+    def __init__(
+        self,
+        source_id: str,
+        source_title: str,
+        source_url: str,
+        original_iri: str,
+        machine_translated: list[str],
+    ) -> None:
+        self.source_id = source_id
+        self.source_title = source_title
+        self.source_url = source_url
+        self.original_iri = original_iri
+        self.machine_translated = machine_translated
+
+    def as_json(self) -> dict[str, object]:
+        return dict(vars(self))
+
+
+def source_of_dataset(conn: sa.Connection, id_or_name: str) -> str | None:
+    """The id of the source that harvested the dataset (by id or name), or None."""
+    return conn.execute(
+        sa.select(harvest_origins.c.source_id)
+        .join(datasets, datasets.c.id == harvest_origins.c.dataset_id)
+        .where(sa.or_(datasets.c.id == id_or_name, datasets.c.name == id_or_name))
+    ).scalar()
+
+
+def source_of_distribution(conn: sa.Connection, dist_id: str) -> str | None:
+    return conn.execute(
+        sa.select(harvest_origins.c.source_id)
+        .join(distributions, distributions.c.dataset_id == harvest_origins.c.dataset_id)
+        .where(distributions.c.id == dist_id)
+    ).scalar()
+
+
+def provenance_of(conn: sa.Connection, dataset_id: str) -> Provenance | None:
+    row = conn.execute(
+        sa.select(harvest_origins, harvest_sources.c.title, harvest_sources.c.url)
+        .join(harvest_sources, harvest_sources.c.id == harvest_origins.c.source_id)
+        .where(harvest_origins.c.dataset_id == dataset_id)
+    ).first()
+    if row is None:
+        return None
+    notes = json.loads(row.notes)
+    return Provenance(
+        row.source_id,
+        row.title,
+        row.url,
+        row.original_iri,
+        list(notes.get("machine_translated", [])),
+    )
+
+
+def save_origin(
+    conn: sa.Connection,
+    dataset_id: str,
+    source_id: str,
+    iri: str,
+    content_hash: str,
+    notes: dict[str, list[str]],
+) -> None:
+    values = {
+        "source_id": source_id,
+        "original_iri": iri,
+        "content_hash": content_hash,
+        "notes": json.dumps(notes),
+        "withdrawn": False,
+        "harvested_at": now(),
+    }
+    updated = conn.execute(
+        harvest_origins.update().where(harvest_origins.c.dataset_id == dataset_id).values(values)
+    )
+    if updated.rowcount == 0:
+        conn.execute(harvest_origins.insert().values(dataset_id=dataset_id, **values))
+
+
+def mark_withdrawn(conn: sa.Connection, dataset_id: str) -> None:
+    conn.execute(
+        harvest_origins.update()
+        .where(harvest_origins.c.dataset_id == dataset_id)
+        .values(withdrawn=True, harvested_at=now())
+    )
