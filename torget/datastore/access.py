@@ -22,11 +22,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import duckdb
 import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
+from torget.catalog.model import DistributionIn
+from torget.catalog.rules import slugify
 from torget.catalog.visibility import readable_by
 from torget.datastore import query as querying
 from torget.datastore.export import EXPORTS, export
@@ -50,6 +53,8 @@ __all__ = [
     "distinct_values",
     "aggregate",
     "download",
+    "download_name",
+    "file_stem",
     "run_select",
     "refusing_bad_values",
 ]
@@ -210,6 +215,35 @@ def download(table: Table, query: querying.RowQuery, fmt: str, max_rows: int | N
         raise BadParameter("fields", "a GeoJSON download needs the column 'geometry'")
     with _reading(table, query) as con:
         return export(con, table, query, fmt, max_rows)
+
+
+def download_name(conn: sa.Connection, table: Table, fmt: str) -> str:
+    """A file name for a download, from the dataset's and the distribution's Swedish titles
+    (`badplatser-i-sjostad-platser.csv`), the file's name in its URL when the distribution has
+    no title, a further sheet's name after it; ASCII, so every browser and shell keeps it."""
+    found = conn.execute(
+        sa.select(datasets.c.title_sv, distributions.c.data)
+        .join(datasets, datasets.c.id == distributions.c.dataset_id)
+        .where(distributions.c.id == table.distribution_id)
+    ).first()
+    parts: list[str] = []
+    if found is not None:
+        data = DistributionIn.model_validate_json(found.data)
+        title = data.title.sv if data.title else None
+        own = title or file_stem(data.download_url or data.access_url or "")
+        parts = [found.title_sv, *([own] if own and own != found.title_sv else [])]
+    if table.name != "data":
+        parts.append(table.name)
+    stem = slugify(" ".join(p for p in parts if p)) if parts else table.distribution_id
+    suffix = "excel.csv" if fmt == "excel.csv" else fmt
+    return f"{stem}.{suffix}"
+
+
+def file_stem(url: str) -> str:
+    """The name of the file a URL points at, without its extension: `befolkning` for
+    `…/files/abc/befolkning.csv?x=1`; "" when the URL names no file."""
+    last = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    return last.rsplit(".", 1)[0] if "." in last else ""
 
 
 def run_select(

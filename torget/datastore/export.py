@@ -11,6 +11,11 @@ such a text value or column name gets a leading apostrophe in those two formats 
 and XLSX cells are written by their type (`write_string` for text), never as formulas.
 Numbers stay numbers: a negative number is not text. JSON, GeoJSON and Parquet are read by
 programs and keep every value as it is.
+
+`excel.csv` is CSV as Excel opens it on a Swedish computer with a double click: UTF-8 with a
+byte-order mark (without one, Excel reads Windows-1252 and garbles å, ä, ö), `;` between
+fields and a decimal comma (`12,5`), as Excel writes it itself. Plain `csv` stays the
+standard's (RFC 4180): `,`, decimal points, no mark.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ __all__ = ["EXPORTS", "FORMULA_STARTS", "export", "inert", "stream_file"]
 
 EXPORTS = {
     "csv": "text/csv; charset=utf-8",
+    "excel.csv": "text/csv; charset=utf-8",
     "json": "application/json",
     "geojson": "application/geo+json",
     "parquet": "application/vnd.apache.parquet",
@@ -90,13 +96,19 @@ def _geojson(out: IO[str], names: list[str], result: duckdb.DuckDBPyConnection) 
     out.write("]}\n")
 
 
-def _csv_select(relation: duckdb.DuckDBPyRelation) -> str:
+_DECIMALS = frozenset({"float", "double", "decimal"})
+BOM = "\ufeff".encode()
+
+
+def _csv_select(relation: duckdb.DuckDBPyRelation, decimal_comma: bool = False) -> str:
     """The relation's columns for a CSV file, text values and column names made `inert`."""
     starts = ", ".join(f"chr({ord(s)})" for s in FORMULA_STARTS)
     columns = []
     for name, kind in zip(relation.columns, relation.types, strict=True):
         value = quote_ident(name)
-        if kind.id not in _NOT_TEXT:
+        if decimal_comma and kind.id in _DECIMALS:
+            value = f"replace(CAST({value} AS VARCHAR), '.', ',')"
+        elif kind.id not in _NOT_TEXT:
             text = f"CAST({value} AS VARCHAR)"
             value = (
                 f"CASE WHEN left({text}, 1) IN ({starts}) THEN chr(39) || {text} ELSE {text} END"
@@ -155,11 +167,13 @@ def export(
     if max_rows is not None:
         inner += f" LIMIT {int(max_rows)}"
     try:
-        if fmt in ("csv", "parquet"):
+        if fmt in ("csv", "excel.csv", "parquet"):
             relation = con.sql(inner, params=params)
-            if fmt == "csv":
-                relation = con.sql(f"SELECT {_csv_select(relation)} FROM ({inner})", params=params)
-                relation.write_csv(str(path), header=True)
+            if fmt in ("csv", "excel.csv"):
+                excel = fmt == "excel.csv"
+                select = _csv_select(relation, decimal_comma=excel)
+                relation = con.sql(f"SELECT {select} FROM ({inner})", params=params)
+                relation.write_csv(str(path), header=True, sep=";" if excel else ",")
             else:
                 relation.write_parquet(str(path))
         elif fmt == "xlsx":
@@ -174,9 +188,12 @@ def export(
     return path
 
 
-def stream_file(path: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
-    """The file's bytes, deleting it when done (or when the client goes away)."""
+def stream_file(path: Path, chunk: int = 1 << 20, fmt: str = "") -> Iterator[bytes]:
+    """The file's bytes, deleting it when done (or when the client goes away); an `excel.csv`
+    file's after its byte-order mark (DuckDB writes none)."""
     try:
+        if fmt == "excel.csv":
+            yield BOM
         with path.open("rb") as handle:
             while data := handle.read(chunk):
                 yield data

@@ -152,7 +152,7 @@ def rows(
 
 @router.get(
     "/{distribution_id}/rows.{fmt}",
-    summary="Download rows: csv, json, geojson, parquet, xlsx",
+    summary="Download rows: csv, excel.csv (`;`, decimal comma, BOM), json, geojson, parquet, xlsx",
     description=FILTERS + " `limit=n` downloads only the first n rows (default: all).",
 )
 def download(
@@ -166,9 +166,11 @@ def download(
     query = _query(request, table)
     most = query.limit if "limit" in request.query_params else None
     path = access.download(table, query, fmt, most)
-    headers = {"Content-Disposition": f'attachment; filename="{distribution_id}.{fmt}"'}
+    with read(request_site(request).engine) as conn:
+        name = access.download_name(conn, table, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return StreamingResponse(
-        exporting.stream_file(path), media_type=exporting.EXPORTS[fmt], headers=headers
+        exporting.stream_file(path, fmt=fmt), media_type=exporting.EXPORTS[fmt], headers=headers
     )
 
 

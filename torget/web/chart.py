@@ -14,12 +14,12 @@ from dataclasses import dataclass
 __all__ = ["Bar", "BarChart", "bar_chart"]
 
 WIDTH = 720
-LABEL_WIDTH = 220
-VALUE_WIDTH = 110
 ROW = 28
 BAR = 18
 TOP = 8
-MAX_LABEL = 30
+MAX_LABEL = 36
+CHAR = 7.5  # the widest average advance of a 13 px label (`.chart-label`), digits included
+_GAP = 16
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,18 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
+def _room(texts: Sequence[str]) -> int:
+    """Pixels that the longest of these texts needs, with a gap."""
+    return int(max((len(t) for t in texts), default=0) * CHAR) + _GAP
+
+
 def bar_chart(values: Sequence[tuple[str, float, str]]) -> BarChart:
-    """Lay out (category, value, value as text) as bars scaled to the largest magnitude."""
-    left = LABEL_WIDTH
-    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    """Lay out (category, value, value as text) as bars scaled to the largest magnitude.
+
+    The label column is as wide as the longest (shortened) label and the value column as the
+    longest value, so no text is cut off at the picture's edge, and the bars take the rest."""
+    left = _room([_short(label) for label, _, _ in values])
+    span = WIDTH - left - _room([text for _, _, text in values])
     low = min([0.0, *(v for _, v, _ in values)])
     high = max([0.0, *(v for _, v, _ in values)])
     scale = span / (high - low) if high > low else 0.0

@@ -9,6 +9,7 @@ Served at `/dataset/{id or name}` when the client prefers HTML (see `dcat_routes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Request, Response
 
@@ -49,6 +50,7 @@ class DistributionView:
     url: str | None
     is_download: bool
     datastore: DatastoreState
+    file_name: str = ""  # what a distribution without a title is called: its file's name
 
 
 def record_alternates(path: str, what: str) -> list[Alternate]:
@@ -65,7 +67,9 @@ def _distribution_view(
     name = found.code.replace("_", " ") if found is not None else dist.data.format
     licence = explain_licence(dist.data.license or dataset.data.license, lang)
     url = dist.data.download_url or dist.data.access_url
-    return DistributionView(dist, name, licence, url, dist.data.download_url is not None, datastore)
+    file_name = unquote(urlsplit(url or "").path.rsplit("/", 1)[-1]) if url else ""
+    return DistributionView(dist, name, licence, url, dist.data.download_url is not None,
+                            datastore, file_name if "." in file_name else "")  # fmt: skip
 
 
 def _csp(tile_url: str) -> dict[str, str]:

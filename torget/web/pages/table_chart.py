@@ -3,8 +3,8 @@
 The numbers come from the query API's grouped aggregate (`torget.datastore.access.aggregate`)
 over the preview's filters, and are drawn as inline SVG on the server (`torget.web.chart`).
 Without a choice in the query string the page picks a sensible chart: grouped by the text
-or yes/no column with the fewest distinct values (2-25), summing the first numeric column
-that is an amount (not a coordinate, year or code), or else counting rows.
+or yes/no column with the fewest distinct values (2-25), summing the first measure
+(`datastore.measures`: never an identifier, code, year or coordinate), or else counting rows.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from torget.datastore import access
+from torget.datastore.measures import measures
 from torget.datastore.query import RowQuery
 from torget.datastore.refusals import is_number
 from torget.datastore.tables import Table
@@ -26,9 +27,6 @@ __all__ = ["MAX_BARS", "FUNCTIONS", "ChartView", "table_chart", "numeric_columns
 MAX_BARS = 25
 FUNCTIONS = ("count", "sum", "avg", "min", "max")
 _GROUPABLE = ("TEXT", "BOOLEAN", "BIGINT", "INTEGER", "DATE")
-# Numbers that are names rather than amounts: summing them says nothing.
-_NOT_AMOUNTS = {"lon", "lat", "longitude", "latitude", "x", "y", "_id", "id", "ar", "år", "year",
-                "artal", "årtal", "manad", "månad", "month", "postnummer"}  # fmt: skip
 _CANDIDATES = 8
 _DEFAULT_PICK_ROWS = 2_000_000  # above this, no distinct-count probing for a default chart
 
@@ -66,11 +64,7 @@ def _default_group(table: Table) -> str | None:
 
 
 def _amounts(table: Table) -> list[str]:
-    return [
-        n
-        for n in numeric_columns(table)
-        if n.lower() not in _NOT_AMOUNTS and not n.lower().endswith(("_id", "_kod", "_code"))
-    ]
+    return measures(table.column_types)
 
 
 def _choice(table: Table, state: PreviewState) -> tuple[str, str, str | None] | None:
