@@ -17,9 +17,11 @@ from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from torget.accounts.permissions import SYSTEM
+from torget.catalog.model import LangText
+from torget.catalog.organisations import get_organisation
 from torget.db.engine import write
 from torget.dcat.feed import iter_catalogue
-from torget.publishing.changes import patch_dataservice
+from torget.publishing.changes import patch_dataservice, update_organisation
 from torget.site import Site
 from torget.web.admission import Admission
 from torget.web.caching import http_date
@@ -122,3 +124,16 @@ def test_a_full_server_answers_503_at_once() -> None:
     assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
     assert [r.status_code for r in served] == [200, 200]
     assert app.active == 0
+
+
+def test_the_footer_follows_a_renamed_publisher(
+    client: TestClient, site: Site, sample: Sample
+) -> None:
+    """Pages keep the catalogue publisher's name until the catalogue changes (not one read
+    of every organisation per page); a rename is such a change."""
+    assert "Sjöstads kommun" in client.get("/").text
+    with write(site.engine) as conn:
+        current = get_organisation(conn, "sjostad")
+        renamed = current.data.model_copy(update={"title": LangText(sv="Nya Sjöstad")})
+        update_organisation(conn, SYSTEM, "sjostad", renamed)
+    assert "Nya Sjöstad" in client.get("/").text

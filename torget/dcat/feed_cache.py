@@ -24,6 +24,7 @@ so the harvester's fetch does not wait for the build either.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -54,6 +55,7 @@ from torget.site_lookup import settings_of
 
 __all__ = [
     "FeedVersion",
+    "catalogue_state",
     "SUBSCRIPTIONS",
     "changed",
     "current",
@@ -81,6 +83,7 @@ def _folder(settings: Settings) -> Path:
     return settings.data_dir / "feed"
 
 
+@functools.lru_cache(maxsize=8)
 def _settings_key(settings: Settings) -> str:
     """What besides the catalogue shapes the feed: the settings (base_url, the catalogue's
     title and publisher, …) and Torget's version; a change of either is a new feed."""
@@ -109,6 +112,12 @@ def _stamp(settings: Settings) -> tuple[str, float]:
     except FileNotFoundError:
         changed(settings)  # the first fetch, or someone removed it to force a rebuild
         return _stamp(settings)
+
+
+def catalogue_state(settings: Settings) -> str:
+    """A token that changes with every change to what the feed shows (datasets, data
+    services, organisations), in every process: what the pages may key their own caches on."""
+    return _stamp(settings)[0]
 
 
 def current(settings: Settings, fmt: str) -> FeedVersion:

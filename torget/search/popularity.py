@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from torget.db.schema import dataset_popularity, datasets
 from torget.errors import NotFound
 
-__all__ = ["record_view", "record_download", "popularity_of", "DOWNLOAD_WEIGHT"]
+__all__ = ["record_view", "record_download", "popularity_of", "popularities", "DOWNLOAD_WEIGHT"]
 
 DOWNLOAD_WEIGHT = 3
 
@@ -52,3 +52,15 @@ def popularity_of(conn: sa.Connection, dataset_id: str) -> int:
         )
     ).first()
     return 0 if row is None else int(row.views + DOWNLOAD_WEIGHT * row.downloads)
+
+
+def popularities(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, int]:
+    """`popularity_of` for several datasets in one query; 0 for those never used."""
+    table = dataset_popularity
+    rows = conn.execute(
+        sa.select(table.c.dataset_id, table.c.views, table.c.downloads).where(
+            table.c.dataset_id.in_(dataset_ids)
+        )
+    )
+    found = {r.dataset_id: int(r.views + DOWNLOAD_WEIGHT * r.downloads) for r in rows}
+    return {dataset_id: found.get(dataset_id, 0) for dataset_id in dataset_ids}

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset
-from torget.search import FACETS, SORTS, SearchQuery, SearchResult, popularity_of, search_datasets
+from torget.search import FACETS, SORTS, SearchQuery, SearchResult, search_datasets
 from torget.search import record_view as _record_view
+from torget.search.popularity import popularities
 
 __all__ = ["FACETS", "SORTS", "search", "record_view", "most_used"]
 
@@ -46,4 +47,5 @@ def record_view(conn: sa.Connection, dataset_id: str) -> None:
 
 def most_used(conn: sa.Connection, found: SearchResult) -> list[Dataset]:
     """The datasets of a popularity-sorted result that anyone has used at all."""
-    return [d for d in found.items if popularity_of(conn, d.id) > 0]
+    used = popularities(conn, [d.id for d in found.items])
+    return [d for d in found.items if used[d.id] > 0]
