@@ -42,6 +42,10 @@ __all__ = [
     "harvest_sources",
     "harvest_runs",
     "harvest_origins",
+    "inventory_candidates",
+    "inventory_candidate_suggestions",
+    "inventory_history",
+    "inventory_settings",
 ]
 
 metadata = sa.MetaData(
@@ -610,6 +614,91 @@ datastore_columns = sa.Table(
     sa.Column("name", sa.String(300), primary_key=True),
     sa.Column("description_sv", sa.Text),
     sa.Column("description_en", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# --- Publishing inventory (torget.publishing.inventory): what an organisation means to publish,
+# before it exists as a draft. A candidate that became a dataset keeps the dataset's id; the
+# history outlives the candidate (no foreign key to it), so what was planned and done stays
+# readable after a candidate is removed.
+inventory_candidates = sa.Table(
+    "inventory_candidates",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("title_sv", sa.String(200), nullable=False),
+    sa.Column("title_en", sa.String(200)),
+    sa.Column("department", sa.String(200)),
+    sa.Column("description", sa.Text),
+    sa.Column("benefits", sa.Text, nullable=False),  # JSON list of benefit area codes
+    sa.Column("effort", sa.String(10)),
+    sa.Column("hvd_category", sa.String(200)),  # an HVD category IRI
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_email", sa.String(320)),
+    sa.Column("dataset_id", sa.String(_ID), sa.ForeignKey("datasets.id", ondelete="SET NULL")),
+    sa.Column("promoted_at", sa.DateTime(timezone=True)),
+    *_timestamps(),
+    sa.CheckConstraint("effort IN ('small', 'medium', 'large')", name="effort"),
+)
+
+inventory_candidate_suggestions = sa.Table(
+    "inventory_candidate_suggestions",
+    metadata,
+    sa.Column(
+        "candidate_id",
+        sa.String(_ID),
+        sa.ForeignKey("inventory_candidates.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "suggestion_id",
+        sa.String(_ID),
+        sa.ForeignKey("suggestions.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+inventory_history = sa.Table(
+    "inventory_history",
+    metadata,
+    sa.Column("id", sa.String(_ID), primary_key=True),
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("candidate_id", sa.String(_ID), nullable=False, index=True),
+    _user_ref("actor_id"),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("changes", sa.Text, nullable=False),  # JSON {field: [before, after]}
+    sa.Column("dataset_id", sa.String(_ID)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(
+        "action IN ('created', 'updated', 'imported', 'promoted', 'deleted')", name="action"
+    ),
+    sa.Index("ix_inventory_history_organisation_id", "organisation_id", "created_at"),
+)
+
+# One row per organisation that has chosen; no row: the inventory is not public.
+inventory_settings = sa.Table(
+    "inventory_settings",
+    metadata,
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("public", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
