@@ -27,6 +27,7 @@ from torget.catalog.model import LangText, OrganisationIn
 from torget.catalog.organisations import list_organisations
 from torget.db.engine import read, write
 from torget.errors import TorgetError, ValidationFailed
+from torget.inventory_cli import inventory_group
 from torget.publishing.changes import create_organisation, set_member
 from torget.publishing.demo import demo_is_loaded, load_demo
 from torget.search import reindex
@@ -421,6 +422,9 @@ def settings(state: _State) -> None:
     with _reported():
         for name, value in state.settings.describe().items():
             click.echo(f"{name} = {value}")
+
+
+cli.add_command(inventory_group)
 
 
 def main() -> None:

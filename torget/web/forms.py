@@ -90,6 +90,28 @@ MESSAGES: dict[str, str] = {
     "organisation_name_taken": N_("Another organisation already has the short name %(value)s."),
     "bad_token_name": N_("Give the token a name of 1–200 characters."),
     "file_too_large": N_("The file is larger than %(limit)s bytes, the largest upload allowed."),
+    # The inventory (torget.publishing.inventory*, issue 13 A).
+    "not_a_benefit_area": N_(
+        "%(value)s is not a benefit area: give governmental, social, environmental or economic."
+    ),
+    "not_an_effort": N_("%(value)s is not an effort: give small, medium or large."),
+    "not_a_hvd_category": N_("%(value)s is not a high-value category of the EU."),
+    "unknown_suggestion": N_("There is no suggestion %(value)s."),
+    "suggestion_elsewhere": N_("The suggestion %(value)s is to another organisation."),
+    "unknown_candidate": N_("There is no candidate %(value)s in this inventory."),
+    "candidate_already_promoted": N_("This candidate is already the dataset %(dataset)s."),
+    "inventory_repeated_candidate": N_("The candidate %(value)s comes in more than one row."),
+    "inventory_unknown_column": N_("%(column)s is not a column of the inventory."),
+    "inventory_repeated_column": N_("The column %(column)s comes more than once."),
+    "inventory_missing_column": N_("The column title_sv (or titel) is missing."),
+    "inventory_unreadable_file": N_(
+        "The file is neither a readable CSV file nor an XLSX workbook."
+    ),
+    "inventory_empty_file": N_("The file is empty: its first row must name the columns."),
+    "inventory_too_many_rows": N_("The file has more than %(limit)s rows."),
+    "inventory_file_too_large": N_("The file is larger than %(limit)s bytes."),
+    "inventory_no_file": N_("Choose a file to import."),
+    "inventory_not_public": N_("%(organisation)s has not made its inventory public."),
     "publisher_type_required": N_(
         "Choose the type of publisher: a top-level organisation needs one."
     ),

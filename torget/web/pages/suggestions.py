@@ -30,6 +30,7 @@ from torget.participation.suggestions import (
     get_suggestion,
     list_suggestions,
 )
+from torget.publishing.inventory import candidates_of_suggestion
 from torget.web.abuse import client_address
 from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_, Text, localize, pick_language
@@ -149,13 +150,14 @@ def suggestion_page(
         follow = follow_button(conn, actor, "suggestion", suggestion.id)
         comments = comments_section(conn, actor, "suggestion", suggestion.id)
         candidates = answer_candidates(conn, suggestion) if editor else []
+        planned = candidates_of_suggestion(conn, actor, suggestion.id)
     return render(
         request, "suggestion.html", title=Text(suggestion.title, lang), status=status,
         suggestion=suggestion, history=history, voted=voted, follow_button=follow,
         comments_section=comments, editor=editor, statuses=STATUS_NAMES,
         next_statuses=next_statuses(suggestion.status) if editor else (),
         candidates_options=[(d.id, str(localize(d.title, lang))) for d in candidates],
-        form=form or Form(), labels=labels(STATUS_FIELDS),
+        form=form or Form(), labels=labels(STATUS_FIELDS), planned=planned,
     )  # fmt: skip
 
 
