@@ -213,3 +213,12 @@ def test_only_editors_import_and_only_members_export(engine: sa.Engine, org: str
         export_inventory(conn, stranger, org, "csv")
     with read(engine) as conn:
         assert len(conn.execute(sa.select(inventory_candidates.c.id)).all()) == 1
+
+
+def test_the_readme_example_spreadsheet_imports(engine: sa.Engine, org: str) -> None:
+    example = Path(__file__).parents[2] / "docs" / "examples" / "inventering.csv"
+    assert _import(engine, org, example.read_bytes()) == (4, 0, 0)
+    with read(engine) as conn:
+        ranked = read_inventory(conn, SYSTEM, org).candidates
+    assert ranked[0].title_sv == "Parkeringsautomater och taxor"
+    assert ranked[0].priority.score == 30 + 10 + 10
