@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,12 +221,15 @@ def _readable(conn: sa.Connection, actor: Actor, org: Organisation) -> tuple[boo
     return public, full
 
 
-def _links(conn: sa.Connection, ids: Iterable[str]) -> dict[str, list[LinkedSuggestion]]:
+def _links(conn: sa.Connection, where: sa.ColumnElement[bool]) -> dict[str, list[LinkedSuggestion]]:
+    """The suggestions linked to the candidates `where` selects (joined, not listed by id, so
+    an inventory of any size is one query)."""
     link, s = inventory_candidate_suggestions.c, suggestions.c
     rows = conn.execute(
         sa.select(link.candidate_id, s.id, s.title, s.status, s.vote_count)
         .join(suggestions, s.id == link.suggestion_id)
-        .where(link.candidate_id.in_(list(ids)))
+        .join(inventory_candidates, c.id == link.candidate_id)
+        .where(where)
         .order_by(s.vote_count.desc(), s.id)
     )
     found: dict[str, list[LinkedSuggestion]] = {}
@@ -241,12 +243,13 @@ def _links(conn: sa.Connection, ids: Iterable[str]) -> dict[str, list[LinkedSugg
 def candidates_of(
     conn: sa.Connection, org: Organisation, where: sa.ColumnElement[bool]
 ) -> list[Candidate]:
+    mine = sa.and_(c.organisation_id == org.id, where)
     rows = conn.execute(
         sa.select(inventory_candidates, datasets.c.name.label("dataset_name"))
         .outerjoin(datasets, datasets.c.id == c.dataset_id)
-        .where(c.organisation_id == org.id, where)
+        .where(mine)
     ).all()
-    links = _links(conn, [r.id for r in rows])
+    links = _links(conn, mine)
     found = [_candidate(r, org, links.get(r.id, [])) for r in rows]
     return sorted(found, key=lambda x: (-x.priority.score, x.title_sv.casefold(), x.id))
 

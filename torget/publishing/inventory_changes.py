@@ -18,7 +18,12 @@ import sqlalchemy as sa
 from torget.accounts.permissions import SYSTEM, Actor
 from torget.catalog.datasets import Dataset
 from torget.catalog.model import ContactPoint, DatasetIn, LangText
-from torget.catalog.organisations import Organisation, all_organisations, get_organisation
+from torget.catalog.organisations import (
+    Organisation,
+    all_organisations,
+    get_organisation,
+    units_of,
+)
 from torget.catalog.rules import slugify
 from torget.catalog.vocabularies import HVD_LEGISLATION
 from torget.clock import now
@@ -43,14 +48,16 @@ __all__ = [
     "promote_candidate",
     "set_public",
     "check_suggestions",
+    "organisation_tree",
     "checked_or_refused",
     "save_checked",
+    "save_many",
 ]
 
 c = inventory_candidates.c
 
 
-def _tree(conn: sa.Connection, org_id: str) -> set[str]:
+def organisation_tree(conn: sa.Connection, org_id: str) -> set[str]:
     """The organisations a suggestion to which may be linked: the whole tree `org_id` is in
     (a suggestion to the municipality may be planned by one of its departments)."""
     orgs = all_organisations(conn)
@@ -58,20 +65,14 @@ def _tree(conn: sa.Connection, org_id: str) -> set[str]:
     root = orgs[org_id]
     while root.data.parent in by_name:
         root = by_name[root.data.parent]
-    children: dict[str | None, list[str]] = {}
-    for o in orgs.values():
-        children.setdefault(o.data.parent, []).append(o.id)
-    found, todo = set(), [root.id]
-    while todo:
-        node = todo.pop()
-        found.add(node)
-        todo += [x for x in children.get(orgs[node].name, []) if x not in found]
-    return found
+    return units_of(orgs, root.id)
 
 
 def check_suggestions(
-    conn: sa.Connection, org_id: str, refs: list[str], path: str
+    conn: sa.Connection, org_id: str, refs: list[str], path: str, tree: set[str] | None = None
 ) -> list[FieldError]:
+    """Each suggestion `refs` names exists and concerns `org_id`'s tree (`tree`, when the
+    caller has it already)."""
     rows = dict(
         conn.execute(
             sa.select(suggestions.c.id, suggestions.c.organisation_id).where(
@@ -79,7 +80,8 @@ def check_suggestions(
             )
         ).all()
     )
-    tree = _tree(conn, org_id) if rows else set()
+    if tree is None:
+        tree = organisation_tree(conn, org_id) if rows else set()
     errors = []
     for ref in refs:
         if ref not in rows:
@@ -129,27 +131,78 @@ def _changes(before: dict[str, Any], checked: Checked) -> dict[str, list[Any]]:
     return {k: [before.get(k), v or None] for k, v in after.items() if before.get(k) != (v or None)}
 
 
-def _record(
-    conn: sa.Connection,
+def _history_row(
     actor: Actor,
     org_id: str,
     candidate_id: str,
     action: str,
     changed: dict[str, list[Any]],
     dataset_id: str | None = None,
-) -> None:
-    conn.execute(
-        inventory_history.insert().values(
-            id=new_id(),
-            organisation_id=org_id,
-            candidate_id=candidate_id,
-            actor_id=None if actor is SYSTEM or actor.user is None else actor.user.id,
-            action=action,
-            changes=json.dumps(changed, ensure_ascii=False),
-            dataset_id=dataset_id,
-            created_at=now(),
-        )
-    )
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "organisation_id": org_id,
+        "candidate_id": candidate_id,
+        "actor_id": None if actor is SYSTEM or actor.user is None else actor.user.id,
+        "action": action,
+        "changes": json.dumps(changed, ensure_ascii=False),
+        "dataset_id": dataset_id,
+        "created_at": now(),
+    }
+
+
+def _record(conn: sa.Connection, *args: Any, **kwargs: Any) -> None:
+    conn.execute(inventory_history.insert(), [_history_row(*args, **kwargs)])
+
+
+Change = tuple[Candidate | None, Checked]  # a candidate as it is (None: a new one) and as checked
+
+
+def save_many(
+    conn: sa.Connection, actor: Actor, org_id: str, changes_: list[Change], action: str
+) -> list[tuple[str, bool]]:
+    """Write checked candidates (new ones where the candidate is None) with their links and
+    history entries; a candidate whose fields do not change is neither written nor recorded.
+    For each, its id and whether anything changed. New candidates, links and history rows go
+    in one statement each (an import of thousands of rows is a few statements, not thousands);
+    changed ones are updated one by one."""
+    stamp = now()
+    saved: list[tuple[str, bool]] = []
+    inserts: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    links: dict[str, list[str]] = {}
+    for candidate, checked in changes_:
+        changed = _changes(_stored(candidate), checked)
+        if candidate is not None and not changed:
+            saved.append((candidate.id, False))
+            continue
+        values = {**checked.values, "benefits": json.dumps(checked.values["benefits"])}
+        candidate_id = new_id() if candidate is None else candidate.id
+        if candidate is None:
+            inserts.append(
+                {
+                    "id": candidate_id,
+                    "organisation_id": org_id,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    **values,
+                }
+            )
+        else:
+            conn.execute(
+                inventory_candidates.update().where(c.id == candidate_id),
+                {"updated_at": stamp, **values},
+            )
+        if checked.suggestions is not None:
+            links[candidate_id] = checked.suggestions
+        history.append(_history_row(actor, org_id, candidate_id, action, changed))
+        saved.append((candidate_id, True))
+    if inserts:
+        conn.execute(inventory_candidates.insert(), inserts)
+    _link(conn, links)
+    if history:
+        conn.execute(inventory_history.insert(), history)
+    return saved
 
 
 def save_checked(
@@ -160,46 +213,19 @@ def save_checked(
     checked: Checked,
     action: str,
 ) -> tuple[str, bool]:
-    """Write a checked candidate (a new one when `candidate` is None) with its links and its
-    history entry; nothing is written, nor recorded, when nothing changes. Its id, and whether
-    anything changed."""
-    changed = _changes(_stored(candidate), checked)
-    if candidate is not None and not changed:
-        return candidate.id, False
-    values = {**checked.values, "benefits": json.dumps(checked.values["benefits"])}
-    stamp = now()
-    if candidate is None:
-        candidate_id = new_id()
-        conn.execute(
-            inventory_candidates.insert().values(
-                id=candidate_id,
-                organisation_id=org_id,
-                created_at=stamp,
-                updated_at=stamp,
-                **values,
-            )
-        )
-    else:
-        candidate_id = candidate.id
-        conn.execute(
-            inventory_candidates.update()
-            .where(c.id == candidate_id)
-            .values(updated_at=stamp, **values)
-        )
-    if checked.suggestions is not None:
-        _link(conn, candidate_id, checked.suggestions)
-    _record(conn, actor, org_id, candidate_id, action, changed)
-    return candidate_id, True
+    """One candidate's `save_many`."""
+    return save_many(conn, actor, org_id, [(candidate, checked)], action)[0]
 
 
-def _link(conn: sa.Connection, candidate_id: str, suggestion_ids: list[str]) -> None:
+def _link(conn: sa.Connection, links: dict[str, list[str]]) -> None:
+    """Each candidate's links to suggestions become exactly those given."""
     link = inventory_candidate_suggestions
-    conn.execute(link.delete().where(link.c.candidate_id == candidate_id))
-    if suggestion_ids:
-        conn.execute(
-            link.insert(),
-            [{"candidate_id": candidate_id, "suggestion_id": s} for s in suggestion_ids],
-        )
+    if not links:
+        return
+    conn.execute(link.delete().where(link.c.candidate_id.in_(list(links))))
+    rows = [{"candidate_id": k, "suggestion_id": s} for k, ids in links.items() for s in ids]
+    if rows:
+        conn.execute(link.insert(), rows)
 
 
 def create_candidate(

@@ -41,7 +41,7 @@ from torget.datastore.export import FORMULA_STARTS, inert
 from torget.datastore.xlsx import open_workbook, sheet_rows
 from torget.errors import FieldError, ValidationFailed
 from torget.publishing.inventory import Candidate, candidates_of, read_inventory
-from torget.publishing.inventory_changes import check_suggestions, save_checked
+from torget.publishing.inventory_changes import check_suggestions, organisation_tree, save_many
 from torget.publishing.inventory_fields import CandidateIn, Checked, check_candidate
 
 __all__ = [
@@ -284,6 +284,7 @@ def _checked_rows(
     errors: list[FieldError] = []
     checked: list[_Row] = []
     ids: set[str] = set()
+    tree: set[str] | None = None  # the organisations whose suggestions may be linked
     for number, raw in rows:
         cells = {key: raw[i] if i < len(raw) else "" for i, key in columns.items()}
         ref = cells.get("id", "")
@@ -306,7 +307,8 @@ def _checked_rows(
         row_errors += found
         if result.suggestions:
             path = f"rows.{number}.suggestions"
-            row_errors += check_suggestions(conn, org_id, result.suggestions, path)
+            tree = organisation_tree(conn, org_id) if tree is None else tree
+            row_errors += check_suggestions(conn, org_id, result.suggestions, path, tree)
         errors += _at_row(row_errors, number, names)
         checked.append(_Row(number, candidate, result))
         if len(errors) >= MAX_ERRORS:
@@ -323,15 +325,13 @@ def import_inventory(
     org = get_organisation(conn, organisation)
     actor.require(org.id, "editor", "change the inventory")
     header, rows = read_table(content)
-    created = updated = unchanged = 0
-    for row in _checked_rows(conn, org.id, header, rows):
-        _, saved = save_checked(conn, actor, org.id, row.candidate, row.checked, "imported")
-        if row.candidate is None:
-            created += 1
-        elif saved:
-            updated += 1
-        else:
-            unchanged += 1
+    checked = _checked_rows(conn, org.id, header, rows)
+    saved = save_many(conn, actor, org.id, [(r.candidate, r.checked) for r in checked], "imported")
+    created = sum(1 for r in checked if r.candidate is None)
+    updated = sum(
+        1 for r, (_, changed) in zip(checked, saved, strict=True) if r.candidate and changed
+    )
+    unchanged = len(checked) - created - updated
     return ImportReport(created, updated, unchanged)
 
 
