@@ -25,6 +25,8 @@ __all__ = [
     "search_facet_counts",
     "datastore_jobs",
     "datastore_tables",
+    "specifications",
+    "specification_conformance",
     "account_tokens",
     "mail_queue",
     "rate_limit_hits",
@@ -777,4 +779,44 @@ harvest_origins = sa.Table(
     sa.Column("withdrawn", sa.Boolean, nullable=False),
     sa.Column("harvested_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("source_id", "original_iri", name="uq_harvest_origins_source_iri"),
+)
+
+
+# --- Specifications (torget.specifications, issue 16) ----------------------------------------
+# Specifications an administrator added (a schema.json uploaded or fetched); the built-in ones
+# live in code and torget/specdata/. A row with a built-in's name and version replaces it (an
+# official schema imported over a derived one).
+specifications = sa.Table(
+    "specifications",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("version", sa.String(30), primary_key=True),
+    sa.Column("title_sv", sa.String(300), nullable=False),
+    sa.Column("title_en", sa.String(300), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(2000), nullable=False),
+    sa.Column("table_schema", sa.Text, nullable=False),  # Frictionless Table Schema, JSON
+    *_timestamps(),
+    sa.CheckConstraint("status IN ('official', 'derived')", name="status"),
+)
+
+# The last validation of each distribution's current table against the specification it
+# declares (dcterms:conformsTo): written after every load, read by the badge and the facet.
+specification_conformance = sa.Table(
+    "specification_conformance",
+    metadata,
+    sa.Column(
+        "distribution_id",
+        sa.String(_ID),
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("job_id", sa.String(_ID), nullable=False),
+    sa.Column("specification_iri", sa.String(2000), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("rows_checked", sa.BigInteger, nullable=False),
+    sa.Column("error_count", sa.BigInteger, nullable=False),
+    sa.Column("report", sa.Text, nullable=False),  # JSON: counts per rule, first problems
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("state IN ('conforms', 'warnings', 'fails')", name="state"),
 )

@@ -28,6 +28,7 @@ from torget.catalog.vocabularies import (
     vocabulary,
 )
 from torget.dcat.serialize import Blank, Lit, Ref, Resource, Value
+from torget.specifications.registry import standard_title
 
 __all__ = [
     "Described",
@@ -135,7 +136,10 @@ def _documents(cls: str) -> Converter:
         refs: list[dict[str, Any]] = [{"url": value}] if isinstance(value, str) else value or []
         out: list[Value] = []
         for ref in refs:
-            title = [("dcterms:title", t) for t in _text(ctx, ref.get("title") or None)]
+            named = ref.get("title") or None
+            if named is None and cls == "dcterms:Standard":  # issue 16: a known specification
+                named = standard_title(ref["url"])
+            title = [("dcterms:title", t) for t in _text(ctx, named)]
             out.append(ctx.described.add(ref["url"], cls, title))
         return out
 
