@@ -33,6 +33,7 @@ from torget.files import FileStore, InvalidKey, open_file_store
 from torget.files.store import CHUNK
 from torget.files.urls import key_of_url
 from torget.settings import Settings
+from torget.specifications.conformance import check_after_load
 
 __all__ = [
     "loadable_source",
@@ -182,6 +183,7 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
         tables.swap_table(conn, job.distribution_id, job.id, relative, report.rows, report.columns)
         jobs.finish_job(conn, job.id, report.as_json())
     tables.remove_stale(root, job.distribution_id, keep=target)
+    check_after_load(engine, settings, job.distribution_id)  # issue 16: the declared specification
     return True
 
 

@@ -19,7 +19,14 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import Dataset, get_datasets
-from torget.db.schema import dataset_facets, datasets, search_documents
+from torget.db.schema import (
+    dataset_facets,
+    datasets,
+    datastore_tables,
+    distributions,
+    search_documents,
+    specification_conformance,
+)
 from torget.search.backend import IndexedText, full_text_for
 from torget.search.counts import add_counts, clear_counts, documents_of, remove_counts
 from torget.search.facets import facet_rows, keys_text
@@ -48,10 +55,11 @@ def _texts(dataset: Dataset) -> dict[str, list[str]]:
     }
 
 
-def _row(dataset: Dataset, texts: dict[str, list[str]]) -> dict[str, Any]:
+def _row(dataset: Dataset, texts: dict[str, list[str]], pairs: list[tuple[str, str]]
+         ) -> dict[str, Any]:  # fmt: skip
     title = dataset.data.title
     return {
-        "facet_keys": keys_text(facet_rows(dataset)),
+        "facet_keys": keys_text(pairs),
         "dataset_id": dataset.id,
         "name": dataset.name,
         "organisation_id": dataset.organisation_id,
@@ -68,14 +76,15 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
     if not found:
         return
     texts = [_texts(d) for d in found]
+    conforming = conforming_distributions(conn, [d.id for d in found])
+    pairs = {d.id: facet_rows(d, conforming) for d in found}
     inserted = conn.execute(
         search_documents.insert().returning(
             search_documents.c.id, search_documents.c.dataset_id, sort_by_parameter_order=True
         ),
-        [_row(d, t) for d, t in zip(found, texts, strict=True)],
+        [_row(d, t, pairs[d.id]) for d, t in zip(found, texts, strict=True)],
     ).all()
     doc_ids = {row.dataset_id: row.id for row in inserted}
-    pairs = {d.id: facet_rows(d) for d in found}
     facets = [
         {"doc_id": doc_ids[d.id], "facet": facet, "value": value}
         for d in found
@@ -94,6 +103,19 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
     full_text_for(conn).write(
         conn, [IndexedText(doc_ids[d.id], **t) for d, t in zip(found, texts, strict=True)]
     )
+
+
+def conforming_distributions(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, str]:
+    """Distribution id → specification IRI, for the datasets' distributions whose current table
+    was checked and follows it (issue 16: the `conforms` facet counts only these)."""
+    c, t, d = specification_conformance, datastore_tables, distributions
+    rows = conn.execute(
+        sa.select(c.c.distribution_id, c.c.specification_iri)
+        .join(t, (t.c.distribution_id == c.c.distribution_id) & (t.c.job_id == c.c.job_id))
+        .join(d, d.c.id == c.c.distribution_id)
+        .where(d.c.dataset_id.in_(dataset_ids), c.c.state.in_(("conforms", "warnings")))
+    )
+    return {r.distribution_id: r.specification_iri for r in rows}
 
 
 def unindex_dataset(conn: sa.Connection, dataset_id: str) -> None:

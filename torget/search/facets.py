@@ -7,16 +7,19 @@ vocabularies know (`text/csv`, `cc-by`); `canonical_value` turns it into the sto
 
 Formats and licences are the dataset's distributions' (a distribution without a licence has
 the dataset's default, as in the DCAT feed); specifications are the dataset's and its
-distributions' `conforms_to`. Keywords are counted in the query's language, a dataset without
+distributions' `conforms_to`, and `conforms` the specifications a distribution's current table
+was checked against and follows (torget.specifications.conformance: declared is not enough).
+Keywords are counted in the query's language, a dataset without
 English keywords offering its Swedish ones, as titles do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from torget.catalog.datasets import Dataset
 from torget.catalog.vocabularies import file_types, vocabulary
+from torget.specifications.registry import standard_title
 
 __all__ = [
     "FACETS",
@@ -29,7 +32,7 @@ __all__ = [
     "MAX_VALUE",
 ]
 
-FACETS = ("theme", "organisation", "format", "license", "keyword", "hvd", "conforms_to")
+FACETS = ("theme", "organisation", "format", "license", "keyword", "hvd", "conforms_to", "conforms")
 MAX_VALUE = 500
 
 _VOCABULARY = {"theme": "theme", "license": "license", "hvd": "hvd_category"}
@@ -56,7 +59,7 @@ def _code(facet: str, iri: str) -> str:
     return canonical_value(facet, iri)
 
 
-def _values(dataset: Dataset) -> Iterator[tuple[str, str]]:
+def _values(dataset: Dataset, conforming: Mapping[str, str]) -> Iterator[tuple[str, str]]:
     data = dataset.data
     yield "organisation", data.organisation  # exactly one per dataset: search counts on it
     yield from (("theme", _code("theme", t)) for t in data.themes)
@@ -70,14 +73,22 @@ def _values(dataset: Dataset) -> Iterator[tuple[str, str]]:
         if licence:
             yield "license", _code("license", licence)
         yield from (("conforms_to", ref.url) for ref in dist.data.conforms_to)
+        if dist.id in conforming:
+            yield "conforms", conforming[dist.id]
 
 
 SEPARATOR = "\x1f"  # ASCII unit separator: never part of a value (values with it are left out)
 
 
-def facet_rows(dataset: Dataset) -> list[tuple[str, str]]:
-    """(facet, value) pairs of a dataset, each once, in a stable order."""
-    rows = {(f, v) for f, v in _values(dataset) if v and len(v) <= MAX_VALUE and SEPARATOR not in v}
+def facet_rows(dataset: Dataset, conforming: Mapping[str, str] | None = None
+               ) -> list[tuple[str, str]]:  # fmt: skip
+    """(facet, value) pairs of a dataset, each once, in a stable order; `conforming` maps its
+    distributions whose tables follow their specification to its IRI."""
+    rows = {
+        (f, v)
+        for f, v in _values(dataset, conforming or {})
+        if v and len(v) <= MAX_VALUE and SEPARATOR not in v
+    }
     return sorted(rows)
 
 
@@ -103,4 +114,6 @@ def label_of(facet: str, value: str, organisations: dict[str, tuple[str, str]]) 
             return found.label, found.label
     elif facet == "organisation" and value in organisations:
         return organisations[value]
+    elif facet in ("conforms", "conforms_to") and (titles := standard_title(value)):
+        return titles["sv"], titles["en"]
     return value, value

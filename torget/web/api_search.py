@@ -55,6 +55,7 @@ _LICENSE = _facet("Licence code or IRI, e.g. CC-BY-4.0.")
 _KEYWORD = _facet("Keyword, in the language of `lang`.")
 _HVD = _facet("High-value dataset category code or IRI.")
 _CONFORMS_TO = _facet("URL of a specification the data conforms to.")
+_CONFORMS = _facet("IRI of a specification a distribution's table was checked against and follows.")
 
 
 def _facets_json(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
@@ -93,6 +94,7 @@ def search(
     keyword: list[str] = _KEYWORD,
     hvd: list[str] = _HVD,
     conforms_to: list[str] = _CONFORMS_TO,
+    conforms: list[str] = _CONFORMS,
     sort: Sort = Query("relevance", description="relevance, title, modified, popularity or name."),
     lang: Lang = Query("sv", description="Language of title sorting and keyword facets."),
     page: Page = Depends(page_params),
@@ -100,7 +102,7 @@ def search(
 ) -> JSONResponse:
     chosen = {
         "theme": theme, "organisation": organisation, "format": format, "license": license,
-        "keyword": keyword, "hvd": hvd, "conforms_to": conforms_to,
+        "keyword": keyword, "hvd": hvd, "conforms_to": conforms_to, "conforms": conforms,
     }  # fmt: skip
     query = SearchQuery(
         text=q,

@@ -118,6 +118,10 @@ MESSAGES: dict[str, str] = {
     "published_without_distribution": N_(
         "A published dataset needs at least one distribution: add one first, or unpublish it."
     ),
+    "specification_not_followed": N_(
+        "The data does not follow %(specification)s (%(errors)s errors): correct the file, or "
+        "remove the declaration."
+    ),
 }
 
 

@@ -36,6 +36,7 @@ FACET_TITLES = {
     "keyword": N_("Keyword"),
     "hvd": N_("High-value category"),
     "conforms_to": N_("Specification"),
+    "conforms": N_("Checked against a specification"),
 }
 SORT_TITLES = {
     "relevance": N_("Best match"),
