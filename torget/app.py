@@ -39,6 +39,7 @@ from torget.web import (
     api_organisations,
     api_search,
     api_showcases,
+    api_specifications,
     api_suggestions,
     api_tokens,
     api_vocabularies,
@@ -71,6 +72,7 @@ from torget.web.pages import (
     search,
     session,
     showcases,
+    specifications,
     suggestions,
     suggestions_forms,
     tokens,
@@ -207,6 +209,7 @@ def create_app(site: Site) -> FastAPI:
         api_webhooks,
         api_showcases,
         api_suggestions,
+        api_specifications,
         dcat_routes,
         user_files,
         home,
@@ -232,6 +235,7 @@ def create_app(site: Site) -> FastAPI:
         suggestions_forms,  # before suggestions: /suggestions/new is not an id
         suggestions,
         webhooks,
+        specifications,
     ):
         app.include_router(module.router)
     static = Path(__file__).parent / "web" / "static"
