@@ -491,6 +491,7 @@ def main() -> None:
         for label, given in backends:
             with ExitStack() as stack:
                 database_url, shown = stack.enter_context(backend(given))
+                shown = shown.split(" (")[0]  # "PostgreSQL 15.18", without the distribution
                 found, ms, soaked, cat, data_dir = bench_torget(shown, database_url, work, args)
                 runs += found
                 conditional[f"Torget {shown}"] = ms

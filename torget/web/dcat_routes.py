@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from torget.accounts.permissions import Actor
 from torget.catalog.dataservices import get_dataservice
@@ -49,17 +50,20 @@ def _media(fmt: str) -> str:
     return FORMATS[fmt] + ("; charset=utf-8" if fmt != "jsonld" else "")
 
 
-def _catalogue(request: Request, fmt: str, organisation: str | None = None) -> Response:
+async def _catalogue(request: Request, fmt: str, organisation: str | None = None) -> Response:
     site = request_site(request)
     if organisation is None:
-        return _whole_catalogue(request, fmt)
+        return await _whole_catalogue(request, fmt)
     # Reads the organisation and the catalogue's dates now (an unknown one is a 404 before
     # any byte), then each batch of datasets when the body gets to it.
-    body = iter_catalogue(site.engine, site.settings, fmt, organisation)
+    settings = site.settings
+    body = await run_in_threadpool(iter_catalogue, site.engine, settings, fmt, organisation)
     return StreamingResponse(body, media_type=_media(fmt), headers={**_CORS, "Vary": "Accept"})
 
 
-def _whole_catalogue(request: Request, fmt: str) -> Response:
+async def _whole_catalogue(request: Request, fmt: str) -> Response:
+    """On the event loop: a conditional fetch reads the stamp (a few bytes) and answers 304
+    without a thread; only opening (or building) the feed goes to one."""
     site = request_site(request)
     version = feed_cache.current(site.settings, fmt)
     headers = {
@@ -71,7 +75,7 @@ def _whole_catalogue(request: Request, fmt: str) -> Response:
     }
     if is_fresh(request.headers, version.etag, version.modified):
         return Response(status_code=304, headers=headers)
-    handle, built = feed_cache.open_feed(site.engine, site.settings, fmt)
+    handle, built = await run_in_threadpool(feed_cache.open_feed, site.engine, site.settings, fmt)
     headers.update(ETag=built.etag, **{"Last-Modified": http_date(built.modified)})
     headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
     return StreamingResponse(_chunks(handle), media_type=_media(fmt), headers=headers)
@@ -94,30 +98,30 @@ def _pick(request: Request, fmt: str | None, default: str, allowed: tuple[str, .
     "/datasets/dcat",
     summary="The public catalogue in DCAT-AP-SE 3.0.1 (RDF/XML; Turtle or JSON-LD on request)",
 )
-def datasets_dcat(request: Request, format: str | None = Query(None)) -> Response:
-    return _catalogue(request, _pick(request, format, "rdf", _RDF))
+async def datasets_dcat(request: Request, format: str | None = Query(None)) -> Response:
+    return await _catalogue(request, _pick(request, format, "rdf", _RDF))
 
 
 @router.get("/catalog", summary="The catalogue, content-negotiated")
-def catalog(request: Request, format: str | None = Query(None)) -> Response:
-    return _catalogue(request, _pick(request, format, "rdf", _RDF))
+async def catalog(request: Request, format: str | None = Query(None)) -> Response:
+    return await _catalogue(request, _pick(request, format, "rdf", _RDF))
 
 
 @router.get("/catalog.{ext}", summary="The catalogue as .rdf, .ttl or .jsonld")
-def catalog_file(request: Request, ext: str) -> Response:
+async def catalog_file(request: Request, ext: str) -> Response:
     if ext not in _RDF:
         raise NotFound(f"no catalogue format {ext!r}; try .rdf, .ttl or .jsonld")
-    return _catalogue(request, ext)
+    return await _catalogue(request, ext)
 
 
 @router.get(
     "/organisation/{organisation}/datasets/dcat",
     summary="One organisation's catalogue (with its units), for its own harvest source",
 )
-def organisation_dcat(
+async def organisation_dcat(
     request: Request, organisation: str, format: str | None = Query(None)
 ) -> Response:
-    return _catalogue(request, _pick(request, format, "rdf", _RDF), organisation)
+    return await _catalogue(request, _pick(request, format, "rdf", _RDF), organisation)
 
 
 def _document(body: bytes | dict[str, object], fmt: str) -> Response:
