@@ -27,7 +27,7 @@ def test_search_answers_with_items_and_facets(world: World) -> None:
     assert envi == {"value": "ENVI", "count": 1, "label": {"sv": "Miljö", "en": "Environment"},
                     "selected": False}  # fmt: skip
     assert set(body["facets"]) == {
-        "theme", "organisation", "format", "license", "keyword", "hvd", "conforms_to"
+        "theme", "organisation", "format", "license", "keyword", "hvd", "conforms_to", "conforms"
     }  # fmt: skip
 
     both = c.get("/api/search?theme=ENVI&theme=TRAN&sort=title&lang=en").json()
