@@ -4,7 +4,8 @@ A distribution declares a specification with `dcterms:conformsTo` (`conforms_to`
 its dataset's; harvested records keep theirs). After every load of its table (the datastore's
 `load._swap`, issue 16's one call there) `check_after_load` validates the new table version
 and keeps the result in `specification_conformance`, and the search index's `conforms` facet
-is rewritten with it: only a table that was checked and has no error counts there.
+is rewritten with it: only a table that was checked and has no error counts there; and the
+specification's combined national table (`combine`) is built again.
 
 How a table is checked: frictionless, the reference validator, reads every row of a table of
 up to `FRICTIONLESS_ROWS` rows. A larger one is checked by `sql_validation` in DuckDB (about
@@ -34,6 +35,7 @@ from torget.errors import NotFound
 from torget.search.documents import index_dataset
 from torget.settings import Settings
 from torget.specifications.columns import match_columns
+from torget.specifications.combine import combine
 from torget.specifications.registry import Specification, by_iri
 from torget.specifications.report import MAX_PROBLEMS, Problem, Report
 from torget.specifications.sql_validation import sql_problems, supported
@@ -190,6 +192,8 @@ def check_after_load(engine: sa.Engine, settings: Settings, distribution_id: str
             else:
                 _record(conn, distribution_id, table.job_id, report)
             _reindex(conn, distribution_id)
+        if spec is not None:  # the national table follows its sources
+            combine(settings, engine, spec)
     except Exception:  # noqa: BLE001 - the table is loaded; only its check is missing
         log.warning("no conformance check for %s", distribution_id, exc_info=True)
 

@@ -27,7 +27,7 @@ from torget.specifications.columns import Matched
 from torget.specifications.report import MAX_PROBLEMS, Problem, Report
 from torget.specifications.table_schema import Field
 
-__all__ = ["supported", "sql_problems"]
+__all__ = ["supported", "sql_problems", "rows_view", "text_of", "failing"]
 
 _TYPES = {"string", "number", "integer", "boolean", "date", "any"}
 _FORMATS = {"default", "uri", "email"}
@@ -113,19 +113,41 @@ def _rules(f: Field, raw: dict[str, Any], v: str) -> list[_Rule]:
     return out
 
 
-def _view(con: duckdb.DuckDBPyConnection, table: str, matched: Matched,
-          columns: list[str]) -> list[str]:  # fmt: skip
-    """A view `torget_rows(_id, v0, v1, …)` of the present fields' text, blank rows left out."""
-    names = list(matched.present)
-    values = [f"NULLIF(CAST({quote_ident(columns[matched.present[n]])} AS VARCHAR), '')"
-              for n in names]  # fmt: skip
+def rows_view(con: duckdb.DuckDBPyConnection, source: str, values: list[str]) -> None:
+    """A view `torget_rows(_id, v0, v1, …)` of SQL `values` over the rows of `source` (a
+    quoted table), blank rows left out; the rules below are written over it."""
     cells = ", ".join(f"{v} AS v{i}" for i, v in enumerate(values)) or "NULL AS v0"
     blank = " AND ".join(f"v{i} IS NULL" for i in range(len(values))) or "false"
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW torget_rows AS SELECT * FROM (SELECT _id, {cells} "
-        f"FROM {quote_ident(table)}) WHERE NOT ({blank})"
+        f"FROM {source}) WHERE NOT ({blank})"
     )
+
+
+def text_of(column: str) -> str:
+    """A column's value as the validators read it: its text, empty as missing."""
+    return f"NULLIF(CAST({quote_ident(column)} AS VARCHAR), '')"
+
+
+def _view(con: duckdb.DuckDBPyConnection, table: str, matched: Matched,
+          columns: list[str]) -> list[str]:  # fmt: skip
+    names = list(matched.present)
+    rows_view(con, quote_ident(table), [text_of(columns[matched.present[n]]) for n in names])
     return names
+
+
+def failing(con: duckdb.DuckDBPyConnection, names: list[str], fields: list[Field],
+            raw: list[dict[str, Any]]) -> str:  # fmt: skip
+    """SQL true for a row of `torget_rows` (its columns the fields `names`) that breaks any
+    rule but `unique` (which is about other rows)."""
+    by_name = {f.name: (f, r) for f, r in zip(fields, raw, strict=True)}
+    conditions = []
+    for i, name in enumerate(names):
+        f, r = by_name[name]
+        if f.format in ("uri", "email"):
+            _bad_values(con, i, f)
+        conditions += [rule.condition for rule in _rules(f, r, f"v{i}")]
+    return " OR ".join(f"({c})" for c in conditions) or "false"
 
 
 def sql_problems(

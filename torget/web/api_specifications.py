@@ -9,9 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
 from torget.accounts.permissions import Actor
 from torget.db.engine import read, write
@@ -19,6 +21,7 @@ from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.specifications import add_specification, all_specifications, fetch_schema
 from torget.specifications import get_specification as find_specification
 from torget.specifications.check import check_file, count_check
+from torget.specifications.combine import combine, combined_file, combined_report
 from torget.specifications.conformance import readable_conformance
 from torget.specifications.registry import require_administrator
 from torget.specifications.templates import csv_template, file_name, xlsx_template
@@ -125,6 +128,54 @@ def check(
             shutil.copyfileobj(file.file, out)
         result = check_file(site.settings, spec, file.filename or "upload.csv", path)
     return result.as_json()
+
+
+@router.get(
+    "/specifications/{name}/{version}/combined",
+    summary="The combined national table's report: its sources, rows kept and left out",
+)
+def combined(site: SiteDep, name: str, version: str) -> dict[str, Any]:
+    with read(site.engine) as conn:
+        spec = find_specification(conn, name, version)
+    found = combined_report(site.settings, spec)
+    if found is None:
+        raise NotFound("no combined table yet", code="combined_not_found")
+    return found
+
+
+@router.post(
+    "/specifications/{name}/{version}/combined",
+    summary="Build the combined national table again now (site administrators)",
+)
+def rebuild(site: SiteDep, name: str, version: str,
+            actor: Actor = Depends(current_actor)) -> dict[str, Any]:  # fmt: skip
+    require_administrator(actor)
+    with read(site.engine) as conn:
+        spec = find_specification(conn, name, version)
+    return combine(site.settings, site.engine, spec)
+
+
+@router.get(
+    "/specifications/{name}/{version}/combined.{fmt}",
+    summary="Download the combined national table (csv or parquet)",
+)
+def combined_download(site: SiteDep, name: str, version: str, fmt: str) -> Response:
+    with read(site.engine) as conn:
+        spec = find_specification(conn, name, version)
+    path = combined_file(site.settings, spec)
+    if path is None or fmt not in ("csv", "parquet"):
+        raise NotFound("no combined table yet, or not in that format (csv, parquet)")
+    tmp = tempfile.TemporaryDirectory(prefix="torget-combined-")
+    out = Path(tmp.name) / f"{spec.name}-{spec.version}.{fmt}"
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
+        con.execute(f"COPY data TO '{out}' ({options})")
+    finally:
+        con.close()
+    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
+    return FileResponse(out, media_type=media, filename=out.name,
+                        background=BackgroundTask(tmp.cleanup))  # fmt: skip
 
 
 @router.get("/conformance/{distribution_id}", summary="A distribution's last conformance check")

@@ -21,6 +21,8 @@ from torget.specifications import (
     get_specification,
 )
 from torget.specifications.check import check_file, count_check
+from torget.specifications.combine import combined_report
+from torget.specifications.coverage import coverage
 from torget.specifications.registry import require_administrator
 from torget.specifications.report import RULE_WORDS
 from torget.web.abuse import client_address
@@ -79,8 +81,12 @@ def _spec_page(request: Request, spec: Specification, form: Form, status: int = 
                result: object = None) -> Response:  # fmt: skip
     lang = pick_language(request)
     api = f"/api/specifications/{spec.name}/{spec.version}"
+    site = request_site(request)
+    with read(site.engine) as conn:
+        publishers = coverage(conn, spec.iri)
     return render(
         request, "specification.html", title=_title(spec, lang), status=status,
+        publishers=publishers, combined=combined_report(site.settings, spec),
         spec=spec, spec_title=_title(spec, lang), form=form, labels=labels(CHECK_FIELDS),
         result=result, rule_words=RULE_WORDS, lang=lang, api=api,
         alternates=[Alternate("application/json", api, "JSON")],
