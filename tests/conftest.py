@@ -16,10 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import argon2.profiles
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from torget.accounts import registration
+from torget.accounts import users as accounts
 from torget.accounts.permissions import SYSTEM
 from torget.accounts.users import create_user
 from torget.app import create_app
@@ -32,6 +36,20 @@ from torget.site import Site
 
 POSTGRES_URL = os.environ.get("TORGET_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2id with the parameters argon2-cffi offers for tests (`profiles.CHEAPEST`): with
+    the defaults a hash takes 0.1-0.3 s of a shared core, and the suite makes thousands (each
+    `World`, each sample, a hundred voters). A hash records its parameters, so hashing and
+    verifying run the same code; the `torget` processes that tests start keep the defaults."""
+    cheap = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", cheap)
+        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a real password"))
+        patch.setattr(registration, "_EVEN_OUT", cheap)
+        yield
 
 
 @pytest.fixture(scope="session")

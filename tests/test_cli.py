@@ -33,15 +33,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def cli_env(database_url: str, tmp_path: Path) -> dict[str, str]:
+def bare_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a command that opens no database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TORGET_")}
     env.update(
         TORGET_DATA_DIR=str(tmp_path / "data"),
-        TORGET_DATABASE_URL=database_url,
         TORGET_CONFIG=str(tmp_path / "none.toml"),
         TORGET_BASE_URL=f"http://127.0.0.1:{_free_port()}",
     )
     return env
+
+
+@pytest.fixture
+def cli_env(bare_env: dict[str, str], database_url: str) -> dict[str, str]:
+    return {**bare_env, "TORGET_DATABASE_URL": database_url}
 
 
 def test_users_tokens_and_organisations(cli_env: dict[str, str]) -> None:
@@ -112,12 +117,12 @@ def test_users_tokens_and_organisations(cli_env: dict[str, str]) -> None:
     assert bad.returncode == 1 and "publisher_type" in bad.stderr
 
 
-def test_validate_file_reports_findings(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_validate_file_reports_findings(bare_env: dict[str, str], tmp_path: Path) -> None:
     example = Path(__file__).parent / "dcat" / "data" / "rekommenderat.ttl"
-    result = _torget(cli_env, "validate", str(example), "--no-shacl", check=False)
+    result = _torget(bare_env, "validate", str(example), "--no-shacl", check=False)
     assert result.returncode == 1
     assert "violation" in result.stdout and "dcatap:availability" in result.stdout
-    missing = _torget(cli_env, "validate", str(tmp_path / "nothing.rdf"), check=False)
+    missing = _torget(bare_env, "validate", str(tmp_path / "nothing.rdf"), check=False)
     assert missing.returncode == 1 and "nothing.rdf" in missing.stderr
 
 
