@@ -25,9 +25,10 @@ from fastapi.testclient import TestClient
 from torget.accounts import registration
 from torget.accounts import users as accounts
 from torget.accounts.permissions import SYSTEM
+from torget.accounts.tokens import create_token
 from torget.accounts.users import create_user
 from torget.app import create_app
-from torget.catalog.model import OrganisationIn
+from torget.catalog.model import LangText, OrganisationIn
 from torget.catalog.organisations import create_organisation, set_member
 from torget.db.engine import make_engine, write
 from torget.db.migrate import upgrade
@@ -154,6 +155,24 @@ def _drop_database(admin: sa.Engine, name: str) -> None:
             return
         except sa.exc.DBAPIError:
             time.sleep(0.1 * (attempt + 1))
+
+
+def admin_and_organisation(env: dict[str, str]) -> str:
+    """In the catalogue a `torget` process with environment `env` opens: an administrator
+    (admin / demo-admin-2024) and the organisation sjostad, made as `torget user create`,
+    `org create` and `token create` make them (tests/test_cli.py runs those commands);
+    the administrator's new token."""
+    site = Site.open(load_settings(environ=env), queue=False)
+    try:
+        with write(site.engine) as conn:
+            admin = create_user(conn, "admin", "admin@example.se", "demo-admin-2024", sysadmin=True)
+            create_organisation(conn, SYSTEM, OrganisationIn(
+                name="sjostad", title=LangText(sv="Sjöstads kommun"),
+                publisher_type="LocalAuthority",
+            ))  # fmt: skip
+            return create_token(conn, admin.id, "cli")[1]
+    finally:
+        site.close()
 
 
 def suite_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settings:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import admin_and_organisation
 
 CSV = "namn;antal\nEkparken;3\nBjörkhagen;5\n".encode()
 HTML = {"Accept": "text/html"}
@@ -33,30 +36,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _torget(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "torget.cli", *args],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, f"torget {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(params=["", "http://data.proxy.example"], ids=["no-base-url", "proxy-base-url"])
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+def served(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[tuple[str, str]]:
     """A Torget started with `torget serve --port N`, with an administrator and one
     organisation (no demo: the worker has nothing else to load); (its address, a token)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TORGET_")}
     env.update(TORGET_DATA_DIR=str(tmp_path / "data"), TORGET_CONFIG=str(tmp_path / "no.toml"))
     if request.param:
         env["TORGET_BASE_URL"] = request.param
-    _torget(env, "init")
-    _torget(env, "user", "create", "admin", "--email", "admin@example.se", "--password",
-            "demo-admin-2024", "--sysadmin")  # fmt: skip
-    _torget(
-        env, "org", "create", "sjostad", "--title", "Sjöstads kommun", "--type", "LocalAuthority"
-    )
-    token = _torget(env, "token", "create", "admin").strip().splitlines()[-1]
+    data = Path(env["TORGET_DATA_DIR"])
+    data.mkdir()
+    shutil.copyfile(sqlite_template, data / "torget.db")  # the migrated catalogue
+    token = admin_and_organisation(env)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "torget.cli", "serve", "--port", str(port)],
@@ -64,7 +57,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
     )  # fmt: skip
     address = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts two processes slowly
         while True:
             try:
                 if httpx.get(address + "/api", timeout=2).status_code == 200:
