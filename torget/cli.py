@@ -27,6 +27,7 @@ from torget.catalog.model import LangText, OrganisationIn
 from torget.catalog.organisations import list_organisations
 from torget.db.engine import read, write
 from torget.errors import TorgetError, ValidationFailed
+from torget.harvest_cli import harvest_commands
 from torget.inventory_cli import inventory_group
 from torget.publishing.changes import create_organisation, set_member
 from torget.publishing.demo import demo_is_loaded, load_demo
@@ -230,6 +231,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
     from huey.consumer import Consumer
 
     from torget.datastore.queue import sweep_now
+    from torget.harvest.schedule import schedule_harvests
     from torget.mail import schedule_retries
     from torget.participation.webhook_sender import schedule_webhooks
 
@@ -241,6 +243,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
         assert queue is not None
         schedule_retries(queue.huey, site.mailer)
         schedule_webhooks(queue.huey, site.engine, site.settings)
+        schedule_harvests(queue.huey, site.engine, site.settings)
         for job_id in sweep_now(site.settings, site.engine):
             queue.enqueue(job_id)
     click.echo(f"datastore worker: {threads} thread(s), data in {state.settings.datastore_path}")
@@ -425,6 +428,9 @@ def settings(state: _State) -> None:
 
 
 cli.add_command(inventory_group)
+
+
+cli.add_command(harvest_commands(pass_state, _reported))
 
 
 def main() -> None:

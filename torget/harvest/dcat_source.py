@@ -93,11 +93,10 @@ def _next_page(page: Graph) -> str | None:
     return None
 
 
-def _pages(
-    fetcher: Fetcher, first: Fetched, graph: Graph, problems: list[Problem], progress: Progress
-) -> None:
-    page = parse_document(first, problems)
-    graph += page
+def _pages(fetcher: Fetcher, first: Fetched, problems: list[Problem], progress: Progress) -> Graph:
+    """The first page's graph with every later page added (the first is not copied: a
+    one-document catalogue, the common case, costs one parse)."""
+    graph = page = parse_document(first, problems)
     visited = {first.url}
     count = 1
     while (url := _next_page(page)) is not None and url not in visited:
@@ -108,6 +107,7 @@ def _pages(
         visited.add(url)
         page = parse_document(_fetch(fetcher, url), problems)
         graph += page
+    return graph
 
 
 def _sub_catalogues(fetcher: Fetcher, graph: Graph, problems: list[Problem]) -> None:
@@ -137,12 +137,11 @@ def _read(
     if first.status == 304:
         return SourceRead(not_modified=True, etag=etag, last_modified=last_modified)
     result = SourceRead(etag=first.etag, last_modified=first.last_modified)
-    graph = Graph()
     if paged:
-        _pages(fetcher, first, graph, result.problems, progress)
+        graph = _pages(fetcher, first, result.problems, progress)
         _sub_catalogues(fetcher, graph, result.problems)
     else:
-        graph += parse_document(first, result.problems)
+        graph = parse_document(first, result.problems)
     if not dataset_nodes(graph):
         raise SourceFailed("no_datasets", f"{url}: no dcat:Dataset in {len(graph)} triples")
     progress(f"reading {len(graph)} triples")

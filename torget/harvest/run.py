@@ -24,6 +24,7 @@ from torget.accounts.permissions import SYSTEM
 from torget.catalog.model import LangText, OrganisationIn
 from torget.catalog.organisations import all_organisations
 from torget.catalog.rules import normalise_org_number, slugify
+from torget.db.engine import read as read_only
 from torget.db.engine import write
 from torget.db.schema import datasets, harvest_origins
 from torget.errors import ValidationFailed
@@ -56,11 +57,21 @@ class _Settled:
     records: list[tuple[Settled, Publisher | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0
+    unchanged: int = 0
 
 
-def _settle_all(source: Source, read: SourceRead) -> _Settled:
+def _settle_all(
+    source: Source, read: SourceRead, known: dict[str, tuple[str, str, bool]]
+) -> _Settled:
+    """Each new or changed record through the rules; one whose hash is the last run's is
+    only counted (an unchanged re-run costs the parse and a hash per dataset)."""
     out = _Settled()
     for record in read.records:
+        digest = content_hash(record)
+        last = known.get(record.iri)
+        if last is not None and last[1] == digest and not last[2]:
+            out.unchanged += 1
+            continue
         try:
             data, problems = settle(record, source.id, source.organisation)
         except Refused as refused:
@@ -78,7 +89,6 @@ def _settle_all(source: Source, read: SourceRead) -> _Settled:
                 )
             )
         notes = {"machine_translated": record.machine_translated}
-        digest = content_hash(data, record.publisher)
         out.records.append((Settled(record.iri, data, digest, notes), record.publisher))
     return out
 
@@ -101,7 +111,9 @@ def run_source(
         problem = Problem("fetch_failed", "", "", f"{type(exc).__name__}: {exc}", "error")
         return _failed(engine, settings, source, run_id, problem, [])
     progress(f"{len(read.records)} datasets read")
-    settled = _settle_all(source, read)
+    with read_only(engine) as conn:
+        known = sources.origins_of(conn, source.id)
+    settled = _settle_all(source, read, known)
     try:
         with write(engine) as conn:
             _apply(conn, settings, source, run_id, read, settled, progress)
@@ -148,6 +160,7 @@ def _apply(
     plan = compare(
         source.id, records, origins, read.seen, withdraw_vanished=source.on_vanish == "withdraw"
     )
+    plan.unchanged += settled.unchanged
     progress(
         f"applying: {len(plan.create)} new, {len(plan.update)} changed, {len(plan.remove)} gone"
     )
@@ -242,7 +255,7 @@ def _mail(
     if not source.contact_email:
         return
     base = settings.base_url or "http://127.0.0.1:8000"
-    page = f"{base}/harvest/{source.id}"
+    page = f"{base}/publish/harvest/{source.id}"
     body = mail_body(source.title, source.url, counts, problems, error, page)
     queue_mail(conn, source.contact_email, mail_subject(source.title, error is not None), body)
 

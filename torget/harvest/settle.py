@@ -175,8 +175,9 @@ def _remove(data: Any, path: tuple[str, ...]) -> None:
         target.pop(last, None)
 
 
-def content_hash(data: DatasetIn, publisher: object) -> str:
-    """The hash of a dataset's description as harvested: equal hashes, nothing to write."""
-    body = data.model_dump(mode="json", exclude={"organisation"})
-    text = json.dumps([body, repr(publisher)], sort_keys=True, ensure_ascii=False)
+def content_hash(record: Harvested) -> str:
+    """The hash of a dataset's description as the source gave it (after mapping, before the
+    rules): equal to the last run's, the dataset is unchanged and not even settled again."""
+    body = [record.data, repr(record.publisher), record.machine_translated]
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()

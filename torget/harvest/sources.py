@@ -39,6 +39,9 @@ __all__ = [
     "failing_streak",
     "claim_due",
     "origins_of",
+    "run_soon",
+    "failing_sources",
+    "set_validators",
     "VANISH_CHOICES",
 ]
 
@@ -400,3 +403,27 @@ def origins_of(conn: sa.Connection, source_id: str) -> dict[str, tuple[str, str,
         ).where(harvest_origins.c.source_id == source_id)
     )
     return {r.original_iri: (r.dataset_id, r.content_hash, r.withdrawn) for r in rows}
+
+
+def run_soon(conn: sa.Connection, actor: Actor, source_id: str) -> Source:
+    """Ask the worker to run the source at its next look (within a minute)."""
+    source = get_source(conn, actor, source_id)
+    actor.require(source.organisation_id, "admin", "run this harvest source")
+    conn.execute(
+        harvest_sources.update()
+        .where(harvest_sources.c.id == source.id)
+        .values(next_run_at=now(), updated_at=now())
+    )
+    return get_source(conn, actor, source.id)
+
+
+def failing_sources(
+    conn: sa.Connection, actor: Actor, at_least: int = 2
+) -> list[tuple[Source, int]]:
+    """The sources the actor may read whose last `at_least` or more runs failed in a row."""
+    found = []
+    for source in list_sources(conn, actor):
+        streak = failing_streak(conn, source.id)
+        if streak >= at_least:
+            found.append((source, streak))
+    return found

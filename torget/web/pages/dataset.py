@@ -18,6 +18,7 @@ from torget.catalog.datasets import Dataset, Distribution, get_dataset
 from torget.catalog.organisations import all_organisations, contact_point_of, publisher_of
 from torget.catalog.vocabularies import file_types
 from torget.db.engine import read, write
+from torget.harvest.origins import provenance_of
 from torget.specifications.conformance import conformance_of
 from torget.web.catalogue_search import record_view
 from torget.web.i18n import localize, pick_language
@@ -95,6 +96,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         loads = datastore_states(conn, actor, settings, dataset.distributions)
         path = f"/dataset/{dataset.name}"
         preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
+        provenance = provenance_of(conn, dataset.id)  # issue 15: a harvested dataset
         conformance = {d.id: conformance_of(conn, d.id) for d in dataset.distributions}  # issue 16
     # Sorting, filtering and paging the preview reload the page; they are not new views.
     if dataset.state == "published" and not state.pairs():
@@ -116,6 +118,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         publisher=publisher_of(orgs, dataset.organisation_id),
         contact=dataset.data.contact_point or contact_point_of(orgs, dataset.organisation_id),
         distributions=views,
+        provenance=provenance,
         conformance=conformance,
         licences=sorted(licences, key=lambda info: info.name),
         services=services,
