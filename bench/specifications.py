@@ -11,8 +11,9 @@ then checked as a load checks it (`conformance.check_table`: DuckDB SQL over eve
 frictionless over the first 2,000, compared). frictionless validates the CSV file itself
 (`frictionless.validate` with the same schema); at a few thousand rows a second, a million
 rows take minutes, so by default it reads the first `--frictionless-rows` rows and its speed is
-given per row (0: the whole file). The report ends with the two speeds and whether they found
-the same counts per rule on the rows both read.
+given per row (0: the whole file). The report gives the two speeds and whether they found
+the same counts per rule on the rows both read; then the combined national table of 290
+municipalities × 1,000 rows is built twice (`--combine-only` for that part alone).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shlex
 import sys
 import tempfile
@@ -27,10 +29,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 from frictionless import Detector, Resource, Schema
 
 from torget.datastore.ingest import Limits, ingest
 from torget.specifications.columns import match_columns
+from torget.specifications.combine import Source, build
 from torget.specifications.conformance import check_table
 from torget.specifications.registry import Specification, _builtins
 from torget.specifications.report import Report
@@ -80,14 +84,49 @@ def frictionless_counts(
     return counts, seconds
 
 
+def bench_combine(spec: Specification, municipalities: int, rows: int) -> None:
+    """`combine.build` over `municipalities` tables of `rows` rows each, as the loader leaves
+    them (typed columns and `_id`); a rebuild after one source changed is the same build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = []
+        for m in range(municipalities):
+            path = Path(tmp) / f"m{m}.duckdb"
+            con = duckdb.connect(str(path))
+            con.execute(
+                "CREATE TABLE data AS SELECT i + 1 AS _id, "
+                f"'P{m}-' || i AS place_id, 'Badplats ' || i AS name, "
+                "55.5 + (i % 1000) / 100.0 AS latitude, 12.0 + (i % 900) / 100.0 AS longitude, "
+                "i % 2 = 0 AS toilet, DATE '2024-05-01' AS updated, "
+                f"CASE WHEN i % 97 = 0 THEN NULL ELSE 'Q' || i END AS wikidata "
+                f"FROM range({rows}) t(i)"
+            )
+            con.close()
+            sources.append(Source(f"d{m}", path, f"kommun{m}", f"badplatser-{m}", "2026-12-07"))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.monotonic()
+        report = build(Path(tmp) / "combined", spec, sources)
+        first = time.monotonic() - started
+        started = time.monotonic()
+        build(Path(tmp) / "combined", spec, sources)
+        again = time.monotonic() - started
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
+    print(f"combine {municipalities} × {rows:,} rows: {first:.1f} s ({report['rows']:,} rows "
+          f"kept); a rebuild after one source changed: {again:.1f} s; peak memory grew "
+          f"{grown / 1024:.0f} MB")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--frictionless-rows", type=int, default=50_000)
+    parser.add_argument("--combine-only", action="store_true")
     args = parser.parse_args()
     spec = next(s for s in _builtins() if s.name == "badplatser")
     print("command:", shlex.join([sys.executable, *sys.argv]))
     print("load average before:", os.getloadavg()[:2])
+    if args.combine_only:
+        bench_combine(spec, 290, 1000)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         source, table = Path(tmp) / "badplatser.csv", Path(tmp) / "badplatser.duckdb"
         write_file(source, args.rows)
@@ -109,6 +148,7 @@ def main() -> None:
     print("Torget's counts per rule:", dict(sorted(report.counts.items())))
     print("frictionless's counts on its rows:", dict(sorted(f_counts.items())))
     print(f"speed-up: {(args.rows / checked) / (f_rows / f_seconds):,.0f}×")
+    bench_combine(spec, 290, 1000)
     print("load average after:", os.getloadavg()[:2])
 
 

@@ -49,7 +49,7 @@ from torget.specifications.registry import Specification
 from torget.specifications.report import Report
 from torget.specifications.sql_validation import failing, rows_view, text_of
 
-__all__ = ["PROVENANCE", "combine", "combined_file", "combined_report"]
+__all__ = ["PROVENANCE", "Source", "build", "combine", "combined_file", "combined_report"]
 
 PROVENANCE = ("source_organisation", "municipality_code", "source_dataset", "fetched_at")
 _CODES = ("source", "kommun_id", "inspecOrg.id")
@@ -58,7 +58,7 @@ _FALSE = ("false", "0", "nej", "no", "falskt", "n")
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
     distribution_id: str
     path: Path
     organisation: str
@@ -80,7 +80,7 @@ def combined_report(settings: Settings, spec: Specification) -> dict[str, Any] |
     return json.loads(path.read_text("utf-8")) if path.is_file() else None
 
 
-def _sources(conn: sa.Connection, settings: Settings, spec: Specification) -> list[_Source]:
+def _sources(conn: sa.Connection, settings: Settings, spec: Specification) -> list[Source]:
     c, t, d, ds, o = (specification_conformance, datastore_tables, distributions, datasets,
                       organisations)  # fmt: skip
     rows = conn.execute(
@@ -95,7 +95,7 @@ def _sources(conn: sa.Connection, settings: Settings, spec: Specification) -> li
         .order_by(o.c.name, ds.c.name, c.c.distribution_id)
     )
     return [
-        _Source(
+        Source(
             r.distribution_id,
             settings.datastore_path / r.file,
             r.org,
@@ -117,7 +117,7 @@ def _normalised(name: str, kind: str, text: str) -> str:
     return text
 
 
-def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: _Source,
+def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Source,
                 alias: str) -> dict[str, Any]:  # fmt: skip
     con.execute(f"ATTACH {_literal(str(source.path))} AS {alias} (READ_ONLY)")
     try:
@@ -143,11 +143,9 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: _So
         code = f"CASE WHEN regexp_full_match({code}, '[0-9]{{4}}') THEN {code} END"
         provenance = [_literal(source.organisation), code, _literal(source.dataset),
                       _literal(source.fetched_at)]  # fmt: skip
-        con.execute(f"INSERT INTO data SELECT {', '.join(out + provenance)} "
-                    f"FROM torget_rows WHERE NOT ({bad}) ORDER BY _id")  # fmt: skip
-        left_out = _count(con, f"SELECT count(*) FROM torget_rows WHERE {bad}")
-        return {"rows": total, "kept": total - left_out, "left_out": left_out,
-                "normalised": changed}  # fmt: skip
+        kept = _count(con, f"INSERT INTO data SELECT {', '.join(out + provenance)} "
+                           f"FROM torget_rows WHERE NOT ({bad}) ORDER BY _id")  # fmt: skip
+        return {"rows": total, "kept": kept, "left_out": total - kept, "normalised": changed}
     finally:
         con.execute("DROP VIEW IF EXISTS torget_rows")
         con.execute(f"DETACH {alias}")
@@ -178,10 +176,16 @@ def combine(settings: Settings, engine: sa.Engine, spec: Specification) -> dict[
     """Build the specification's combined table anew and swap it in; return its report."""
     with read(engine) as conn:
         sources = _sources(conn, settings, spec)
-    folder = _folder(settings, spec)
+    return build(_folder(settings, spec), spec, sources)
+
+
+def build(folder: Path, spec: Specification, sources: list[Source]) -> dict[str, Any]:
+    """Combine `sources` into `folder/current.duckdb` (and its `report.json`)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{uuid.uuid4()}.duckdb.tmp"
-    con = duckdb.connect(str(target))
+    # Built in memory and written once: a statement per source on a file would each commit
+    # to its write-ahead log (290 sources of 1,000 rows: 66 s against 34 s, bench/).
+    con = duckdb.connect(":memory:")
     report: dict[str, Any] = {"specification": spec.iri, "built_at": now().isoformat(),
                               "sources": []}  # fmt: skip
     try:
@@ -199,7 +203,9 @@ def combine(settings: Settings, engine: sa.Engine, spec: Specification) -> dict[
                 entry.update({"rows": 0, "kept": 0, "left_out": 0, "error": str(exc)})
             report["sources"].append(entry)
         report["rows"] = _count(con, "SELECT count(*) FROM data")
-        con.execute("CHECKPOINT")
+        con.execute(f"ATTACH {_literal(str(target))} AS combined")
+        con.execute("CREATE TABLE combined.data AS SELECT * FROM data")
+        con.execute("DETACH combined")
     finally:
         con.close()
     os.replace(target, folder / "current.duckdb")
