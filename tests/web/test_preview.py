@@ -207,8 +207,8 @@ def test_load_states_are_shown(browser: Browser, loaded: Loaded, engine: sa.Engi
     with write(engine) as conn:
         jobs.fail_job(conn, job.id, "senare.csv, line 3: the rows do not all have 4 fields")
     html = browser.get(f"/dataset/{loaded.name}?lang=en").text
-    assert "The file could not be loaded into the datastore:" in html
-    assert '<span lang="en">senare.csv, line 3: the rows do not all have 4 fields</span>' in html
+    assert "This file could not be read as a table, so there is no preview or API" in html
+    assert '<p lang="en">senare.csv, line 3: the rows do not all have 4 fields</p>' in html
 
 
 def test_dictionary_editor_page(world: Any, browser: Browser, loaded: Loaded) -> None:

@@ -170,8 +170,12 @@ def _predicate(kind: str, column: str, trimmed: str | None = None) -> str:
     return "(" + _PATTERNS[kind].format(**_terms(column, trimmed)) + ")"
 
 
-def cast_expression(kind: str, column: str) -> str:
-    return _CASTS[kind].format(**_terms(column)) + f" AS {quote_ident(column)}"
+def cast_expression(kind: str, column: str, lenient: bool = False) -> str:
+    """The column cast to `kind`; `lenient`: a value that does not fit it becomes NULL."""
+    cast = _CASTS[kind].format(**_terms(column))
+    if lenient and kind != "TEXT":
+        cast = f"CASE WHEN {_predicate(kind, column)} THEN {cast} END"
+    return f"{cast} AS {quote_ident(column)}"
 
 
 @dataclass
@@ -183,12 +187,15 @@ class ColumnType:
     broken: list[dict[str, Any]] = field(default_factory=list)
     code_length: int | None = None  # TEXT because these are codes of this many digits (0: any)
     identifier: bool = False  # TEXT because the name says postcode, phone or identity number
+    chosen: bool = False  # the type an editor chose (`column_types`): a misfit is left empty
 
     def as_json(self) -> dict[str, Any]:
         # MARK is a BOOLEAN column of crosses: `x` is true, an empty cell false
         out: dict[str, Any] = {"name": self.name, "type": _STORED.get(self.type, self.type)}
         if self.identifier:
             out["text_by_name"] = True
+        if self.chosen:
+            out["chosen"] = True
         if self.broken_type:
             out["not_" + self.broken_type.lower()] = {
                 "reason": f"values that are not {self.broken_type} made this column TEXT",
@@ -201,7 +208,7 @@ def checked_expression(column: ColumnType) -> str:
     """The column cast to its guessed type; `error()` for a value that does not fit it."""
     terms = _terms(column.name)
     v, t = terms["v"], terms["t"]
-    fail = f"ELSE error('{BREAKER}') END AS {v}"
+    fail = "ELSE NULL END AS " + v if column.chosen else f"ELSE error('{BREAKER}') END AS {v}"
     if column.code_length is not None:
         digits = f"'\\d{{{column.code_length}}}'" if column.code_length else "'\\d+'"
         return (
@@ -270,15 +277,19 @@ def infer_types(
     columns: list[str],
     row: str = "rowid + 1",
     text: Collection[str] = (),
+    chosen: dict[str, str] | None = None,
 ) -> list[ColumnType]:
     """Every rule over every row of `table` (all VARCHAR) in one aggregate query; the columns
-    in `text` stay TEXT."""
+    in `text` stay TEXT, those in `chosen` get the type an editor chose."""
     if not columns:
         return []
     found = con.execute(_aggregates(columns, table)).fetchone()
     assert found is not None
     out = []
     for i, c in enumerate(columns):
+        if chosen and c in chosen:
+            out.append(ColumnType(c, chosen[c], chosen=True))
+            continue
         if identifier_name(c) or c in text:
             out.append(ColumnType(c, "TEXT", identifier=c not in text))
             continue

@@ -137,6 +137,7 @@ def _typed_in_one_pass(
     table: str,
     columns: list[str],
     text: Collection[str] = (),
+    chosen: dict[str, str] | None = None,
 ) -> list[ColumnType] | None:
     """Guess from a sample, then cast while reading; None when a value broke a guess.
 
@@ -146,7 +147,7 @@ def _typed_in_one_pass(
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE sample AS SELECT * FROM {serial} LIMIT {SAMPLE_ROWS}"
     )
-    guesses = infer_types(con, "sample", columns, text=text)
+    guesses = infer_types(con, "sample", columns, text=text, chosen=chosen)
     con.execute("DROP TABLE sample")
     select = ", ".join(checked_expression(c) for c in guesses)
     try:
@@ -169,11 +170,12 @@ def _typed_in_two_passes(
     table: str,
     columns: list[str],
     text: Collection[str] = (),
+    chosen: dict[str, str] | None = None,
 ) -> list[ColumnType]:
     """Every rule over every row of a staged copy, then the casts."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM {reader}")
-    types = infer_types(con, "stage", columns, text=text)
-    select = ", ".join(cast_expression(t.type, t.name) for t in types)
+    types = infer_types(con, "stage", columns, text=text, chosen=chosen)
+    select = ", ".join(cast_expression(t.type, t.name, t.chosen) for t in types)
     con.execute(
         f"CREATE TABLE {quote_ident(table)} AS "
         f"SELECT rowid + 1 AS _id, {select} FROM stage ORDER BY rowid"
@@ -187,13 +189,14 @@ def _is_ragged(exc: duckdb.Error) -> bool:
 
 
 def _typed(con: duckdb.DuckDBPyConnection, path: Path, dialect: Dialect, table: str,
-           scratch: Path, text: Collection[str] = ()) -> list[ColumnType]:  # fmt: skip
+           scratch: Path, text: Collection[str] = (), chosen: dict[str, str] | None = None
+           ) -> list[ColumnType]:  # fmt: skip
     readable, encoding = _readable(path, dialect, scratch)
     reader = _read_csv_sql(readable, dialect, encoding)
     serial = _read_csv_sql(readable, dialect, encoding, parallel=False)
-    types = _typed_in_one_pass(con, (serial, reader), table, dialect.columns, text)
+    types = _typed_in_one_pass(con, (serial, reader), table, dialect.columns, text, chosen)
     if types is None:
-        types = _typed_in_two_passes(con, reader, table, dialect.columns, text)
+        types = _typed_in_two_passes(con, reader, table, dialect.columns, text, chosen)
     return types
 
 
@@ -202,10 +205,14 @@ def _drop_empty(con: duckdb.DuckDBPyConnection, table: str, types: list[ColumnTy
     """Drop the columns among `names` that hold no value at all."""
     if not names:
         return types
-    counts = con.execute(
-        "SELECT " + ", ".join(f"count({quote_ident(n)})" for n in sorted(names))
-        + f" FROM {quote_ident(table)}"
-    ).fetchone() or ()
+    counts = (
+        con.execute(
+            "SELECT "
+            + ", ".join(f"count({quote_ident(n)})" for n in sorted(names))
+            + f" FROM {quote_ident(table)}"
+        ).fetchone()
+        or ()
+    )
     empty = {n for n, c in zip(sorted(names), counts, strict=True) if c == 0}
     for column in empty:
         con.execute(f"ALTER TABLE {quote_ident(table)} DROP COLUMN {quote_ident(column)}")
@@ -219,14 +226,16 @@ def load_delimited(
     table: str,
     limits: Limits,
     scratch: Path,
+    chosen: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Load one delimited text file into `table`; return its part of the report."""
+    """Load one delimited text file into `table`; return its part of the report. `chosen`:
+    the types an editor chose for some columns (`column_types`)."""
     dialect = sniff(name, path, limits.max_columns)
     warnings = list(dialect.warnings)
     source: dict[str, Any] = {}
     try:
         try:
-            types = _typed(con, path, dialect, table, scratch)
+            types = _typed(con, path, dialect, table, scratch, chosen=chosen)
             loaded = dialect
         except duckdb.Error as exc:
             if not _is_ragged(exc):
@@ -234,7 +243,7 @@ def load_delimited(
             con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
             loaded, ragged = even_out(path, dialect.encoding, dialect, scratch / "even.csv")
             extra_column = loaded.columns[-1:]  # the fields beyond the header, as text
-            types = _typed(con, scratch / "even.csv", loaded, table, scratch, extra_column)
+            types = _typed(con, scratch / "even.csv", loaded, table, scratch, extra_column, chosen)
             warnings += ragged.notes()
             source["ragged"] = ragged.as_json()
     except duckdb.Error as exc:
@@ -267,8 +276,10 @@ def ingest(
     target: Path,
     limits: Limits,
     progress: Progress | None = None,
+    chosen: dict[str, str] | None = None,
 ) -> LoadReport:
-    """Load `source` (in `fmt`, one of FORMATS) into a new DuckDB file at `target`."""
+    """Load `source` (in `fmt`, one of FORMATS) into a new DuckDB file at `target`; `chosen`
+    gives the first table's columns the types an editor chose."""
     tell = progress or (lambda _stage, _pct: None)
     if fmt not in FORMATS:
         raise LoadError(name, f"format {fmt!r} cannot be loaded; loadable: {', '.join(FORMATS)}")
@@ -285,7 +296,8 @@ def ingest(
             for i, part in enumerate(parts):
                 table = MAIN_TABLE if i == 0 else f"sheet_{i + 1}"
                 tell(f"loading {part.label}", 10 + 80 * i / len(parts))
-                loaded = load_delimited(con, part.label, part.path, table, limits, scratch)
+                mine = chosen if i == 0 else None
+                loaded = load_delimited(con, part.label, part.path, table, limits, scratch, mine)
                 report.tables.append(table)
                 report.warnings += part.warnings + loaded["warnings"]
                 if i == 0:

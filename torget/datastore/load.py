@@ -22,10 +22,12 @@ import sqlalchemy as sa
 from torget.catalog.model import DistributionIn
 from torget.catalog.stored_files import owner_of_key
 from torget.datastore import jobs, sort_keys, tables
+from torget.datastore.column_types import chosen_types
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.ingest import FORMATS, Limits, LoadReport, columns_by_table, ingest
 from torget.datastore.leftovers import remove_job_files, temporary_folder
+from torget.datastore.load_letters import tell_editors_of_failure
 from torget.db.engine import read, write
 from torget.db.schema import distributions
 from torget.errors import NotFound
@@ -154,7 +156,11 @@ class _Heartbeat:
 
 
 def _load_into_new_file(
-    settings: Settings, job: jobs.Job, beat: _Heartbeat | None, files: FileStore | None
+    settings: Settings,
+    job: jobs.Job,
+    beat: _Heartbeat | None,
+    files: FileStore | None,
+    chosen: dict[str, str] | None = None,
 ) -> tuple[Path, LoadReport]:
     root = settings.datastore_path
     target = tables.table_file(root, job.distribution_id, job.id)
@@ -165,7 +171,7 @@ def _load_into_new_file(
         fetch_source(settings, job.source, local, tell, files)
         name = job.source.rsplit("/", 1)[-1] or job.source
         report = ingest(name, local, job.format, target, limits_from(settings),
-                        beat.update if beat else None)  # fmt: skip
+                        beat.update if beat else None, chosen)  # fmt: skip
     return target, report
 
 
@@ -248,15 +254,20 @@ def run_job(
     target: Path | None = None
     try:
         _check_owner(settings, engine, job)
+        with read(engine) as conn:
+            chosen = chosen_types(conn, job.distribution_id)
         with _Heartbeat(engine, job.id) as beat:
-            target, report = _load_into_new_file(settings, job, beat, files)
+            target, report = _load_into_new_file(settings, job, beat, files, chosen)
         _swap(engine, settings, job, target, report)
     except Exception as exc:  # noqa: BLE001 - every failure is the job's reason, not a crash
         if target is not None:
             target.unlink(missing_ok=True)
         reason = str(exc) if isinstance(exc, LoadError) else f"internal error: {exc!r}"
         with write(engine) as conn:
+            told = jobs.get_job(conn, job.id)  # a failure recorded already was told by its recorder
             jobs.fail_job(conn, job.id, reason)
+            if told is None or told.state != "failed":
+                tell_editors_of_failure(conn, settings.public_base, job.distribution_id, reason)
         return
 
 
@@ -274,6 +285,7 @@ def load_local(
     with write(engine) as conn:
         job_id = jobs.create_job(conn, distribution_id, str(path.resolve()), fmt)
         job = jobs.claim_job(conn, job_id)
+        chosen = chosen_types(conn, distribution_id)
     assert job is not None
     tell = progress or (lambda _stage, _pct: None)
     try:
@@ -285,7 +297,7 @@ def load_local(
                 beat.update(stage, percent)
                 tell(stage, percent)
 
-            report = ingest(path.name, path, fmt, target, limits_from(settings), both)
+            report = ingest(path.name, path, fmt, target, limits_from(settings), both, chosen)
     except LoadError as exc:
         with write(engine) as conn:
             jobs.fail_job(conn, job.id, str(exc))

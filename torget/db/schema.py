@@ -41,6 +41,7 @@ __all__ = [
     "showcases",
     "showcase_datasets",
     "datastore_columns",
+    "datastore_column_types",
     "harvest_sources",
     "harvest_runs",
     "harvest_origins",
@@ -616,6 +617,18 @@ datastore_columns = sa.Table(
     sa.Column("name", sa.String(300), primary_key=True),
     sa.Column("description_sv", sa.Text),
     sa.Column("description_en", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# The types an editor chose for columns of a distribution's table (issue 17), by column name
+# like the dictionary, so that every later load of the file types those columns so.
+datastore_column_types = sa.Table(
+    "datastore_column_types",
+    metadata,
+    sa.Column("distribution_id", sa.String(_ID), primary_key=True),
+    sa.Column("name", sa.String(300), primary_key=True),
+    sa.Column("type", sa.String(20), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 

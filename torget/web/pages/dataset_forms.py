@@ -18,6 +18,8 @@ from torget.catalog.datasets import Dataset, get_dataset
 from torget.catalog.model import DatasetIn
 from torget.catalog.organisations import all_organisations
 from torget.catalog.visibility import validation_failed_from
+from torget.datastore import load_feedback
+from torget.datastore.load_letters import distribution_of
 from torget.db.engine import read, write
 from torget.errors import Conflict, FieldError, ValidationFailed
 from torget.publishing import changes
@@ -235,6 +237,33 @@ def unpublish(request: Request, ref: str) -> Response:
     return _set_state(
         request, ref, "draft", N_("The dataset is a draft again. Only your organisation sees it.")
     )
+
+
+@router.post("/publish/distribution/{distribution_id}/load")
+def load_again(request: Request, distribution_id: str) -> Response:
+    """Queue a new load of the file; back on the dataset's publishing page."""
+    actor = signed_in(request)
+    with write(request_site(request).engine) as conn:
+        load_feedback.load_again(conn, actor, distribution_id)  # NotFound when there is none
+        found = distribution_of(conn, distribution_id)
+    assert found is not None
+    flash(request, N_("The file will be loaded again. Its state is shown below."))
+    return redirect(f"/publish/dataset/{found['dataset_id']}#loads")
+
+
+@router.post("/publish/distribution/{distribution_id}/types")
+def choose_types(
+    request: Request, distribution_id: str, data: FormData = Depends(posted_form)
+) -> Response:
+    """Keep the column types chosen in the load's table and load the file again."""
+    actor = signed_in(request)
+    choices = {k.removeprefix("type:"): str(v) for k, v in data.items() if k.startswith("type:")}
+    with write(request_site(request).engine) as conn:
+        load_feedback.choose_types(conn, actor, distribution_id, choices)
+        found = distribution_of(conn, distribution_id)
+    assert found is not None
+    flash(request, N_("The types are saved and the file will be loaded again with them."))
+    return redirect(f"/publish/dataset/{found['dataset_id']}#loads")
 
 
 @router.post("/publish/dataset/{ref}/delete")
