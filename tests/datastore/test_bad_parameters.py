@@ -104,7 +104,8 @@ def tables(world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path) ->
 
 def _endpoints(dist: str, column: str = "kommun") -> list[str]:
     base = f"/api/datastore/{dist}"
-    downloads = [f"{base}/rows.{fmt}" for fmt in ("csv", "json", "geojson", "parquet", "xlsx")]
+    formats = ("csv", "excel.csv", "json", "geojson", "parquet", "xlsx")
+    downloads = [f"{base}/rows.{fmt}" for fmt in formats]
     return [f"{base}/rows", *downloads, f"{base}/distinct/{column}", f"{base}/aggregate"]
 
 
