@@ -101,14 +101,19 @@ def bench_combine(spec: Specification, municipalities: int, rows: int) -> None:
                 f"FROM range({rows}) t(i)"
             )
             con.close()
-            sources.append(Source(f"d{m}", path, f"kommun{m}", f"badplatser-{m}", "2026-12-07"))
+            made = Source(f"d{m}", path, f"kommun{m}", f"badplatser-{m}", "2026-12-07", "v1")
+            sources.append(made)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.monotonic()
         report = build(Path(tmp) / "combined", spec, sources)
         first = time.monotonic() - started
+        changed = sources[0]
+        sources[0] = Source(changed.distribution_id, changed.path, changed.organisation,
+                            changed.dataset, changed.fetched_at, "v2")  # fmt: skip
         started = time.monotonic()
-        build(Path(tmp) / "combined", spec, sources)
+        again_report = build(Path(tmp) / "combined", spec, sources)
         again = time.monotonic() - started
+        assert again_report["rows"] == report["rows"]
         grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak
     print(f"combine {municipalities} × {rows:,} rows: {first:.1f} s ({report['rows']:,} rows "
           f"kept); a rebuild after one source changed: {again:.1f} s; peak memory grew "
