@@ -69,14 +69,13 @@ def make_catalogue(data_dir: Path) -> tuple[Any, Any, str]:
     from torget.catalog.datasets import create_dataset
     from torget.catalog.model import DatasetIn, OrganisationIn
     from torget.catalog.organisations import create_organisation
-    from torget.db.engine import make_engine, write
-    from torget.db.migrate import upgrade
+    from torget.db.engine import write
     from torget.settings import load_settings
+    from torget.site import Site
 
     settings = load_settings(environ={}, config_file=data_dir / "absent.toml", data_dir=data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url)
-    upgrade(engine)
+    engine = Site.open(settings, queue=False).engine  # events reach the site's subscribers
     with write(engine) as conn:
         org = {"name": "sjostad", "title": {"sv": "Sjöstad"}, "org_number": "212000-0142",
                "publisher_type": "LocalAuthority"}  # fmt: skip
