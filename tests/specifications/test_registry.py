@@ -147,3 +147,23 @@ def test_a_schema_is_fetched_by_url_through_the_guard(
     assert fetched.json()["source"] == f"{schema_server}/schema.json"
     broken = _add(client, world, "root", url=f"{schema_server}/broken.json")
     assert broken.status_code == 422 and "not JSON" in broken.json()["errors"][0]["message"]
+
+
+def test_an_administrator_uploads_a_schema_on_the_page(client: TestClient, engine: Any) -> None:
+    from tests.web.conftest import Browser
+    from tests.web.sample import make_sample
+
+    make_sample(engine)
+    browser = Browser(client)
+    assert 'id="f-schema"' not in browser.get("/publish/specifications/new").text
+    browser.login("admin")
+    form = {"name": "grillplatser", "version": "1.0", "title.sv": "Grillplatser"}
+    path = "/publish/specifications/new"
+    bad = browser.post(path, form, files={"schema": ("schema.json", b'{"fields": "x"}')})
+    assert bad.status_code == 422
+    assert "Det här är inte ett giltigt Table Schema" in bad.text
+    good = json.dumps(OFFICIAL).encode()
+    saved = browser.post(path, form, files={"schema": ("schema.json", good)})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/specifications/grillplatser/1.0"
+    assert client.get("/api/specifications/grillplatser/1.0").json()["status"] == "official"
