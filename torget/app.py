@@ -29,6 +29,7 @@ from torget.errors import (
 from torget.site import Site
 from torget.web import (
     api_accounts,
+    api_checklist,
     api_ckan,
     api_comments,
     api_dataservices,
@@ -57,6 +58,7 @@ from torget.web.pages import (
     about,
     accessibility,
     account,
+    checklist,
     comments,
     dashboard,
     dataservice_forms,
@@ -198,6 +200,7 @@ def create_app(site: Site) -> FastAPI:
     for module in (
         api_accounts,
         api_ckan,
+        api_checklist,
         api_datasets,
         api_datastore,
         api_dataservices,
@@ -224,6 +227,7 @@ def create_app(site: Site) -> FastAPI:
         dashboard,
         harvest,
         dataset_forms,
+        checklist,
         distribution_forms,
         dictionary,
         dataservice_forms,

@@ -1,4 +1,4 @@
-""""Check my file" and the templates: a department downloads the template, fills it in and
+"""The templates and "check my file": a department downloads the template, fills it in and
 checks it; nothing is published or kept. Real files written after the field tables."""
 
 from __future__ import annotations

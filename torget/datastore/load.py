@@ -34,6 +34,8 @@ from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, open_file_store
 from torget.files.store import CHUNK
 from torget.files.urls import key_of_url
+from torget.publishing.guard import admit_table
+from torget.publishing.personal_data import scan_file
 from torget.settings import Settings
 from torget.specifications.conformance import check_after_load
 
@@ -179,15 +181,26 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
           report: LoadReport) -> bool:  # fmt: skip
     """Make `target` the distribution's table, unless a newer load came meanwhile."""
     root = settings.datastore_path
+    findings = scan_file(target)  # issue 13 B: the personal-data guard scans before the swap
     with write(engine) as conn:
         newest = jobs.latest_job(conn, job.distribution_id)
         if newest is not None and newest.id != job.id:
             jobs.fail_job(conn, job.id, "superseded by a newer load of this distribution")
             target.unlink(missing_ok=True)
             return False
-        relative = str(target.relative_to(root))
-        tables.swap_table(conn, job.distribution_id, job.id, relative, report.rows, report.columns)
-        jobs.finish_job(conn, job.id, report.as_json())
+        # issue 13 B: a published distribution's new table with personal data nobody signed
+        # off does not become current (the previous one stays; the editors are mailed).
+        refusal = admit_table(conn, job.distribution_id, job.id, job.source, findings)
+        if refusal is None:
+            relative = str(target.relative_to(root))
+            tables.swap_table(conn, job.distribution_id, job.id, relative, report.rows,
+                              report.columns)  # fmt: skip
+            jobs.finish_job(conn, job.id, report.as_json())
+        else:
+            jobs.fail_job(conn, job.id, refusal)
+    if refusal is not None:
+        target.unlink(missing_ok=True)
+        raise LoadError(job.source, refusal)
     tables.remove_stale(root, job.distribution_id, keep=target)
     check_after_load(engine, settings, job.distribution_id)  # issue 16: the declared specification
     return True

@@ -49,6 +49,11 @@ __all__ = [
     "inventory_candidate_suggestions",
     "inventory_history",
     "inventory_settings",
+    "dataset_classifications",
+    "personal_data_scans",
+    "personal_data_signoffs",
+    "dataset_gates",
+    "publishing_settings",
 ]
 
 metadata = sa.MetaData(
@@ -718,6 +723,110 @@ inventory_settings = sa.Table(
 )
 
 
+# --- Publishing gates (torget.publishing.gates, issue 13 B): what an organisation settles
+# before it publishes a dataset of its own. Each settlement keeps who settled it and when; a
+# person's erasure keeps the settlement and forgets the person (SET NULL), as comments do.
+_LEVEL = "BETWEEN 0 AND 2"
+
+# The information classification (confidentiality, integrity, availability at level 0-2, as
+# in Göteborg's model); only confidentiality 0 may be published.
+dataset_classifications = sa.Table(
+    "dataset_classifications",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("confidentiality", sa.Integer, nullable=False),
+    sa.Column("integrity", sa.Integer, nullable=False),
+    sa.Column("availability", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    _user_ref("set_by"),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint(f"confidentiality {_LEVEL}", name="confidentiality"),
+    sa.CheckConstraint(f"integrity {_LEVEL}", name="integrity"),
+    sa.CheckConstraint(f"availability {_LEVEL}", name="availability"),
+)
+
+# The personal-data guard's last scan of each distribution's data: `source` is the file it
+# read (a changed download URL is a scan still to come), `findings` a JSON list of {column,
+# kind, count, examples (masked)}. `state` "blocked": a load of a published distribution that
+# was refused, so the previous table stayed current.
+personal_data_scans = sa.Table(
+    "personal_data_scans",
+    metadata,
+    sa.Column(
+        "distribution_id",
+        sa.String(_ID),
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("job_id", sa.String(_ID), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("findings", sa.Text, nullable=False),
+    sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("state IN ('clear', 'findings', 'blocked')", name="state"),
+)
+
+# An organisation admin's sign-off of one kind of personal data in one column of a
+# distribution, with the justification; keyed by the column's name, so it holds for every new
+# load of the file with the same columns (a new column or kind needs its own).
+personal_data_signoffs = sa.Table(
+    "personal_data_signoffs",
+    metadata,
+    sa.Column(
+        "distribution_id",
+        sa.String(_ID),
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("column_name", sa.String(300), primary_key=True),
+    sa.Column("kind", sa.String(30), primary_key=True),
+    sa.Column("justification", sa.Text, nullable=False),
+    _user_ref("signed_by"),
+    sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The rest of a dataset's checklist: a licence outside CC0/CC BY with its justification, the
+# second person's approval (four eyes), and a publication asked for while a scan was pending
+# (the dataset is published when the scan passes).
+dataset_gates = sa.Table(
+    "dataset_gates",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("licence_justification", sa.Text),
+    _user_ref("licence_justified_by"),
+    sa.Column("licence_justified_at", sa.DateTime(timezone=True)),
+    _user_ref("approved_by"),
+    sa.Column("approved_at", sa.DateTime(timezone=True)),
+    _user_ref("publish_requested_by"),
+    sa.Column("publish_requested_at", sa.DateTime(timezone=True)),
+)
+
+# Per organisation: whether a second person must approve a publication (four eyes); no row,
+# or false: one editor may publish. Inherited down the organisation tree.
+publishing_settings = sa.Table(
+    "publishing_settings",
+    metadata,
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("four_eyes", sa.Boolean, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
 # --- Harvesting (torget.harvest): other catalogues gathered into this one. A source belongs to
 # an organisation; each run is kept with its report; each harvested dataset has one origin row
 # (which source, the original IRI, the hash of its description), and a dataset with an origin
@@ -740,6 +849,7 @@ harvest_sources = sa.Table(
     sa.Column("interval_hours", sa.Integer),  # null: run by hand only
     sa.Column("on_vanish", sa.String(10), nullable=False),
     sa.Column("publisher_organisations", sa.Boolean, nullable=False),
+    sa.Column("load_datastore", sa.Boolean, nullable=False),  # load CSV, XLSX, GeoJSON files
     sa.Column("etag", sa.String(500)),
     sa.Column("last_modified", sa.String(100)),
     sa.Column("next_run_at", sa.DateTime(timezone=True)),
