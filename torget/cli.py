@@ -441,6 +441,7 @@ def settings(state: _State) -> None:
 
 cli.add_command(inventory_group)
 for _command in CHECKLIST_COMMANDS:
+    cli.add_command(_command)
 
 
 cli.add_command(harvest_commands(pass_state, _reported))

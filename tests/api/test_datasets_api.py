@@ -6,13 +6,13 @@ import uuid
 
 import sqlalchemy as sa
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, dataset_payload, published_payload
 from torget.db.schema import datasets, distributions
 
 
 def test_create_read_update_delete(world: World) -> None:
     c, auth = world.client, world.auth("editor")
-    created = c.post("/api/datasets", json=dataset_payload(state="published"), headers=auth)
+    created = c.post("/api/datasets", json=published_payload(), headers=auth)
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["name"] == "badplatser"
@@ -49,7 +49,7 @@ def test_create_read_update_delete(world: World) -> None:
 def test_listing_pages(world: World) -> None:
     c, auth = world.client, world.auth("editor")
     for i in range(5):
-        payload = dataset_payload(state="published", title={"sv": f"Mängd {i}"})
+        payload = published_payload(title={"sv": f"Mängd {i}"})
         assert c.post("/api/datasets", json=payload, headers=auth).status_code == 201
     first = c.get("/api/datasets?page=1&page_size=2").json()
     assert first["count"] == 5 and len(first["items"]) == 2
@@ -183,7 +183,7 @@ def test_writing_needs_a_role(world: World) -> None:
 
 def test_distribution_endpoints(world: World) -> None:
     c, auth = world.client, world.auth("editor")
-    dataset = c.post("/api/datasets", json=dataset_payload(state="published"), headers=auth).json()
+    dataset = c.post("/api/datasets", json=published_payload(), headers=auth).json()
     added = c.post(
         f"/api/datasets/{dataset['id']}/distributions",
         json={
@@ -221,9 +221,7 @@ def test_hvd_needs_categories_and_legislation_together(world: World) -> None:
     assert stray.status_code == 422
     ok = world.client.post(
         "/api/datasets",
-        json=dataset_payload(
-            applicable_legislation=["HVD"], hvd_categories=["c_ac64a52d"], state="published"
-        ),
+        json=published_payload(applicable_legislation=["HVD"], hvd_categories=["c_ac64a52d"]),
         headers=auth,
     )
     assert ok.status_code == 201, ok.text
@@ -231,7 +229,7 @@ def test_hvd_needs_categories_and_legislation_together(world: World) -> None:
 
 def test_data_services_and_their_links(world: World) -> None:
     c, auth = world.client, world.auth("editor")
-    dataset = c.post("/api/datasets", json=dataset_payload(state="published"), headers=auth).json()
+    dataset = c.post("/api/datasets", json=published_payload(), headers=auth).json()
     service = {
         "organisation": "sjostad", "state": "published", "title": {"sv": "Bad-API"},
         "endpoint_urls": ["https://api.sjostad.example/bad"], "service_type": "rest",

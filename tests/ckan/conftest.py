@@ -124,6 +124,11 @@ def package(**changes: object) -> dict[str, object]:
             {"key": "frequency", "value": "ANNUAL"},
             {"key": "access_rights", "value": "PUBLIC"},
             {"key": "temporal_start", "value": "2020-01-01"},
+            # Issue 13 B: a public package is classified (confidentiality 0).
+            {"key": "confidentiality", "value": "0"},
+            {"key": "integrity", "value": "1"},
+            {"key": "availability", "value": "1"},
+            {"key": "classification_reason", "value": "Public places."},
         ],
         "resources": [
             {

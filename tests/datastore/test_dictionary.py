@@ -27,10 +27,10 @@ BUDGET = ["ar", "verksamhet", "typ", "kostnader_tkr", "intakter_tkr", "netto_tkr
 
 @pytest.fixture
 def budget(world: Any, settings: Settings, engine: sa.Engine) -> str:
-    from tests.conftest import dataset_payload
+    from tests.conftest import published_payload
 
     created = world.client.post(
-        "/api/datasets", json=dataset_payload(state="published"), headers=world.auth("editor")
+        "/api/datasets", json=published_payload(), headers=world.auth("editor")
     )
     assert created.status_code == 201, created.text
     dist_id = str(created.json()["distributions"][0]["id"])

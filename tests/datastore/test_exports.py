@@ -43,10 +43,10 @@ INERT = [
 
 @pytest.fixture
 def table(world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path) -> str:
-    from tests.conftest import dataset_payload
+    from tests.conftest import published_payload
 
     created = world.client.post(
-        "/api/datasets", json=dataset_payload(state="published"), headers=world.auth("editor")
+        "/api/datasets", json=published_payload(), headers=world.auth("editor")
     )
     assert created.status_code == 201, created.text
     dist_id = str(created.json()["distributions"][0]["id"])

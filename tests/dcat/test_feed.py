@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, dataset_payload, published_payload
 from torget.db.schema import datasets
 from torget.dcat.validation import validate_graph
 
@@ -15,8 +15,7 @@ VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
 
 
 def _publish_sample(world: World) -> dict[str, object]:
-    payload = dataset_payload(
-        state="published",
+    payload = published_payload(
         title={"sv": 'Badplatser <script>alert("x")</script> & "citat"', "en": "Beaches"},
         keywords={"sv": ["bad", "strand"], "en": ["bathing"]},
         temporal={"start": "2020-01-01"},
@@ -131,7 +130,7 @@ def test_dataset_twins(world: World) -> None:
 
 def test_organisation_feed_has_only_its_units(world: World) -> None:
     _publish_sample(world)
-    other = dataset_payload(organisation="grannby", state="published", title={"sv": "Grannbys bad"})
+    other = published_payload(organisation="grannby", title={"sv": "Grannbys bad"})
     assert (
         world.client.post("/api/datasets", json=other, headers=world.auth("root")).status_code
         == 201

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from tests.conftest import World, dataset_payload, org_payload
+from tests.conftest import World, dataset_payload, org_payload, published_payload
 from torget.db.schema import datasets
 
 
@@ -58,7 +58,7 @@ def test_catalogue_text_with_control_characters_is_refused(world: World) -> None
 
 def test_every_format_stays_readable_with_an_old_row(world: World, engine: sa.Engine) -> None:
     created = world.client.post(
-        "/api/datasets", json=dataset_payload(state="published"), headers=world.auth("editor")
+        "/api/datasets", json=published_payload(), headers=world.auth("editor")
     ).json()
     # Damage the stored record behind the API's back, as rows stored before the checks may be.
     with engine.begin() as conn:

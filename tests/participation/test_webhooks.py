@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from huey import MemoryHuey
 
-from tests.conftest import World, client_site, dataset_payload
+from tests.conftest import World, client_site, published_payload
 from tests.participation.helpers import add_user, engaged_settings  # noqa: F401
 from tests.participation.receiver import receiver
 from torget.accounts.permissions import SYSTEM
@@ -56,7 +56,7 @@ def test_published_dataset_calls_the_hook_signed(world: World, admin: str) -> No
         listed = world.client.get("/api/organisations/sjostad/webhooks", headers=world.auth(admin))
         assert "secret" not in listed.json()["items"][0]  # shown once, at creation only
         created = world.client.post(
-            "/api/datasets", json=dataset_payload(organisation="trafik", state="published"),
+            "/api/datasets", json=published_payload(organisation="trafik"),
             headers=world.auth("editor"),
         )  # fmt: skip
         assert created.status_code == 201, created.text
@@ -102,7 +102,7 @@ def test_a_failed_call_is_retried_by_the_worker_until_it_succeeds(
     task = schedule_webhooks(MemoryHuey(), engine, settings)
     with receiver([500]) as hook:
         made = _register(world, admin, hook.url, ["dataset.published"])
-        world.client.post("/api/datasets", json=dataset_payload(state="published"),
+        world.client.post("/api/datasets", json=published_payload(),
                           headers=world.auth("editor"))  # fmt: skip
         hook.wait_for(1)
         log = _log(world, admin, str(made["id"]), lambda d: d["attempts"] == 1)
@@ -123,7 +123,7 @@ def test_a_call_that_keeps_failing_is_given_up_after_max_attempts(
     task = schedule_webhooks(MemoryHuey(), engine, settings)
     with receiver([503] * 10) as hook:
         made = _register(world, admin, hook.url, ["dataset.published"])
-        world.client.post("/api/datasets", json=dataset_payload(state="published"),
+        world.client.post("/api/datasets", json=published_payload(),
                           headers=world.auth("editor"))  # fmt: skip
         hook.wait_for(1)
         _log(world, admin, str(made["id"]), lambda d: d["attempts"] == 1)
@@ -205,7 +205,7 @@ def test_the_address_is_checked_again_when_sending(
     task = schedule_webhooks(MemoryHuey(), engine, strict)
     with receiver([500]) as hook:
         made = _register(world, admin, hook.url, ["dataset.published"])
-        world.client.post("/api/datasets", json=dataset_payload(state="published"),
+        world.client.post("/api/datasets", json=published_payload(),
                           headers=world.auth("editor"))  # fmt: skip
         hook.wait_for(1)
         _log(world, admin, str(made["id"]), lambda d: d["attempts"] == 1)

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, published_payload
 from torget.db.engine import read
 from torget.db.schema import distributions
 
@@ -25,7 +25,7 @@ HTML = {"Accept": "text/html"}
 
 def _published_with_one_distribution(world: World) -> tuple[str, str]:
     created = world.client.post(
-        "/api/datasets", json=dataset_payload(state="published"), headers=world.auth("editor")
+        "/api/datasets", json=published_payload(), headers=world.auth("editor")
     )
     assert created.status_code == 201, created.text
     body = created.json()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, dataset_payload, published_payload
 
 
 def _publish(world: World, **changes: object) -> dict[str, object]:
     response = world.client.post(
-        "/api/datasets", json=dataset_payload(state="published", **changes),
+        "/api/datasets", json=published_payload(**changes),
         headers=world.auth("editor"),
     )  # fmt: skip
     assert response.status_code == 201, response.text

@@ -105,6 +105,13 @@ PAGES: list[tuple[str, bool, Callable[[LiveServer], str], Step]] = [
         None,
     ),
     ("upload", True, lambda s: f"/publish/dataset/{s.sample.bathing.id}/upload", None),
+    ("checklist", True, lambda s: f"/publish/dataset/{s.sample.bathing.id}/checklist", None),
+    (
+        "checklist-errors",
+        True,
+        lambda s: f"/publish/dataset/{s.sample.bathing.id}/checklist",
+        _submit,
+    ),
     ("dataservice-new-errors", True, lambda s: "/publish/dataservices/new", _submit),
     ("members", True, lambda s: "/publish/organisation/sjostad/members", None),
     ("tokens-created", True, lambda s: "/publish/tokens", _submit_first),

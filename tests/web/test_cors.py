@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, dataset_payload, published_payload
 from torget.app import create_app
 from torget.settings import Settings
 from torget.site import Site
@@ -34,7 +34,7 @@ def _shared(response: httpx.Response) -> bool:
 
 @pytest.fixture
 def published(world: World) -> str:
-    made = world.client.post("/api/datasets", json=dataset_payload(state="published"),
+    made = world.client.post("/api/datasets", json=published_payload(),
                              headers=world.auth("editor"))  # fmt: skip
     assert made.status_code == 201, made.text
     return str(made.json()["id"])

@@ -37,6 +37,7 @@ from torget.db.engine import read, write
 from torget.db.schema import datasets
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.publishing import changes
+from torget.publishing.settlements import ClassificationIn, classification_of
 
 __all__ = [
     "package_list",
@@ -57,7 +58,15 @@ def to_package(
     groups = [group_dict(t) for t in themes if t is not None]
     org = organization_dict(orgs[dataset.organisation_id])
     loaded = tables.loaded(conn, [d.id for d in dataset.distributions])
-    return package_dict(dataset, org, groups, call.base, loaded)
+    package = package_dict(dataset, org, groups, call.base, loaded)
+    classified = classification_of(conn, dataset.id)
+    if classified is not None:  # issue 13 B: read back as written, so a dump loads elsewhere
+        package["extras"] = [
+            *package.get("extras", []),
+            *({"key": k, "value": str(getattr(classified, k))} for k in _LEVELS),
+            {"key": _REASON, "value": classified.reason},
+        ]
+    return package
 
 
 def show_dataset(conn: sa.Connection, call: Call, ref: str) -> dict[str, Any]:
@@ -103,6 +112,42 @@ def _owner(conn: sa.Connection, pkg: Params) -> str:
     raise ValidationFailed([FieldError("organisation", message)])
 
 
+# Issue 13 B: the information classification as extras (0, 1 or 2 each), taken out before the
+# DCAT extras are mapped; `classification_reason` is the reason the checklist keeps.
+_LEVELS = ("confidentiality", "integrity", "availability")
+_REASON = "classification_reason"
+
+
+def _level(value: object) -> object:
+    text = str(value).strip()
+    return int(text) if text in ("0", "1", "2") else value
+
+
+def _classification(pkg: Params) -> tuple[Params, ClassificationIn | None]:
+    """The package without the classification extras, and the classification they give."""
+    extras = objects(pkg, "extras")
+    given = {
+        str(e.get("key")): e.get("value") for e in extras if e.get("key") in (*_LEVELS, _REASON)
+    }
+    if not given:
+        return pkg, None
+    rest = [e for e in extras if e.get("key") not in (*_LEVELS, _REASON)]
+    missing = [k for k in _LEVELS if k not in given]
+    if missing:
+        raise ValidationFailed([FieldError(f"classification.{missing[0]}",
+                                           f"give {missing[0]} too (0, 1 or 2)",
+                                           code="classification_level",
+                                           params={"field": missing[0], "value": ""})])  # fmt: skip
+    reason = given.get(_REASON)
+    classification = ClassificationIn(
+        _level(given["confidentiality"]),
+        _level(given["integrity"]),
+        _level(given["availability"]),
+        str(reason) if reason is not None else None,
+    )
+    return {**pkg, "extras": rest}, classification
+
+
 def _dataset_in(conn: sa.Connection, pkg: Params) -> DatasetIn:
     fields = dataset_fields(pkg, as_bool(pkg, "private", False))
     fields["organisation"] = _owner(conn, pkg)
@@ -128,13 +173,15 @@ def _finish(conn: sa.Connection, call: Call, dataset: store.Dataset) -> dict[str
 
 
 def package_create(call: Call, params: Params) -> dict[str, Any]:
+    params, classification = _classification(params)
     with write(call.engine) as conn:
         data = _dataset_in(conn, params)
         resources = objects(params, "resources")
         data.distributions = [
             distribution_in(r, f"distributions.{i}.") for i, r in enumerate(resources)
         ]
-        return _finish(conn, call, changes.create_dataset(conn, call.actor, data))
+        created = changes.create_dataset(conn, call.actor, data, classification)
+        return _finish(conn, call, created)
 
 
 def _distribution_changes(resources: list[Params]) -> list[changes.DistributionChange]:
@@ -150,12 +197,14 @@ def _distribution_changes(resources: list[Params]) -> list[changes.DistributionC
 def _update(
     conn: sa.Connection, call: Call, current: store.Dataset, params: Params
 ) -> dict[str, Any]:
+    params, classification = _classification(params)
     data = _dataset_in(conn, {"name": current.name, **params})
     if data.identifier is None:
         data.identifier = current.data.identifier
     resources = objects(params, "resources") if "resources" in params else None
     wanted = _distribution_changes(resources) if resources is not None else None
-    return _finish(conn, call, changes.replace_dataset(conn, call.actor, current.id, data, wanted))
+    updated = changes.replace_dataset(conn, call.actor, current.id, data, wanted, classification)
+    return _finish(conn, call, updated)
 
 
 def package_update(call: Call, params: Params) -> dict[str, Any]:

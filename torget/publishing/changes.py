@@ -10,6 +10,13 @@ checked against DCAT-AP-SE 3.0.1, the Swedish harvesting rules and the SEMIC sha
 (`torget.dcat.guard`). A refusal raises `ValidationFailed` and the transaction rolls back, so
 nothing is half changed.
 
+A dataset an organisation publishes itself must also pass its checklist
+(`torget.publishing.checklist`: classification, the personal-data guard, licence, access
+rights, machine-readable data, approval). A publication that waits only for the guard's scan
+of a new upload leaves the dataset a draft and publishes it when the scan passes
+(`publish_requested`). Harvested records are published by their source and meet only the
+DCAT rules.
+
 The store functions underneath (`torget.catalog.datasets`, `dataservices`, `organisations`)
 check permissions and the model's own rules; these functions add what concerns publication.
 """
@@ -21,17 +28,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM, Actor
+from torget.accounts.permissions import SYSTEM, Actor, actor_for
+from torget.accounts.users import get_user
 from torget.catalog import dataservices, datasets, organisations
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset, Distribution
 from torget.catalog.model import DataServiceIn, DatasetIn, DistributionIn, OrganisationIn
 from torget.catalog.organisations import Member, Organisation
 from torget.dcat.guard import check_publishable
-from torget.errors import Conflict, FieldError, TorgetError, ValidationFailed
+from torget.errors import Conflict, FieldError, NotFound, TorgetError, ValidationFailed
 from torget.harvest import origins
 from torget.harvest.plan import Applied, HarvestPlan, Settled
 from torget.harvest.problems import Problem
+from torget.publishing import settlements
+from torget.publishing.checklist import checklist
 from torget.site_lookup import settings_of
 
 __all__ = [
@@ -53,6 +63,7 @@ __all__ = [
     "set_member",
     "remove_member",
     "apply_harvest",
+    "publish_requested",
 ]
 
 # One distribution of a dataset saved as a whole: the id of the one it replaces, or None for
@@ -80,20 +91,65 @@ def _checked(conn: sa.Connection, record: Dataset | DataService) -> None:
     check_publishable(conn, settings_of(conn), record)
 
 
-def _dataset_checked(conn: sa.Connection, actor: Actor, dataset_id: str) -> Dataset:
+def _gated(conn: sa.Connection, actor: Actor, dataset: Dataset, was_published: bool) -> Dataset:
+    """A dataset the organisation publishes itself must pass its checklist. When only the
+    guard's scan of a new upload is missing, a dataset being published stays a draft and is
+    published when the scan passes; one published already stays published (the guard then
+    holds back a new table with personal data instead)."""
+    if dataset.state != "published":
+        return dataset
+    found = checklist(conn, dataset, actor, was_published)
+    if found.ready or (found.only_pending and was_published):
+        return dataset
+    if not found.only_pending:
+        raise ValidationFailed(found.errors())
+    settlements.request_publication(conn, actor, dataset.id)
+    return datasets.patch_dataset(conn, actor, dataset.id, {"state": "draft"})
+
+
+def _publishable(
+    conn: sa.Connection, actor: Actor, dataset: Dataset, was_published: bool
+) -> Dataset:
+    """The checklist's gates and the DCAT rules; a refusal names what both found."""
+    try:
+        gated = _gated(conn, actor, dataset, was_published)
+    except ValidationFailed as gates:
+        try:
+            _checked(conn, dataset)
+        except ValidationFailed as dcat:
+            raise ValidationFailed([*gates.errors, *dcat.errors]) from None
+        raise
+    _checked(conn, gated)
+    return gated
+
+
+def _dataset_checked(
+    conn: sa.Connection, actor: Actor, dataset_id: str, was_published: bool | None = None
+) -> Dataset:
     dataset = datasets.get_dataset(conn, actor, dataset_id)
-    _checked(conn, dataset)
-    return dataset
+    published_before = dataset.state == "published" if was_published is None else was_published
+    return _publishable(conn, actor, dataset, published_before)
+
+
+def _published_now(conn: sa.Connection, actor: Actor, ref: str) -> bool:
+    return datasets.get_dataset(conn, actor, ref).state == "published"
 
 
 # --- Datasets --------------------------------------------------------------------------------
 
 
-def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Dataset:
-    """A new dataset with its distributions; a published one must be publishable."""
+def create_dataset(
+    conn: sa.Connection,
+    actor: Actor,
+    data: DatasetIn,
+    classification: settlements.ClassificationIn | None = None,
+) -> Dataset:
+    """A new dataset with its distributions (and its classification, when given); a
+    published one must be publishable."""
     dataset = datasets.create_dataset(conn, actor, data)
-    _checked(conn, dataset)
-    return dataset
+    if classification is not None:
+        settlements.classify_with(conn, actor, dataset.id, classification)
+    return _publishable(conn, actor, dataset, False)
 
 
 def replace_dataset(
@@ -102,22 +158,28 @@ def replace_dataset(
     ref: str,
     data: DatasetIn,
     distributions: Sequence[DistributionChange] | None = None,
+    classification: settlements.ClassificationIn | None = None,
 ) -> Dataset:
     """The dataset's metadata replaced by `data`; with `distributions`, its distributions
     become exactly those (each replacing the one whose id it names, or added), the others
-    deleted. Checked once, as the whole change leaves it."""
+    deleted; with `classification`, the dataset is classified first. Checked once, as the
+    whole change leaves it."""
     _not_harvested(conn, origins.source_of_dataset(conn, ref))
+    was_published = _published_now(conn, actor, ref)
     updated = datasets.update_dataset(conn, actor, ref, data)
+    if classification is not None:
+        settlements.classify_with(conn, actor, updated.id, classification)
     if distributions is not None:
         datasets.replace_distributions(conn, actor, updated.id, list(distributions))
-    return _dataset_checked(conn, actor, updated.id)
+    return _dataset_checked(conn, actor, updated.id, was_published)
 
 
 def patch_dataset(conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]) -> Dataset:
     """Only the fields in `changes` changed (publishing and withdrawing are `state`)."""
     _not_harvested(conn, origins.source_of_dataset(conn, ref))
+    was_published = _published_now(conn, actor, ref)
     updated = datasets.patch_dataset(conn, actor, ref, changes)
-    _checked(conn, updated)
+    updated = _publishable(conn, actor, updated, was_published)
     return updated
 
 
@@ -216,6 +278,36 @@ def set_member(conn: sa.Connection, actor: Actor, org: str, user: str, role: str
 
 def remove_member(conn: sa.Connection, actor: Actor, org: str, user: str) -> None:
     organisations.remove_member(conn, actor, org, user)
+
+
+# --- Publication once the guard's scan has passed --------------------------------------------
+
+
+def _requester(conn: sa.Connection, user_id: str | None) -> Actor:
+    try:
+        return actor_for(conn, get_user(conn, user_id)) if user_id else SYSTEM
+    except NotFound:
+        return SYSTEM
+
+
+def publish_requested(conn: sa.Connection, dataset_id: str) -> None:
+    """Publish a dataset whose publication was asked for while a scan ran, as the person who
+    asked, if its checklist now passes; a checklist that fails for another reason drops the
+    request (the checklist page shows why). Called by the guard after each scan."""
+    gates = settlements.gates_of(conn, dataset_id)
+    if gates.publish_requested is None:
+        return
+    actor = _requester(conn, gates.publish_requested_by_id)
+    found = checklist(conn, datasets.get_dataset(conn, SYSTEM, dataset_id), actor)
+    if found.only_pending:
+        return
+    settlements.clear_publication_request(conn, dataset_id)
+    if found.ready:
+        try:
+            with conn.begin_nested():  # a DCAT refusal leaves the draft and the load as they are
+                patch_dataset(conn, actor, dataset_id, {"state": "published"})
+        except ValidationFailed:
+            pass
 
 
 # --- Harvested datasets (torget.harvest): the source is the master ---------------------------

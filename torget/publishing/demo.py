@@ -5,7 +5,8 @@
 store and replaces the `{base}` placeholder in URLs with the site's base URL, so every download
 link works on a fresh install. Every record goes through the same use-case functions as any
 other change (`torget.publishing.changes`), so the demo proves that what it publishes passes
-the rules of publication.
+the rules of publication, its checklist included: each dataset is classified (its own
+`classification` in `catalogue.json`, else `DEMO_CLASSIFICATION`) as it is created.
 """
 
 from __future__ import annotations
@@ -29,9 +30,19 @@ from torget.publishing.changes import (
     create_organisation,
     set_member,
 )
+from torget.publishing.settlements import ClassificationIn
 from torget.settings import Settings
 
-__all__ = ["DemoSummary", "load_demo", "demo_is_loaded", "copy_demo_files"]
+__all__ = ["DemoSummary", "load_demo", "demo_is_loaded", "copy_demo_files", "DEMO_CLASSIFICATION"]
+
+# The demo's data are what a municipality publishes anyway: no secrecy, some care for
+# correctness and for being there (Göteborg's levels C0, I1, A1).
+DEMO_CLASSIFICATION = {
+    "confidentiality": 0,
+    "integrity": 1,
+    "availability": 1,
+    "reason": "Offentlig information om kommunens verksamhet, utan personuppgifter.",
+}
 
 
 @dataclass(frozen=True)
@@ -108,7 +119,8 @@ def load_demo(
             set_member(conn, actor, membership["organisation"], spec["name"], membership["role"])
     distributions = 0
     for record in data["datasets"]:
-        dataset = create_dataset(conn, actor, DatasetIn.model_validate(record))
+        levels = ClassificationIn(**record.pop("classification", DEMO_CLASSIFICATION))
+        dataset = create_dataset(conn, actor, DatasetIn.model_validate(record), levels)
         distributions += len(dataset.distributions)
     for record in data.get("dataservices", []):
         create_dataservice(conn, actor, DataServiceIn.model_validate(record))

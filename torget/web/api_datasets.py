@@ -12,6 +12,8 @@ from torget.catalog import datasets as store
 from torget.catalog.model import DatasetIn, DatasetState, DistributionIn
 from torget.db.engine import read, write
 from torget.publishing import changes
+from torget.publishing.settlements import ClassificationIn
+from torget.web.api_checklist import ClassificationBody
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 from torget.web.request_site import request_site
@@ -40,12 +42,24 @@ def list_datasets(
     return page_body(request, page, total, [d.as_json(_base(request)) for d in found])
 
 
+class DatasetCreate(DatasetIn):
+    """A dataset, with its classification when it is to be published at once (issue 13 B)."""
+
+    classification: ClassificationBody | None = None
+
+
 @router.post("/datasets", status_code=201, summary="Create a dataset")
 def create_dataset(
-    request: Request, body: DatasetIn, actor: Actor = Depends(current_actor)
+    request: Request, body: DatasetCreate, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
+    data = DatasetIn.model_validate(body.model_dump(exclude={"classification"}, exclude_unset=True))
+    given = (
+        None
+        if body.classification is None
+        else ClassificationIn(**body.classification.model_dump())
+    )
     with write(request_site(request).engine) as conn:
-        dataset = changes.create_dataset(conn, actor, body)
+        dataset = changes.create_dataset(conn, actor, data, given)
     return dataset.as_json(_base(request))
 
 

@@ -118,6 +118,50 @@ MESSAGES: dict[str, str] = {
     "published_without_distribution": N_(
         "A published dataset needs at least one distribution: add one first, or unpublish it."
     ),
+    # The publishing checklist (torget.publishing.checklist, issue 13 B).
+    "not_classified": N_(
+        "Classify the dataset first: confidentiality, integrity and availability, with the reason."
+    ),
+    "confidential": N_(
+        "Confidentiality is %(level)s: only information at confidentiality 0 may be published."
+    ),
+    "classification_level": N_("%(field)s must be 0, 1 or 2."),
+    "classification_reason_required": N_("Give the reason for the classification."),
+    "personal_data_unsigned": N_(
+        "The data holds personal data (%(columns)s): replace it, or have an organisation admin "
+        "sign it off with a justification."
+    ),
+    "personal_data_unreadable": N_(
+        "An uploaded file could not be read, so it could not be scanned for personal data: "
+        "%(reason)s"
+    ),
+    "personal_data_pending": N_(
+        "The uploaded data is still being scanned for personal data; the dataset is published "
+        "when the scan passes."
+    ),
+    "signoff_justification_required": N_("Say why this personal data may be published."),
+    "licence_missing": N_("Every distribution needs a licence: CC0 1.0 or CC BY 4.0."),
+    "licence_not_open": N_(
+        "%(licence)s does not allow commercial use or changes: open data needs CC0 1.0 or "
+        "CC BY 4.0."
+    ),
+    "licence_needs_justification": N_(
+        "%(licence)s is open, but not CC0 1.0 or CC BY 4.0: say why it is used."
+    ),
+    "licence_justification_required": N_("Say why this licence is used."),
+    "access_rights_not_public": N_(
+        "Anyone can download the dataset's files, so its access rights must be public."
+    ),
+    "not_machine_readable": N_(
+        "Add the data in a machine-readable format (CSV, JSON, XLSX, an API): a document for "
+        "people to read is not enough."
+    ),
+    "approval_required": N_("Your organisation asks a second person to approve each publication."),
+    "approval_needs_person": N_("An approval is a person's: approve with your own account."),
+    "nothing_to_sign_off": N_("The data of this distribution has no findings to sign off."),
+    "approval_by_same_person": N_(
+        "You approved this dataset yourself: another editor must publish it."
+    ),
     "specification_not_followed": N_(
         "The data does not follow %(specification)s (%(errors)s errors): correct the file, or "
         "remove the declaration."

@@ -11,6 +11,7 @@ from torget.catalog.organisations import all_organisations
 from torget.db.engine import read
 from torget.participation.demand import organisation_demand
 from torget.web.i18n import N_
+from torget.publishing.settlements import classified
 from torget.web.pages.routing import page_router, signed_in
 from torget.web.pages.suggestions import STATUS_NAMES
 from torget.web.rendering import render
@@ -34,6 +35,8 @@ def dashboard(request: Request) -> Response:
         _, services = list_dataservices(conn, actor, limit=_LIMIT)
         demand = {o.id: organisation_demand(conn, o.id) for o in mine}
     return render(
+        ids = [d.id for found in datasets.values() for d in found]
+        unclassified = set(ids) - classified(conn, ids)  # issue 13 B: published before it
         request,
         "dashboard.html",
         title=N_("Publish"),
@@ -43,3 +46,4 @@ def dashboard(request: Request) -> Response:
         demand=demand,
         statuses=STATUS_NAMES,
     )
+        unclassified=unclassified,
