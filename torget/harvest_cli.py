@@ -83,6 +83,11 @@ def harvest_commands(
         help="Keep datasets that vanish from the source as drafts, not deleted.",
     )
     @click.option(
+        "--load-datastore",
+        is_flag=True,
+        help="Load the CSV, XLSX and GeoJSON files of harvested datasets into the datastore.",
+    )
+    @click.option(
         "--publisher-organisations",
         is_flag=True,
         help="An organisation per publisher the source names, under ORGANISATION.",
@@ -97,6 +102,7 @@ def harvest_commands(
         contact: str | None,
         every: int | None,
         keep_withdrawn: bool,
+        load_datastore: bool,
         publisher_organisations: bool,
     ) -> None:
         """Add a source; prints its id."""
@@ -116,6 +122,7 @@ def harvest_commands(
                     interval_hours=hours,
                     on_vanish="withdraw" if keep_withdrawn else "delete",
                     publisher_organisations=publisher_organisations,
+                    load_datastore=load_datastore,
                 )
         click.echo(source.id)
 

@@ -187,3 +187,14 @@ def test_conditional_request(site: Site, region: str, served: Served) -> None:
     assert again.unchanged == 1
     assert served.requests[-1][1].get("If-None-Match") == '"v1"'
     assert served.requests[-1][1]["User-Agent"].startswith("Torget/")
+
+
+@pytest.mark.parametrize("load", [False, True])
+def test_datastore_loads_only_when_the_source_says_so(
+    site: Site, region: str, served: Served, load: bool
+) -> None:
+    from torget.db.schema import datastore_jobs
+
+    source = add(site, served.put("/dcat.ttl", simple(1, 2), "text/turtle"), load_datastore=load)
+    assert run(site, source).created == 2
+    assert count(site.engine, datastore_jobs) == (2 if load else 0)

@@ -43,10 +43,11 @@ def test_harvest_pages_are_accessible(tmp_path: Path, served: Served) -> None:
         run_source(live.site.engine, live.settings, source.id)
         served.put("/dcat", b"<rdf:RDF", "application/rdf+xml")
         run_source(live.site.engine, live.settings, source.id)
+        run_source(live.site.engine, live.settings, source.id)  # twice: flagged on /publish
         with chromium() as browser:
             for lang in ("sv", "en"):
                 page = _signed_in(browser, live.base, lang)
-                for path in ("/publish/harvest", f"/publish/harvest/{source.id}"):
+                for path in ("/publish", "/publish/harvest", f"/publish/harvest/{source.id}"):
                     page.goto(live.base + path)
                     found = axe_violations(page)
                     assert found == [], f"{path} ({lang}):\n{describe(found)}"

@@ -89,6 +89,9 @@ def test_pages(site: Site, region: str, served: Served, client: TestClient) -> N
     shown = browser.get(f"{page}?lang=sv")
     assert shown.status_code == 200
     assert "Rätta syntaxfelet" in shown.text and "line 1" in shown.text
+    dashboard = browser.get("/publish?lang=en")
+    assert "Harvest sources that keep failing" in dashboard.text
+    assert f'href="/publish/harvest/{source_id}"' in dashboard.text
     refused = browser.post("/publish/harvest", {"organisation": "region", "type": "dcat",
                                                 "url": "no url"})  # fmt: skip
     assert refused.status_code == 422

@@ -10,7 +10,13 @@ import json
 import sqlalchemy as sa
 
 from torget.clock import now
-from torget.db.schema import datasets, distributions, harvest_origins, harvest_sources
+from torget.db.schema import (
+    datasets,
+    datastore_jobs,
+    distributions,
+    harvest_origins,
+    harvest_sources,
+)
 
 __all__ = [
     "Provenance",
@@ -19,6 +25,7 @@ __all__ = [
     "source_of_distribution",
     "save_origin",
     "mark_withdrawn",
+    "hold_datastore_loads",
 ]
 
 
@@ -106,4 +113,21 @@ def mark_withdrawn(conn: sa.Connection, dataset_id: str) -> None:
         harvest_origins.update()
         .where(harvest_origins.c.dataset_id == dataset_id)
         .values(withdrawn=True, harvested_at=now())
+    )
+
+
+def hold_datastore_loads(conn: sa.Connection, source_id: str) -> None:
+    """Remove the queued datastore loads of the source's distributions. The datastore queues a
+    load for every new CSV, XLSX or GeoJSON address (`torget.datastore.subscribers`); a
+    harvested one is loaded only when its source says so (`load_datastore`), since a regional
+    aggregate would otherwise download every municipality's files."""
+    harvested = (
+        sa.select(distributions.c.id)
+        .join(harvest_origins, harvest_origins.c.dataset_id == distributions.c.dataset_id)
+        .where(harvest_origins.c.source_id == source_id)
+    )
+    conn.execute(
+        datastore_jobs.delete().where(
+            datastore_jobs.c.state == "queued", datastore_jobs.c.distribution_id.in_(harvested)
+        )
     )

@@ -30,6 +30,7 @@ from torget.db.schema import datasets, harvest_origins
 from torget.errors import ValidationFailed
 from torget.harvest import sources
 from torget.harvest.fetch import Fetcher
+from torget.harvest.origins import hold_datastore_loads
 from torget.harvest.plan import Origin, Settled, compare
 from torget.harvest.problems import Problem, SourceFailed
 from torget.harvest.records import Publisher, SourceRead
@@ -165,6 +166,8 @@ def _apply(
         f"applying: {len(plan.create)} new, {len(plan.update)} changed, {len(plan.remove)} gone"
     )
     applied = apply_harvest(conn, plan)
+    if not source.load_datastore:
+        hold_datastore_loads(conn, source.id)
     problems += applied.problems
     sources.set_validators(conn, source.id, read.etag, read.last_modified)
     skipped = (

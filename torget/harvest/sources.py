@@ -60,6 +60,7 @@ class Source:
     interval_hours: int | None
     on_vanish: str
     publisher_organisations: bool
+    load_datastore: bool
     etag: str | None
     last_modified: str | None
     next_run_at: dt.datetime | None
@@ -76,6 +77,7 @@ class Source:
             "interval_hours": self.interval_hours,
             "on_vanish": self.on_vanish,
             "publisher_organisations": self.publisher_organisations,
+            "load_datastore": self.load_datastore,
             "next_run_at": self.next_run_at.isoformat() if self.next_run_at else None,
             "created_at": self.created_at.isoformat(),
         }
@@ -138,6 +140,7 @@ def _source(row: sa.Row[Any]) -> Source:
         m["interval_hours"],
         m["on_vanish"],
         m["publisher_organisations"],
+        m["load_datastore"],
         m["etag"],
         m["last_modified"],
         as_utc(m["next_run_at"]) if m["next_run_at"] else None,
@@ -158,6 +161,7 @@ def add_source(
     interval_hours: int | None = None,
     on_vanish: str = "delete",
     publisher_organisations: bool = False,
+    load_datastore: bool = False,
 ) -> Source:
     """A new source of `organisation` (its administrators add sources)."""
     try:
@@ -222,6 +226,7 @@ def add_source(
             interval_hours=every,
             on_vanish=on_vanish,
             publisher_organisations=publisher_organisations,
+            load_datastore=load_datastore,
             next_run_at=stamp if every else None,
             created_at=stamp,
             updated_at=stamp,

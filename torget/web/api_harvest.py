@@ -36,6 +36,11 @@ class SourceIn(BaseModel):
         description="Give each publisher the source names an organisation of its own, under "
         "the source's organisation (a regional aggregate's municipalities).",
     )
+    load_datastore: bool = Field(
+        default=False,
+        description="Load the CSV, XLSX and GeoJSON files of harvested datasets into the "
+        "datastore (off: the catalogue only, no downloads).",
+    )
 
 
 def _require_user(actor: Actor) -> None:
@@ -77,6 +82,7 @@ def add_source(
             known_types=tuple(SOURCE_TYPES), title=body.title, contact_email=body.contact_email,
             interval_hours=every, on_vanish=body.on_vanish,
             publisher_organisations=body.publisher_organisations,
+            load_datastore=body.load_datastore,
         )  # fmt: skip
     return source.as_json()
 

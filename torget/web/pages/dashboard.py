@@ -9,6 +9,7 @@ from torget.catalog.dataservices import list_dataservices
 from torget.catalog.datasets import list_datasets
 from torget.catalog.organisations import all_organisations
 from torget.db.engine import read
+from torget.harvest.sources import failing_sources
 from torget.participation.demand import organisation_demand
 from torget.web.i18n import N_
 from torget.publishing.settlements import classified
@@ -34,6 +35,7 @@ def dashboard(request: Request) -> Response:
         }
         _, services = list_dataservices(conn, actor, limit=_LIMIT)
         demand = {o.id: organisation_demand(conn, o.id) for o in mine}
+        harvest_failing = failing_sources(conn, actor)  # issue 15: sources that keep failing
     return render(
         ids = [d.id for found in datasets.values() for d in found]
         unclassified = set(ids) - classified(conn, ids)  # issue 13 B: published before it
@@ -45,5 +47,6 @@ def dashboard(request: Request) -> Response:
         services={o.id: [s for s in services if s.organisation_id == o.id] for o in mine},
         demand=demand,
         statuses=STATUS_NAMES,
+        harvest_failing=harvest_failing,
     )
         unclassified=unclassified,

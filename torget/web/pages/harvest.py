@@ -41,6 +41,7 @@ SOURCE_FIELDS = (
     Field("interval_hours", N_("Hours between runs")),
     Field("on_vanish", N_("When a dataset disappears from the source")),
     Field("publisher_organisations", N_("An organisation per publisher"), kind="many"),
+    Field("load_datastore", N_("Datastore"), kind="many"),
 )
 VANISH_NAMES = {
     "delete": N_("Delete it here too"),
@@ -104,6 +105,7 @@ def add(request: Request, data: FormData = Depends(posted_form)) -> Response:
                 interval_hours=hours,
                 on_vanish=form.value("on_vanish") or "delete",
                 publisher_organisations=form.has("publisher_organisations", "yes"),
+                load_datastore=form.has("load_datastore", "yes"),
             )
     except ValidationFailed as exc:
         add_problems(form, exc, SOURCE_FIELDS)

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("interval_hours", sa.Integer(), nullable=True),
         sa.Column("on_vanish", sa.String(length=10), nullable=False),
         sa.Column("publisher_organisations", sa.Boolean(), nullable=False),
+        sa.Column("load_datastore", sa.Boolean(), nullable=False),
         sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
         _stamp("next_run_at", nullable=True),
