@@ -850,7 +850,6 @@ harvest_sources = sa.Table(
     sa.Column("on_vanish", sa.String(10), nullable=False),
     sa.Column("publisher_organisations", sa.Boolean, nullable=False),
     sa.Column("load_datastore", sa.Boolean, nullable=False),  # load CSV, XLSX, GeoJSON files
-    sa.Column("load_datastore", sa.Boolean, nullable=False),  # load CSV, XLSX, GeoJSON files
     sa.Column("etag", sa.String(500)),
     sa.Column("last_modified", sa.String(100)),
     sa.Column("next_run_at", sa.DateTime(timezone=True)),
