@@ -11,8 +11,8 @@ from torget.catalog.organisations import all_organisations
 from torget.db.engine import read
 from torget.harvest.sources import failing_sources
 from torget.participation.demand import organisation_demand
-from torget.web.i18n import N_
 from torget.publishing.settlements import classified
+from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, signed_in
 from torget.web.pages.suggestions import STATUS_NAMES
 from torget.web.rendering import render
@@ -36,9 +36,9 @@ def dashboard(request: Request) -> Response:
         _, services = list_dataservices(conn, actor, limit=_LIMIT)
         demand = {o.id: organisation_demand(conn, o.id) for o in mine}
         harvest_failing = failing_sources(conn, actor)  # issue 15: sources that keep failing
-    return render(
         ids = [d.id for found in datasets.values() for d in found]
         unclassified = set(ids) - classified(conn, ids)  # issue 13 B: published before it
+    return render(
         request,
         "dashboard.html",
         title=N_("Publish"),
@@ -48,5 +48,5 @@ def dashboard(request: Request) -> Response:
         demand=demand,
         statuses=STATUS_NAMES,
         harvest_failing=harvest_failing,
-    )
         unclassified=unclassified,
+    )
