@@ -143,6 +143,23 @@ CASES = [
         (r"the first row holds data, not column names",),
     ),
     Case(
+        "fakturor_med_rubrik.csv",
+        3,
+        {"Fakturanummer": "BIGINT", "Leverantör": "TEXT", "Belopp": "DOUBLE",
+         "Förfallodatum": "DATE"},
+        {"encoding": "cp1252", "delimiter": ";", "header": True},
+        (r"the first 3 line\(s\) hold a title or notes, not the table",),
+        {1: {"Fakturanummer": 800101, "Belopp": 12500.0}, 3: {"Belopp": -450.0}},
+    ),  # fmt: skip
+    Case(
+        "badplatser_med_rubrik.csv",
+        3,
+        {"Namn": "TEXT", "Lat": "DOUBLE", "Lon": "DOUBLE", "Hundbad": "BOOLEAN"},
+        {"delimiter": ",", "coordinates": {"columns": ["Lon", "Lat"], "swapped": 0}},
+        (r"the first 2 line\(s\) hold a title or notes",),
+        {1: {"Namn": "Åsjön", "Hundbad": True}, 2: {"Hundbad": False}},
+    ),  # fmt: skip
+    Case(
         "entryscape_rowstore.json",
         9,
         {"namn": "TEXT", "adress": "TEXT", "lat": "DOUBLE", "long": "DOUBLE",

@@ -94,7 +94,8 @@ def _read_csv_sql(path: Path, dialect: Dialect, encoding: str, parallel: bool = 
         f"read_csv('{str(path).replace(chr(39), chr(39) * 2)}', delim = '{delim}', "
         f"quote = '\"', escape = '\"', header = {str(dialect.header).lower()}, "
         f"auto_detect = false, columns = {{{columns}}}, strict_mode = true, "
-        f"null_padding = false, parallel = {str(parallel).lower()}, encoding = '{encoding}')"
+        f"null_padding = false, parallel = {str(parallel).lower()}, encoding = '{encoding}', "
+        f"skip = {int(dialect.skip)})"
     )
 
 

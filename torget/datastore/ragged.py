@@ -101,6 +101,8 @@ def _kinds(source: Path, encoding: str, dialect: Dialect) -> list[str | None]:
     width = len(dialect.columns)
     sample: list[list[str]] = []
     with source.open(encoding=encoding, newline="") as src:
+        for _ in range(dialect.skip):
+            src.readline()
         reader = csv.reader(src, delimiter=dialect.delimiter, quotechar=dialect.quote)
         if dialect.header:
             next(reader, None)
@@ -150,16 +152,18 @@ def even_out(source: Path, encoding: str, dialect: Dialect, target: Path) -> tup
         source.open(encoding=encoding, newline="") as src,
         target.open("w", encoding="utf-8", newline="") as dst,
     ):
+        for _ in range(dialect.skip):
+            src.readline()
         reader = csv.reader(src, delimiter=dialect.delimiter, quotechar=dialect.quote)
         writer = csv.writer(dst)
         writer.writerow([*dialect.columns, EXTRA])
-        line = 1
+        line = 1 + dialect.skip
         if dialect.header:
             next(reader, None)
-            line = reader.line_num + 1
+            line = dialect.skip + reader.line_num + 1
         for row in reader:
             if not row:  # a blank line, which DuckDB skips too
-                line = reader.line_num + 1
+                line = dialect.skip + reader.line_num + 1
                 continue
             rejoined = None
             if len(row) > width and any(v.strip() for v in row[width:]):
@@ -176,7 +180,7 @@ def even_out(source: Path, encoding: str, dialect: Dialect, target: Path) -> tup
                 if len(row) < named:
                     ragged.add("short", line)
             writer.writerow([*row[:width], *[""] * (width - len(row)), extra])
-            line = reader.line_num + 1
+            line = dialect.skip + reader.line_num + 1
     columns = column_names([*dialect.columns, EXTRA])
-    evened = Dialect("utf-8", ",", '"', True, columns, dialect.warnings, dialect.unnamed)
+    evened = Dialect("utf-8", ",", '"', True, columns, dialect.warnings, dialect.unnamed)  # no skip
     return evened, ragged

@@ -49,6 +49,7 @@ class Dialect:
     columns: list[str]
     warnings: tuple[str, ...] = ()
     unnamed: tuple[str, ...] = ()  # header cells without a name, now `column_N`
+    skip: int = 0  # lines above the table (a title, notes), left out
 
 
 def _check_not_binary(name: str, head: bytes) -> None:
@@ -112,10 +113,11 @@ def _score(sample: str, delimiter: str) -> tuple[int, int]:
     if len(rows) > 1 and not sample.endswith("\n"):
         rows = rows[:-1]  # the sample may cut the last line
     widths = [len(r) for r in rows if r]
-    if not widths or widths[0] < 2:
+    first = next((w for w in widths[:10] if w >= 2), 0)  # past a title line of its own
+    if not first:
         return (0, 0)
-    consistent = sum(1 for w in widths if w == widths[0])
-    return (consistent, widths[0])
+    consistent = sum(1 for w in widths if w == first)
+    return (consistent, first)
 
 
 _NUMBER = re.compile(r"[-+]?[\d\s\xa0.,]*\d[\d\s\xa0.,]*%?")
@@ -216,9 +218,11 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     if len(head) == _SAMPLE and "\n" in text:
         text = text[: text.rindex("\n") + 1]
     delimiter = max(DELIMITERS, key=lambda d: _score(text, d))
-    rows = _rows(text, delimiter, 50)
+    rows = _rows(text, delimiter, 60)
     if not rows:
         raise LoadError(name, "no delimited text: a field in the first lines is over 128 KB")
+    first, skip = _preamble(text, delimiter, rows)
+    rows = rows[first:]
     width = len(rows[0])
     if "\n" not in text:  # the first line goes on past the sample: count its fields
         width = _first_line_fields(path, encoding, delimiter)
@@ -231,8 +235,28 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     if not header:
         warnings.append("the first row holds data, not column names: the columns are called "
                         "column_1, column_2, …")  # fmt: skip
+    if skip:
+        warnings.insert(0, f"the first {skip} line(s) hold a title or notes, not the table; "
+                           "they were left out")  # fmt: skip
     unnamed = tuple(n for n, c in zip(names, rows[0], strict=False) if header and not clean_name(c))
-    return Dialect(encoding, delimiter, '"', header, names, tuple(warnings), unnamed)
+    return Dialect(encoding, delimiter, '"', header, names, tuple(warnings), unnamed, skip)
+
+
+def _preamble(text: str, delimiter: str, rows: list[list[str]]) -> tuple[int, int]:
+    """(rows, lines) before the table: a title, notes or blank lines above the header, as
+    Excel reports have (`Leverantörsfakturor 2024;;;;`, then a blank line). The table starts
+    at the first of the first ten rows with the common width and two filled cells."""
+    widths = [len(r) for r in rows if r]
+    common = max(set(widths), key=widths.count) if widths else 0
+    for index, row in enumerate(rows[:10]):
+        if len(row) == common and sum(1 for c in row if c.strip()) >= min(2, common):
+            if index == 0:
+                return 0, 0
+            reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+            for _ in range(index):
+                next(reader)
+            return index, reader.line_num
+    return 0, 0
 
 
 def _first_line_fields(path: Path, encoding: str, delimiter: str) -> int:
