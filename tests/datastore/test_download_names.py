@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.conftest import dataset_payload
+from tests.conftest import published_payload
 from torget.datastore.load import load_local
 from torget.settings import Settings
 
@@ -18,8 +18,7 @@ CSV = "Plats;Temperatur;Antal\nÅsjön;18,5;3\nÄngen;21;12\n"
 
 def _published(world: Any, distributions: list[dict[str, Any]]) -> list[str]:
     licensed = [{**d, "license": "CC0-1.0"} for d in distributions]
-    payload = dataset_payload(state="published", title={"sv": "Badplatser i Sjöstad"},
-                              distributions=licensed)  # fmt: skip
+    payload = published_payload(title={"sv": "Badplatser i Sjöstad"}, distributions=licensed)
     created = world.client.post("/api/datasets", json=payload, headers=world.auth("editor"))
     assert created.status_code == 201, created.text
     return [str(d["id"]) for d in created.json()["distributions"]]
