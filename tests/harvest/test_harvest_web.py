@@ -103,7 +103,9 @@ def test_dataset_page_shows_where_it_came_from(
     extra = 'dcterms:title "Data set one"@en-t-sv-t0-mtec ;'
     url = served.put("/dcat", catalogue(dataset(1, extra=extra), ids=[1]), "text/turtle")
     run(site, add(site, url, title="Sjöstads katalog"))
-    page = client.get("/dataset/datamangd-1", headers={"Accept": "text/html"}, params={"lang": "en"})
+    page = client.get(
+        "/dataset/datamangd-1", headers={"Accept": "text/html"}, params={"lang": "en"}
+    )
     assert page.status_code == 200
     assert "Harvested from" in page.text and ">Sjöstads katalog</a>" in page.text
     assert 'href="https://data.example/dataset/1"' in page.text
