@@ -38,6 +38,7 @@ def _free_port() -> int:
 class Live:
     base: str
     tokens: dict[str, str]
+    site: Site | None = None  # to run a worker's jobs (the guard's scans, issue 13 B)
 
     def ckan(self, user: str | None = "root") -> ckanapi.RemoteCKAN:
         return ckanapi.RemoteCKAN(self.base, apikey=self.tokens[user] if user else None)
@@ -81,7 +82,7 @@ def _serve(database_url: str, data_dir: Path) -> Iterator[Live]:
         time.sleep(0.05)
     assert httpx.get(base + "/").status_code == 200
     try:
-        yield Live(base, tokens)
+        yield Live(base, tokens, site)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

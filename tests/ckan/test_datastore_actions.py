@@ -24,7 +24,8 @@ RECORDS = [
 
 
 def _resource(live: Live, name: str = "badplatser") -> str:
-    page = {"url": "https://data.sjostad.example/sida", "format": "HTML", "name": "Badplatser"}
+    # JSON, not a page: a public package needs machine-readable data (issue 13 B).
+    page = {"url": "https://data.sjostad.example/sida", "format": "JSON", "name": "Badplatser"}
     dataset = live.ckan("editor").action.package_create(**package(name=name, resources=[page]))
     return str(dataset["resources"][0]["id"])
 

@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from tests.ckan.conftest import Live, package
+from torget.datastore.load import run_job
+from torget.datastore.queue import sweep_now
 
 CSV = b"namn;lat;lon\nNorra stranden;57.7;11.9\n"
 
@@ -23,6 +25,12 @@ def test_upload_with_resource_create(live: Live) -> None:
         upload=("badplatser.csv", io.BytesIO(CSV)),
     )  # fmt: skip
     ckan.action.package_patch(id=dataset["id"], private=False)
+    # Issue 13 B: public once the personal-data guard has scanned the upload.
+    assert ckan.action.package_show(id=dataset["id"])["private"] is True
+    assert live.site is not None
+    for job_id in sweep_now(live.site.settings, live.site.engine):
+        run_job(live.site.settings, live.site.engine, job_id, live.site.files)
+    assert ckan.action.package_show(id=dataset["id"])["private"] is False
     assert created["url_type"] == "upload"
     assert created["url"].startswith(f"{live.base}/files/datasets/{dataset['id']}/")
     assert created["url"].endswith("/badplatser.csv")

@@ -13,8 +13,10 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import World, client_site
+from tests.conftest import CLASSIFIED, World, client_site
 from tests.files.conftest import dataset_with_files
+from torget.datastore.load import run_job
+from torget.datastore.queue import sweep_now
 from torget.files import FileStore
 from torget.files.urls import file_url
 from torget.settings import Settings
@@ -106,10 +108,16 @@ def test_draft_files_are_for_the_organisations_members(
         assert got.headers["cache-control"] == "private, no-store"
         assert "access-control-allow-origin" not in got.headers
 
-    published = world.client.patch(
-        f"/api/datasets/{draft.id}", json={"state": "published"}, headers=world.auth("editor")
-    )
-    assert published.status_code == 200, published.text
+    url = f"/api/datasets/{draft.id}"
+    world.client.put(
+        f"{url}/classification", json=CLASSIFIED, headers=world.auth("editor")
+    ).raise_for_status()
+    published = world.client.patch(url, json={"state": "published"}, headers=world.auth("editor"))
+    # Issue 13 B: an uploaded table is published once the personal-data guard has scanned it.
+    assert published.status_code == 200 and published.json()["state"] == "draft", published.text
+    assert world.client.get(path).status_code == 404
+    for job_id in sweep_now(settings, engine):
+        run_job(settings, engine, job_id, _store(world))
     got = world.client.get(path)
     assert got.status_code == 200 and "cache-control" not in got.headers
 

@@ -24,7 +24,7 @@ from torget.db.engine import read, write
 from torget.db.migrate import alembic_config, upgrade
 from torget.db.schema import datastore_jobs, distributions
 from torget.files.urls import file_url
-from torget.publishing import changes
+from torget.publishing import changes, settlements
 from torget.settings import Settings
 from torget.site import Site
 
@@ -44,7 +44,16 @@ def _dataset_with_upload(site: Site) -> tuple[Dataset, str]:
     link = {"download_url": file_url(site.settings, key), "format": "CSV", "license": "CC0-1.0"}
     with write(site.engine) as conn:
         changes.add_distribution(conn, SYSTEM, draft.id, DistributionIn.model_validate(link))
+    # Issue 13 B: published once classified and once the guard has scanned the upload.
+    with write(site.engine) as conn:
+        levels = settlements.ClassificationIn(0, 1, 1, "Public places.")
+        settlements.classify_with(conn, SYSTEM, draft.id, levels)
         changes.patch_dataset(conn, SYSTEM, draft.id, {"state": "published"})
+    with read(site.engine) as conn:
+        job = jobs.latest_job(conn, get_dataset(conn, SYSTEM, draft.id).distributions[0].id)
+    assert job is not None
+    run_job(site.settings, site.engine, job.id, site.files)
+    with read(site.engine) as conn:
         return get_dataset(conn, SYSTEM, draft.id), key
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import World, client_site
+from tests.conftest import CLASSIFIED, World, client_site
 from tests.participation.helpers import (
     add_user,
     body,
@@ -101,6 +101,9 @@ def test_publication_is_mailed_to_dataset_and_organisation_followers(
     _fans(world, engine)
     _follow(world, "outsider", "organisation", "sjostad")  # the unit's parent
     draft = published_dataset(engine, organisation="trafik", state="draft")
+    world.client.put(
+        f"/api/datasets/{draft.id}/classification", json=CLASSIFIED, headers=world.auth("editor")
+    ).raise_for_status()  # issue 13 B: classified before it is published
     _patch(world, draft.id, {"state": "published"})
     [mail] = mails_to(settings, "outsider@example.se")
     assert mail["Subject"] == "Publicerad: Badplatser"  # Swedish: no language chosen

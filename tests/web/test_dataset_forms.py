@@ -13,6 +13,8 @@ from torget.db.schema import datasets
 THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 LICENCE = "http://creativecommons.org/licenses/by/4.0/"
 
+PUBLIC = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+
 
 def _new_dataset(**changes: object) -> dict[str, object]:
     form: dict[str, object] = {
@@ -23,6 +25,7 @@ def _new_dataset(**changes: object) -> dict[str, object]:
         "keywords.sv": "återvinning, förpackningar",
         "themes": [THEME + "ENVI"],
         "license": LICENCE,
+        "access_rights": PUBLIC,
     }
     form.update(changes)
     return form
@@ -91,9 +94,18 @@ def test_create_add_data_publish_and_find_it_in_the_feed(browser: Browser) -> No
     assert 'href="#f-download_url"' in bad.text and 'value="stationer.csv"' in bad.text
     good = browser.post(
         f"/publish/dataset/{dataset_id}/distributions/new",
-        {"download_url": "https://data.sjostad.example/stationer.csv", "format": "text/csv"},
-    )
+        {"download_url": "https://data.sjostad.example/stationer.csv", "format": "text/csv",
+         "license": "CC0-1.0"},
+    )  # fmt: skip
     assert good.status_code == 303
+    checklist = f"/publish/dataset/{dataset_id}/checklist"
+    classified = browser.post(
+        f"/publish/dataset/{dataset_id}/classification",
+        {"classification.confidentiality": "0", "classification.integrity": "1",
+         "classification.availability": "1", "classification.reason": "Offentliga platser."},
+        token_from=checklist,
+    )  # fmt: skip
+    assert classified.status_code == 303
     published = browser.post(
         f"/publish/dataset/{dataset_id}/publish", token_from=f"/publish/dataset/{dataset_id}"
     )
@@ -143,6 +155,7 @@ def test_edit_shows_the_stored_values_and_saves_changes(browser: Browser, sample
             "title.sv": "Badplatser och badvatten",
             "description.sv": "Ny beskrivning.",
             "frequency": "http://publications.europa.eu/resource/authority/frequency/WEEKLY",
+            "access_rights": PUBLIC,  # as the form posts it; a published dataset's must be
         },
     )
     assert saved.status_code == 303
@@ -158,7 +171,8 @@ def test_distributions_are_edited_and_deleted(browser: Browser, sample: Sample) 
     assert 'value="https://data.sjostad.example/badplatser.csv"' in form
     changed = browser.post(
         f"/publish/distribution/{dist.id}/edit",
-        {"download_url": "https://data.sjostad.example/bad-2024.csv", "format": "CSV"},
+        {"download_url": "https://data.sjostad.example/bad-2024.csv", "format": "CSV",
+         "license": "CC-BY-4.0"},  # fmt: skip
     )
     assert changed.status_code == 303
     assert "bad-2024.csv" in browser.get(f"/dataset/{sample.bathing.name}").text
