@@ -254,6 +254,18 @@ def dataset_payload(**changes: Any) -> dict[str, Any]:
     return payload
 
 
+# Issue 13 B: a dataset is published only once classified (confidentiality 0 and a reason).
+CLASSIFIED: dict[str, Any] = {
+    "confidentiality": 0, "integrity": 1, "availability": 1,
+    "reason": "Public information about the municipality.",
+}  # fmt: skip
+
+
+def published_payload(**changes: Any) -> dict[str, Any]:
+    """`dataset_payload` published in one call (`POST /api/datasets` with its classification)."""
+    return dataset_payload(state="published", classification=dict(CLASSIFIED), **changes)
+
+
 class World:
     """A small catalogue: one municipality, a department, and users with tokens."""
 
@@ -268,18 +280,6 @@ class World:
             create_organisation(conn, SYSTEM, OrganisationIn.model_validate(dept))
             create_organisation(
                 conn,
-# Issue 13 B: a dataset is published only once classified (confidentiality 0 and a reason).
-CLASSIFIED: dict[str, Any] = {
-    "confidentiality": 0, "integrity": 1, "availability": 1,
-    "reason": "Public information about the municipality.",
-}  # fmt: skip
-
-
-def published_payload(**changes: Any) -> dict[str, Any]:
-    """`dataset_payload` published in one call (`POST /api/datasets` with its classification)."""
-    return dataset_payload(state="published", classification=dict(CLASSIFIED), **changes)
-
-
                 SYSTEM,
                 OrganisationIn.model_validate(
                     org_payload("grannby", title={"sv": "Grannby kommun"}, org_number=None)
