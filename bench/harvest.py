@@ -252,10 +252,12 @@ def main() -> None:
     )
     print(f"catalogue: {args.datasets} datasets, {size:.1f} MB RDF/XML, {floor['triples']} triples")
     print(
-        f"rdflib parse (floor):       {floor['seconds']:7.2f} s   peak {floor['peak_mb']:6.0f} MB"
+        f"rdflib parse (floor):       {floor['seconds']:7.2f} s   cpu {floor['cpu']:6.2f} s"
+        f"   peak {floor['peak_mb']:6.0f} MB"
     )
     print(
-        f"Torget read + settle:       {read['seconds']:7.2f} s   peak {read['peak_mb']:6.0f} MB"
+        f"Torget read + settle:       {read['seconds']:7.2f} s   cpu {read['cpu']:6.2f} s"
+        f"   peak {read['peak_mb']:6.0f} MB"
         f"   (fetch+parse+map {read['read_seconds']:.2f} s, {read['records']} records)"
     )
     print(
