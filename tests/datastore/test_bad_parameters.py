@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import dataset_payload
+from tests.conftest import published_payload
 from torget.datastore.load import load_local
 from torget.settings import Settings
 
@@ -83,13 +83,12 @@ ODD_BUT_FINE: list[dict[str, str]] = [
 
 @pytest.fixture
 def tables(world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path) -> dict[str, str]:
-    payload = dataset_payload(
-        state="published",
+    payload = published_payload(
         distributions=[
             {"title": {"sv": "Platser"}, "download_url": "https://data.sjostad.example/p.csv",
-             "format": "text/csv"},
+             "format": "text/csv", "license": "CC0-1.0"},
             {"title": {"sv": "Punkter"}, "download_url": "https://data.sjostad.example/p.geojson",
-             "format": "GEOJSON"},
+             "format": "GEOJSON", "license": "CC0-1.0"},
         ]
     )  # fmt: skip
     created = world.client.post("/api/datasets", json=payload, headers=world.auth("editor"))
