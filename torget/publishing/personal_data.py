@@ -140,18 +140,21 @@ def _tests(table: str, scanned: list[tuple[int, str, str]]) -> str:
         for i, _c, _t in scanned
     )
     parts = ", ".join(
-        f"v{i}, n{i} IS NOT NULL AS h{i}, {_luhn(f'n{i}')} AS l{i}, n{i} // 100000000 AS y{i}, "
-        f"n{i} // 1000000 % 100 AS m{i}, n{i} // 10000 % 100 AS a{i}"
+        f"v{i}, n{i}, n{i} IS NOT NULL AS h{i}, "
+        f"CASE WHEN n{i} IS NOT NULL THEN {_luhn(f'n{i}')} ELSE false END AS l{i}"
         for i, _c, _t in scanned
     )
 
     def date_ok(i: int, day: str) -> str:
-        return f"m{i} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {_month_days(f'y{i}', f'm{i}')}"
+        """Year, month and day from the digits YYMMDD, only where the check digit passed."""
+        y, m, d = f"(n{i} // 100000000)", f"(n{i} // 1000000 % 100)", f"(n{i} // 10000 % 100)"
+        day = day.format(d=d)
+        valid = f"{m} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {_month_days(y, m)}"
+        return f"CASE WHEN l{i} THEN {valid} ELSE false END"
 
     tests = ", ".join(
         f"v{i}, h{i}, "
-        f"coalesce(l{i} AND {date_ok(i, f'a{i}')}, false) AS t{i}_0, "
-        f"coalesce(l{i} AND {date_ok(i, f'a{i} - 60')}, false) AS t{i}_1, "
+        f"{date_ok(i, '{d}')} AS t{i}_0, {date_ok(i, '{d} - 60')} AS t{i}_1, "
         f"CASE WHEN contains(v{i}, '@') THEN regexp_matches(v{i}, '{_EMAIL}') ELSE false END "
         f"AS t{i}_2, "
         f"CASE WHEN length(v{i}) BETWEEN 8 AND 18 AND (starts_with(v{i}, '0') OR "
