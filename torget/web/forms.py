@@ -166,6 +166,16 @@ MESSAGES: dict[str, str] = {
         "The data does not follow %(specification)s (%(errors)s errors): correct the file, or "
         "remove the declaration."
     ),
+    "specification_not_found": N_("There is no such specification."),
+    "invalid_table_schema": N_("This is not a valid Table Schema: %(reason)s"),
+    "check_format": N_("Choose a file in one of these formats: %(formats)s."),
+    "check_unreadable": N_("The file could not be read: %(reason)s"),
+    "distribution_not_found": N_("There is no such distribution."),
+    "not_a_type": N_("Choose one of the listed types for the column %(column)s."),
+    "not_loadable": N_(
+        "The datastore loads only a download address of a CSV, TSV, XLSX, ODS, JSON or "
+        "GeoJSON file."
+    ),
 }
 
 
