@@ -36,9 +36,9 @@ def table(world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path) -> 
 
 
 def _dataset(state: str = "published") -> dict[str, Any]:
-    from tests.conftest import dataset_payload
+    from tests.conftest import CLASSIFIED, dataset_payload
 
-    return dataset_payload(state=state)
+    return dataset_payload(state=state, classification=dict(CLASSIFIED))
 
 
 def test_describe_and_filtered_sorted_page(client: TestClient, table: str) -> None:
