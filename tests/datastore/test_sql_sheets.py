@@ -16,11 +16,10 @@ from torget.settings import Settings
 
 def _load_workbook(world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path,
                    state: str) -> str:  # fmt: skip
-    from tests.conftest import dataset_payload
+    from tests.conftest import CLASSIFIED, dataset_payload
 
-    created = world.client.post(
-        "/api/datasets", json=dataset_payload(state=state), headers=world.auth("editor")
-    )
+    body = dataset_payload(state=state, classification=dict(CLASSIFIED))
+    created = world.client.post("/api/datasets", json=body, headers=world.auth("editor"))
     assert created.status_code == 201, created.text
     dist = str(created.json()["distributions"][0]["id"])
     book = xlsxwriter.Workbook(str(tmp_path / "skolor.xlsx"))

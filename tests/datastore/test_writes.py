@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import dataset_payload
+from tests.conftest import CLASSIFIED, dataset_payload
 from torget.accounts.permissions import actor_for
 from torget.accounts.users import get_user
 from torget.datastore import access, writes
@@ -36,9 +36,8 @@ RECORDS = [
 
 class Writer:
     def __init__(self, world: Any, settings: Settings, engine: sa.Engine, state: str):
-        created = world.client.post(
-            "/api/datasets", json=dataset_payload(state=state), headers=world.auth("editor")
-        )
+        body = dataset_payload(state=state, classification=dict(CLASSIFIED))
+        created = world.client.post("/api/datasets", json=body, headers=world.auth("editor"))
         assert created.status_code == 201, created.text
         self.dist = str(created.json()["distributions"][0]["id"])
         self.settings, self.engine = settings, engine
