@@ -79,6 +79,9 @@ def _upload(chrome: Any, server: LiveServer, tmp: Path, name: str, content: byte
         page.goto(server.url(f"/publish/dataset/{server.sample.bathing.id}/upload"))
         page.fill("#f-title-sv", f"Karta {name}")
         page.set_input_files("#f-file", str(tmp / name))
+        # The sample's dataset has no licence of its own to lend (issue 13 B: every
+        # distribution needs one).
+        page.select_option("#f-license", "http://creativecommons.org/publicdomain/zero/1.0/")
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
     finally:
