@@ -85,7 +85,8 @@ def test_the_data_page_is_never_wider_than_the_screen(
             assert box["width"] > 0.8 * page.evaluate("document.querySelector('main').clientWidth")
         # the data first, the dictionary folded below it
         order = page.evaluate(
-            "[document.querySelector('#preview-caption'), document.querySelector('#columns-heading')]"
+            "[document.querySelector('#preview-caption'),"
+            " document.querySelector('#columns-heading')]"
             ".map(e => e.getBoundingClientRect().top)"
         )
         assert order[0] < order[1]

@@ -171,8 +171,11 @@ def test_distributions_are_edited_and_deleted(browser: Browser, sample: Sample) 
     assert 'value="https://data.sjostad.example/badplatser.csv"' in form
     changed = browser.post(
         f"/publish/distribution/{dist.id}/edit",
-        {"download_url": "https://data.sjostad.example/bad-2024.csv", "format": "CSV",
-         "license": "CC-BY-4.0"},  # fmt: skip
+        {
+            "download_url": "https://data.sjostad.example/bad-2024.csv",
+            "format": "CSV",
+            "license": "CC-BY-4.0",
+        },  # fmt: skip
     )
     assert changed.status_code == 303
     assert "bad-2024.csv" in browser.get(f"/dataset/{sample.bathing.name}").text

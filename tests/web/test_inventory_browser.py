@@ -35,12 +35,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(Path(tmp_path_factory.mktemp("inventory")) / "data") as live:
         with write(live.site.engine) as conn:
             voter = actor_for(conn, get_user(conn, "outsider"))
-            asked = create_suggestion(conn, voter, SuggestionIn(
-                "Alla parkträd", "Träden.", "Skugga.", "sjostad"), address="10.0.0.1")
-            made = create_candidate(conn, SYSTEM, "miljo", CandidateIn(
-                "Träd i parker", "Park trees", "Park och natur", "Varje träd.\n\nMed art.",
-                ["social", "environmental"], "small", "Geospatial", "Åsa", "asa@sjostad.example",
-                [asked.id]))
+            asked = create_suggestion(
+                conn,
+                voter,
+                SuggestionIn("Alla parkträd", "Träden.", "Skugga.", "sjostad"),
+                address="10.0.0.1",
+            )
+            made = create_candidate(
+                conn,
+                SYSTEM,
+                "miljo",
+                CandidateIn(
+                    "Träd i parker",
+                    "Park trees",
+                    "Park och natur",
+                    "Varje träd.\n\nMed art.",
+                    ["social", "environmental"],
+                    "small",
+                    "Geospatial",
+                    "Åsa",
+                    "asa@sjostad.example",
+                    [asked.id],
+                ),
+            )
             create_candidate(conn, SYSTEM, "miljo", CandidateIn("Buller", effort="large"))
             set_public(conn, SYSTEM, "miljo", True)
         live.suggestion_id = asked.id  # type: ignore[attr-defined]

@@ -36,8 +36,12 @@ def _upload(browser: Browser, sample: Sample, content: bytes, name: str = "lekpl
     path = f"/publish/dataset/{sample.bathing.id}/upload"
     return browser.client.post(
         path,
-        data={"csrf_token": browser.csrf(path), "title.sv": "Lekplatser som CSV", "format": "",
-              "license": "http://creativecommons.org/publicdomain/zero/1.0/"},  # fmt: skip
+        data={
+            "csrf_token": browser.csrf(path),
+            "title.sv": "Lekplatser som CSV",
+            "format": "",
+            "license": "http://creativecommons.org/publicdomain/zero/1.0/",
+        },  # fmt: skip
         files={"file": (name, content, "text/csv")},
         headers=HTML,
         follow_redirects=False,
