@@ -52,7 +52,12 @@ from torget.specifications.registry import Specification
 from torget.specifications.report import Report
 from torget.specifications.sql_validation import failing, rows_view, text_of
 
-__all__ = ["PROVENANCE", "Source", "build", "combine", "combined_file", "combined_report"]
+__all__ = [
+    "PROVENANCE", "Source", "build", "combine", "combined_file", "combined_report",
+    "export_combined", "EXPORT_FORMATS",
+]  # fmt: skip
+
+EXPORT_FORMATS = ("csv", "parquet")
 
 PROVENANCE = ("source_organisation", "municipality_code", "source_dataset", "fetched_at")
 _CODES = ("source", "kommun_id", "inspecOrg.id")
@@ -77,6 +82,22 @@ def _folder(settings: Settings, spec: Specification) -> Path:
 def combined_file(settings: Settings, spec: Specification) -> Path | None:
     path = _folder(settings, spec) / "current.duckdb"
     return path if path.is_file() else None
+
+
+def export_combined(settings: Settings, spec: Specification, fmt: str, folder: Path) -> Path | None:
+    """The combined table written as `fmt` (one of `EXPORT_FORMATS`) into `folder`; None when
+    there is no combined table yet or no such format."""
+    path = combined_file(settings, spec)
+    if path is None or fmt not in EXPORT_FORMATS:
+        return None
+    out = folder / f"{spec.name}-{spec.version}.{fmt}"
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
+        con.execute(f"COPY data TO {_literal(str(out))} ({options})")
+    finally:
+        con.close()
+    return out
 
 
 def combined_report(settings: Settings, spec: Specification) -> dict[str, Any] | None:

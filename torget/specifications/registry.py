@@ -32,7 +32,7 @@ from torget.clock import now
 from torget.db.schema import specifications
 from torget.errors import FieldError, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from torget.outbound import Guard, Refused, stream
-from torget.specifications import livsmedel
+from torget.specifications.livsmedel import builtin_schema
 from torget.specifications.table_schema import Field, checked_schema, fields_of
 
 __all__ = [
@@ -119,7 +119,7 @@ def _builtins() -> tuple[Specification, ...]:
             "official",
             "Livsmedelsinspektioner - Teknisk specifikation v2.xlsx, github.com/Sambruk/"
             "livsmedel @ 080c0f8e (NSÖD and ÖDIS, 2020)",
-            livsmedel.builtin_schema(), True, ("github.com/sambruk/livsmedel",),
+            builtin_schema(), True, ("github.com/sambruk/livsmedel",),
         ),
         Specification(
             "public-toilets", "1.0", "Offentliga toaletter", "Public toilets", "derived",

@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
@@ -21,7 +20,7 @@ from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.specifications import add_specification, all_specifications, fetch_schema
 from torget.specifications import get_specification as find_specification
 from torget.specifications.check import check_file, count_check
-from torget.specifications.combine import combine, combined_file, combined_report
+from torget.specifications.combine import combine, combined_report, export_combined
 from torget.specifications.conformance import readable_conformance
 from torget.specifications.registry import require_administrator
 from torget.specifications.templates import csv_template, file_name, xlsx_template
@@ -162,17 +161,11 @@ def rebuild(site: SiteDep, name: str, version: str,
 def combined_download(site: SiteDep, name: str, version: str, fmt: str) -> Response:
     with read(site.engine) as conn:
         spec = find_specification(conn, name, version)
-    path = combined_file(site.settings, spec)
-    if path is None or fmt not in ("csv", "parquet"):
-        raise NotFound("no combined table yet, or not in that format (csv, parquet)")
     tmp = tempfile.TemporaryDirectory(prefix="torget-combined-")
-    out = Path(tmp.name) / f"{spec.name}-{spec.version}.{fmt}"
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
-        con.execute(f"COPY data TO '{out}' ({options})")
-    finally:
-        con.close()
+    out = export_combined(site.settings, spec, fmt, Path(tmp.name))
+    if out is None:
+        tmp.cleanup()
+        raise NotFound("no combined table yet, or not in that format (csv, parquet)")
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
     return FileResponse(out, media_type=media, filename=out.name,
                         background=BackgroundTask(tmp.cleanup))  # fmt: skip
