@@ -98,6 +98,12 @@ def test_publish_a_dataset_with_the_keyboard_only(server: LiveServer) -> None:
         assert page.evaluate(_FOCUSED)["id"] == "f-description-sv"
         assert page.locator("#f-title-en").input_value() == "Playgrounds"  # kept
         keys.type("Kommunens lekplatser med utrustning och tillgänglighet.")
+        _tab_to(page, _field("f-access_rights"), "the access rights")
+        for _ in range(6):  # arrow keys move a select's choice
+            if page.locator("#f-access_rights").input_value().endswith("/PUBLIC"):
+                break
+            keys.press("ArrowDown")
+        assert page.locator("#f-access_rights").input_value().endswith("/PUBLIC")
         _tab_to(page, _button("Spara"), "Save")
         keys.press("Enter")
         page.wait_for_url("**/publish/dataset/*")
@@ -110,14 +116,33 @@ def test_publish_a_dataset_with_the_keyboard_only(server: LiveServer) -> None:
         keys.type("https://data.sjostad.example/lekplatser.csv")
         _tab_to(page, _field("f-format"), "the format")
         keys.type("CSV")
+        _tab_to(page, _field("f-license"), "the licence")
+        keys.press("ArrowDown")  # the first licence in the list, CC BY 4.0
+        _tab_to(page, _field("f-format"), "the format again")
         keys.press("Enter")
         page.wait_for_url("**/publish/dataset/*")
         assert "lekplatser.csv" in page.content()
 
+        # Issue 13 B: the information is classified before it can be published.
+        _tab_to(page, _control("Checklista för publicering"), "the publishing checklist")
+        keys.press("Enter")
+        page.wait_for_url("**/checklist")
+        for level in ("confidentiality", "integrity", "availability"):
+            _tab_to(page, _field(f"f-classification-{level}"), level)
+            keys.press("ArrowDown")  # level 0
+        _tab_to(page, _field("f-classification-reason"), "the reason")
+        keys.type("Offentliga platser, inga personuppgifter.")
+        _tab_to(page, _button("Spara klassningen"), "Save the classification")
+        with page.expect_navigation():
+            keys.press("Enter")
+        _tab_to(page, _control("Lekplatser"), "the dataset's publishing page")
+        keys.press("Enter")
+        page.wait_for_url("**/publish/dataset/*")
+
         _tab_to(page, _button("Publicera"), "the Publish button")
         with page.expect_navigation():
             keys.press("Enter")
-        assert "Datamängden är publicerad" in page.content()
+        assert "Datamängden är publicerad" in page.content(), page.inner_text("main")
         context.close()
 
     feed = httpx.get(server.url("/datasets/dcat"), timeout=30).text

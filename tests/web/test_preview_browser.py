@@ -23,7 +23,7 @@ from tests.web.browser import (
 )
 from tests.web.sample import PASSWORD
 from torget.accounts.permissions import SYSTEM
-from torget.catalog.datasets import create_dataset
+from torget.catalog.datasets import create_dataset, patch_dataset
 from torget.catalog.model import DatasetIn
 from torget.datastore.load import load_local
 from torget.db.engine import write
@@ -50,7 +50,7 @@ def _dataset() -> DatasetIn:
     return DatasetIn.model_validate(
         {
             "organisation": "miljo",
-            "state": "published",
+            "state": "draft",
             "name": "stadens-data",
             "title": {"sv": "Stadens data", "en": "The town's data"},
             "description": {"sv": "Badplatser, detaljplaner och budget.", "en": "Three tables."},
@@ -78,6 +78,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             ("geojson", "geojson", "csv"), strict=True,
         ):  # fmt: skip
             load_local(live.settings, engine, dist_id, DEMO / file, fmt)
+        # Published after its loads: the bathing sites' contact columns would otherwise hold
+        # the swap for a personal-data sign-off (issue 13 B) these page tests are not about.
+        with write(engine) as conn:
+            patch_dataset(conn, SYSTEM, dataset.id, {"state": "published"})
         yield Site(live, dataset.name, *ids)
 
 
@@ -187,7 +191,8 @@ def test_dictionary_editor_is_accessible(chrome: Any, site: Site, lang: str) -> 
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
         expected = "Budget year" if lang == "en" else "Budgetår"
-        assert expected in page.locator(".columns-table").inner_text()
+        # the column list is folded below the data (issue 17): its text, shown or not
+        assert expected in (page.locator(".columns-table").text_content() or "")
         _check(page, lang, "dataset page with a described column")
     finally:
         context.close()
