@@ -19,11 +19,9 @@ from typing import Any
 import argon2.profiles
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from torget.accounts import registration
-from torget.accounts import users as accounts
+from torget.accounts.password_hashes import use_parameters
 from torget.accounts.permissions import SYSTEM
 from torget.accounts.tokens import create_token
 from torget.accounts.users import create_user
@@ -45,12 +43,9 @@ def cheap_password_hashes() -> Iterator[None]:
     the defaults a hash takes 0.1-0.3 s of a shared core, and the suite makes thousands (each
     `World`, each sample, a hundred voters). A hash records its parameters, so hashing and
     verifying run the same code; the `torget` processes that tests start keep the defaults."""
-    cheap = PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "_hasher", cheap)
-        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a real password"))
-        patch.setattr(registration, "_EVEN_OUT", cheap)
-        yield
+    use_parameters(argon2.profiles.CHEAPEST)
+    yield
+    use_parameters(argon2.profiles.RFC_9106_LOW_MEMORY)
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,10 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
 from torget.accounts.account_mail import send_already_registered, send_verification
 from torget.accounts.account_tokens import issue_link, redeem_link
+from torget.accounts.password_hashes import hash_password
 from torget.accounts.profiles import language_error, length_errors
 from torget.accounts.users import User, account_field_errors, create_user, get_user
 from torget.clock import now
@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 HOUR = 3600
-_EVEN_OUT = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def register(conn: sa.Connection, settings: Settings, reg: Registration, address
             raise Conflict("the account of this address is damaged")
         language = mail_language(owner.language if isinstance(owner.language, str) else None)
         send_already_registered(conn, settings, owner.email, language, owner.name)
-        _EVEN_OUT.hash(reg.password)  # take as long as a new account's hashing would
+        hash_password(reg.password)  # take as long as a new account's hashing would
         return
     user = create_user(
         conn, name, email, reg.password, fullname=(reg.fullname or "").strip() or None,

@@ -1,7 +1,6 @@
 """User accounts: names, e-mail addresses and Argon2id password hashes.
 
-Argon2id (argon2-cffi, the OWASP-recommended default) hashes passwords; the hash records its
-own parameters, so stronger settings can be introduced later and old hashes upgraded on login.
+Passwords are stored as Argon2id hashes (`torget.accounts.password_hashes`), never in clear.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
+from torget.accounts.password_hashes import hash_password, password_matches
 from torget.accounts.sessions import end_sessions
 from torget.clock import now
 from torget.db.schema import users
@@ -32,7 +30,6 @@ __all__ = [
 ]
 
 MIN_PASSWORD_LENGTH = 10
-_hasher = PasswordHasher()
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,99}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -116,7 +113,7 @@ def create_user(
             name=name,
             email=email,
             fullname=fullname,
-            password_hash=_hasher.hash(password),
+            password_hash=hash_password(password),
             sysadmin=sysadmin,
             email_verified_at=stamp if verified else None,
             language=language,
@@ -144,12 +141,8 @@ def authenticate(conn: sa.Connection, name_or_email: str, password: str) -> User
             | (sa.func.lower(users.c.email) == name_or_email.lower())
         )
     ).first()
-    stored = row._mapping["password_hash"] if row is not None else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    return _from_row(row) if row is not None else None
+    stored = row._mapping["password_hash"] if row is not None else None
+    return _from_row(row) if password_matches(stored, password) and row is not None else None
 
 
 def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
@@ -160,9 +153,7 @@ def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
     conn.execute(
         users.update()
         .where(users.c.id == user_id)
-        .values(password_hash=_hasher.hash(password), updated_at=now())
+        .values(password_hash=hash_password(password), updated_at=now())
     )
     end_sessions(conn, user_id)
 
-
-_DUMMY_HASH = _hasher.hash("not a real password, used to even out timing")

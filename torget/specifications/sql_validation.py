@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-from frictionless import fields as ffields
 
 from torget.datastore.infer import quote_ident
 from torget.specifications.columns import Matched
@@ -55,7 +54,9 @@ def _bad_values(con: duckdb.DuckDBPyConnection, i: int, f: Field) -> None:
     """`torget_bad_v<i>`: the column's distinct values that frictionless's own URL or e-mail
     check refuses. A column repeats its values (one municipality's web address on every row),
     so Python sees each value once, not each row (a call costs ~0.1 ms)."""
-    reader = ffields.StringField(name="v", format=f.format)
+    from frictionless import fields  # 0.3 s to import: only where a table is validated
+
+    reader = fields.StringField(name="v", format=f.format)
     found = con.execute(f"SELECT DISTINCT v{i} FROM torget_rows WHERE v{i} IS NOT NULL")
     bad: list[tuple[str]] = []
     while batch := found.fetchmany(10_000):

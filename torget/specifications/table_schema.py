@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from frictionless import FrictionlessException, Schema
+if TYPE_CHECKING:
+    from frictionless import Schema
 
 from torget.errors import FieldError, ValidationFailed
 
@@ -74,6 +75,8 @@ def checked_schema(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
             raise _refusal(f"not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise _refusal("a Table Schema is a JSON object with a list of fields")
+    from frictionless import FrictionlessException, Schema  # 0.3 s: only when checked
+
     try:
         schema = Schema.from_descriptor(data)
     except FrictionlessException as exc:
@@ -94,6 +97,8 @@ def checked_schema(data: bytes | str | dict[str, Any]) -> dict[str, Any]:
 
 
 def parsed_schema(descriptor: dict[str, Any]) -> Schema:
+    from frictionless import Schema
+
     return Schema.from_descriptor(descriptor)
 
 
