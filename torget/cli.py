@@ -26,6 +26,7 @@ from torget.accounts.users import create_user, get_user
 from torget.catalog.model import LangText, OrganisationIn
 from torget.catalog.organisations import list_organisations
 from torget.checklist_cli import COMMANDS as CHECKLIST_COMMANDS
+from torget.datastore_cli import datastore_commands
 from torget.db.engine import read, write
 from torget.errors import TorgetError, ValidationFailed
 from torget.harvest_cli import harvest_commands
@@ -243,6 +244,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
     from huey.consumer import Consumer
 
     from torget.datastore.queue import sweep_now
+    from torget.datastore.refresh import schedule_refresh
     from torget.harvest.schedule import schedule_harvests
     from torget.mail import schedule_retries
     from torget.participation.webhook_sender import schedule_webhooks
@@ -256,6 +258,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
         schedule_retries(queue.huey, site.mailer)
         schedule_webhooks(queue.huey, site.engine, site.settings)
         schedule_harvests(queue.huey, site.engine, site.settings)
+        schedule_refresh(queue.huey, site.engine, site.settings)  # and versions past retention
         for job_id in sweep_now(site.settings, site.engine):
             queue.enqueue(job_id)
     click.echo(f"datastore worker: {threads} thread(s), data in {state.settings.datastore_path}")
@@ -445,6 +448,8 @@ for _command in CHECKLIST_COMMANDS:
 
 
 cli.add_command(harvest_commands(pass_state, _reported))
+for _command in datastore_commands(pass_state, _reported):
+    datastore.add_command(_command)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from torget.catalog import stored_files
 from torget.datastore import subscribers as datastore_jobs
+from torget.datastore import version_store as datastore_versions
 from torget.datastore.queue import Queue, make_queue
 from torget.datastore.sandbox import SqlLimits, SqlSandbox
 from torget.db.engine import make_engine
@@ -43,6 +44,7 @@ __all__ = ["Site", "SUBSCRIPTIONS", "sql_limits"]
 SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
     *search_index.SUBSCRIPTIONS,  # DatasetSaved, DatasetDeleted → the search index
     *datastore_jobs.SUBSCRIPTIONS,  # DistributionSaved → a load job; Deleted → drop the table
+    *datastore_versions.SUBSCRIPTIONS,  # DistributionDeleted → its kept versions
     *stored_files.SUBSCRIPTIONS,  # DistributionDeleted → its uploaded file, after the commit
     *comments.SUBSCRIPTIONS,  # DatasetDeleted → its comments
     *follows.SUBSCRIPTIONS,  # published, updated, deleted, commented → followers' e-mails

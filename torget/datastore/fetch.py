@@ -51,17 +51,26 @@ def _save(url: str, response: httpx.Response, target: Path, limits: FetchLimits,
 
 
 def download(
-    url: str, target: Path, limits: FetchLimits, progress: Callable[[int], None] | None = None
-) -> None:
-    """Fetch `url` into `target`, following up to five redirects, each one checked."""
+    url: str,
+    target: Path,
+    limits: FetchLimits,
+    progress: Callable[[int], None] | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Headers | None:
+    """Fetch `url` into `target`, following up to five redirects, each one checked; return
+    the answer's headers, or None when a conditional request (`headers` with If-None-Match,
+    If-Modified-Since: a scheduled refresh) was answered 304 Not Modified."""
     tell = progress or (lambda _n: None)
     guard = Guard(allow_private=limits.allow_private)
     try:
         with (
             guard.client(limits.timeout) as client,
-            stream(client, "GET", url, redirects=_REDIRECTS) as response,
+            stream(client, "GET", url, redirects=_REDIRECTS, headers=headers or {}) as response,
         ):
+            if response.status_code == 304 and headers:
+                return None
             _save(str(response.url), response, target, limits, tell)
+            return response.headers
     except Refused as exc:
         raise LoadError(url, f"refused: {exc}") from None
     except httpx.TimeoutException:

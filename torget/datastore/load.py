@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
 from torget.catalog.stored_files import owner_of_key
-from torget.datastore import jobs, sort_keys, tables
+from torget.datastore import jobs, sort_keys, tables, version_store
 from torget.datastore.column_types import chosen_types
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
@@ -201,6 +201,9 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
     if refusal is not None:
         target.unlink(missing_ok=True)
         raise LoadError(job.source, refusal)
+    # issue 20: kept as a version (a hard link, so remove_stale leaves it) and compared with
+    # the load before it
+    version_store.record_load(settings, engine, job.distribution_id, job.id)
     tables.remove_stale(root, job.distribution_id, keep=target)
     check_after_load(engine, settings, job.distribution_id)  # issue 16: the declared specification
     return True
@@ -291,12 +294,14 @@ def load_local(
     path: Path,
     fmt: str,
     progress: Callable[[str, float], None] | None = None,
+    source: str | None = None,
 ) -> LoadReport:
     """Load a local file for a distribution now, in this process (the CLI's `datastore load`,
-    CKAN's DataStore writes). It beats the job's heartbeat like a worker, so that no sweep
-    takes a long load for a dead one and hands it to a worker as well."""
+    CKAN's DataStore writes, a scheduled refresh that downloaded `source`, its URL, into
+    `path`). It beats the job's heartbeat like a worker, so that no sweep takes a long load
+    for a dead one and hands it to a worker as well."""
     with write(engine) as conn:
-        job_id = jobs.create_job(conn, distribution_id, str(path.resolve()), fmt)
+        job_id = jobs.create_job(conn, distribution_id, source or str(path.resolve()), fmt)
         job = jobs.claim_job(conn, job_id)
         chosen = chosen_types(conn, distribution_id)
     assert job is not None

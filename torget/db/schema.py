@@ -25,6 +25,10 @@ __all__ = [
     "search_facet_counts",
     "datastore_jobs",
     "datastore_tables",
+    "datastore_versions",
+    "datastore_diff_keys",
+    "datastore_refresh",
+    "datastore_retention",
     "specifications",
     "specification_conformance",
     "account_tokens",
@@ -942,4 +946,82 @@ specification_conformance = sa.Table(
     sa.Column("report", sa.Text, nullable=False),  # JSON: counts per rule, first problems
     sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("state IN ('conforms', 'warnings', 'fails')", name="state"),
+)
+
+
+# --- Datastore versions and refresh (torget.datastore.versions, .refresh; issue 20) ----------
+# One row per completed load: its file while kept, and what changed against the load before it
+# (by the distribution's chosen key, or by whole row). The counts outlive the file; the file
+# goes after the organisation's retention period (`datastore_retention`, default 30 days).
+datastore_versions = sa.Table(
+    "datastore_versions",
+    metadata,
+    sa.Column("job_id", sa.String(_ID), primary_key=True),
+    sa.Column("distribution_id", sa.String(_ID), nullable=False),
+    sa.Column("previous_job_id", sa.String(_ID)),
+    sa.Column("file", sa.String(300)),  # relative to datastore_dir; NULL once removed
+    sa.Column("row_count", sa.BigInteger, nullable=False),
+    sa.Column("columns", sa.Text, nullable=False),
+    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("superseded_at", sa.DateTime(timezone=True)),
+    sa.Column("comparison", sa.String(10), nullable=False),  # first | key | row | failed
+    sa.Column("key", sa.Text),  # JSON list of the key columns compared by
+    sa.Column("rows_added", sa.BigInteger),
+    sa.Column("rows_removed", sa.BigInteger),
+    sa.Column("rows_changed", sa.BigInteger),
+    sa.Column("sample", sa.Text),  # JSON: a few added, removed and changed rows
+    sa.Column("note", sa.Text),  # why the key was not used, columns added or dropped, …
+    sa.CheckConstraint("comparison IN ('first', 'key', 'row', 'failed')", name="comparison"),
+    sa.Index("ix_datastore_versions_distribution_id_loaded_at", "distribution_id", "loaded_at"),
+)
+
+# The key an editor chose to compare a distribution's loads by (a JSON list of columns).
+datastore_diff_keys = sa.Table(
+    "datastore_diff_keys",
+    metadata,
+    sa.Column(
+        "distribution_id",
+        sa.String(_ID),
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("columns", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Scheduled refresh of a distribution whose data comes from an external URL: the validators of
+# the last answer (conditional requests), the content hash of the last file loaded, and the
+# last attempt's outcome, which editors see as a status line.
+datastore_refresh = sa.Table(
+    "datastore_refresh",
+    metadata,
+    sa.Column(
+        "distribution_id",
+        sa.String(_ID),
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("etag", sa.String(300)),
+    sa.Column("last_modified", sa.String(100)),
+    sa.Column("content_hash", sa.String(64)),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True)),
+    sa.CheckConstraint("state IN ('loaded', 'unchanged', 'failed')", name="state"),
+)
+
+# Per organisation: how many days a superseded version of a table stays downloadable.
+datastore_retention = sa.Table(
+    "datastore_retention",
+    metadata,
+    sa.Column(
+        "organisation_id",
+        sa.String(_ID),
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("days", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
