@@ -46,6 +46,7 @@ class _State:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self._site: Site | None = None
+        self.creates = False  # `init` and `serve` may make a new data folder; others may not
 
     @property
     def settings(self) -> Settings:
@@ -61,6 +62,7 @@ class _State:
     def site(self) -> Site:
         """The site, its database migrated."""
         if self._site is None:
+            _check_data_dir(self.settings, creates=self.creates)
             self._site = Site.open(self.settings)
         return self._site
 
@@ -69,6 +71,29 @@ class _State:
 
 
 pass_state = click.make_pass_decorator(_State, ensure=True)
+_DEFAULT_DATA_DIR = {f.name: f.default for f in dataclasses.fields(Settings)}["data_dir"]
+
+
+def _check_data_dir(settings: Settings, *, creates: bool) -> None:
+    """Refuse to start a new, empty catalogue in the current folder by accident.
+
+    Without `TORGET_DATA_DIR` the data folder is `./torget-data`, relative to where the
+    command runs: run from another folder, a command would quietly make an empty catalogue
+    there. Only `init` and `serve` make one, and they say where.
+    """
+    if settings.database_url or settings.data_dir != _DEFAULT_DATA_DIR:
+        return  # the data's place was chosen on purpose
+    folder = settings.data_dir.resolve()
+    if (folder / "torget.db").is_file():
+        return
+    if creates:
+        click.echo(f"new data folder: {folder}", err=True)
+        return
+    raise SettingsError(
+        f"no Torget data in {folder}: run the command in the folder where Torget was started "
+        "(the one with torget-data/), or set TORGET_DATA_DIR to the data folder, e.g. "
+        "TORGET_DATA_DIR=/path/to/torget/torget-data; `torget init` makes a new one here"
+    )
 
 
 @contextmanager
@@ -101,6 +126,7 @@ def cli() -> None:
 @pass_state
 def init(state: _State, demo: bool) -> None:
     """Create the data folder and database; optionally load the demo catalogue."""
+    state.creates = True
     with _reported():
         engine = state.engine()
         click.echo(f"database ready: {state.settings.describe()['database_url'] or engine.url}")
@@ -146,6 +172,7 @@ def serve(state: _State, host: str, port: int, workers: int | None, no_worker: b
 
     from torget.web.sessions import session_secret
 
+    state.creates = True
     with _reported():
         settings = state.settings
         if not settings.base_url:

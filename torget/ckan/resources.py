@@ -12,10 +12,9 @@ replaces is removed after the commit.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,11 +25,12 @@ from torget.ckan.mapping import merge_patch, resource_dict, uploaded_prefix
 from torget.ckan.packages import distribution_in
 from torget.datastore import tables
 from torget.db.engine import read, write
-from torget.errors import TooLarge, ValidationFailed
+from torget.errors import ValidationFailed
 from torget.files import StoredFile
 from torget.files.urls import file_url, key_of_url
 from torget.ids import new_id
 from torget.publishing import changes
+from torget.publishing.uploads import too_large, upload_size
 
 __all__ = [
     "resource_show",
@@ -72,36 +72,18 @@ def _target(call: Call, dataset_ref: str | None, dist_id: str | None) -> _Target
     return _Target(dataset.id, replaced)
 
 
-def _size(stream: BinaryIO) -> int | None:
-    """The bytes left in a seekable upload (Starlette spools each one to a temporary file)."""
-    try:
-        here = stream.tell()
-        end = stream.seek(0, os.SEEK_END)
-        stream.seek(here)
-    except (AttributeError, OSError, ValueError):
-        return None
-    return end - here
-
-
-def _too_large(limit: int) -> TooLarge:
-    return TooLarge(
-        f"the file is larger than {limit} bytes, the largest upload allowed",
-        code="file_too_large", params={"limit": limit},
-    )  # fmt: skip
-
-
 def _store_upload(call: Call, params: Params, target: _Target) -> tuple[Params, StoredFile]:
     """The parameters with the uploaded file's URL, size and checksum filled in."""
     assert call.upload is not None
     limit = call.settings.upload_max_bytes
-    size = _size(call.upload.stream)
+    size = upload_size(call.upload.stream)
     if size is not None and size > limit:
-        raise _too_large(limit)
+        raise too_large(limit)
     key = upload_key(target.dataset_id, new_id(), _safe_name(call.upload.filename))
     stored = call.files.put(key, call.upload.stream, call.upload.content_type)
     if stored.size > limit:  # a stream that could not tell its size ahead
         call.files.delete(key)
-        raise _too_large(limit)
+        raise too_large(limit)
     name = params.get("name") or key.rsplit("/", 1)[-1]
     filled = {**params, "url": file_url(call.settings, key), "name": name}
     filled.update(size=stored.size, hash=stored.sha1, download_url=None, access_url=None)

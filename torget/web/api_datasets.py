@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, File, Query, Request, Response, UploadFile
 
 from torget.accounts.permissions import Actor
 from torget.catalog import datasets as store
@@ -13,10 +13,11 @@ from torget.catalog.model import DatasetIn, DatasetState, DistributionIn
 from torget.db.engine import read, write
 from torget.publishing import changes
 from torget.publishing.settlements import ClassificationIn
+from torget.publishing.uploads import Upload, put_distribution_file
 from torget.web.api_checklist import ClassificationBody
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
-from torget.web.request_site import request_site
+from torget.web.request_site import SiteDep, request_site
 
 router = APIRouter(prefix="/api", tags=["datasets"])
 
@@ -156,3 +157,32 @@ def delete_distribution(
     with write(request_site(request).engine) as conn:
         changes.delete_distribution(conn, actor, distribution)
     return Response(status_code=204)
+
+
+_FILE = File(
+    ...,
+    description="The file, as multipart/form-data (e.g. `curl -F file=@data.csv`); at most "
+    "`upload_max_bytes` (413 with the code `file_too_large` beyond).",
+)
+
+
+@router.post(
+    "/distributions/{distribution}/file",
+    summary="Upload a distribution's file",
+    description="The file becomes the distribution's download URL (`/files/…`), with its byte "
+    "size, SHA-1 checksum and, from the file name's extension, format. Editors of the "
+    "dataset's organisation only. The file is then loaded into the datastore and scanned for "
+    "personal data like every upload; a dataset waiting only for that scan is published when "
+    "it passes.",
+)
+def upload_distribution_file(
+    site: SiteDep,
+    distribution: str,
+    file: UploadFile = _FILE,
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    upload = Upload(filename=file.filename or "data", stream=file.file)
+    dist = put_distribution_file(
+        site.engine, site.settings, site.files, actor, distribution, upload
+    )
+    return dist.as_json(site.settings.public_base)
