@@ -100,7 +100,7 @@ def test_superseded_versions_go_after_the_retention_period(
     assert version_store.prune(settings, engine) == 0  # 30 days by default
     with write(engine) as conn:
         org = conn.execute(sa.select(organisations.c.id).where(organisations.c.name == "sjostad"))
-        version_store.set_retention(conn, org.scalar_one(), 0)
+        version_store.set_retention(conn, SYSTEM, org.scalar_one(), 0)
     assert version_store.prune(settings, engine) == 1
     last, first = _versions(engine, root, dist)
     assert first.file is None and last.file is not None and (last.added, last.removed) == (2, 2)

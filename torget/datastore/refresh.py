@@ -32,12 +32,14 @@ from typing import Any
 import sqlalchemy as sa
 from huey import Huey, crontab
 
+from torget.accounts.permissions import Actor
 from torget.catalog.model import DistributionIn
 from torget.clock import as_utc, now
 from torget.datastore import jobs, tables, version_store
 from torget.datastore.errors import LoadError
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.load import load_local, loadable_source
+from torget.datastore.load_letters import distribution_of
 from torget.db.engine import read, write
 from torget.db.schema import datasets, datastore_refresh, distributions
 from torget.errors import NotFound
@@ -54,6 +56,7 @@ __all__ = [
     "refresh_due",
     "due_distributions",
     "status",
+    "status_for",
     "schedule_refresh",
 ]
 
@@ -126,6 +129,14 @@ def status(conn: sa.Connection, distribution_id: str) -> Status | None:
         return None
     return Status(row.url, row.state, row.message, as_utc(row.checked_at),
                   as_utc(row.changed_at) if row.changed_at else None)  # fmt: skip
+
+
+def status_for(conn: sa.Connection, actor: Actor, distribution_id: str) -> Status | None:
+    """The last refresh's status for an editor of the distribution; None for anyone else."""
+    found = distribution_of(conn, distribution_id)
+    if found is None or not actor.has_role(str(found["organisation_id"]), "editor"):
+        return None
+    return status(conn, distribution_id)
 
 
 def _external(settings: Settings, data: str) -> tuple[str, str] | None:

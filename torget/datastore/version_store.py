@@ -34,6 +34,7 @@ from torget.accounts.permissions import Actor
 from torget.clock import as_utc, now
 from torget.datastore import tables, versions
 from torget.datastore.access import find_table
+from torget.datastore.load_letters import distribution_of
 from torget.db.engine import after_commit, read, write
 from torget.db.schema import (
     datasets,
@@ -266,9 +267,12 @@ def _refuse_key(table: tables.Table | None, key: list[str]) -> None:
 def set_key(conn: sa.Connection, actor: Actor, root: Path, distribution_id: str,
             key: list[str]) -> None:  # fmt: skip
     """Compare the distribution's loads by `key` from the next load on ([]: by whole row).
-    Refused when the current table lacks a column of it or has NULLs or duplicates in it.
-    The caller checks that the actor may edit the distribution."""
+    Editors only; refused when the current table lacks a column of it or has NULLs or
+    duplicates in it."""
     table = find_table(conn, actor, root, distribution_id)
+    found = distribution_of(conn, distribution_id)
+    assert found is not None  # find_table found it
+    actor.require(str(found["organisation_id"]), "editor", "choose the key loads are compared by")
     conn.execute(
         datastore_diff_keys.delete().where(datastore_diff_keys.c.distribution_id == distribution_id)
     )
@@ -289,9 +293,10 @@ def retention_days(conn: sa.Connection, organisation_id: str) -> int:
     return int(found) if found is not None else DEFAULT_RETENTION_DAYS
 
 
-def set_retention(conn: sa.Connection, organisation_id: str, days: int) -> None:
+def set_retention(conn: sa.Connection, actor: Actor, organisation_id: str, days: int) -> None:
     """Keep superseded versions of the organisation's tables `days` days (0: not at all).
-    The caller checks that the actor administers the organisation."""
+    The organisation's administrators only."""
+    actor.require(organisation_id, "admin", "set how long old versions of tables are kept")
     if not 0 <= days <= MAX_RETENTION_DAYS:
         raise ValidationFailed([FieldError(
             "days", f"must be between 0 and {MAX_RETENTION_DAYS}", code="retention_range",

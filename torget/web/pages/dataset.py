@@ -25,6 +25,7 @@ from torget.web.i18n import localize, pick_language
 from torget.web.licences import LicenceInfo, explain_licence
 from torget.web.pages.dataset_participation import dataset_participation
 from torget.web.pages.dataset_preview import DatastoreState, data_preview, datastore_states
+from torget.web.pages.load_changes import load_changes
 from torget.web.pages.preview import OPERATORS, parse_state
 from torget.web.pages.table_chart import FUNCTIONS
 from torget.web.pages.table_map import tile_origin
@@ -98,6 +99,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
         provenance = provenance_of(conn, dataset.id)  # issue 15: a harvested dataset
         conformance = {d.id: conformance_of(conn, d.id) for d in dataset.distributions}  # issue 16
+        changes = load_changes(conn, actor, settings, dataset.distributions)  # issue 20
     # Sorting, filtering and paging the preview reload the page; they are not new views.
     if dataset.state == "published" and not state.pairs():
         with write(request_site(request).engine) as conn:
@@ -132,4 +134,5 @@ def dataset_page(request: Request, ref: str) -> Response:
         status=422 if preview and (preview.problems or preview.chart_problems) else 200,
         headers=_csp(settings.map_tile_url) if preview and preview.map else None,
         participation=dataset_participation(request, dataset),
+        load_changes=changes,
     )
