@@ -33,6 +33,7 @@ from torget.harvest_cli import harvest_commands
 from torget.inventory_cli import inventory_group
 from torget.publishing.changes import create_organisation, set_member
 from torget.publishing.demo import demo_is_loaded, load_demo
+from torget.quality_cli import quality_command
 from torget.search import reindex
 from torget.settings import Settings, SettingsError, load_settings
 from torget.site import Site
@@ -470,6 +471,7 @@ def settings(state: _State) -> None:
 
 
 cli.add_command(inventory_group)
+cli.add_command(quality_command)
 for _command in CHECKLIST_COMMANDS:
     cli.add_command(_command)
 

@@ -206,7 +206,8 @@ def test_classified_clean_data_is_published_and_the_checklist_says_who(
     assert states == {
         "classification": "passed", "personal_data": "passed", "licence": "passed",
         "access_rights": "passed", "distribution": "passed", "machine_readable": "passed",
-        "specification": "not_required", "approval": "not_required",
+        "specification": "not_required", "high_value": "not_required",
+        "approval": "not_required",
     }  # fmt: skip
 
 

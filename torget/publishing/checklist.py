@@ -13,6 +13,7 @@ publishing page, the JSON API, CKAN and `torget checklist`, and enforced by
 - a distribution at all, and one that is machine-readable (a PDF alone is not);
 - a declared specification: the tables checked against it must follow it (issue 16),
   unchecked when none was (an API's description, a specification Torget does not know);
+- a high-value dataset's API, bulk download and licence (issue 14, `torget.quality.hvd`);
 - the second person's approval, where the organisation asks for it (four eyes).
 
 An item is "passed", "failed", "pending" (the guard's scan has not finished: the publication
@@ -37,6 +38,7 @@ from torget.errors import FieldError
 from torget.files.urls import key_of_url
 from torget.publishing import guard
 from torget.publishing.settlements import Settled, classification_of, four_eyes, gates_of
+from torget.quality.hvd import check_high_value
 from torget.site_lookup import settings_of
 from torget.specifications.conformance import conformance_of
 
@@ -50,6 +52,7 @@ ITEMS = (
     "distribution",
     "machine_readable",
     "specification",
+    "high_value",
     "approval",
 )
 PASSING = ("passed", "unchecked", "not_required", "not_yet_classified")
@@ -319,6 +322,27 @@ def _specification(conn: sa.Connection, dataset: Dataset) -> Item:
     )
 
 
+def _high_value(conn: sa.Connection, dataset: Dataset, published_before: bool) -> Item:
+    """Regulation (EU) 2023/138 (issue 14, `torget.quality.hvd`): a high-value dataset needs
+    an API, a bulk download and CC0 or CC BY 4.0. A gap blocks a first publication and is a
+    warning ("unchecked") on a dataset published before."""
+    found = check_high_value(conn, dataset)
+    if found is None:
+        return Item("high_value", "not_required")
+    if not found.missing:
+        return Item("high_value", "passed", details=[found.as_json()])
+    missing = ", ".join(found.missing)
+    return Item(
+        "high_value",
+        "unchecked" if published_before else "failed",
+        "hvd_terms_missing",
+        f"a high-value dataset needs an API, a bulk download and CC0 or CC BY 4.0; "
+        f"missing: {missing}",
+        {"missing": missing},
+        details=[found.as_json()],
+    )
+
+
 def _approval(conn: sa.Connection, dataset: Dataset, actor: Actor | None) -> Item:
     if not four_eyes(conn, dataset.organisation_id):
         return Item("approval", "not_required")
@@ -473,6 +497,7 @@ def checklist(
             _distribution(dataset),
             _machine_readable(dataset),
             _specification(conn, dataset),
+            _high_value(conn, dataset, before),
             _approval(conn, dataset, actor),
         ],
     )

@@ -167,6 +167,10 @@ MESSAGES: dict[str, str] = {
         "remove the declaration."
     ),
     "specification_not_found": N_("There is no such specification."),
+    "hvd_terms_missing": N_(
+        "A high-value dataset needs an API, a bulk download and CC0 or CC BY 4.0; "
+        "missing: %(missing)s."
+    ),
     "invalid_table_schema": N_("This is not a valid Table Schema: %(reason)s"),
     "check_format": N_("Choose a file in one of these formats: %(formats)s."),
     "check_unreadable": N_("The file could not be read: %(reason)s"),

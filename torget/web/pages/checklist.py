@@ -37,6 +37,7 @@ ITEM_LABELS = {
     "distribution": N_("At least one distribution"),
     "machine_readable": N_("Machine-readable data"),
     "specification": N_("Specification"),
+    "high_value": N_("High-value dataset: API, bulk download and open licence"),
     "approval": N_("Approval by a second person"),
 }
 STATE_LABELS = {
