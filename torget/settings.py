@@ -282,6 +282,33 @@ class Settings:
             "it stops with an error, so that a feed that pages in a circle still ends."
         ),
     )
+    reminder_days_ahead: int = field(
+        default=7,
+        metadata=_help(
+            "Days before a published dataset's due date (from its update frequency) that its "
+            "contact point and its organisation's editors are reminded, in their daily digest; "
+            "0 means only once it is due."
+        ),
+    )
+    link_check_interval_hours: int = field(
+        default=24,
+        metadata=_help(
+            "How often the worker checks each external distribution link (access and download "
+            "URLs outside Torget's own store); 0 means by hand only (`torget links check`)."
+        ),
+    )
+    link_check_concurrency: int = field(
+        default=8,
+        metadata=_help("Link checks at a time, never more than one per host."),
+    )
+    link_check_host_delay_ms: int = field(
+        default=1000,
+        metadata=_help("Pause between two link checks on the same host, in milliseconds."),
+    )
+    link_check_timeout_seconds: int = field(
+        default=20,
+        metadata=_help("Longest wait for one link check (connect and each read), in seconds."),
+    )
     harvest_interval_hours: int = field(
         default=24,
         metadata=_help(

@@ -32,6 +32,7 @@ from torget.files import FileStore, open_file_store
 from torget.mail import Mailer, make_mailer
 from torget.participation import comments, follows, suggestion_letters, webhooks
 from torget.participation.webhook_sender import Sender
+from torget.publishing import freshness
 from torget.search import subscribers as search_index
 from torget.settings import Settings
 from torget.site_lookup import SITE_OPTION
@@ -51,6 +52,7 @@ SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
     *suggestion_letters.SUBSCRIPTIONS,  # SuggestionStatusChanged → the author's and voters' mail
     *webhooks.SUBSCRIPTIONS,  # published, updated, withdrawn, status → organisations' webhooks
     *feed_cache.SUBSCRIPTIONS,  # datasets, services, organisations → the DCAT feed out of date
+    *freshness.SUBSCRIPTIONS,  # DatasetSaved → its kept due date (issue 20)
 )
 
 

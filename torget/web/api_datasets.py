@@ -15,6 +15,7 @@ from torget.publishing import changes
 from torget.publishing.settlements import ClassificationIn
 from torget.publishing.uploads import Upload, put_distribution_file
 from torget.web.api_checklist import ClassificationBody
+from torget.web.api_freshness import datasets_json
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 from torget.web.request_site import SiteDep, request_site
@@ -40,7 +41,8 @@ def list_datasets(
         total, found = store.list_datasets(
             conn, actor, offset=page.offset, limit=page.size, organisation=organisation, state=state
         )
-    return page_body(request, page, total, [d.as_json(_base(request)) for d in found])
+        items = datasets_json(conn, found, _base(request))  # with due dates (issue 20)
+    return page_body(request, page, total, items)
 
 
 class DatasetCreate(DatasetIn):
@@ -69,7 +71,8 @@ def get_dataset(
     request: Request, dataset: str, actor: Actor = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
-        return store.get_dataset(conn, actor, dataset).as_json(_base(request))
+        found = store.get_dataset(conn, actor, dataset)
+        return datasets_json(conn, [found], _base(request))[0]  # with due dates (issue 20)
 
 
 @router.put("/datasets/{dataset}", summary="Replace a dataset's metadata")

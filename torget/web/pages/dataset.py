@@ -19,6 +19,7 @@ from torget.catalog.organisations import all_organisations, contact_point_of, pu
 from torget.catalog.vocabularies import file_types
 from torget.db.engine import read, write
 from torget.harvest.origins import provenance_of
+from torget.publishing.freshness import freshness_of
 from torget.specifications.conformance import conformance_of
 from torget.web.catalogue_search import record_view
 from torget.web.i18n import localize, pick_language
@@ -99,6 +100,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         preview = data_preview(conn, settings, dataset.distributions, loads, state, path, lang)
         provenance = provenance_of(conn, dataset.id)  # issue 15: a harvested dataset
         conformance = {d.id: conformance_of(conn, d.id) for d in dataset.distributions}  # issue 16
+        freshness = freshness_of(conn, [dataset.id])[dataset.id]  # issue 20: the due date
         changes = load_changes(conn, actor, settings, dataset.distributions)  # issue 20
     # Sorting, filtering and paging the preview reload the page; they are not new views.
     if dataset.state == "published" and not state.pairs():
@@ -122,6 +124,7 @@ def dataset_page(request: Request, ref: str) -> Response:
         distributions=views,
         provenance=provenance,
         conformance=conformance,
+        freshness=freshness,
         licences=sorted(licences, key=lambda info: info.name),
         services=services,
         path=path,
