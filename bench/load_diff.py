@@ -27,10 +27,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from torget.datastore.versions import compare
+from torget.datastore.versions import Changes, compare
+
+T = TypeVar("T")
 
 
 def _columns(i: str) -> str:
@@ -79,8 +82,8 @@ def except_queries(old: Path, new: Path) -> tuple[int, int]:
     return int(added[0]), int(removed[0])
 
 
-def best(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    times, result = [], None
+def best(runs: int, work: Callable[[], T]) -> tuple[float, T]:
+    times = []
     for _ in range(runs):
         start = time.perf_counter()
         result = work()
@@ -98,16 +101,19 @@ def main() -> None:
         start = time.perf_counter()
         old, new = build(Path(tmp), args.rows, args.changed)
         print(f"built two loads of {args.rows:,} rows in {time.perf_counter() - start:.1f} s")
-        plain, (added, removed) = best(args.runs, lambda: except_queries(old, new))  # type: ignore[misc]
+        plain, (added, removed) = best(args.runs, lambda: except_queries(old, new))
         keyed, by_key = best(args.runs, lambda: compare(old, new, ["Kod"], "2GB"))
         whole, by_row = best(args.runs, lambda: compare(old, new, [], "2GB"))
     print(f"DuckDB EXCEPT both ways:      {plain:7.3f} s  (+{added:,} / -{removed:,} rows)")
-    for name, took, found in (("by key (Kod)", keyed, by_key), ("by whole row", whole, by_row)):
-        c = found  # type: ignore[assignment]
+    found: tuple[tuple[str, float, Changes], ...] = (
+        ("by key (Kod)", keyed, by_key),
+        ("by whole row", whole, by_row),
+    )
+    for name, took, c in found:
         print(
             f"Torget compare {name:14s} {took:7.3f} s  ({took / plain:.2f}x)  "
             f"+{c.added:,} -{c.removed:,} ~{c.changed:,}"
-        )  # type: ignore[attr-defined]
+        )
     print(f"command: {shlex.join([sys.executable, *sys.argv])}")
     print(
         f"python {sys.version.split()[0]}, duckdb {duckdb.__version__}, "

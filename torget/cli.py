@@ -31,6 +31,7 @@ from torget.db.engine import read, write
 from torget.errors import TorgetError, ValidationFailed
 from torget.harvest_cli import harvest_commands
 from torget.inventory_cli import inventory_group
+from torget.links_cli import upkeep_commands
 from torget.publishing.changes import create_organisation, set_member
 from torget.publishing.demo import demo_is_loaded, load_demo
 from torget.quality_cli import quality_command
@@ -276,7 +277,8 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
     from torget.harvest.schedule import schedule_harvests
     from torget.mail import schedule_retries
     from torget.participation.webhook_sender import schedule_webhooks
-    from torget.usage.retention import schedule_roll_up
+    from torget.publishing.upkeep import schedule_upkeep
+    from torget.web.sessions import session_secret
 
     if exit_with is not None:
         _exit_with(exit_with)
@@ -287,7 +289,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
         schedule_retries(queue.huey, site.mailer)
         schedule_webhooks(queue.huey, site.engine, site.settings)
         schedule_harvests(queue.huey, site.engine, site.settings)
-        schedule_roll_up(queue.huey, site.engine, site.settings)  # old days into months
+        schedule_upkeep(queue.huey, site.engine, site.settings, session_secret(site.settings))
         schedule_refresh(queue.huey, site.engine, site.settings)  # and versions past retention
         for job_id in sweep_now(site.settings, site.engine):
             queue.enqueue(job_id)
@@ -479,6 +481,8 @@ for _command in CHECKLIST_COMMANDS:
 
 
 cli.add_command(harvest_commands(pass_state, _reported))
+for _group in upkeep_commands(pass_state, _reported):  # issue 20: links, reminders
+    cli.add_command(_group)
 for _command in datastore_commands(pass_state, _reported):
     datastore.add_command(_command)
 

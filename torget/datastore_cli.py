@@ -1,5 +1,6 @@
-"""`torget datastore refresh`, `diff-key` and `versions`: scheduled refresh on demand, the key
-loads are compared by, and what changed in each load (issue 20). A thin shell over
+"""`torget datastore refresh`, `diff-key`, `versions` and `retention`: scheduled refresh on
+demand, the key loads are compared by, what changed in each load, and how long an
+organisation keeps superseded versions (issue 20). A thin shell over
 `torget.datastore.refresh` and `version_store`; `torget/cli.py` adds these commands to its
 `datastore` group with one line, giving them its way to the site and its error reporting.
 
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 import click
 
 from torget.accounts.permissions import SYSTEM
+from torget.catalog.organisations import get_organisation
 from torget.clock import now
 from torget.datastore import refresh as refreshing
 from torget.datastore import version_store
@@ -85,4 +87,19 @@ def datastore_commands(
                                               distribution_id)  # fmt: skip
         click.echo(json.dumps([v.as_json() for v in found], ensure_ascii=False, indent=2))
 
-    return [refresh, diff_key, versions]
+    @click.command("retention")
+    @click.argument("organisation")
+    @click.argument("days", type=int, required=False)
+    @pass_state
+    def retention(state: _HasSite, organisation: str, days: int | None) -> None:
+        """Show, or set to DAYS, how long ORGANISATION's superseded table versions are kept."""
+        with reported():
+            site = state.site()
+            with write(site.engine) as conn:
+                org = get_organisation(conn, organisation)
+                if days is not None:
+                    version_store.set_retention(conn, SYSTEM, org.id, days)
+                kept = version_store.retention_days(conn, org.id)
+        click.echo(f"{org.name}: superseded versions are kept {kept} days")
+
+    return [refresh, diff_key, versions, retention]

@@ -80,32 +80,6 @@ class Settings:
             "carries an ETag, so the question costs a 304."
         ),
     )
-    usage_counting: bool = field(
-        default=True,
-        metadata=_help(
-            "Count the use of published datasets (page views, downloads, API calls, datastore "
-            "queries; bots apart) for the use statistics and the popularity order. Counts "
-            "are kept in memory and written in batches; no address or person is stored."
-        ),
-    )
-    usage_flush_seconds: int = field(
-        default=10,
-        metadata=_help(
-            "Seconds a server process keeps its counts in memory before writing them in one "
-            "batch (also written when the process stops)."
-        ),
-    )
-    usage_flush_events: int = field(
-        default=1000,
-        metadata=_help("Counted requests after which a batch is written at once."),
-    )
-    usage_daily_days: int = field(
-        default=400,
-        metadata=_help(
-            "Days the use statistics are kept by the day. The worker sums older days into "
-            "one row per month, kept for good; 0 keeps every day."
-        ),
-    )
     base_url: str = field(
         default="",
         metadata=_help(
@@ -307,6 +281,33 @@ class Settings:
             "Pages a harvest follows (Hydra `next` links, CKAN `package_search` pages) before "
             "it stops with an error, so that a feed that pages in a circle still ends."
         ),
+    )
+    reminder_days_ahead: int = field(
+        default=7,
+        metadata=_help(
+            "Days before a published dataset's due date (from its update frequency) that its "
+            "contact point and its organisation's editors are reminded, in their daily digest; "
+            "0 means only once it is due."
+        ),
+    )
+    link_check_interval_hours: int = field(
+        default=24,
+        metadata=_help(
+            "How often the worker checks each external distribution link (access and download "
+            "URLs outside Torget's own store); 0 means by hand only (`torget links check`)."
+        ),
+    )
+    link_check_concurrency: int = field(
+        default=8,
+        metadata=_help("Link checks at a time, never more than one per host."),
+    )
+    link_check_host_delay_ms: int = field(
+        default=1000,
+        metadata=_help("Pause between two link checks on the same host, in milliseconds."),
+    )
+    link_check_timeout_seconds: int = field(
+        default=20,
+        metadata=_help("Longest wait for one link check (connect and each read), in seconds."),
     )
     harvest_interval_hours: int = field(
         default=24,
@@ -521,10 +522,6 @@ def load_settings(
     settings = Settings(**values)
     if not settings.public_base.startswith(("http://", "https://")):
         raise SettingsError(f"base_url must be an absolute http(s) URL, got {settings.base_url!r}")
-    if settings.usage_flush_seconds <= 0 or settings.usage_flush_events < 1:
-        raise SettingsError("usage_flush_seconds and usage_flush_events must be above 0")
-    if settings.usage_daily_days < 0:
-        raise SettingsError(f"usage_daily_days must be 0 or more, got {settings.usage_daily_days}")
     for name in ("server_workers", "server_threads", "server_queue", "http_cache_max_age"):
         if getattr(settings, name) < (1 if name == "server_threads" else 0):
             raise SettingsError(f"{name} must not be {getattr(settings, name)}")

@@ -32,10 +32,10 @@ from torget.files import FileStore, open_file_store
 from torget.mail import Mailer, make_mailer
 from torget.participation import comments, follows, suggestion_letters, webhooks
 from torget.participation.webhook_sender import Sender
+from torget.publishing import freshness
 from torget.search import subscribers as search_index
 from torget.settings import Settings
 from torget.site_lookup import SITE_OPTION
-from torget.usage import UsageCounter, open_counter
 
 __all__ = ["Site", "SUBSCRIPTIONS", "sql_limits"]
 
@@ -52,6 +52,7 @@ SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
     *suggestion_letters.SUBSCRIPTIONS,  # SuggestionStatusChanged → the author's and voters' mail
     *webhooks.SUBSCRIPTIONS,  # published, updated, withdrawn, status → organisations' webhooks
     *feed_cache.SUBSCRIPTIONS,  # datasets, services, organisations → the DCAT feed out of date
+    *freshness.SUBSCRIPTIONS,  # DatasetSaved → its kept due date (issue 20)
 )
 
 
@@ -77,8 +78,7 @@ def sql_limits(settings: Settings) -> SqlLimits:
 @dataclass(eq=False)
 class Site:
     """Settings, the catalogue database, the file store, the job queue, the outbox's mailer,
-    the webhook sender, the SQL sandbox and the usage counter of one Torget, and its event
-    subscriptions."""
+    the webhook sender and the SQL sandbox of one Torget, and its event subscriptions."""
 
     settings: Settings
     engine: sa.Engine
@@ -87,7 +87,6 @@ class Site:
     mailer: Mailer
     webhooks: Sender
     sql: SqlSandbox
-    usage: UsageCounter  # the use statistics' counts, written behind in batches
     subscribers: Mapping[type, tuple[Handler, ...]] = field(
         default_factory=lambda: _by_event(SUBSCRIPTIONS)
     )
@@ -116,15 +115,12 @@ class Site:
             mailer=make_mailer(engine, settings),
             webhooks=Sender(engine, settings),
             sql=SqlSandbox(sql_limits(settings)),
-            usage=open_counter(settings, engine),
         )
         engine.update_execution_options(**{SITE_OPTION: site})
         return site
 
     def close(self) -> None:
-        """Write the counts still in memory, stop the SQL sandbox's processes and close the
-        database's connections."""
-        self.usage.close()
+        """Stop the SQL sandbox's processes and close the database's connections."""
         self.sql.close()
         self.engine.dispose()
 

@@ -201,3 +201,5 @@ def test_due_by_the_update_frequency_and_the_command(
     server.answers[path] = Answer(b"", status=404)
     failed = runner.invoke(cli, ["datastore", "refresh", dist], env=env)
     assert failed.exit_code == 1 and "HTTP 404" in failed.output
+    kept = runner.invoke(cli, ["datastore", "retention", "sjostad", "90"], env=env)
+    assert kept.exit_code == 0 and "kept 90 days" in kept.output, kept.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 
@@ -114,12 +115,15 @@ def test_superseded_versions_go_after_the_retention_period(
 
 
 def test_columns_in_one_load_only_and_changed_types(tmp_path: Path) -> None:
-    import duckdb
-
-    for name, sql in (("a", "SELECT 1 AS _id, 1 AS k, 'x' AS t, 2 AS gone"),
-                      ("b", "SELECT 1 AS _id, 1 AS k, 'x' AS t, '2' AS new")):  # fmt: skip
+    long = "repeat('x', 500)"
+    for name, sql in (
+        ("a", f"SELECT 1 AS _id, 1 AS k, {long} AS t, 2 AS gone"),
+        ("b", f"SELECT 1 AS _id, 1 AS k, {long} || 'y' AS t, '2' AS new"),
+    ):
         with duckdb.connect(str(tmp_path / f"{name}.duckdb")) as con:
             con.execute(f"CREATE TABLE data AS {sql}")
     found = compare(tmp_path / "a.duckdb", tmp_path / "b.duckdb", ["k"])
-    assert (found.added, found.removed, found.changed) == (0, 0, 0)
+    assert (found.added, found.removed, found.changed) == (0, 0, 1)
     assert [n.code for n in found.notes] == ["columns_added", "columns_removed"]
+    cut = found.sample["changed"][0]["changes"]["t"]  # a long text is cut in the sample
+    assert len(cut["before"]) == 300 and cut["before"] == cut["after"] and cut["after"][-1] == "…"

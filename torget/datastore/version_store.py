@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,8 @@ def _compared(settings: Settings, previous: Version | None, new: Path,
         return {"comparison": "first"}
     old = settings.datastore_path / previous.file
     try:
-        found = versions.compare(old, new, key, settings.datastore_memory_limit)
+        with tempfile.TemporaryDirectory(prefix=".compare-", dir=new.parent) as spill:
+            found = versions.compare(old, new, key, settings.datastore_memory_limit, Path(spill))
     except (duckdb.Error, OSError) as exc:
         log.warning("no comparison of %s with %s", new, old, exc_info=True)
         reason = str(exc).splitlines()[0]

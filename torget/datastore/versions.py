@@ -33,6 +33,7 @@ from torget.datastore.infer import quote_ident
 __all__ = ["SAMPLE_ROWS", "Note", "Changes", "compare", "key_problems", "table_columns"]
 
 SAMPLE_ROWS = 10
+_LONGEST = 300  # characters of a sampled text value
 _IN = "__torget_in"  # marks the side a joined row came from; no column is named so
 
 
@@ -61,8 +62,12 @@ class Changes:
 
 
 @contextmanager
-def _attached(old: Path, new: Path, memory_limit: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(":memory:", config={"memory_limit": memory_limit, "threads": 2})
+def _attached(old: Path, new: Path, memory_limit: str,
+              spill: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:  # fmt: skip
+    config: dict[str, Any] = {"memory_limit": memory_limit, "threads": 2}
+    if spill is not None:  # an in-memory database spills only where it is told to
+        config["temp_directory"] = str(spill)
+    con = duckdb.connect(":memory:", config=config)
     try:
         con.execute(f"ATTACH '{_literal(old)}' AS o (READ_ONLY)")
         con.execute(f"ATTACH '{_literal(new)}' AS n (READ_ONLY)")
@@ -108,7 +113,10 @@ def key_problems(con: duckdb.DuckDBPyConnection, table: str, key: list[str]) -> 
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+    """A sampled value for the stored JSON; long texts cut, as the sample is for reading."""
+    if isinstance(value, str):
+        return value if len(value) <= _LONGEST else value[: _LONGEST - 1] + "…"
+    if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
@@ -160,13 +168,13 @@ def _sampled(kind: str, key: list[str], others: list[str], values: list[Any]) ->
     """One sampled row: its key, and its values (added, removed) or what changed."""
     ident = {k: _jsonable(v) for k, v in zip(key, values, strict=False)}
     pairs = values[len(key) :]
-    before = {c: _jsonable(pairs[2 * i]) for i, c in enumerate(others)}
-    after = {c: _jsonable(pairs[2 * i + 1]) for i, c in enumerate(others)}
-    if kind == "added":
-        return {"key": ident, "values": after}
-    if kind == "removed":
-        return {"key": ident, "values": before}
-    changed = {c: {"before": before[c], "after": after[c]} for c in others if before[c] != after[c]}
+    before = {c: pairs[2 * i] for i, c in enumerate(others)}
+    after = {c: pairs[2 * i + 1] for i, c in enumerate(others)}
+    if kind in ("added", "removed"):
+        kept = after if kind == "added" else before
+        return {"key": ident, "values": {c: _jsonable(v) for c, v in kept.items()}}
+    changed = {c: {"before": _jsonable(before[c]), "after": _jsonable(after[c])}
+               for c in others if before[c] != after[c]}  # fmt: skip
     return {"key": ident, "changes": changed}
 
 
@@ -218,10 +226,12 @@ def _key_notes(con: duckdb.DuckDBPyConnection, key: list[str],
     return key_problems(con, "o.data", key) + key_problems(con, "n.data", key)
 
 
-def compare(old: Path, new: Path, key: list[str], memory_limit: str = "1GB") -> Changes:
+def compare(old: Path, new: Path, key: list[str], memory_limit: str = "1GB",
+            spill: Path | None = None) -> Changes:  # fmt: skip
     """What changed from the table in file `old` to the one in `new`: by `key` when it pairs
-    the rows of both, else by whole row, with notes saying why."""
-    with _attached(old, new, memory_limit) as con:
+    the rows of both, else by whole row, with notes saying why. `spill` is a folder for what
+    does not fit in `memory_limit`."""
+    with _attached(old, new, memory_limit, spill) as con:
         old_types, new_types = table_columns(con, "o"), table_columns(con, "n")
         kinds = {c: (old_types[c], t) for c, t in new_types.items() if c in old_types}
         refused = _key_notes(con, key, kinds) if key else []

@@ -22,7 +22,6 @@ __all__ = [
     "search_documents",
     "dataset_facets",
     "dataset_popularity",
-    "usage_counts",
     "search_facet_counts",
     "datastore_jobs",
     "datastore_tables",
@@ -59,6 +58,10 @@ __all__ = [
     "personal_data_signoffs",
     "dataset_gates",
     "publishing_settings",
+    "dataset_due_dates",
+    "reminders_sent",
+    "reminder_unsubscribes",
+    "link_checks",
 ]
 
 metadata = sa.MetaData(
@@ -305,28 +308,6 @@ dataset_popularity = sa.Table(
     sa.Column("views", sa.Integer, nullable=False, default=0),
     sa.Column("downloads", sa.Integer, nullable=False, default=0),
 )
-
-# Use statistics (torget.usage): requests counted per dataset, distribution, day, kind and
-# whether a bot asked; no address or person. `period` is "day", or "month" for daily rows
-# older than `usage_daily_days` that the worker summed (`day` is then the month's first day).
-# `distribution_id` is "" for what concerns the dataset as a whole (its page, its record).
-usage_counts = sa.Table(
-    "usage_counts",
-    metadata,
-    sa.Column(
-        "dataset_id",
-        sa.String(_ID),
-        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    sa.Column("period", sa.String(5), primary_key=True),
-    sa.Column("day", sa.Date, primary_key=True, index=True),
-    sa.Column("distribution_id", sa.String(_ID), primary_key=True),
-    sa.Column("kind", sa.String(10), primary_key=True),  # view, download, api, query
-    sa.Column("bot", sa.Boolean, primary_key=True),
-    sa.Column("count", sa.BigInteger, nullable=False),
-)
-
 
 
 # --- Datastore -------------------------------------------------------------------------------
@@ -1047,4 +1028,61 @@ datastore_retention = sa.Table(
     ),
     sa.Column("days", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+# --- Freshness, reminders and link checks (torget.publishing.freshness, .reminders, .links;
+# issue 20). A published dataset's due date is kept so that search can filter on it; the
+# reminders sent are kept so that none goes out twice; each external distribution URL's last
+# check is kept with when it last worked and since when it has been broken.
+dataset_due_dates = sa.Table(
+    "dataset_due_dates",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("last_change_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("due_at", sa.DateTime(timezone=True), index=True),  # null: no schedule
+)
+
+# One row per (address, what it was told about): `topic` names the dataset and the due date or
+# the broken URL, so a new due date or a new breakage is a new reminder and an old one never
+# comes again. `sent_at` also spaces the digests: one per address per day.
+reminders_sent = sa.Table(
+    "reminders_sent",
+    metadata,
+    sa.Column("recipient", sa.String(320), primary_key=True),
+    sa.Column("topic", sa.String(400), primary_key=True),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+reminder_unsubscribes = sa.Table(
+    "reminder_unsubscribes",
+    metadata,
+    sa.Column("recipient", sa.String(320), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+link_checks = sa.Table(
+    "link_checks",
+    metadata,
+    sa.Column(
+        "distribution_id",
+        sa.String(_ID),
+        sa.ForeignKey("distributions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("url", sa.String(2000), primary_key=True),
+    sa.Column("status", sa.Integer),  # the final answer's HTTP status; null: no answer
+    sa.Column("content_type", sa.String(200)),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("final_url", sa.String(2000)),
+    sa.Column("error", sa.Text),  # why the link counts as broken; null when it works
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_success_at", sa.DateTime(timezone=True)),
+    sa.Column("last_failure_at", sa.DateTime(timezone=True)),
+    sa.Column("broken_since", sa.DateTime(timezone=True)),
 )

@@ -51,6 +51,7 @@ Decisions where the table leaves room, each the reading of the methodology's own
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -145,15 +146,28 @@ def _has(value: object, why: str = "missing") -> Outcome:
 
 
 def _file_type(dist: DistributionFacts) -> FileType | None:
+    return _lookup(dist.format, dist.media_type)
+
+
+# A catalogue repeats a handful of formats and licences: look each up once.
+@functools.lru_cache(maxsize=4096)
+def _lookup(format_: str | None, media_type: str | None) -> FileType | None:
     table = file_types()
-    found = table.lookup(dist.format) if dist.format else None
-    return found or (table.lookup(dist.media_type) if dist.media_type else None)
+    found = table.lookup(format_) if format_ else None
+    return found or (table.lookup(media_type) if media_type else None)
 
 
+@functools.cache
+def _canonical_licences() -> frozenset[str]:
+    return frozenset(c.iri for c in vocabulary("license").concepts)
+
+
+@functools.lru_cache(maxsize=4096)
 def _known_format(value: str) -> bool:
     return value.startswith(EU_FILE_TYPE) and file_types().lookup(value) is not None
 
 
+@functools.lru_cache(maxsize=4096)
 def _known_media_type(value: str) -> bool:
     found = file_types().lookup(value)
     return found is not None and "/" in value
@@ -193,8 +207,7 @@ def _download_reachable(evidence: LinkEvidence, dist: DistributionFacts) -> Outc
 def _licence_known(licence: str | None) -> Outcome:
     if not licence:
         return (False, "missing")
-    canonical = {c.iri for c in vocabulary("license").concepts}
-    known = licence in canonical or licence.startswith(EU_LICENCE)
+    known = licence in _canonical_licences() or licence.startswith(EU_LICENCE)
     return _OK if known else (False, "not_vocabulary")
 
 

@@ -17,6 +17,7 @@ no filter, the chosen facet when there is one) are read from the kept counts ins
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 from contextlib import nullcontext
@@ -29,7 +30,12 @@ from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset, get_datasets
 from torget.catalog.organisations import all_organisations
 from torget.catalog.visibility import readable_by
-from torget.db.schema import dataset_facets, dataset_popularity, search_documents
+from torget.db.schema import (
+    dataset_due_dates,
+    dataset_facets,
+    dataset_popularity,
+    search_documents,
+)
 from torget.errors import FieldError, ValidationFailed
 from torget.search.backend import full_text_for
 from torget.search.counts import visible_counts
@@ -55,6 +61,8 @@ class SearchQuery:
     "name" (the URL name, A–Z: CKAN's `name asc`).
     Ties are broken by the dataset's name, so every order is total and the same on both
     databases. `facet_limit` caps the values listed per facet (counts stay exact).
+    `due_before` keeps only published datasets whose due date (`publishing.freshness`) is
+    before it; counts are then counted over those, never read from the kept counts.
     """
 
     text: str = ""
@@ -64,6 +72,7 @@ class SearchQuery:
     page_size: int = 20
     lang: Lang = "sv"
     facet_limit: int = 50
+    due_before: dt.datetime | None = None  # only datasets due before it (overdue: now)
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,11 @@ class _Search:
             source, score = found.source, found.score
             where.append(found.condition)
         mask = _filter_mask(self.conn, self.chosen) if self.chosen else sa.literal(0)
+        if q.due_before is not None:
+            due = sa.select(dataset_due_dates.c.dataset_id).where(
+                dataset_due_dates.c.due_at < q.due_before
+            )
+            where.append(_docs.c.dataset_id.in_(due))
         if self.words and self.chosen:
             # Ranked only where the page needs a rank: on the documents passing every filter.
             # Ranking reads each document's whole text (ts_rank, bm25), and with three facets
@@ -153,7 +167,7 @@ class _Search:
             # at 100,000 datasets (bench/search.py).
             full = (1 << len(self.chosen)) - 1
             score = sa.case((mask == full, score), else_=sa.literal(0.0))
-        if not self.words and len(self.chosen) == 1:
+        if not self.words and len(self.chosen) == 1 and q.due_before is None:
             # Its own facet is counted from the kept counts, so only the documents passing
             # the one filter are needed: found through the facet rows' (facet, value) index.
             ((facet, values),) = self.chosen.items()
@@ -239,7 +253,7 @@ class _Search:
         """Facets whose counts are those of everything the actor may read, so that the kept
         counts (`counts.visible_counts`) answer them: all of them when there is neither text
         nor a filter, the one chosen facet when there is no text and one filter."""
-        if self.words or len(self.chosen) > 1:
+        if self.words or len(self.chosen) > 1 or self.query.due_before is not None:
             return []
         if self.chosen:
             return list(self.chosen)

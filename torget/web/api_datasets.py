@@ -15,10 +15,10 @@ from torget.publishing import changes
 from torget.publishing.settlements import ClassificationIn
 from torget.publishing.uploads import Upload, put_distribution_file
 from torget.web.api_checklist import ClassificationBody
+from torget.web.api_freshness import datasets_json
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 from torget.web.request_site import SiteDep, request_site
-from torget.web.usage import count_use
 
 router = APIRouter(prefix="/api", tags=["datasets"])
 
@@ -41,7 +41,8 @@ def list_datasets(
         total, found = store.list_datasets(
             conn, actor, offset=page.offset, limit=page.size, organisation=organisation, state=state
         )
-    return page_body(request, page, total, [d.as_json(_base(request)) for d in found])
+        items = datasets_json(conn, found, _base(request))  # with due dates (issue 20)
+    return page_body(request, page, total, items)
 
 
 class DatasetCreate(DatasetIn):
@@ -71,8 +72,7 @@ def get_dataset(
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         found = store.get_dataset(conn, actor, dataset)
-        count_use(request, "api", dataset_id=found.id)  # the use statistics (torget.usage)
-        return found.as_json(_base(request))
+        return datasets_json(conn, [found], _base(request))[0]  # with due dates (issue 20)
 
 
 @router.put("/datasets/{dataset}", summary="Replace a dataset's metadata")

@@ -6,11 +6,13 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from torget.catalog.dataservices import list_dataservices
-from torget.catalog.datasets import list_datasets
+from torget.catalog.datasets import Dataset, list_datasets
 from torget.catalog.organisations import all_organisations
 from torget.db.engine import read
 from torget.harvest.sources import failing_sources
 from torget.participation.demand import organisation_demand
+from torget.publishing.freshness import freshness_of, overdue_of
+from torget.publishing.links import LinkCheck, broken_links
 from torget.publishing.settlements import classified
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, signed_in
@@ -22,6 +24,19 @@ __all__ = ["router"]
 
 router = page_router()
 _LIMIT = 1000
+
+
+def _by_organisation(
+    datasets: dict[str, list[Dataset]], broken: list[tuple[str, LinkCheck]]
+) -> dict[str, list[tuple[Dataset, LinkCheck]]]:
+    """The broken links (issue 20) under their organisations, each with its dataset."""
+    by_id = {d.id: (org, d) for org, found in datasets.items() for d in found}
+    grouped: dict[str, list[tuple[Dataset, LinkCheck]]] = {org: [] for org in datasets}
+    for dataset_id, check in broken:
+        if dataset_id in by_id:
+            org_id, dataset = by_id[dataset_id]
+            grouped[org_id].append((dataset, check))
+    return grouped
 
 
 @router.get("/publish")
@@ -38,6 +53,9 @@ def dashboard(request: Request) -> Response:
         harvest_failing = failing_sources(conn, actor)  # issue 15: sources that keep failing
         ids = [d.id for found in datasets.values() for d in found]
         unclassified = set(ids) - classified(conn, ids)  # issue 13 B: published before it
+        fresh = freshness_of(conn, ids)  # issue 20: overdue datasets, longest overdue first
+        broken = broken_links(conn, [o.id for o in mine])
+    overdue = {org: overdue_of(found, fresh) for org, found in datasets.items()}
     return render(
         request,
         "dashboard.html",
@@ -49,4 +67,7 @@ def dashboard(request: Request) -> Response:
         statuses=STATUS_NAMES,
         harvest_failing=harvest_failing,
         unclassified=unclassified,
+        freshness=fresh,
+        overdue=overdue,
+        broken=_by_organisation(datasets, broken),
     )

@@ -23,6 +23,8 @@ from torget.datastore.load_letters import distribution_of
 from torget.db.engine import read, write
 from torget.errors import Conflict, FieldError, ValidationFailed
 from torget.publishing import changes
+from torget.publishing.freshness import freshness_of
+from torget.publishing.links import link_checks_of
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.dataset_preview import datastore_states
@@ -164,6 +166,8 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
         dataset = get_dataset(conn, actor, ref)
         orgs = all_organisations(conn)
         loads = datastore_states(conn, actor, request_site(request).settings, dataset.distributions)
+        freshness = freshness_of(conn, [dataset.id])[dataset.id]  # issue 20: due date, links
+        links = link_checks_of(conn, [d.id for d in dataset.distributions])
     title = localize(dataset.data.title, lang)
     assert title is not None
     return render(
@@ -177,6 +181,8 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
         organisation=orgs[dataset.organisation_id],
         can_edit=actor.has_role(dataset.organisation_id, "editor"),
         loads=loads,
+        freshness=freshness,
+        link_checks=links,
     )
 
 
