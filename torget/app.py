@@ -45,6 +45,7 @@ from torget.web import (
     api_search,
     api_showcases,
     api_specifications,
+    api_statistics,
     api_suggestions,
     api_tokens,
     api_vocabularies,
@@ -83,6 +84,7 @@ from torget.web.pages import (
     session,
     showcases,
     specifications,
+    statistics,
     suggestions,
     suggestions_forms,
     tokens,
@@ -225,6 +227,7 @@ def create_app(site: Site) -> FastAPI:
         api_showcases,
         api_suggestions,
         api_specifications,
+        api_statistics,
         dcat_routes,
         feeds,
         user_files,
@@ -256,6 +259,7 @@ def create_app(site: Site) -> FastAPI:
         suggestions,
         webhooks,
         specifications,
+        statistics,  # issue 14: the use statistics' pages
     ):
         app.include_router(module.router)
     static = Path(__file__).parent / "web" / "static"

@@ -278,6 +278,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
     from torget.mail import schedule_retries
     from torget.participation.webhook_sender import schedule_webhooks
     from torget.publishing.upkeep import schedule_upkeep
+    from torget.usage.retention import schedule_roll_up
     from torget.web.sessions import session_secret
 
     if exit_with is not None:
@@ -289,6 +290,7 @@ def worker(state: _State, threads: int, exit_with: int | None) -> None:
         schedule_retries(queue.huey, site.mailer)
         schedule_webhooks(queue.huey, site.engine, site.settings)
         schedule_harvests(queue.huey, site.engine, site.settings)
+        schedule_roll_up(queue.huey, site.engine, site.settings)  # old days into months
         schedule_upkeep(queue.huey, site.engine, site.settings, session_secret(site.settings))
         schedule_refresh(queue.huey, site.engine, site.settings)  # and versions past retention
         for job_id in sweep_now(site.settings, site.engine):

@@ -80,6 +80,32 @@ class Settings:
             "carries an ETag, so the question costs a 304."
         ),
     )
+    usage_counting: bool = field(
+        default=True,
+        metadata=_help(
+            "Count the use of published datasets (page views, downloads, API calls, datastore "
+            "queries; bots apart) for the use statistics and the popularity order. Counts "
+            "are kept in memory and written in batches; no address or person is stored."
+        ),
+    )
+    usage_flush_seconds: int = field(
+        default=10,
+        metadata=_help(
+            "Seconds a server process keeps its counts in memory before writing them in one "
+            "batch (also written when the process stops)."
+        ),
+    )
+    usage_flush_events: int = field(
+        default=1000,
+        metadata=_help("Counted requests after which a batch is written at once."),
+    )
+    usage_daily_days: int = field(
+        default=400,
+        metadata=_help(
+            "Days the use statistics are kept by the day. The worker sums older days into "
+            "one row per month, kept for good; 0 keeps every day."
+        ),
+    )
     base_url: str = field(
         default="",
         metadata=_help(
@@ -522,6 +548,10 @@ def load_settings(
     settings = Settings(**values)
     if not settings.public_base.startswith(("http://", "https://")):
         raise SettingsError(f"base_url must be an absolute http(s) URL, got {settings.base_url!r}")
+    if settings.usage_flush_seconds <= 0 or settings.usage_flush_events < 1:
+        raise SettingsError("usage_flush_seconds and usage_flush_events must be above 0")
+    if settings.usage_daily_days < 0:
+        raise SettingsError(f"usage_daily_days must be 0 or more, got {settings.usage_daily_days}")
     for name in ("server_workers", "server_threads", "server_queue", "http_cache_max_age"):
         if getattr(settings, name) < (1 if name == "server_threads" else 0):
             raise SettingsError(f"{name} must not be {getattr(settings, name)}")

@@ -36,6 +36,7 @@ from torget.publishing import freshness
 from torget.search import subscribers as search_index
 from torget.settings import Settings
 from torget.site_lookup import SITE_OPTION
+from torget.usage import UsageCounter, open_counter
 
 __all__ = ["Site", "SUBSCRIPTIONS", "sql_limits"]
 
@@ -78,7 +79,8 @@ def sql_limits(settings: Settings) -> SqlLimits:
 @dataclass(eq=False)
 class Site:
     """Settings, the catalogue database, the file store, the job queue, the outbox's mailer,
-    the webhook sender and the SQL sandbox of one Torget, and its event subscriptions."""
+    the webhook sender, the SQL sandbox and the usage counter of one Torget, and its event
+    subscriptions."""
 
     settings: Settings
     engine: sa.Engine
@@ -87,6 +89,7 @@ class Site:
     mailer: Mailer
     webhooks: Sender
     sql: SqlSandbox
+    usage: UsageCounter  # the use statistics' counts, written behind in batches
     subscribers: Mapping[type, tuple[Handler, ...]] = field(
         default_factory=lambda: _by_event(SUBSCRIPTIONS)
     )
@@ -115,12 +118,15 @@ class Site:
             mailer=make_mailer(engine, settings),
             webhooks=Sender(engine, settings),
             sql=SqlSandbox(sql_limits(settings)),
+            usage=open_counter(settings, engine),
         )
         engine.update_execution_options(**{SITE_OPTION: site})
         return site
 
     def close(self) -> None:
-        """Stop the SQL sandbox's processes and close the database's connections."""
+        """Write the counts still in memory, stop the SQL sandbox's processes and close the
+        database's connections."""
+        self.usage.close()
         self.sql.close()
         self.engine.dispose()
 

@@ -1,5 +1,6 @@
-"""Downloading a distribution's file from `/files/…` counts towards its dataset's popularity:
-once per download, not for HEAD requests or ranges that resume a transfer."""
+"""Downloading a distribution's file from `/files/…` counts towards its dataset's popularity
+(through the use statistics' flush): once per download, not for HEAD requests or ranges that
+resume a transfer."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def _upload(browser: Browser, dataset: Dataset, log_out: bool = True) -> str:
 
 
 def _most_used(browser: Browser) -> list[str]:
+    client_site(browser.client).usage.flush()  # counts are written behind (torget.usage)
     body = browser.client.get("/api/search", params={"sort": "popularity"}).json()
     return [d["name"] for d in body["items"]]
 
@@ -73,6 +75,7 @@ def test_a_draft_file_is_served_to_its_editors_but_not_counted(
 ) -> None:
     file_path = _upload(browser, sample.draft, log_out=False)
     assert browser.client.get(file_path).content == CONTENT
+    client_site(browser.client).usage.flush()
     with read(engine) as conn:
         assert popularity_of(conn, sample.draft.id) == 0
     browser.client.post("/logout", data={"csrf_token": browser.csrf("/")}, headers=HTML)

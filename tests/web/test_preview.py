@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import dataset_payload
+from tests.conftest import client_site, dataset_payload
 from tests.web.conftest import Browser
 from torget.accounts.permissions import SYSTEM
 from torget.catalog import datasets
@@ -265,6 +265,7 @@ def test_only_the_plain_page_counts_as_a_view(
     from torget.db.schema import dataset_popularity, datasets
 
     def views() -> int:
+        client_site(browser.client).usage.flush()  # written behind (torget.usage)
         with read(engine) as conn:
             found = conn.execute(
                 sa.select(dataset_popularity.c.views)

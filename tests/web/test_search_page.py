@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import client_site
 from tests.web.conftest import Browser
 from tests.web.sample import Sample
 
@@ -48,6 +49,7 @@ def test_sorting_paging_and_english_labels(browser: Browser, sample: Sample) -> 
 def test_start_page_counts_themes_and_most_used(browser: Browser, sample: Sample) -> None:
     for _ in range(3):
         browser.get(f"/dataset/{sample.swedish_only.name}")
+    client_site(browser.client).usage.flush()  # views are written behind (torget.usage)
     home = browser.get("/").text
     assert re.search(
         r'href="/search\?theme=ENVI">Miljö</a> <span class="muted">\(1 datamängd\)', home

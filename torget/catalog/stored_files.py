@@ -68,6 +68,7 @@ class FileOwner:
 
     dataset_id: str
     public: bool
+    distribution_id: str = ""  # the distribution that links it (its downloads are counted)
 
 
 def upload_key(dataset_id: str, upload_id: str, filename: str) -> str:
@@ -109,11 +110,11 @@ def _links_of(settings: Settings, data: str) -> set[str]:
     return {key for url in urls if url and (key := key_of_url(settings, url)) is not None}
 
 
-def _candidates(conn: sa.Connection, key: str) -> Sequence[sa.Row[Any, Any, Any, Any]]:
+def _candidates(conn: sa.Connection, key: str) -> Sequence[sa.Row[Any, Any, Any, Any, Any]]:
     """The distributions that may link to `key`, with their dataset's organisation and state."""
     query = sa.select(
         distributions.c.dataset_id, distributions.c.data, datasets.c.organisation_id,
-        datasets.c.state,
+        datasets.c.state, distributions.c.id,
     ).join(datasets, datasets.c.id == distributions.c.dataset_id)  # fmt: skip
     owner = owner_of_key(key)
     if owner is not None:
@@ -130,7 +131,7 @@ def readable_file(conn: sa.Connection, actor: Actor, settings: Settings, key: st
         for row in _candidates(conn, key):
             if key in _links_of(settings, row.data) and actor.can_read(row.organisation_id,
                                                                        row.state):  # fmt: skip
-                found = FileOwner(row.dataset_id, row.state == "published")
+                found = FileOwner(row.dataset_id, row.state == "published", row.id)
                 if found.public:
                     break
     if found is None:

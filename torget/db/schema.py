@@ -22,6 +22,7 @@ __all__ = [
     "search_documents",
     "dataset_facets",
     "dataset_popularity",
+    "usage_counts",
     "search_facet_counts",
     "datastore_jobs",
     "datastore_tables",
@@ -308,6 +309,28 @@ dataset_popularity = sa.Table(
     sa.Column("views", sa.Integer, nullable=False, default=0),
     sa.Column("downloads", sa.Integer, nullable=False, default=0),
 )
+
+# Use statistics (torget.usage): requests counted per dataset, distribution, day, kind and
+# whether a bot asked; no address or person. `period` is "day", or "month" for daily rows
+# older than `usage_daily_days` that the worker summed (`day` is then the month's first day).
+# `distribution_id` is "" for what concerns the dataset as a whole (its page, its record).
+usage_counts = sa.Table(
+    "usage_counts",
+    metadata,
+    sa.Column(
+        "dataset_id",
+        sa.String(_ID),
+        sa.ForeignKey("datasets.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("period", sa.String(5), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True, index=True),
+    sa.Column("distribution_id", sa.String(_ID), primary_key=True),
+    sa.Column("kind", sa.String(10), primary_key=True),  # view, download, api, query
+    sa.Column("bot", sa.Boolean, primary_key=True),
+    sa.Column("count", sa.BigInteger, nullable=False),
+)
+
 
 
 # --- Datastore -------------------------------------------------------------------------------

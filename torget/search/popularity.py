@@ -1,10 +1,10 @@
 """How often a dataset is looked at and downloaded: the "popularity" sort order.
 
-Popularity is views + 3 × downloads: a download is a stronger sign of use than a visit. Views
-are counted by the dataset page, downloads by `/files/…` for the files Torget serves
-(`torget.web.downloads`). The
-counts live in `dataset_popularity`, one row per dataset created on its first view, and are
-not part of the rebuilt index, so `torget search reindex` keeps them.
+Popularity is views + 3 × downloads: a download is a stronger sign of use than a visit. People's
+page views and downloads (every route, bots left out) are counted by the use statistics
+(`torget.usage`), whose batches add them here (`add_use`) in the same transaction as their
+daily rows. The counts live in `dataset_popularity`, one row per dataset created on its first
+use, and are not part of the rebuilt index, so `torget search reindex` keeps them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from torget.db.schema import dataset_popularity, datasets
 from torget.errors import NotFound
 
-__all__ = ["record_view", "record_download", "popularity_of", "popularities", "DOWNLOAD_WEIGHT"]
+__all__ = [
+    "record_view",
+    "record_download",
+    "add_use",
+    "popularity_of",
+    "popularities",
+    "DOWNLOAD_WEIGHT",
+]
 
 DOWNLOAD_WEIGHT = 3
 
@@ -43,6 +50,24 @@ def record_view(conn: sa.Connection, dataset_id: str) -> None:
 def record_download(conn: sa.Connection, dataset_id: str) -> None:
     """Count one download of one of a dataset's files."""
     _bump(conn, dataset_id, "downloads")
+
+
+def add_use(conn: sa.Connection, used: dict[str, tuple[int, int]]) -> None:
+    """Add (views, downloads) to each of these existing datasets, in one upsert: additive, so
+    server processes adding their own batches never overwrite each other's."""
+    if not used:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(dataset_popularity)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[dataset_popularity.c.dataset_id],
+        set_={
+            "views": dataset_popularity.c.views + stmt.excluded.views,
+            "downloads": dataset_popularity.c.downloads + stmt.excluded.downloads,
+        },
+    )
+    rows = [{"dataset_id": d, "views": v, "downloads": n} for d, (v, n) in sorted(used.items())]
+    conn.execute(stmt, rows)
 
 
 def popularity_of(conn: sa.Connection, dataset_id: str) -> int:

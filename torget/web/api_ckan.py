@@ -27,6 +27,7 @@ from torget.datastore import export as exporting
 from torget.errors import NotAuthenticated, NotFound
 from torget.web.auth import actor_for_token
 from torget.web.request_site import request_site
+from torget.web.usage import count_ckan, count_use
 
 __all__ = ["router"]
 
@@ -138,6 +139,7 @@ async def _answer(request: Request, name: str) -> JSONResponse:
     site = request_site(request)
     call = Call(site.engine, site.settings, site.files, actor, upload, site.sql)
     result = await run_in_threadpool(action.run, call, params)
+    count_ckan(request, name, params, result)  # the use statistics (torget.usage)
     return _envelope(request, name, 200, {"success": True, "result": result})
 
 
@@ -189,6 +191,7 @@ async def datastore_dump(request: Request, resource_id: str) -> Any:
         status, error = error_response(exc)
         return JSONResponse({"success": False, "error": error}, status_code=status)
     headers = {"Content-Disposition": f'attachment; filename="{resource_id}.{fmt}"'}
+    count_use(request, "download", distribution_id=resource_id)
     return StreamingResponse(
         exporting.stream_file(path), media_type=exporting.EXPORTS[fmt], headers=headers
     )

@@ -19,6 +19,7 @@ from torget.web.api_freshness import datasets_json
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
 from torget.web.request_site import SiteDep, request_site
+from torget.web.usage import count_use
 
 router = APIRouter(prefix="/api", tags=["datasets"])
 
@@ -72,6 +73,7 @@ def get_dataset(
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         found = store.get_dataset(conn, actor, dataset)
+        count_use(request, "api", dataset_id=found.id)  # the use statistics (torget.usage)
         return datasets_json(conn, [found], _base(request))[0]  # with due dates (issue 20)
 
 

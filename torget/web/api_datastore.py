@@ -26,6 +26,7 @@ from torget.datastore.tables import Table
 from torget.db.engine import read, write
 from torget.web.auth import current_actor
 from torget.web.request_site import request_site
+from torget.web.usage import count_sql, count_use
 
 router = APIRouter(prefix="/api/datastore", tags=["datastore"])
 
@@ -71,7 +72,9 @@ def sql_post(
 
 def _sql(request: Request, sql: str, actor: Actor) -> dict[str, Any]:
     site = request_site(request)
-    return access.run_select(site.engine, actor, site.settings.datastore_path, sql, site.sql)
+    found = access.run_select(site.engine, actor, site.settings.datastore_path, sql, site.sql)
+    count_sql(request, sql)
+    return found
 
 
 def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict[str, Any]]:
@@ -142,6 +145,7 @@ def rows(
             (k, v) for k, v in request.query_params.multi_items() if k not in ("after", "offset")
         ]
         following = f"{request.url.path}?{urlencode([*params, ('after', page.cursor)])}"
+    count_use(request, "query", distribution_id=distribution_id)
     # The rows are JSON-ready (`query._jsonable`): FastAPI's generic encoder would take 2 ms
     # of a 100-row page, more than fetching it (bench/datastore.py).
     return JSONResponse(
@@ -169,6 +173,7 @@ def download(
     with read(request_site(request).engine) as conn:
         name = access.download_name(conn, table, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    count_use(request, "download", distribution_id=distribution_id)
     return StreamingResponse(
         exporting.stream_file(path, fmt=fmt), media_type=exporting.EXPORTS[fmt], headers=headers
     )
@@ -189,6 +194,7 @@ def distinct(
     table = _table(request, actor, distribution_id, table_name)
     query = _query(request, table)
     values = access.distinct_values(table, column, query, query.limit)
+    count_use(request, "query", distribution_id=distribution_id)
     return {"column": column, "values": values}
 
 
@@ -219,6 +225,7 @@ def aggregate(
         measures += [(fn, c) for c in (given or "").split(",") if c]
     groups = [g for g in (group_by or "").split(",") if g]
     found = access.aggregate(table, groups, measures, query, query.limit)
+    count_use(request, "query", distribution_id=distribution_id)
     return {"group_by": groups, "rows": found}
 
 

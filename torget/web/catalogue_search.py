@@ -1,4 +1,4 @@
-"""The pages' use of `torget.search`: one search call with the page's parameters, view counts.
+"""The pages' use of `torget.search`: one search call with the page's parameters, most used.
 
 `torget.search` owns full-text search, facets and popularity (one interface; SQLite FTS5 and
 PostgreSQL backends). The pages go through these functions only, so that what they ask of the
@@ -12,10 +12,9 @@ import sqlalchemy as sa
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset
 from torget.search import FACETS, SORTS, SearchQuery, SearchResult, search_datasets
-from torget.search import record_view as _record_view
 from torget.search.popularity import popularities
 
-__all__ = ["FACETS", "SORTS", "search", "record_view", "most_used"]
+__all__ = ["FACETS", "SORTS", "search", "most_used"]
 
 
 def search(
@@ -38,11 +37,6 @@ def search(
         lang="en" if lang == "en" else "sv",
     )
     return search_datasets(conn, actor, query)
-
-
-def record_view(conn: sa.Connection, dataset_id: str) -> None:
-    """Count a reader's view of a dataset's page (for "most used")."""
-    _record_view(conn, dataset_id)
 
 
 def most_used(conn: sa.Connection, found: SearchResult) -> list[Dataset]:

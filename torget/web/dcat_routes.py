@@ -34,6 +34,7 @@ from torget.web.negotiation import FORMATS, format_param, negotiate, split_exten
 from torget.web.pages.dataservice import dataservice_page
 from torget.web.pages.dataset import dataset_page
 from torget.web.request_site import request_site
+from torget.web.usage import count_use
 
 router = APIRouter(tags=["DCAT"])
 
@@ -147,6 +148,7 @@ def dataset(
     settings = request_site(request).settings
     with read(request_site(request).engine) as conn:
         found = get_dataset(conn, actor, ref)
+        count_use(request, "api", dataset_id=found.id)  # the use statistics (torget.usage)
         if fmt == "json":
             return _document(found.as_json(settings.public_base), fmt)
         return _document(dataset_document(conn, settings, found, fmt), fmt)

@@ -11,7 +11,7 @@ checks the caller and redirects (307) to the same path on the files origin, addi
 expiring HMAC signature (`expires`, `signature`) for a file that is not public, since the
 browser's log-in does not reach that origin. There, a file is served when it is public or
 the signature is valid, and nothing but `/files/` is answered (`FilesOriginOnly`). A
-download is counted where the bytes are sent (`downloads`).
+download is counted where the bytes are sent (`downloads`), in the use statistics' buffer.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
-from starlette.background import BackgroundTask
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -38,9 +37,10 @@ from torget.files import FileStore, InvalidKey, check_key
 from torget.files.serving import HEAD_BYTES, SANDBOX, present
 from torget.settings import Settings
 from torget.web.auth import current_actor
-from torget.web.downloads import counts_as_download, record_file_download
+from torget.web.downloads import counts_as_download
 from torget.web.request_site import request_site
 from torget.web.sessions import page_actor, session_secret
+from torget.web.usage import count_use
 
 __all__ = ["router", "FilesOriginOnly", "signed_query", "SIGNED_SECONDS"]
 
@@ -122,11 +122,10 @@ def _send(request: Request, key: str, owner: FileOwner) -> Response:
     if request.method == "HEAD":
         handle.close()
         return Response(headers=headers)
-    background = None
     if owner.public and counts_as_download(request.method, request.headers.get("range")):
-        background = BackgroundTask(record_file_download, request_site(request).engine,
-                                    owner.dataset_id)  # fmt: skip
-    return StreamingResponse(_chunks(head, handle), headers=headers, background=background)
+        count_use(request, "download", dataset_id=owner.dataset_id,
+                  distribution_id=owner.distribution_id)  # fmt: skip
+    return StreamingResponse(_chunks(head, handle), headers=headers)
 
 
 def _redirect(settings: Settings, key: str, owner: FileOwner) -> Response:
@@ -140,7 +139,7 @@ def _redirect(settings: Settings, key: str, owner: FileOwner) -> Response:
 @router.get("/files/{key:path}", summary="A file uploaded to Torget (a download)")
 def files(request: Request, key: str) -> Response:
     """A file a distribution links to, for those who may read its dataset. A GET of a public
-    file counts as a download of its dataset, written after the file is sent."""
+    file counts as a download of its distribution (the use statistics)."""
     settings: Settings = request_site(request).settings
     if _on_files_origin(settings, request.headers):
         signed = _signed(settings, request, key)

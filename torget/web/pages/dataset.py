@@ -17,22 +17,23 @@ from torget.catalog.dataservices import services_serving
 from torget.catalog.datasets import Dataset, Distribution, get_dataset
 from torget.catalog.organisations import all_organisations, contact_point_of, publisher_of
 from torget.catalog.vocabularies import file_types
-from torget.db.engine import read, write
+from torget.db.engine import read
 from torget.harvest.origins import provenance_of
 from torget.publishing.freshness import freshness_of
 from torget.specifications.conformance import conformance_of
-from torget.web.catalogue_search import record_view
 from torget.web.i18n import localize, pick_language
 from torget.web.licences import LicenceInfo, explain_licence
 from torget.web.pages.dataset_participation import dataset_participation
 from torget.web.pages.dataset_preview import DatastoreState, data_preview, datastore_states
 from torget.web.pages.load_changes import load_changes
 from torget.web.pages.preview import OPERATORS, parse_state
+from torget.web.pages.statistics import recent_use
 from torget.web.pages.table_chart import FUNCTIONS
 from torget.web.pages.table_map import tile_origin
 from torget.web.rendering import SECURITY_HEADERS, Alternate, render
 from torget.web.request_site import request_site
 from torget.web.sessions import page_actor
+from torget.web.usage import count_use
 
 __all__ = ["dataset_page", "record_alternates", "DistributionView"]
 
@@ -102,10 +103,10 @@ def dataset_page(request: Request, ref: str) -> Response:
         conformance = {d.id: conformance_of(conn, d.id) for d in dataset.distributions}  # issue 16
         freshness = freshness_of(conn, [dataset.id])[dataset.id]  # issue 20: the due date
         changes = load_changes(conn, actor, settings, dataset.distributions)  # issue 20
+        use = recent_use(conn, dataset.id, settings)  # issue 14: the public summary
     # Sorting, filtering and paging the preview reload the page; they are not new views.
     if dataset.state == "published" and not state.pairs():
-        with write(request_site(request).engine) as conn:
-            record_view(conn, dataset.id)
+        count_use(request, "view", dataset_id=dataset.id)  # written behind (torget.usage)
     organisation = orgs[dataset.organisation_id]
     views = [_distribution_view(dataset, d, lang, loads[d.id]) for d in dataset.distributions]
     licences = {v.licence for v in views} or {explain_licence(dataset.data.license, lang)}
@@ -137,5 +138,6 @@ def dataset_page(request: Request, ref: str) -> Response:
         status=422 if preview and (preview.problems or preview.chart_problems) else 200,
         headers=_csp(settings.map_tile_url) if preview and preview.map else None,
         participation=dataset_participation(request, dataset),
+        use=use,
         load_changes=changes,
     )
