@@ -73,13 +73,15 @@ def build(engine: sa.Engine, n: int) -> str:
     return last
 
 
-def _timed(runs: int, work: object) -> list[float]:
-    out = []
+def _timed(runs: int, work: object) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each run (CPU time stays comparable on a busy machine)."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         work()  # type: ignore[operator]
-        out.append(time.perf_counter() - start)
-    return out
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def main() -> None:
@@ -105,8 +107,8 @@ def main() -> None:
             with read(site.engine) as conn:
                 dataset_quality(conn, site.settings, get_dataset(conn, SYSTEM, one))
 
-        whole = _timed(args.runs, report)
-        each = _timed(args.runs * 20, single)
+        whole, whole_cpu = _timed(args.runs, report)
+        each, each_cpu = _timed(args.runs * 20, single)
         with read(site.engine) as conn:
             found = quality_report(conn, site.settings, SYSTEM)
     print(f"command: {' '.join(sys.argv)}")
@@ -115,10 +117,12 @@ def main() -> None:
     print(f"catalogue: {found.score.datasets:,} datasets, {found.score.distributions:,} "
           f"distributions, {found.score.points:.2f} points ({found.score.rating})")  # fmt: skip
     w, e = statistics.median(whole), statistics.median(each)
-    print(f"whole report: median {w:.2f} s, max {max(whole):.2f} s  goal ≤ 5 s: "
-          f"{'met' if w <= 5 else 'NOT met'}")  # fmt: skip
-    print(f"one dataset:  median {e * 1000:.1f} ms, max {max(each) * 1000:.1f} ms  "
-          f"goal ≤ 20 ms: {'met' if e <= 0.020 else 'NOT met'}")  # fmt: skip
+    wc, ec = statistics.median(whole_cpu), statistics.median(each_cpu)
+    print(f"whole report: median {w:.2f} s (CPU {wc:.2f} s), max {max(whole):.2f} s  "
+          f"goal ≤ 5 s: {'met' if w <= 5 else 'NOT met'}")  # fmt: skip
+    met = "met" if e <= 0.020 else "NOT met"
+    print(f"one dataset:  median {e * 1000:.1f} ms (CPU {ec * 1000:.1f} ms), max "
+          f"{max(each) * 1000:.1f} ms  goal ≤ 20 ms: {met}")  # fmt: skip
 
 
 if __name__ == "__main__":

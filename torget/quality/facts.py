@@ -36,7 +36,7 @@ class LinkEvidence:
         """ "reachable", "broken" or "unchecked"."""
         if not url:
             return "unchecked"
-        if any(url.startswith(p) for p in self.own_prefixes):
+        if url.startswith(self.own_prefixes):
             return "reachable"
         code = self.link_checks.get(url)
         if code is None:

@@ -302,45 +302,53 @@ def _dataset_check(metric: Metric, facts: DatasetFacts) -> Check:
     return Check(metric, int(ok), 1, float(metric.points) if ok else 0.0, failing)
 
 
-def _distribution_outcomes(
-    metric: Metric, facts: DatasetFacts, evidence: LinkEvidence
-) -> list[tuple[str, Outcome]]:
-    check = _DISTRIBUTION_CHECKS[metric.key]
-    return [(d.key, check(d, evidence)) for d in facts.distributions]
+_INTEROPERABILITY = tuple(
+    m for m in METRICS if m.dimension == "interoperability" and m.level == "distribution"
+)
+_NO_LINKS = LinkEvidence()
 
 
-def _best_distribution(facts: DatasetFacts, evidence: LinkEvidence) -> str | None:
+def _best_distribution(
+    facts: DatasetFacts, outcomes: dict[str, list[tuple[str, Outcome]]]
+) -> str | None:
     """The distribution with most interoperability points (the first of equals)."""
-    interop = [m for m in METRICS if m.dimension == "interoperability" and m.level != "dataset"]
     best, best_points = None, -1
-    for dist in facts.distributions:
-        points = sum(m.points for m in interop if _DISTRIBUTION_CHECKS[m.key](dist, evidence)[0])
+    for i, dist in enumerate(facts.distributions):
+        points = sum(m.points for m in _INTEROPERABILITY if outcomes[m.key][i][1][0])
         if points > best_points:
             best, best_points = dist.key, points
     return best
 
 
+def _distribution_check(
+    metric: Metric, facts: DatasetFacts, outcomes: list[tuple[str, Outcome]], best: str | None
+) -> Check:
+    passed = sum(1 for _k, (ok, _w) in outcomes if ok)
+    failing = tuple((k, why) for k, (ok, why) in outcomes if not ok)
+    if not outcomes:
+        return Check(metric, 0, 0, 0.0, ((facts.key, "no_distribution"),))
+    if metric.dimension == "interoperability":
+        failing = tuple((k, w) for k, w in failing if k == best)
+        earned = 0.0 if failing else float(metric.points)
+    else:
+        earned = metric.points * passed / len(outcomes)
+    return Check(metric, passed, len(outcomes), earned, failing)
+
+
 def score_dataset(facts: DatasetFacts, evidence: LinkEvidence | None = None) -> DatasetScore:
     """Every metric's points for one dataset, with what fails and why."""
-    evidence = evidence or LinkEvidence()
-    best = _best_distribution(facts, evidence)
-    checks = []
-    for metric in METRICS:
-        if metric.level == "dataset":
-            checks.append(_dataset_check(metric, facts))
-            continue
-        outcomes = _distribution_outcomes(metric, facts, evidence)
-        passed = sum(1 for _k, (ok, _w) in outcomes if ok)
-        failing = tuple((k, why) for k, (ok, why) in outcomes if not ok)
-        if metric.dimension == "interoperability":
-            ok = any(k == best and o[0] for k, o in outcomes)
-            earned = float(metric.points) if ok else 0.0
-            failing = tuple((k, w) for k, w in failing if k == best)
-        else:
-            earned = metric.points * passed / len(outcomes) if outcomes else 0.0
-        if not outcomes:
-            failing = ((facts.key, "no_distribution"),)
-        checks.append(Check(metric, passed, len(outcomes), earned, failing))
+    evidence = evidence or _NO_LINKS
+    outcomes = {
+        key: [(d.key, check(d, evidence)) for d in facts.distributions]
+        for key, check in _DISTRIBUTION_CHECKS.items()
+    }
+    best = _best_distribution(facts, outcomes)
+    checks = [
+        _dataset_check(m, facts)
+        if m.level == "dataset"
+        else _distribution_check(m, facts, outcomes[m.key], best)
+        for m in METRICS
+    ]
     return DatasetScore(facts.key, tuple(checks))
 
 

@@ -69,7 +69,11 @@ class DatasetQuality:
     organisation: str
     state: str
     score: DatasetScore
-    hints: list[Hint]
+
+    @property
+    def hints(self) -> list[Hint]:
+        """Computed when asked: a catalogue report shows the hints of its worst few only."""
+        return hints_for(self.score)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -121,7 +125,7 @@ def _quality(
 ) -> DatasetQuality:
     score = score_dataset(facts, evidence)
     name, title, organisation, state = meta
-    return DatasetQuality(facts.key, name, title, organisation, state, score, hints_for(score))
+    return DatasetQuality(facts.key, name, title, organisation, state, score)
 
 
 def dataset_quality(
