@@ -14,7 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from tests.conftest import CLASSIFIED, World, dataset_payload, published_payload
+from torget.clock import now
+from torget.db.engine import write
+from torget.db.schema import link_checks
 from torget.settings import Settings
 
 # dataset_payload as a draft: keywords 30 + theme 30 (no place, no period); its one
@@ -54,6 +59,23 @@ def test_a_dataset_score_rises_when_two_fields_are_filled(world: World) -> None:
     assert after["dimensions"]["findability"] == {"points": 100, "max": 100}
     # A draft is no one else's business.
     assert world.client.get(url).status_code == 404
+
+
+def test_the_link_checkers_results_feed_accessibility(world: World, engine: sa.Engine) -> None:
+    dataset = _create(world, dataset_payload())
+    dist = dataset["distributions"][0]
+    with write(engine) as conn:  # what `torget links check` keeps for an answering link
+        conn.execute(
+            link_checks.insert(),
+            {"distribution_id": dist["id"], "url": dist["download_url"], "status": 200,
+             "checked_at": now(), "last_success_at": now()},
+        )  # fmt: skip
+    body = world.client.get(
+        f"/api/datasets/{dataset['id']}/quality", headers=world.auth("editor")
+    ).json()
+    # Access URL = download URL, now answering: + 50 (access) + 30 (download answers).
+    assert body["points"] == _DRAFT_POINTS + 80
+    assert body["dimensions"]["accessibility"] == {"points": 100, "max": 100}
 
 
 def test_reports_cover_what_the_reader_may_read(world: World) -> None:

@@ -8,7 +8,9 @@ may read (`catalog/visibility.py`): the public sees what the EU portal will harv
 their drafts too, each marked by its state.
 
 `link_checks` (address → the link checker's last HTTP status) is where the link checker's
-results come in; without them only Torget's own files count as reachable (`facts.LinkEvidence`).
+results come in: by default those it keeps (`torget.publishing.links`, issue 20; a link that
+gave no answer counts as broken). Torget's own files always count as reachable, and a link
+never checked earns nothing (`facts.LinkEvidence`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from torget.catalog.organisations import (
 )
 from torget.catalog.visibility import readable_by
 from torget.db.schema import datasets, distributions
+from torget.publishing.links import link_checks_of
 from torget.quality.facts import OWN_FILES, DatasetFacts, LinkEvidence, facts_from_record
 from torget.quality.hints import Hint, hints_for
 from torget.quality.mqa import (
@@ -47,6 +50,7 @@ __all__ = [
     "DatasetQuality",
     "QualityReport",
     "link_evidence",
+    "kept_link_checks",
     "dataset_quality",
     "quality_report",
 ]
@@ -59,6 +63,13 @@ def link_evidence(settings: Settings, link_checks: Mapping[str, int] | None = No
     if settings.files_base_url:
         prefixes.append(settings.files_base_url.rstrip("/") + OWN_FILES)
     return LinkEvidence(tuple(prefixes), dict(link_checks or {}))
+
+
+def kept_link_checks(
+    conn: sa.Connection, distribution_ids: list[str] | None = None
+) -> dict[str, int]:
+    """The link checker's last word per address (0: no answer at all)."""
+    return {c.url: c.status or 0 for c in link_checks_of(conn, distribution_ids)}
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,8 @@ def dataset_quality(
     )
     org = orgs[dataset.organisation_id].name
     meta = (dataset.name, dataset.data.title.sv, org, dataset.state)
+    if link_checks is None:
+        link_checks = kept_link_checks(conn, [d.id for d in dataset.distributions])
     return _quality(facts, link_evidence(settings, link_checks), meta)
 
 
@@ -233,6 +246,8 @@ def quality_report(
     the actor may read."""
     orgs = all_organisations(conn)
     org_ids = units_of(orgs, organisation.id) if organisation is not None else None
+    if link_checks is None:
+        link_checks = kept_link_checks(conn)
     evidence = link_evidence(settings, link_checks)
     contact = {org_id: _organisation_contact(orgs, org_id) for org_id in orgs}
     found = []
