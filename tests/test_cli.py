@@ -13,17 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.command_line import Ran, run_torget
 
-def _torget(
-    env: dict[str, str], *args: str, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "torget.cli", *args],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    if check and result.returncode != 0:
-        raise AssertionError(f"torget {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+
+def _torget(env: dict[str, str], *args: str, check: bool = True) -> Ran:
+    return run_torget(env, *args, check=check)
 
 
 def _free_port() -> int:
@@ -123,7 +117,8 @@ def test_validate_file_reports_findings(bare_env: dict[str, str], tmp_path: Path
     assert result.returncode == 1
     assert "violation" in result.stdout and "dcatap:availability" in result.stdout
     missing = _torget(bare_env, "validate", str(tmp_path / "nothing.rdf"), check=False)
-    assert missing.returncode == 1 and "nothing.rdf" in missing.stderr
+    assert missing.returncode == 1
+    assert missing.stderr == f"error: {tmp_path / 'nothing.rdf'}: file not found\n"
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ code; the command line imports a real spreadsheet, lists, exports and promotes."
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.command_line import Ran, run_torget
 from tests.conftest import World
 
 INVENTORY = "/api/organisations/sjostad/inventory"
@@ -107,14 +106,8 @@ def test_the_commands(world: World, settings: object, tmp_path: Path) -> None:
         TORGET_DATABASE_URL=str(settings.database_url),
     )  # type: ignore[attr-defined]
 
-    def torget(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "torget.cli", "inventory", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def torget(*args: str) -> Ran:
+        return run_torget(env, "inventory", *args)
 
     sheet = tmp_path / "inventering.csv"
     sheet.write_text(

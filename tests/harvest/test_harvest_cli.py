@@ -4,17 +4,15 @@ municipalities' catalogues, run them all with progress, list them, read a report
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.command_line import Ran, run_torget
 from tests.harvest.catalogues import catalogue, dataset, simple
 from tests.harvest.conftest import Served
 
 
-def _torget(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "torget.cli", *args], env=env,
-                            capture_output=True, text=True, timeout=300)  # fmt: skip
+def _torget(env: dict[str, str], *args: str, ok: bool = True) -> Ran:
+    result = run_torget(env, *args)
     assert (result.returncode == 0) == ok, f"{args}:\n{result.stdout}\n{result.stderr}"
     return result
 

@@ -41,7 +41,11 @@ def run_validation(
             graph = load_graph(body, format="xml")
     else:
         click.echo(f"validating {source}")
-        graph = load_graph(source)
+        try:
+            graph = load_graph(source)
+        except CatalogueLoadError as exc:  # which file or address, and why: not a traceback
+            click.echo(f"error: {exc}", err=True)
+            return 1
     findings = validate_graph(graph, shacl=shacl)
     for finding in findings:
         if warnings or finding.severity == "violation":
