@@ -29,6 +29,7 @@ from torget.errors import (
 from torget.site import Site
 from torget.web import (
     api_accounts,
+    api_audit,
     api_checklist,
     api_ckan,
     api_comments,
@@ -64,6 +65,7 @@ from torget.web.pages import (
     about,
     accessibility,
     account,
+    audit,
     checklist,
     comments,
     dashboard,
@@ -211,6 +213,7 @@ def create_app(site: Site) -> FastAPI:
         api_accounts,
         api_ckan,
         api_checklist,
+        api_audit,  # issue 20: the audit log and a dataset's history
         api_datasets,
         api_datastore,
         api_versions,
@@ -244,6 +247,7 @@ def create_app(site: Site) -> FastAPI:
         harvest,
         dataset_forms,
         checklist,
+        audit,  # issue 20: the audit log's and a dataset's history pages
         distribution_forms,
         dictionary,
         load_changes,

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 import click
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
 from torget.catalog import datasets as store
 from torget.db.engine import read, write
 from torget.errors import NotFound
@@ -80,7 +80,7 @@ def checklist_command(ctx: click.Context, dataset: str, as_json: bool) -> None:
 def classify_command(ctx: click.Context, /, dataset: str, reason: str, **levels: int) -> None:
     """Classify DATASET (Göteborg's model: confidentiality, integrity, availability)."""
     with _reported(), write(_engine(ctx)) as conn:
-        done = settlements.classify(conn, SYSTEM, dataset, reason=reason, **levels)
+        done = settlements.classify(conn, COMMAND_LINE, dataset, reason=reason, **levels)
     click.echo(f"{dataset} classified C{done.confidentiality} I{done.integrity} "
                f"A{done.availability}")  # fmt: skip
 
@@ -100,7 +100,7 @@ def signoff_command(
         signed = 0
         for dist_id in ids:
             try:
-                signed += len(guard.sign_off(conn, SYSTEM, dist_id, justification))
+                signed += len(guard.sign_off(conn, COMMAND_LINE, dist_id, justification))
             except NotFound:
                 if distribution:
                     raise
@@ -113,11 +113,12 @@ def signoff_command(
 @click.pass_context
 def approve_command(ctx: click.Context, dataset: str, user_name: str) -> None:
     """Record USER's approval of DATASET's publication (four eyes)."""
-    from torget.accounts.permissions import actor_for
+    from torget.accounts.permissions import Channel, actor_for
     from torget.accounts.users import get_user
 
     with _reported(), write(_engine(ctx)) as conn:
-        settlements.approve(conn, actor_for(conn, get_user(conn, user_name)), dataset)
+        approver = actor_for(conn, get_user(conn, user_name)).via(Channel.CLI)
+        settlements.approve(conn, approver, dataset)
     click.echo(f"{dataset} approved by {user_name}")
 
 
@@ -128,7 +129,7 @@ def approve_command(ctx: click.Context, dataset: str, user_name: str) -> None:
 def justify_licence_command(ctx: click.Context, dataset: str, justification: str) -> None:
     """Say why DATASET uses an open licence other than CC0 1.0 or CC BY 4.0."""
     with _reported(), write(_engine(ctx)) as conn:
-        settlements.justify_licence(conn, SYSTEM, dataset, justification)
+        settlements.justify_licence(conn, COMMAND_LINE, dataset, justification)
     click.echo(f"{dataset}: licence justified")
 
 
@@ -140,7 +141,7 @@ def publish_command(ctx: click.Context, dataset: str) -> None:
     from torget.publishing.changes import patch_dataset
 
     with _reported(), write(_engine(ctx)) as conn:
-        done = patch_dataset(conn, SYSTEM, dataset, {"state": "published"})
+        done = patch_dataset(conn, COMMAND_LINE, dataset, {"state": "published"})
     click.echo(f"{dataset} published" if done.state == "published"
                else f"{dataset}: publication waits for the personal-data scan")  # fmt: skip
 

@@ -20,7 +20,7 @@ from typing import Any
 import click
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
 from torget.accounts.tokens import create_token, list_tokens, revoke_token
 from torget.accounts.users import create_user, get_user
 from torget.catalog.model import LangText, OrganisationIn
@@ -407,7 +407,7 @@ def org_create(state: _State, /, name: str, title: str, title_en: str | None, **
     """Create an organisation (as the system)."""
     data = OrganisationIn(name=name, title=LangText(sv=title, en=title_en), **rest)
     with _reported(), write(state.engine()) as conn:
-        created = create_organisation(conn, SYSTEM, data)
+        created = create_organisation(conn, COMMAND_LINE, data)
     click.echo(f"organisation {created.name} created")
 
 
@@ -429,7 +429,7 @@ def org_list(state: _State) -> None:
 def org_member(state: _State, organisation: str, user_name: str, role: str) -> None:
     """Give USER a role in ORGANISATION."""
     with _reported(), write(state.engine()) as conn:
-        set_member(conn, SYSTEM, organisation, user_name, role)
+        set_member(conn, COMMAND_LINE, organisation, user_name, role)
     click.echo(f"{user_name} is {role} in {organisation}")
 
 

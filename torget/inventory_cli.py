@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
 from torget.db.engine import read, write
 from torget.publishing import inventory, inventory_changes, inventory_files
 
@@ -94,6 +94,6 @@ def list_candidates(ctx: click.Context, organisation: str, as_json: bool) -> Non
 def promote(ctx: click.Context, candidate: str, name: str | None) -> None:
     """Make CANDIDATE (its id) a draft dataset; its name is printed on the last line."""
     with _reported(), write(_engine(ctx)) as conn:
-        dataset = inventory_changes.promote_candidate(conn, SYSTEM, candidate, name)
+        dataset = inventory_changes.promote_candidate(conn, COMMAND_LINE, candidate, name)
     click.echo(f"candidate {candidate} is now the draft dataset:")
     click.echo(dataset.name)

@@ -13,7 +13,7 @@ from alembic import command
 from fastapi.testclient import TestClient
 
 from tests.conftest import dataset_payload, org_payload
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
 from torget.app import create_app
 from torget.catalog.datasets import Dataset, get_dataset
 from torget.catalog.model import DatasetIn, DistributionIn, OrganisationIn
@@ -35,20 +35,24 @@ MOVED = "https://data.kommun.example"
 def _dataset_with_upload(site: Site) -> tuple[Dataset, str]:
     """A published dataset whose one distribution links to an uploaded CSV, and its key."""
     with write(site.engine) as conn:
-        changes.create_organisation(conn, SYSTEM, OrganisationIn.model_validate(org_payload()))
+        changes.create_organisation(
+            conn, COMMAND_LINE, OrganisationIn.model_validate(org_payload())
+        )
         draft = changes.create_dataset(
-            conn, SYSTEM, DatasetIn.model_validate(dataset_payload(state="draft", distributions=[]))
+            conn,
+            COMMAND_LINE,
+            DatasetIn.model_validate(dataset_payload(state="draft", distributions=[])),
         )
     key = f"datasets/{draft.id}/upload-1/badplatser.csv"
     site.files.put(key, CSV, "text/csv")
     link = {"download_url": file_url(site.settings, key), "format": "CSV", "license": "CC0-1.0"}
     with write(site.engine) as conn:
-        changes.add_distribution(conn, SYSTEM, draft.id, DistributionIn.model_validate(link))
+        changes.add_distribution(conn, COMMAND_LINE, draft.id, DistributionIn.model_validate(link))
     # Issue 13 B: published once classified and once the guard has scanned the upload.
     with write(site.engine) as conn:
         levels = settlements.ClassificationIn(0, 1, 1, "Public places.")
         settlements.classify_with(conn, SYSTEM, draft.id, levels)
-        changes.patch_dataset(conn, SYSTEM, draft.id, {"state": "published"})
+        changes.patch_dataset(conn, COMMAND_LINE, draft.id, {"state": "published"})
     with read(site.engine) as conn:
         job = jobs.latest_job(conn, get_dataset(conn, SYSTEM, draft.id).distributions[0].id)
     assert job is not None

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import org_payload, suite_settings
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
 from torget.catalog.model import OrganisationIn
 from torget.db.engine import write
 from torget.harvest import sources
@@ -107,7 +107,7 @@ def region(site: Site) -> str:
         publisher_type="RegionalAuthority", email="data@region.example",
     )  # fmt: skip
     with write(site.engine) as conn:
-        create_organisation(conn, SYSTEM, OrganisationIn.model_validate(payload))
+        create_organisation(conn, COMMAND_LINE, OrganisationIn.model_validate(payload))
     return "region"
 
 

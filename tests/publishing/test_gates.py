@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from tests.conftest import World, dataset_payload
 from tests.publishing.test_one_rule import _codes, _log_in
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE
 from torget.datastore import tables
 from torget.datastore.errors import LoadError
 from torget.datastore.load import load_local
@@ -316,7 +316,7 @@ def test_bad_classifications_are_refused_with_their_codes(world: World, engine: 
     )
     assert outsider.status_code in (403, 404)
     with write(engine) as conn:
-        classify(conn, SYSTEM, made["id"], confidentiality=0, integrity=0, availability=0,
+        classify(conn, COMMAND_LINE, made["id"], confidentiality=0, integrity=0, availability=0,
                  reason="Open.")  # fmt: skip
 
 

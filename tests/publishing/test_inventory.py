@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from torget.accounts.permissions import ANONYMOUS, SYSTEM, Actor, actor_for
+from torget.accounts.permissions import ANONYMOUS, SYSTEM, Actor, Channel, actor_for
 from torget.accounts.users import create_user, get_user
 from torget.catalog.datasets import get_dataset
 from torget.catalog.model import OrganisationIn
@@ -53,7 +53,7 @@ def people(engine: sa.Engine) -> dict[str, Actor]:
         set_member(conn, SYSTEM, "sjostad", "erik", "admin")
         set_member(conn, SYSTEM, "miljo", "mia", "member")
         return {
-            n: actor_for(conn, get_user(conn, n))
+            n: actor_for(conn, get_user(conn, n)).via(Channel.API)
             for n in ("anna", "erik", "mia", "voter", "outsider")
         }
 

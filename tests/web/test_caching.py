@@ -16,7 +16,7 @@ import httpx
 from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE
 from torget.catalog.model import LangText
 from torget.catalog.organisations import get_organisation
 from torget.db.engine import write
@@ -48,7 +48,7 @@ def test_the_feed_is_answered_from_its_validators(
     assert turtle.headers["etag"] != etag  # one validator per representation
 
     with write(site.engine) as conn:
-        patch_dataservice(conn, SYSTEM, sample.service_name, {"title": {"sv": "Strand-API"}})
+        patch_dataservice(conn, COMMAND_LINE, sample.service_name, {"title": {"sv": "Strand-API"}})
     changed = client.get("/datasets/dcat", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Strand-API" in changed.text
     assert changed.headers["etag"] != etag
@@ -135,5 +135,5 @@ def test_the_footer_follows_a_renamed_publisher(
     with write(site.engine) as conn:
         current = get_organisation(conn, "sjostad")
         renamed = current.data.model_copy(update={"title": LangText(sv="Nya Sjöstad")})
-        update_organisation(conn, SYSTEM, "sjostad", renamed)
+        update_organisation(conn, COMMAND_LINE, "sjostad", renamed)
     assert "Nya Sjöstad" in client.get("/").text

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE
 from torget.accounts.tokens import create_token
 from torget.accounts.users import create_user
 from torget.catalog.model import LangText, OrganisationIn
@@ -47,7 +47,7 @@ def _token(env: dict[str, str]) -> str:
     try:
         with write(site.engine) as conn:
             admin = create_user(conn, "admin", "admin@example.se", "demo-admin-2024", sysadmin=True)
-            create_organisation(conn, SYSTEM, OrganisationIn(
+            create_organisation(conn, COMMAND_LINE, OrganisationIn(
                 name="sjostad", title=LangText(sv="Sjöstads kommun"),
                 publisher_type="LocalAuthority",
             ))  # fmt: skip

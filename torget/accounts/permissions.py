@@ -8,6 +8,7 @@ read published records only; a draft is visible to members of its organisation.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from torget.accounts.users import User
 from torget.db.schema import memberships, organisations
 from torget.errors import NotAuthenticated, PermissionDenied
 
-__all__ = ["Actor", "ANONYMOUS", "SYSTEM", "actor_for", "RANK"]
+__all__ = ["Actor", "Acting", "Channel", "ANONYMOUS", "SYSTEM", "COMMAND_LINE", "actor_for", "RANK"]
 
 RANK = {"member": 1, "editor": 2, "admin": 3}
 
@@ -60,11 +61,36 @@ class Actor:
         if not self.sysadmin:
             raise PermissionDenied(f"only a system administrator may {action}")
 
+    def via(self, channel: Channel) -> Acting:
+        """This actor changing the catalogue through `channel` (what the audit log records)."""
+        return Acting(self.user, self.roles, channel=channel)
+
+
+class Channel(enum.StrEnum):
+    """The path a change came in by: the audit log's "through which path"."""
+
+    PAGES = "pages"
+    API = "api"
+    CKAN = "ckan"
+    CLI = "cli"
+    HARVEST = "harvest"
+    WORKER = "worker"
+
+
+@dataclass(frozen=True)
+class Acting(Actor):
+    """An actor changing the catalogue, with the path the change came in by. The use-case
+    functions that write (`torget.publishing.changes`, `settlements`, `guard.sign_off`) take
+    an `Acting`, so every shell must say which path it is; reads take any `Actor`."""
+
+    channel: Channel = field(kw_only=True)
+
 
 ANONYMOUS = Actor()
 
 # The command line runs with the authority of whoever owns the machine and its database.
 SYSTEM = Actor(User("system", "system", "system@localhost", "command line", sysadmin=True))
+COMMAND_LINE = SYSTEM.via(Channel.CLI)  # the command line changing the catalogue
 
 
 def actor_for(conn: sa.Connection, user: User | None) -> Actor:

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.accounts.users import User
 from torget.datastore.sandbox import SqlSandbox
 from torget.errors import FieldError, ValidationFailed
@@ -58,7 +58,7 @@ class Call:
     engine: sa.Engine
     settings: Settings
     files: FileStore
-    actor: Actor
+    actor: Acting
     upload: Upload | None = None
     sql: SqlSandbox | None = None  # the SQL endpoint's sandbox (datastore_search_sql)
 

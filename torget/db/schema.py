@@ -59,6 +59,7 @@ __all__ = [
     "personal_data_signoffs",
     "dataset_gates",
     "publishing_settings",
+    "audit_log",
     "dataset_due_dates",
     "reminders_sent",
     "reminder_unsubscribes",
@@ -855,6 +856,34 @@ publishing_settings = sa.Table(
     ),
     sa.Column("four_eyes", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# --- Audit log (torget.publishing.audit; issue 20) --------------------------------------------
+# Who changed what in the catalogue, when and through which path: one row per change, with the
+# fields it changed (JSON {field: [before, after]}: a dataset's metadata versions). Append-only:
+# no code updates or deletes a row, and migration 0019's triggers refuse both, except the
+# erasure of an account setting `actor_id` to NULL. No foreign key to the subject or its
+# organisation: the history outlives what it tells of.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    _user_ref("actor_id"),
+    sa.Column("actor_kind", sa.String(10), nullable=False),  # person | system
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("subject_type", sa.String(20), nullable=False),
+    sa.Column("subject_id", sa.String(_ID), nullable=False),
+    sa.Column("subject_name", sa.String(200), nullable=False),
+    sa.Column("organisation_id", sa.String(_ID), nullable=False),
+    sa.Column("changes", sa.Text, nullable=False),
+    sa.CheckConstraint("actor_kind IN ('person', 'system')", name="actor_kind"),
+    sa.CheckConstraint(
+        "channel IN ('pages', 'api', 'ckan', 'cli', 'harvest', 'worker')", name="channel"
+    ),
+    sa.Index("ix_audit_log_organisation_id_id", "organisation_id", "id"),
+    sa.Index("ix_audit_log_subject_id_id", "subject_id", "id"),
 )
 
 

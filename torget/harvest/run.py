@@ -39,7 +39,7 @@ from torget.harvest.settle import Refused, content_hash, settle
 from torget.harvest.sources import Run, Source
 from torget.harvest.types import source_type
 from torget.mail import queue_mail
-from torget.publishing.changes import apply_harvest, create_organisation
+from torget.publishing.changes import HARVESTER, apply_harvest, create_organisation
 from torget.settings import Settings
 
 __all__ = ["run_source", "run_due", "Progress"]
@@ -310,7 +310,7 @@ class _Owners:
             homepage=publisher.homepage,
         )
         try:
-            create_organisation(self.conn, SYSTEM, data)
+            create_organisation(self.conn, HARVESTER, data)
         except ValidationFailed as exc:
             for e in exc.errors:
                 self.problems.append(
@@ -322,7 +322,7 @@ class _Owners:
                     )
                 )
             plain = data.model_copy(update={"publisher_type": None, "homepage": None})
-            create_organisation(self.conn, SYSTEM, plain)
+            create_organisation(self.conn, HARVESTER, plain)
         self.orgs = {o.name: o for o in all_organisations(self.conn).values()}
         return name
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM, Actor, actor_for
+from torget.accounts.permissions import SYSTEM, Acting, Actor, Channel, actor_for
 from torget.accounts.users import get_user
 from torget.catalog import dataservices, datasets, organisations
 from torget.catalog.dataservices import DataService
@@ -40,7 +40,7 @@ from torget.errors import Conflict, FieldError, NotFound, TorgetError, Validatio
 from torget.harvest import origins
 from torget.harvest.plan import Applied, HarvestPlan, Settled
 from torget.harvest.problems import Problem
-from torget.publishing import settlements
+from torget.publishing import audit_versions, settlements
 from torget.publishing.checklist import checklist
 from torget.site_lookup import settings_of
 
@@ -63,6 +63,7 @@ __all__ = [
     "set_member",
     "remove_member",
     "apply_harvest",
+    "HARVESTER",
     "publish_requested",
 ]
 
@@ -140,7 +141,7 @@ def _published_now(conn: sa.Connection, actor: Actor, ref: str) -> bool:
 
 def create_dataset(
     conn: sa.Connection,
-    actor: Actor,
+    actor: Acting,
     data: DatasetIn,
     classification: settlements.ClassificationIn | None = None,
 ) -> Dataset:
@@ -149,12 +150,14 @@ def create_dataset(
     dataset = datasets.create_dataset(conn, actor, data)
     if classification is not None:
         settlements.classify_with(conn, actor, dataset.id, classification)
-    return _publishable(conn, actor, dataset, False)
+    created = _publishable(conn, actor, dataset, False)
+    audit_versions.dataset_saved(conn, actor, None, created.id)
+    return created
 
 
 def replace_dataset(
     conn: sa.Connection,
-    actor: Actor,
+    actor: Acting,
     ref: str,
     data: DatasetIn,
     distributions: Sequence[DistributionChange] | None = None,
@@ -165,129 +168,164 @@ def replace_dataset(
     deleted; with `classification`, the dataset is classified first. Checked once, as the
     whole change leaves it."""
     _not_harvested(conn, origins.source_of_dataset(conn, ref))
+    before = audit_versions.before_dataset(conn, actor, ref)
     was_published = _published_now(conn, actor, ref)
     updated = datasets.update_dataset(conn, actor, ref, data)
     if classification is not None:
         settlements.classify_with(conn, actor, updated.id, classification)
     if distributions is not None:
         datasets.replace_distributions(conn, actor, updated.id, list(distributions))
-    return _dataset_checked(conn, actor, updated.id, was_published)
+    checked = _dataset_checked(conn, actor, updated.id, was_published)
+    audit_versions.dataset_saved(conn, actor, before, checked.id)
+    return checked
 
 
-def patch_dataset(conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]) -> Dataset:
+def patch_dataset(conn: sa.Connection, actor: Acting, ref: str, changes: dict[str, Any]) -> Dataset:
     """Only the fields in `changes` changed (publishing and withdrawing are `state`)."""
     _not_harvested(conn, origins.source_of_dataset(conn, ref))
+    before = audit_versions.before_dataset(conn, actor, ref)
     was_published = _published_now(conn, actor, ref)
     updated = datasets.patch_dataset(conn, actor, ref, changes)
     updated = _publishable(conn, actor, updated, was_published)
+    audit_versions.dataset_saved(conn, actor, before, updated.id)
     return updated
 
 
-def delete_dataset(conn: sa.Connection, actor: Actor, ref: str) -> None:
+def delete_dataset(conn: sa.Connection, actor: Acting, ref: str) -> None:
     _not_harvested(conn, origins.source_of_dataset(conn, ref))
+    before = audit_versions.before_dataset(conn, actor, ref)
     datasets.delete_dataset(conn, actor, ref)
+    audit_versions.dataset_deleted(conn, actor, before)
 
 
 # --- Distributions ---------------------------------------------------------------------------
 
 
 def add_distribution(
-    conn: sa.Connection, actor: Actor, dataset_ref: str, data: DistributionIn
+    conn: sa.Connection, actor: Acting, dataset_ref: str, data: DistributionIn
 ) -> Distribution:
     _not_harvested(conn, origins.source_of_dataset(conn, dataset_ref))
+    before = audit_versions.before_dataset(conn, actor, dataset_ref)
     dist = datasets.add_distribution(conn, actor, dataset_ref, data)
     _dataset_checked(conn, actor, dist.dataset_id)
+    audit_versions.dataset_saved(conn, actor, before, dist.dataset_id)
     return dist
 
 
 def replace_distribution(
-    conn: sa.Connection, actor: Actor, dist_id: str, data: DistributionIn
+    conn: sa.Connection, actor: Acting, dist_id: str, data: DistributionIn
 ) -> Distribution:
     _not_harvested(conn, origins.source_of_distribution(conn, dist_id))
+    before = audit_versions.before_distribution(conn, actor, dist_id)
     dist = datasets.update_distribution(conn, actor, dist_id, data)
     _dataset_checked(conn, actor, dist.dataset_id)
+    audit_versions.dataset_saved(conn, actor, before, dist.dataset_id)
     return dist
 
 
 def patch_distribution(
-    conn: sa.Connection, actor: Actor, dist_id: str, changes: dict[str, Any]
+    conn: sa.Connection, actor: Acting, dist_id: str, changes: dict[str, Any]
 ) -> Distribution:
     _not_harvested(conn, origins.source_of_distribution(conn, dist_id))
+    before = audit_versions.before_distribution(conn, actor, dist_id)
     dist = datasets.patch_distribution(conn, actor, dist_id, changes)
     _dataset_checked(conn, actor, dist.dataset_id)
+    audit_versions.dataset_saved(conn, actor, before, dist.dataset_id)
     return dist
 
 
-def delete_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> None:
+def delete_distribution(conn: sa.Connection, actor: Acting, dist_id: str) -> None:
     """A published dataset must stay publishable without it (so its last one stays)."""
     _not_harvested(conn, origins.source_of_distribution(conn, dist_id))
-    dataset_id = datasets.get_distribution(conn, actor, dist_id).dataset_id
+    before = audit_versions.before_distribution(conn, actor, dist_id)
     datasets.delete_distribution(conn, actor, dist_id)
-    _dataset_checked(conn, actor, dataset_id)
+    _dataset_checked(conn, actor, before.subject.id)
+    audit_versions.dataset_saved(conn, actor, before, before.subject.id)
 
 
 # --- Data services ---------------------------------------------------------------------------
 
 
-def create_dataservice(conn: sa.Connection, actor: Actor, data: DataServiceIn) -> DataService:
+def create_dataservice(conn: sa.Connection, actor: Acting, data: DataServiceIn) -> DataService:
     service = dataservices.create_dataservice(conn, actor, data)
     _checked(conn, service)
+    audit_versions.service_saved(conn, actor, None, service)
     return service
 
 
 def replace_dataservice(
-    conn: sa.Connection, actor: Actor, ref: str, data: DataServiceIn
+    conn: sa.Connection, actor: Acting, ref: str, data: DataServiceIn
 ) -> DataService:
+    before = audit_versions.before_service(conn, actor, ref)
     service = dataservices.update_dataservice(conn, actor, ref, data)
     _checked(conn, service)
+    audit_versions.service_saved(conn, actor, before, service)
     return service
 
 
 def patch_dataservice(
-    conn: sa.Connection, actor: Actor, ref: str, changes: dict[str, Any]
+    conn: sa.Connection, actor: Acting, ref: str, changes: dict[str, Any]
 ) -> DataService:
+    before = audit_versions.before_service(conn, actor, ref)
     service = dataservices.patch_dataservice(conn, actor, ref, changes)
     _checked(conn, service)
+    audit_versions.service_saved(conn, actor, before, service)
     return service
 
 
-def delete_dataservice(conn: sa.Connection, actor: Actor, ref: str) -> None:
+def delete_dataservice(conn: sa.Connection, actor: Acting, ref: str) -> None:
+    before = audit_versions.before_service(conn, actor, ref)
     dataservices.delete_dataservice(conn, actor, ref)
+    audit_versions.service_deleted(conn, actor, before)
 
 
 # --- Organisations and their members ---------------------------------------------------------
 
 
-def create_organisation(conn: sa.Connection, actor: Actor, data: OrganisationIn) -> Organisation:
-    return organisations.create_organisation(conn, actor, data)
+def create_organisation(conn: sa.Connection, actor: Acting, data: OrganisationIn) -> Organisation:
+    created = organisations.create_organisation(conn, actor, data)
+    audit_versions.organisation_saved(conn, actor, None, created)
+    return created
 
 
 def update_organisation(
-    conn: sa.Connection, actor: Actor, ref: str, data: OrganisationIn
+    conn: sa.Connection, actor: Acting, ref: str, data: OrganisationIn
 ) -> Organisation:
-    return organisations.update_organisation(conn, actor, ref, data)
+    before = audit_versions.before_organisation(conn, ref)
+    updated = organisations.update_organisation(conn, actor, ref, data)
+    audit_versions.organisation_saved(conn, actor, before, updated)
+    return updated
 
 
-def delete_organisation(conn: sa.Connection, actor: Actor, ref: str) -> None:
+def delete_organisation(conn: sa.Connection, actor: Acting, ref: str) -> None:
+    before = audit_versions.before_organisation(conn, ref)
     organisations.delete_organisation(conn, actor, ref)
+    audit_versions.organisation_deleted(conn, actor, before)
 
 
-def set_member(conn: sa.Connection, actor: Actor, org: str, user: str, role: str) -> Member:
-    return organisations.set_member(conn, actor, org, user, role)
+def set_member(conn: sa.Connection, actor: Acting, org: str, user: str, role: str) -> Member:
+    was = audit_versions.role_of(conn, org, user)
+    member = organisations.set_member(conn, actor, org, user, role)
+    audit_versions.member_changed(conn, actor, org, member.user_name, was, role)
+    return member
 
 
-def remove_member(conn: sa.Connection, actor: Actor, org: str, user: str) -> None:
+def remove_member(conn: sa.Connection, actor: Acting, org: str, user: str) -> None:
+    was = audit_versions.role_of(conn, org, user)
     organisations.remove_member(conn, actor, org, user)
+    audit_versions.member_changed(conn, actor, org, user, was, None)
 
 
 # --- Publication once the guard's scan has passed --------------------------------------------
 
 
-def _requester(conn: sa.Connection, user_id: str | None) -> Actor:
+def _requester(conn: sa.Connection, user_id: str | None) -> Acting:
+    """The person who asked, publishing through the worker that ran the scan."""
     try:
-        return actor_for(conn, get_user(conn, user_id)) if user_id else SYSTEM
+        actor = actor_for(conn, get_user(conn, user_id)) if user_id else SYSTEM
     except NotFound:
-        return SYSTEM
+        actor = SYSTEM
+    return actor.via(Channel.WORKER)
 
 
 def publish_requested(conn: sa.Connection, dataset_id: str) -> None:
@@ -317,6 +355,9 @@ def publish_requested(conn: sa.Connection, dataset_id: str) -> None:
 # organisation's gates on publication (`_gated`): its datasets were published by their source.
 
 
+HARVESTER = SYSTEM.via(Channel.HARVEST)  # what a harvest run's changes are logged as
+
+
 def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
     if source_id is not None:
         raise Conflict(
@@ -340,11 +381,14 @@ def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
         if _each(conn, applied, iri, _update_harvested, plan, update.dataset_id, update.record):
             applied.updated += 1
     for remove in plan.remove:
+        before = audit_versions.before_dataset(conn, HARVESTER, remove.dataset_id)
         if plan.withdraw_vanished:
             datasets.patch_dataset(conn, SYSTEM, remove.dataset_id, {"state": "draft"})
             origins.mark_withdrawn(conn, remove.dataset_id)
+            audit_versions.dataset_saved(conn, HARVESTER, before, remove.dataset_id)
         else:
             datasets.delete_dataset(conn, SYSTEM, remove.dataset_id)
+            audit_versions.dataset_deleted(conn, HARVESTER, before)
         applied.removed += 1
     return applied
 
@@ -373,6 +417,7 @@ def _create_harvested(
     origins.save_origin(
         conn, dataset.id, plan.source_id, record.iri, record.content_hash, record.notes
     )
+    audit_versions.dataset_saved(conn, HARVESTER, None, dataset.id)
 
 
 def _update_harvested(
@@ -380,6 +425,7 @@ def _update_harvested(
 ) -> None:
     """The dataset's description replaced; its distributions kept by position (their ids, and
     so their addresses and datastore tables, stay while the source keeps them in place)."""
+    before = audit_versions.before_dataset(conn, HARVESTER, dataset_id)
     current = datasets.lock_dataset(conn, SYSTEM, dataset_id)
     data = record.data.model_copy(update={"distributions": None, "name": None})
     datasets.update_dataset(conn, SYSTEM, dataset_id, data)
@@ -393,3 +439,4 @@ def _update_harvested(
     origins.save_origin(
         conn, dataset_id, plan.source_id, record.iri, record.content_hash, record.notes
     )
+    audit_versions.dataset_saved(conn, HARVESTER, before, dataset_id)

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import Actor, actor_for
+from torget.accounts.permissions import Channel, actor_for
 from torget.accounts.users import create_user
 from torget.catalog.model import DataServiceIn, DatasetIn, OrganisationIn
 from torget.db.schema import organisations
@@ -107,7 +107,7 @@ def load_demo(
         fullname=admin_spec.get("fullname"),
         sysadmin=True,
     )
-    actor: Actor = actor_for(conn, admin)
+    actor = actor_for(conn, admin).via(Channel.CLI)  # loaded by `torget demo`
     for org in data["organisations"]:
         create_organisation(conn, actor, OrganisationIn.model_validate(org))
     for spec in users:

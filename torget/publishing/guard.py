@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.catalog import datasets as dataset_store
 from torget.clock import now
 from torget.db.schema import (
@@ -33,6 +33,7 @@ from torget.db.schema import (
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.mail.language import mail_language, translator
 from torget.mail.outbox import queue_mail
+from torget.publishing import audit, audit_versions
 from torget.publishing.personal_data import Finding
 from torget.publishing.settlements import Settled, organisation_chain, who
 from torget.site_lookup import settings_of
@@ -193,7 +194,7 @@ def _tell_editors(conn: sa.Connection, dataset: sa.RowMapping, found: list[Findi
 
 
 def sign_off(
-    conn: sa.Connection, actor: Actor, distribution_id: str, justification: str | None
+    conn: sa.Connection, actor: Acting, distribution_id: str, justification: str | None
 ) -> list[Signoff]:
     """An organisation admin signs off every finding of the distribution's last scan (the
     current table's, or a refused replacement's), with the justification."""
@@ -219,7 +220,9 @@ def sign_off(
         )
     by = None if actor.user is None or actor.user.id == "system" else actor.user.id
     t = personal_data_signoffs
+    signed: audit.Changes = {}
     for finding in unsigned(scan.findings, signoffs_of(conn, dist.id)):
+        signed[f"distributions.{dist.id}.signoffs.{finding.column}.{finding.kind}"] = [None, text]
         conn.execute(
             t.insert().values(
                 distribution_id=dist.id,
@@ -230,4 +233,5 @@ def sign_off(
                 signed_at=now(),
             )
         )
+    audit_versions.dataset_settled(conn, actor, dataset, audit.Action.SIGNED_OFF, signed)
     return signoffs_of(conn, dist.id)

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import SYSTEM, Actor
+from torget.accounts.permissions import Acting, Actor
 from torget.catalog.datasets import Dataset
 from torget.catalog.model import ContactPoint, DatasetIn, LangText
 from torget.catalog.organisations import (
@@ -143,7 +143,7 @@ def _history_row(
         "id": new_id(),
         "organisation_id": org_id,
         "candidate_id": candidate_id,
-        "actor_id": None if actor is SYSTEM or actor.user is None else actor.user.id,
+        "actor_id": None if actor.user is None or actor.user.id == "system" else actor.user.id,
         "action": action,
         "changes": json.dumps(changed, ensure_ascii=False),
         "dataset_id": dataset_id,
@@ -292,7 +292,7 @@ def _draft(org: Organisation, x: Candidate, name: str) -> DatasetIn:
 
 
 def promote_candidate(
-    conn: sa.Connection, actor: Actor, candidate_id: str, name: str | None = None
+    conn: sa.Connection, actor: Acting, candidate_id: str, name: str | None = None
 ) -> Dataset:
     """Make the candidate a draft dataset in one step (editors): its titles, description,
     contact and high-value category carried over, the dataset created by

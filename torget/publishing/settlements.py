@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting, Actor
 from torget.catalog import datasets as dataset_store
 from torget.catalog.datasets import Dataset
 from torget.catalog.organisations import get_organisation
@@ -32,6 +32,8 @@ from torget.db.schema import (
     users,
 )
 from torget.errors import FieldError, PermissionDenied, ValidationFailed
+from torget.publishing import audit_versions
+from torget.publishing.audit import Action
 from torget.text import checked_text
 
 __all__ = [
@@ -145,6 +147,25 @@ def _editable(conn: sa.Connection, actor: Actor, ref: str, action: str) -> Datas
 
 def classify(
     conn: sa.Connection,
+    actor: Acting,
+    ref: str,
+    *,
+    confidentiality: object,
+    integrity: object,
+    availability: object,
+    reason: str | None,
+) -> Classification:
+    """Set (or change) the dataset's classification, by an editor, with the reason; one
+    entry in the audit log."""
+    before = audit_versions.before_dataset(conn, actor, ref)
+    levels = {"confidentiality": confidentiality, "integrity": integrity}
+    found = _classify(conn, actor, ref, **levels, availability=availability, reason=reason)
+    audit_versions.dataset_saved(conn, actor, before, before.subject.id, Action.CLASSIFIED)
+    return found
+
+
+def _classify(
+    conn: sa.Connection,
     actor: Actor,
     ref: str,
     *,
@@ -153,7 +174,7 @@ def classify(
     availability: object,
     reason: str | None,
 ) -> Classification:
-    """Set (or change) the dataset's classification, by an editor, with the reason."""
+    """The classification written, unrecorded: a change it is given with records it."""
     dataset = _editable(conn, actor, ref, "classify this dataset")
     errors: list[FieldError] = []
     levels = {
@@ -221,7 +242,7 @@ def _set_gates(conn: sa.Connection, dataset_id: str, **values: object) -> None:
 
 
 def justify_licence(
-    conn: sa.Connection, actor: Actor, ref: str, justification: str | None
+    conn: sa.Connection, actor: Acting, ref: str, justification: str | None
 ) -> Gates:
     """Why an open licence other than CC0 1.0 or CC BY 4.0 is used (an editor's sentence)."""
     dataset = _editable(conn, actor, ref, "justify this dataset's licence")
@@ -229,6 +250,7 @@ def justify_licence(
     text = _reason(errors, "licence_justification", justification, "licence_justification_required")
     if errors:
         raise ValidationFailed(errors)
+    was = gates_of(conn, dataset.id).licence_justification
     _set_gates(
         conn,
         dataset.id,
@@ -236,10 +258,12 @@ def justify_licence(
         licence_justified_by=_user_id(actor),
         licence_justified_at=now(),
     )
+    changed = {"licence_justification": [was, text]}
+    audit_versions.dataset_settled(conn, actor, dataset, Action.LICENCE_JUSTIFIED, changed)
     return gates_of(conn, dataset.id)
 
 
-def approve(conn: sa.Connection, actor: Actor, ref: str) -> Gates:
+def approve(conn: sa.Connection, actor: Acting, ref: str) -> Gates:
     """The second person's approval (four eyes): an editor of the organisation with an
     account; whoever publishes must then be someone else."""
     dataset = _editable(conn, actor, ref, "approve this dataset's publication")
@@ -248,6 +272,10 @@ def approve(conn: sa.Connection, actor: Actor, ref: str) -> Gates:
             "an approval is a person's: approve with your own account", code="approval_needs_person"
         )
     _set_gates(conn, dataset.id, approved_by=_user_id(actor), approved_at=now())
+    by = actor.user.name if actor.user else None
+    audit_versions.dataset_settled(
+        conn, actor, dataset, Action.APPROVED, {"approved_by": [None, by]}
+    )
     return gates_of(conn, dataset.id)
 
 
@@ -265,15 +293,18 @@ def clear_publication_request(conn: sa.Connection, dataset_id: str) -> None:
     )
 
 
-def set_four_eyes(conn: sa.Connection, actor: Actor, org_ref: str, required: bool) -> bool:
+def set_four_eyes(conn: sa.Connection, actor: Acting, org_ref: str, required: bool) -> bool:
     """Whether the organisation (and its units) need a second person's approval; set by one
     of its admins."""
     org = get_organisation(conn, org_ref)
     actor.require(org.id, "admin", "change the organisation's publishing rules")
     t = publishing_settings
+    was = conn.execute(sa.select(t.c.four_eyes).where(t.c.organisation_id == org.id)).scalar()
     values = {"four_eyes": required, "updated_at": now()}
     if not conn.execute(t.update().where(t.c.organisation_id == org.id).values(**values)).rowcount:
         conn.execute(t.insert().values(organisation_id=org.id, **values))
+    changed = {"four_eyes": [bool(was), required]}
+    audit_versions.organisation_saved(conn, actor, None, org, Action.RULES_CHANGED, changed)
     return required
 
 
@@ -320,7 +351,7 @@ def classify_with(conn: sa.Connection, actor: Actor, ref: str, given: Classifica
         current.reason,
     ) == (given.confidentiality, given.integrity, given.availability, given.reason):
         return
-    classify(
+    _classify(
         conn,
         actor,
         ref,

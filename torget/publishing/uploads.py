@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.catalog import datasets as store
 from torget.catalog.datasets import Distribution
 from torget.catalog.stored_files import release_files, upload_key
@@ -82,7 +82,7 @@ def put_distribution_file(
     engine: sa.Engine,
     settings: Settings,
     files: FileStore,
-    actor: Actor,
+    actor: Acting,
     dist_id: str,
     upload: Upload,
 ) -> Distribution:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting, Actor
 from torget.catalog import datasets as store
 from torget.db.engine import read, write
 from torget.publishing import guard, settlements
@@ -48,7 +48,7 @@ def _checklist(conn: Any, actor: Actor, ref: str) -> dict[str, Any]:
 
 @router.get("/datasets/{dataset}/checklist", summary="A dataset's publishing checklist")
 def get_checklist(
-    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         return _checklist(conn, actor, dataset)
@@ -56,7 +56,7 @@ def get_checklist(
 
 @router.put("/datasets/{dataset}/classification", summary="Classify a dataset")
 def put_classification(
-    request: Request, dataset: str, body: ClassificationBody, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, body: ClassificationBody, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         settlements.classify(conn, actor, dataset, **body.model_dump())
@@ -65,7 +65,7 @@ def put_classification(
 
 @router.put("/datasets/{dataset}/licence-justification", summary="Justify another licence")
 def put_licence_justification(
-    request: Request, dataset: str, body: JustificationBody, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, body: JustificationBody, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         settlements.justify_licence(conn, actor, dataset, body.justification)
@@ -74,7 +74,7 @@ def put_licence_justification(
 
 @router.post("/datasets/{dataset}/approval", summary="Approve a publication (four eyes)")
 def post_approval(
-    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         settlements.approve(conn, actor, dataset)
@@ -89,7 +89,7 @@ def post_signoff(
     request: Request,
     distribution: str,
     body: JustificationBody,
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         guard.sign_off(conn, actor, distribution, body.justification)
@@ -99,7 +99,7 @@ def post_signoff(
 
 @router.put("/organisations/{organisation}/publishing", summary="An organisation's four-eyes rule")
 def put_publishing_settings(
-    request: Request, organisation: str, body: FourEyesBody, actor: Actor = Depends(current_actor)
+    request: Request, organisation: str, body: FourEyesBody, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         return {"four_eyes": settlements.set_four_eyes(conn, actor, organisation, body.four_eyes)}

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from torget.accounts.permissions import ANONYMOUS, Actor
+from torget.accounts.permissions import ANONYMOUS, Acting, Channel
 from torget.ckan import ACTIONS, BadRequest, Call, Upload, error_response
 from torget.ckan.datastore import find_table, search_query
 from torget.datastore import access
@@ -45,11 +45,10 @@ def _secret(request: Request) -> str | None:
     return header or request.headers.get("x-ckan-api-key", "").strip() or None
 
 
-def _actor(request: Request) -> Actor:
+def _actor(request: Request) -> Acting:
     secret = _secret(request)
-    if secret is None:
-        return ANONYMOUS
-    return actor_for_token(request, secret)
+    actor = ANONYMOUS if secret is None else actor_for_token(request, secret)
+    return actor.via(Channel.CKAN)
 
 
 def _query_params(request: Request) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.catalog import dataservices as store
 from torget.catalog.model import DataServiceIn
 from torget.db.engine import read, write
@@ -24,7 +24,7 @@ def _base(request: Request) -> str:
 
 @router.get("/dataservices", summary="List data services")
 def list_dataservices(
-    request: Request, page: Page = Depends(page_params), actor: Actor = Depends(current_actor)
+    request: Request, page: Page = Depends(page_params), actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         total, found = store.list_dataservices(conn, actor, offset=page.offset, limit=page.size)
@@ -33,7 +33,7 @@ def list_dataservices(
 
 @router.post("/dataservices", status_code=201, summary="Create a data service")
 def create_dataservice(
-    request: Request, body: DataServiceIn, actor: Actor = Depends(current_actor)
+    request: Request, body: DataServiceIn, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         service = changes.create_dataservice(conn, actor, body)
@@ -42,7 +42,7 @@ def create_dataservice(
 
 @router.get("/dataservices/{service}", summary="Read a data service (by id or name)")
 def get_dataservice(
-    request: Request, service: str, actor: Actor = Depends(current_actor)
+    request: Request, service: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         return store.get_dataservice(conn, actor, service).as_json(_base(request))
@@ -50,7 +50,7 @@ def get_dataservice(
 
 @router.put("/dataservices/{service}", summary="Replace a data service")
 def update_dataservice(
-    request: Request, service: str, body: DataServiceIn, actor: Actor = Depends(current_actor)
+    request: Request, service: str, body: DataServiceIn, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         updated = changes.replace_dataservice(conn, actor, service, body)
@@ -62,7 +62,7 @@ def patch_dataservice(
     request: Request,
     service: str,
     body: dict[str, Any] = Body(description="The fields to change."),
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         updated = changes.patch_dataservice(conn, actor, service, body)
@@ -71,7 +71,7 @@ def patch_dataservice(
 
 @router.delete("/dataservices/{service}", status_code=204, summary="Delete a data service")
 def delete_dataservice(
-    request: Request, service: str, actor: Actor = Depends(current_actor)
+    request: Request, service: str, actor: Acting = Depends(current_actor)
 ) -> Response:
     with write(request_site(request).engine) as conn:
         changes.delete_dataservice(conn, actor, service)

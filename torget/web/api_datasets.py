@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, Response, UploadFile
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.catalog import datasets as store
 from torget.catalog.model import DatasetIn, DatasetState, DistributionIn
 from torget.db.engine import read, write
@@ -36,7 +36,7 @@ def list_datasets(
     page: Page = Depends(page_params),
     organisation: str | None = Query(None, description="Short name of an organisation."),
     state: DatasetState | None = None,
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         total, found = store.list_datasets(
@@ -54,7 +54,7 @@ class DatasetCreate(DatasetIn):
 
 @router.post("/datasets", status_code=201, summary="Create a dataset")
 def create_dataset(
-    request: Request, body: DatasetCreate, actor: Actor = Depends(current_actor)
+    request: Request, body: DatasetCreate, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     data = DatasetIn.model_validate(body.model_dump(exclude={"classification"}, exclude_unset=True))
     given = (
@@ -69,7 +69,7 @@ def create_dataset(
 
 @router.get("/datasets/{dataset}", summary="Read a dataset (by id or name)")
 def get_dataset(
-    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         found = store.get_dataset(conn, actor, dataset)
@@ -79,7 +79,7 @@ def get_dataset(
 
 @router.put("/datasets/{dataset}", summary="Replace a dataset's metadata")
 def update_dataset(
-    request: Request, dataset: str, body: DatasetIn, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, body: DatasetIn, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         updated = changes.replace_dataset(conn, actor, dataset, body)
@@ -91,7 +91,7 @@ def patch_dataset(
     request: Request,
     dataset: str,
     body: dict[str, Any] = Patch,
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         updated = changes.patch_dataset(conn, actor, dataset, body)
@@ -100,7 +100,7 @@ def patch_dataset(
 
 @router.delete("/datasets/{dataset}", status_code=204, summary="Delete a dataset")
 def delete_dataset(
-    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, actor: Acting = Depends(current_actor)
 ) -> Response:
     with write(request_site(request).engine) as conn:
         changes.delete_dataset(conn, actor, dataset)
@@ -109,7 +109,7 @@ def delete_dataset(
 
 @router.get("/datasets/{dataset}/distributions", summary="List a dataset's distributions")
 def list_distributions(
-    request: Request, dataset: str, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         found = store.get_dataset(conn, actor, dataset).distributions
@@ -119,7 +119,7 @@ def list_distributions(
 
 @router.post("/datasets/{dataset}/distributions", status_code=201, summary="Add a distribution")
 def add_distribution(
-    request: Request, dataset: str, body: DistributionIn, actor: Actor = Depends(current_actor)
+    request: Request, dataset: str, body: DistributionIn, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         dist = changes.add_distribution(conn, actor, dataset, body)
@@ -128,7 +128,7 @@ def add_distribution(
 
 @router.get("/distributions/{distribution}", summary="Read a distribution")
 def get_distribution(
-    request: Request, distribution: str, actor: Actor = Depends(current_actor)
+    request: Request, distribution: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         return store.get_distribution(conn, actor, distribution).as_json(_base(request))
@@ -136,7 +136,10 @@ def get_distribution(
 
 @router.put("/distributions/{distribution}", summary="Replace a distribution")
 def update_distribution(
-    request: Request, distribution: str, body: DistributionIn, actor: Actor = Depends(current_actor)
+    request: Request,
+    distribution: str,
+    body: DistributionIn,
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         dist = changes.replace_distribution(conn, actor, distribution, body)
@@ -148,7 +151,7 @@ def patch_distribution(
     request: Request,
     distribution: str,
     body: dict[str, Any] = Patch,
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         dist = changes.patch_distribution(conn, actor, distribution, body)
@@ -157,7 +160,7 @@ def patch_distribution(
 
 @router.delete("/distributions/{distribution}", status_code=204, summary="Delete a distribution")
 def delete_distribution(
-    request: Request, distribution: str, actor: Actor = Depends(current_actor)
+    request: Request, distribution: str, actor: Acting = Depends(current_actor)
 ) -> Response:
     with write(request_site(request).engine) as conn:
         changes.delete_distribution(conn, actor, distribution)
@@ -184,7 +187,7 @@ def upload_distribution_file(
     site: SiteDep,
     distribution: str,
     file: UploadFile = _FILE,
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     upload = Upload(filename=file.filename or "data", stream=file.file)
     dist = put_distribution_file(

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting, Actor
 from torget.db.engine import read, write
 from torget.publishing import inventory, inventory_changes, inventory_files
 from torget.publishing.inventory_fields import CandidateIn
@@ -182,7 +182,7 @@ def delete_candidate(
 )
 def promote_candidate(
     site: SiteDep, candidate_id: str, body: PromoteBody | None = None,
-    actor: Actor = Depends(current_actor),
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:  # fmt: skip
     with write(site.engine) as conn:
         dataset = inventory_changes.promote_candidate(

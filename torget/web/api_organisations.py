@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.catalog import organisations as store
 from torget.catalog.model import OrganisationIn, Role
 from torget.db.engine import read, write
@@ -33,7 +33,7 @@ def list_organisations(request: Request, page: Page = Depends(page_params)) -> d
 
 @router.post("/organisations", status_code=201, summary="Create an organisation")
 def create_organisation(
-    request: Request, body: OrganisationIn, actor: Actor = Depends(current_actor)
+    request: Request, body: OrganisationIn, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         return changes.create_organisation(conn, actor, body).as_json()
@@ -47,7 +47,10 @@ def get_organisation(request: Request, organisation: str) -> dict[str, Any]:
 
 @router.put("/organisations/{organisation}", summary="Replace an organisation's details")
 def update_organisation(
-    request: Request, organisation: str, body: OrganisationIn, actor: Actor = Depends(current_actor)
+    request: Request,
+    organisation: str,
+    body: OrganisationIn,
+    actor: Acting = Depends(current_actor),
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         return changes.update_organisation(conn, actor, organisation, body).as_json()
@@ -55,7 +58,7 @@ def update_organisation(
 
 @router.delete("/organisations/{organisation}", status_code=204, summary="Delete an organisation")
 def delete_organisation(
-    request: Request, organisation: str, actor: Actor = Depends(current_actor)
+    request: Request, organisation: str, actor: Acting = Depends(current_actor)
 ) -> Response:
     with write(request_site(request).engine) as conn:
         changes.delete_organisation(conn, actor, organisation)
@@ -64,7 +67,7 @@ def delete_organisation(
 
 @router.get("/organisations/{organisation}/members", summary="List members")
 def list_members(
-    request: Request, organisation: str, actor: Actor = Depends(current_actor)
+    request: Request, organisation: str, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with read(request_site(request).engine) as conn:
         members = store.list_members(conn, actor, organisation)
@@ -73,7 +76,7 @@ def list_members(
 
 @router.post("/organisations/{organisation}/members", summary="Add a member or change a role")
 def set_member(
-    request: Request, organisation: str, body: MemberIn, actor: Actor = Depends(current_actor)
+    request: Request, organisation: str, body: MemberIn, actor: Acting = Depends(current_actor)
 ) -> dict[str, Any]:
     with write(request_site(request).engine) as conn:
         return changes.set_member(conn, actor, organisation, body.user, body.role).as_json()
@@ -83,7 +86,7 @@ def set_member(
     "/organisations/{organisation}/members/{user}", status_code=204, summary="Remove a member"
 )
 def remove_member(
-    request: Request, organisation: str, user: str, actor: Actor = Depends(current_actor)
+    request: Request, organisation: str, user: str, actor: Acting = Depends(current_actor)
 ) -> Response:
     with write(request_site(request).engine) as conn:
         changes.remove_member(conn, actor, organisation, user)

@@ -12,7 +12,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from torget.accounts.login import Attempt, check_log_in, refuse_token
-from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
+from torget.accounts.permissions import ANONYMOUS, Acting, Actor, Channel, actor_for
 from torget.accounts.tokens import find_token, record_use
 from torget.accounts.users import User, get_user
 from torget.db.engine import read, write
@@ -23,15 +23,15 @@ from torget.web.request_site import request_site
 __all__ = ["current_actor", "password_user", "actor_for_token"]
 
 
-def current_actor(request: Request) -> Actor:
-    """The actor for a request: anonymous without credentials, 401 with bad ones."""
+def current_actor(request: Request) -> Acting:
+    """The actor for a JSON API request: anonymous without credentials, 401 with bad ones."""
     header = request.headers.get("authorization", "")
     if not header:
-        return ANONYMOUS
+        return ANONYMOUS.via(Channel.API)
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise NotAuthenticated("send the API token as 'Authorization: Bearer <token>'")
-    return actor_for_token(request, secret.strip())
+    return actor_for_token(request, secret.strip()).via(Channel.API)
 
 
 def actor_for_token(request: Request, secret: str) -> Actor:

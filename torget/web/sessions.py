@@ -26,7 +26,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.datastructures import FormData
 
 from torget.accounts.login import KnownDevice
-from torget.accounts.permissions import ANONYMOUS, Actor, actor_for
+from torget.accounts.permissions import ANONYMOUS, Acting, Channel, actor_for
 from torget.accounts.sessions import end_sessions, session_version
 from torget.accounts.users import User, get_user
 from torget.db.engine import read, write
@@ -90,17 +90,17 @@ def _session_user(request: Request) -> User | None:
     return user
 
 
-def page_actor(request: Request) -> Actor:
+def page_actor(request: Request) -> Acting:
     """The signed-in user of a page request, with their roles; anonymous otherwise."""
     cached = getattr(request.state, "actor", None)
-    if isinstance(cached, Actor):
+    if isinstance(cached, Acting):
         return cached
     user = _session_user(request)
     if user is None:
-        actor = ANONYMOUS
+        actor = ANONYMOUS.via(Channel.PAGES)
     else:
         with read(request_site(request).engine) as conn:
-            actor = actor_for(conn, user)
+            actor = actor_for(conn, user).via(Channel.PAGES)
     request.state.actor = actor
     return actor
 

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting, Actor
 from torget.catalog.datasets import Dataset, get_dataset, get_distribution
 from torget.db.engine import read, write
 from torget.errors import ValidationFailed
@@ -140,7 +140,7 @@ def _level(form: Form, name: str) -> object:
 def classify(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     form = Form.posted(data, CLASSIFICATION)
 
-    def change(conn: Any, actor: Actor, dataset_id: str) -> None:
+    def change(conn: Any, actor: Acting, dataset_id: str) -> None:
         levels = {k: _level(form, k) for k in LEVELS}
         reason = form.value("classification.reason")
         settlements.classify(conn, actor, dataset_id, reason=reason, **levels)
@@ -152,7 +152,7 @@ def classify(request: Request, ref: str, data: FormData = Depends(posted_form)) 
 def justify(request: Request, ref: str, data: FormData = Depends(posted_form)) -> Response:
     form = Form.posted(data, JUSTIFICATION)
 
-    def change(conn: Any, actor: Actor, dataset_id: str) -> None:
+    def change(conn: Any, actor: Acting, dataset_id: str) -> None:
         settlements.justify_licence(conn, actor, dataset_id, form.value("licence_justification"))
 
     return _settle(request, ref, form, JUSTIFICATION, change, N_("The justification is saved."))
@@ -160,7 +160,7 @@ def justify(request: Request, ref: str, data: FormData = Depends(posted_form)) -
 
 @router.post("/publish/dataset/{ref}/approval")
 def approve(request: Request, ref: str) -> Response:
-    def change(conn: Any, actor: Actor, dataset_id: str) -> None:
+    def change(conn: Any, actor: Acting, dataset_id: str) -> None:
         settlements.approve(conn, actor, dataset_id)
 
     return _settle(request, ref, Form(), [], change, N_("Your approval is recorded."))
@@ -173,7 +173,7 @@ def sign_off(request: Request, dist_id: str, data: FormData = Depends(posted_for
         dataset_id = get_distribution(conn, actor, dist_id).dataset_id
     form = Form.posted(data, SIGNOFF)
 
-    def change(conn: Any, actor: Actor, _dataset_id: str) -> None:
+    def change(conn: Any, actor: Acting, _dataset_id: str) -> None:
         guard.sign_off(conn, actor, dist_id, form.value("justification"))
 
     return _settle(request, dataset_id, form, SIGNOFF, change, N_("The findings are signed off."))

@@ -11,7 +11,7 @@ from fastapi import Depends, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting, Actor
 from torget.catalog.dataservices import DataService, get_dataservice
 from torget.catalog.datasets import list_datasets
 from torget.catalog.model import DataServiceIn
@@ -98,7 +98,7 @@ def _record(body: dict[str, Any]) -> DataServiceIn:
         raise validation_failed_from(exc) from None
 
 
-def _save(request: Request, actor: Actor, form: Form, current: DataService | None) -> Response:
+def _save(request: Request, actor: Acting, form: Form, current: DataService | None) -> Response:
     body = current.data.model_dump(mode="json") if current else {"state": "draft"}
     body.update(payload(form, DATASERVICE_FIELDS, required=_REQUIRED))
     try:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Acting
 from torget.errors import NotAuthenticated
 from torget.web.sessions import check_csrf, page_actor
 
@@ -35,7 +35,7 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def signed_in(request: Request) -> Actor:
+def signed_in(request: Request) -> Acting:
     """The signed-in actor; anyone else is sent to the log-in page."""
     actor = page_actor(request)
     if actor.user is None:
