@@ -175,7 +175,7 @@ def entailed(graph: Graph) -> Graph:
     for child, parent in ontology.subject_objects(RDFS.subClassOf):
         parents.setdefault(child, set()).add(parent)
     resources = {t for s, _, o in mixed for t in (s, o) if not isinstance(t, Literal)}
-    typed = [(r, RDFS.Resource) for r in resources]
+    typed: list[tuple[Node, Node]] = [(r, RDFS.Resource) for r in resources]
     typed += [(o, ranges[p]) for _, p, o in mixed if p in ranges]
     typed += [(s, c) for s, c in mixed.subject_objects(RDF.type)]
     while typed:
