@@ -94,13 +94,20 @@ def test_an_overdue_daily_dataset_is_flagged_everywhere(world: World, engine: sa
     with_text = world.client.get("/api/search", params={"overdue": "1", "q": "Badtemperaturer"})
     assert with_text.json()["count"] == 0
 
+    page = world.client.get("/search?overdue=1&lang=en", headers=HTML).text
+    assert "Luftmätningar" in page and "Badtemperaturer" not in page
+    assert 'id="filter-overdue" name="overdue" value="1" checked' in page
+    assert "sort=modified&amp;page=2" not in page  # one page; paging links keep the filter:
+    assert world.client.get("/search?overdue=1&page=2", headers=HTML).status_code == 200
+
     listed = world.client.get("/api/organisations/sjostad/overdue").json()
     assert [d["name"] for d in listed["items"]] == [late["name"]]
 
     _log_in(world, "editor")
-    dashboard = world.client.get("/publish", headers=HTML).text
+    dashboard = world.client.get("/publish?lang=sv", headers=HTML).text
     overdue_part = dashboard.split("Försenade datamängder", 1)[-1].split("</div>", 1)[0]
     assert "Luftmätningar" in overdue_part and "Badtemperaturer" not in overdue_part
+    assert "/search?overdue=1&amp;organisation=sjostad" in overdue_part
 
 
 def test_the_public_page_says_how_often_and_when_last(world: World, engine: sa.Engine) -> None:

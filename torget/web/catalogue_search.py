@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset
+from torget.clock import now
 from torget.search import FACETS, SORTS, SearchQuery, SearchResult, search_datasets
 from torget.search.popularity import popularities
 
@@ -27,6 +28,7 @@ def search(
     page: int = 1,
     page_size: int = 20,
     lang: str = "sv",
+    overdue: bool = False,
 ) -> SearchResult:
     query = SearchQuery(
         text=text,
@@ -35,6 +37,7 @@ def search(
         page=page,
         page_size=page_size,
         lang="en" if lang == "en" else "sv",
+        due_before=now() if overdue else None,  # issue 20: only datasets past their due date
     )
     return search_datasets(conn, actor, query)
 

@@ -54,6 +54,7 @@ class SearchParams:
     filters: dict[str, list[str]]
     sort: str
     page: int
+    overdue: bool = False  # issue 20: only datasets past their due date
 
     @classmethod
     def from_request(cls, request: Request) -> SearchParams:
@@ -69,6 +70,7 @@ class SearchParams:
             {k: v for k, v in filters.items() if v},
             sort,
             page_number(page),
+            query.get("overdue") == "1",
         )
 
     def url(self, **changes: object) -> str:
@@ -81,6 +83,8 @@ class SearchParams:
         assert isinstance(filters, dict)
         for name, values in filters.items():
             params += [(name, v) for v in values]
+        if changes.get("overdue", self.overdue):
+            params.append(("overdue", "1"))
         sort = changes.get("sort", self.sort)
         params.append(("sort", str(sort)))
         page = changes.get("page", 1)
@@ -110,6 +114,7 @@ def search_page(request: Request) -> Response:
             page=params.page,
             page_size=PAGE_SIZE,
             lang=lang,
+            overdue=params.overdue,
         )
         orgs = all_organisations(conn)
     last_page = max(1, -(-found.total // PAGE_SIZE))
