@@ -10,6 +10,7 @@ on loopback, shared by the module.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import os
@@ -32,8 +33,9 @@ from torget.clock import now
 from torget.db.engine import read, write
 from torget.db.schema import link_checks
 from torget.outbound import Guard
-from torget.publishing.links import check_url, link_checks_of, run_checks
+from torget.publishing.links import Link, check_links, check_url, link_checks_of, run_checks
 from torget.publishing.reminders import send_reminders
+from torget.publishing.upkeep import check_stale_links
 from torget.settings import Settings
 from torget.site import Site
 from torget.web.sessions import session_secret
@@ -256,3 +258,19 @@ def test_the_command_checks_one_dataset(
     assert ran.stdout.strip().endswith("1 links checked, 1 broken")
     with read(site.engine) as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(link_checks)).scalar() == 1
+
+
+def test_the_worker_checks_only_stale_links_and_stops_in_time(
+    world: World, site: Site, server: Server
+) -> None:
+    _publish(world, server, "/ok.csv", "/gone.csv")
+    first = check_stale_links(site.engine, site.settings)
+    assert first is not None and (first.checked, first.broken) == (2, 1)
+    again = check_stale_links(site.engine, site.settings)  # checked within the interval
+    assert again is not None and again.checked == 0
+    off = dataclasses.replace(site.settings, link_check_interval_hours=0)
+    assert check_stale_links(site.engine, off) is None
+    links = [Link("d", server.base + "/ok.csv"), Link("d", server.base + "/ok2.csv")]
+    late = check_links(links, Guard(allow_private=True), concurrency=2, delay=0, timeout=1,
+                       stop_at=time.monotonic())  # fmt: skip
+    assert list(late) == []

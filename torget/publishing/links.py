@@ -50,7 +50,10 @@ __all__ = [
 ]
 
 MAX_REDIRECTS = 5
-PER_RUN = 500  # links a scheduled run checks, the stalest first, so the worker stays free
+# A scheduled run checks the stalest links, at most this many and for at most this long (a
+# host's links are checked a second apart), so that the worker's thread is soon free again.
+PER_RUN = 500
+RUN_SECONDS = 120
 _BATCH = 100
 _RANGE = re.compile(r"bytes \d+-\d+/(\d+)")
 
@@ -145,10 +148,17 @@ def check_url(client: httpx.Client, url: str) -> Result:
 
 
 def check_links(
-    links: Sequence[Link], guard: Guard, *, concurrency: int, delay: float, timeout: float
+    links: Sequence[Link],
+    guard: Guard,
+    *,
+    concurrency: int,
+    delay: float,
+    timeout: float,
+    stop_at: float | None = None,
 ) -> Iterator[tuple[Link, Result]]:
     """Check every link, yielding each result as it comes: `concurrency` hosts at a time, one
-    host's links one after the other, `delay` seconds apart."""
+    host's links one after the other, `delay` seconds apart. No check starts after `stop_at`
+    (`time.monotonic()`), so a scheduled run ends in time; the rest wait for the next."""
     by_host: dict[str, list[Link]] = {}
     for link in links:
         by_host.setdefault((urlsplit(link.url).hostname or "").lower(), []).append(link)
@@ -160,6 +170,8 @@ def check_links(
                 for i, link in enumerate(host_links):
                     if i:
                         time.sleep(delay)
+                    if stop_at is not None and time.monotonic() >= stop_at:
+                        break
                     done.put((link, check_url(client, link.url)))
         finally:
             done.put(None)
@@ -302,9 +314,11 @@ def run_checks(
     dataset_id: str | None = None,
     older_than: dt.datetime | None = None,
     limit: int | None = None,
+    seconds: float | None = None,
 ) -> Summary:
     """Check the external links (of one dataset, or all; only those last checked before
-    `older_than`, at most `limit`, the stalest first) and keep the results."""
+    `older_than`, at most `limit`, the stalest first, none started after `seconds`) and keep
+    the results."""
     with write(engine) as conn:
         links = external_links(conn, settings, dataset_id)
         _forget_gone(conn, links, dataset_id)
@@ -318,6 +332,7 @@ def run_checks(
         links, guard, concurrency=settings.link_check_concurrency,
         delay=settings.link_check_host_delay_ms / 1000,
         timeout=settings.link_check_timeout_seconds,
+        stop_at=None if seconds is None else time.monotonic() + seconds,
     )  # fmt: skip
     for pair in results:
         batch.append(pair)

@@ -1,7 +1,7 @@
 """The worker's periodic upkeep of published data (issue 20): every hour the kept due dates
 are brought up to date (datastore loads publish no event) and the reminders' digests are
-queued; every ten minutes the stalest external links are checked, at most `links.PER_RUN` at a
-time, so that the worker's thread is soon free for datastore loads again."""
+queued; every ten minutes the stalest external links are checked, at most `links.PER_RUN` for
+at most `links.RUN_SECONDS`, so that the worker's thread is soon free for datastore loads."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from huey import Huey, crontab
 from torget.clock import now
 from torget.db.engine import write
 from torget.publishing.freshness import refresh_due_dates
-from torget.publishing.links import PER_RUN, Summary, run_checks
+from torget.publishing.links import PER_RUN, RUN_SECONDS, Summary, run_checks
 from torget.publishing.reminders import send_reminders
 from torget.settings import Settings
 
@@ -33,7 +33,7 @@ def check_stale_links(engine: sa.Engine, settings: Settings) -> Summary | None:
     if hours <= 0:
         return None
     older = now() - dt.timedelta(hours=hours)
-    return run_checks(engine, settings, older_than=older, limit=PER_RUN)
+    return run_checks(engine, settings, older_than=older, limit=PER_RUN, seconds=RUN_SECONDS)
 
 
 def schedule_upkeep(huey: Huey, engine: sa.Engine, settings: Settings, secret: str) -> None:
