@@ -83,6 +83,7 @@ from torget.web.pages import (
     members,
     organisation,
     password_reset,
+    quality,
     registration,
     reminders,
     search,
@@ -248,6 +249,7 @@ def create_app(site: Site) -> FastAPI:
         dashboard,
         harvest,
         dataset_forms,
+        quality,
         checklist,
         audit,  # issue 20: the audit log's and a dataset's history pages
         distribution_forms,

@@ -106,6 +106,7 @@ PAGES: list[tuple[str, bool, Callable[[LiveServer], str], Step]] = [
     ),
     ("upload", True, lambda s: f"/publish/dataset/{s.sample.bathing.id}/upload", None),
     ("checklist", True, lambda s: f"/publish/dataset/{s.sample.bathing.id}/checklist", None),
+    ("quality", True, lambda s: "/publish/quality", None),
     (
         "checklist-errors",
         True,

@@ -25,6 +25,7 @@ from torget.errors import Conflict, FieldError, ValidationFailed
 from torget.publishing import changes
 from torget.publishing.freshness import freshness_of
 from torget.publishing.links import link_checks_of
+from torget.quality.report import dataset_quality
 from torget.web.forms import Field, Form, labels, payload, values_from
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.dataset_preview import datastore_states
@@ -97,8 +98,10 @@ def _form_page(
     request: Request, actor: Actor, form: Form, dataset: Dataset | None, status: int = 200
 ) -> Response:
     lang = pick_language(request)
-    with read(request_site(request).engine) as conn:
+    site = request_site(request)
+    with read(site.engine) as conn:
         orgs = all_organisations(conn)
+        quality = dataset_quality(conn, site.settings, dataset) if dataset else None
     return render(
         request,
         "dataset_form.html",
@@ -115,6 +118,7 @@ def _form_page(
         languages=language_options(lang, form.values.get("language", [])),
         hvd_categories=hvd_options(lang, form.values.get("hvd_categories", [])),
         hvd=HVD_LEGISLATION,
+        quality=quality,
     )
 
 
@@ -168,6 +172,7 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
         loads = datastore_states(conn, actor, request_site(request).settings, dataset.distributions)
         freshness = freshness_of(conn, [dataset.id])[dataset.id]  # issue 20: due date, links
         links = link_checks_of(conn, [d.id for d in dataset.distributions])
+        quality = dataset_quality(conn, request_site(request).settings, dataset)
     title = localize(dataset.data.title, lang)
     assert title is not None
     return render(
@@ -183,6 +188,7 @@ def _overview(request: Request, actor: Actor, ref: str, form: Form, status: int 
         loads=loads,
         freshness=freshness,
         link_checks=links,
+        quality=quality,
     )
 
 
