@@ -1,5 +1,6 @@
-"""`torget checklist`, `classify`, `signoff`, `approve`, `justify-licence`: a dataset's
-publishing checklist from the command line (issue 13 B), so a municipality can script step B.
+"""`torget checklist` (and `checklist rescan`), `classify`, `signoff`, `approve`,
+`justify-licence`: a dataset's publishing checklist from the command line (issue 13 B), so a
+municipality can script step B.
 
 The commands run with the command line's authority (`SYSTEM`), like `torget org`, over the
 library functions the pages and the API call (`torget.publishing`); each refusal is one line
@@ -20,6 +21,7 @@ from torget.db.engine import read, write
 from torget.errors import NotFound
 from torget.publishing import guard, settlements
 from torget.publishing.checklist import checklist
+from torget.publishing.rescan import datasets_to_rescan, rescan_datasets
 
 __all__ = ["COMMANDS"]
 
@@ -58,16 +60,63 @@ def _show(conn: sa.Connection, ref: str, as_json: bool) -> bool:
     return found.ready
 
 
-@click.command("checklist")
+class _ChecklistGroup(click.Group):
+    """`torget checklist DATASET` shows the checklist; `torget checklist rescan …` is a
+    subcommand (a first word that names no subcommand is the dataset)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands:
+            args = ["show", *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group("checklist", cls=_ChecklistGroup)
+def checklist_command() -> None:
+    """A dataset's publishing checklist: `torget checklist DATASET` shows it, `torget
+    checklist rescan` runs the personal-data guard again."""
+
+
+@checklist_command.command("show")
 @click.argument("dataset")
 @click.option("--json", "as_json", is_flag=True, help="The checklist as the JSON API gives it.")
 @click.pass_context
-def checklist_command(ctx: click.Context, dataset: str, as_json: bool) -> None:
+def show_command(ctx: click.Context, dataset: str, as_json: bool) -> None:
     """DATASET's publishing checklist: each item's state and who settled it. Exits with 1
     when the dataset could not be published now."""
     with _reported(), read(_engine(ctx)) as conn:
         ready = _show(conn, dataset, as_json)
     ctx.exit(0 if ready else 1)
+
+
+@checklist_command.command("rescan")
+@click.argument("dataset", required=False)
+@click.option("--all", "every", is_flag=True, help="Every dataset (of --organisation).")
+@click.option("--organisation", default=None, help="With --all: only this organisation's.")
+@click.pass_context
+def rescan_command(
+    ctx: click.Context, dataset: str | None, every: bool, organisation: str | None
+) -> None:
+    """Run the personal-data guard again on DATASET's current tables (or with --all, on every
+    dataset's, or an organisation's), e.g. after the detector improved; a finding nobody
+    signed off re-opens the checklist's item. Exits with 1 when one did."""
+    from torget.cli import _State
+
+    if (dataset is None) == (not every) or (organisation and not every):
+        raise click.UsageError("give a DATASET, or --all (with --organisation ORG)")
+    engine = _engine(ctx)
+    settings = ctx.ensure_object(_State).settings
+    with _reported():
+        refs = [dataset] if dataset else datasets_to_rescan(engine, organisation)
+        results = rescan_datasets(engine, settings, refs)
+    for r in results:
+        click.echo(f"{r.dataset_id}\t{r.distribution_id}\t{r.state}")
+        for f in r.findings:
+            click.echo(f"  {f.column}\t{f.kind}\t{f.count}\t{', '.join(f.examples)}")
+    opened = sum(r.state == "findings" for r in results)
+    click.echo(f"{len(results)} distribution(s) rescanned, {opened} with unsigned findings")
+    ctx.exit(1 if opened else 0)
 
 
 @click.command("classify")

@@ -38,7 +38,12 @@ def test_upload_with_resource_create(live: Live) -> None:
     assert httpx.get(created["url"]).content == CSV
     again = ckan.action.resource_patch(id=created["id"], upload=("ny.csv", io.BytesIO(b"a\n1\n")))
     assert again["id"] == created["id"] and again["size"] == 4
-    assert again["url"].endswith("/ny.csv") and httpx.get(again["url"]).content == b"a\n1\n"
+    # Issue 13 B: the new file is public once the guard has scanned it; the old one until then.
+    assert again["url"].endswith("/ny.csv") and httpx.get(again["url"]).status_code == 404
+    assert httpx.get(created["url"]).content == CSV
+    for job_id in sweep_now(live.site.settings, live.site.engine):
+        run_job(live.site.settings, live.site.engine, job_id, live.site.files)
+    assert httpx.get(again["url"]).content == b"a\n1\n"
     assert httpx.get(created["url"]).status_code == 404  # the replaced file is deleted
     assert ckan.action.package_show(id=dataset["id"])["num_resources"] == 1
 

@@ -41,6 +41,7 @@ from torget.errors import NotFound
 from torget.events import DistributionDeleted, Handler
 from torget.files import FileStore
 from torget.files.urls import OWN_FILES, file_address, file_reference, key_of_url
+from torget.publishing import held_files
 from torget.settings import Settings
 from torget.site_lookup import settings_of, site_of
 
@@ -124,14 +125,29 @@ def _candidates(conn: sa.Connection, key: str) -> Sequence[sa.Row[Any, Any, Any,
     return conn.execute(query.where(match)).all()
 
 
+def _served_as(
+    conn: sa.Connection, settings: Settings, row: sa.Row[Any, Any, Any, Any, Any], key: str
+) -> str | None:
+    """The dataset state under which the distribution `row` serves the file at `key` (None:
+    it does not). A published dataset's upload the personal-data guard has not cleared is
+    served as a draft's, and the file it replaces as a published one meanwhile
+    (`publishing.held_files`)."""
+    links = _links_of(settings, row.data)
+    if row.state != "published":
+        return row.state if key in links else None
+    if key in links:
+        return "draft" if held_files.held(conn, settings, row.id, key) else row.state
+    return row.state if key == held_files.served_instead(conn, settings, row.id, links) else None
+
+
 def readable_file(conn: sa.Connection, actor: Actor, settings: Settings, key: str) -> FileOwner:
     """The dataset that makes the file at `key` readable to `actor`; NotFound otherwise."""
     found: FileOwner | None = None
     if not key.startswith(_NEVER_SERVED):
         for row in _candidates(conn, key):
-            if key in _links_of(settings, row.data) and actor.can_read(row.organisation_id,
-                                                                       row.state):  # fmt: skip
-                found = FileOwner(row.dataset_id, row.state == "published", row.id)
+            state = _served_as(conn, settings, row, key)
+            if state is not None and actor.can_read(row.organisation_id, state):
+                found = FileOwner(row.dataset_id, state == "published", row.id)
                 if found.public:
                     break
     if found is None:
@@ -140,11 +156,12 @@ def readable_file(conn: sa.Connection, actor: Actor, settings: Settings, key: st
 
 
 def linked_keys(conn: sa.Connection, settings: Settings, keys: Iterable[str]) -> set[str]:
-    """Those of `keys` that some distribution still links to."""
+    """Those of `keys` that some distribution still links to (or serves while the file it
+    links to is held)."""
     return {
         key
         for key in keys
-        if any(key in _links_of(settings, row.data) for row in _candidates(conn, key))
+        if any(_served_as(conn, settings, row, key) for row in _candidates(conn, key))
     }
 
 

@@ -57,6 +57,8 @@ from torget.datastore.tables import Table
 from torget.db.engine import write
 from torget.db.schema import datasets, distributions
 from torget.ids import new_id
+from torget.publishing.guard import admit_table, refused_write
+from torget.publishing.personal_data import scan_file
 from torget.settings import Settings
 
 __all__ = ["METHODS", "create_table", "write_records", "delete_rows", "remove_table"]
@@ -334,18 +336,26 @@ def _swap(
 ) -> Table | None:
     """Make `target` current, unless the table is no longer `base`; None then."""
     root = settings.datastore_path
+    findings = scan_file(target)  # issue 13 B: the personal-data guard, as for every load
     with write(engine) as conn:
         current = tables.current_table(conn, root, distribution_id)
         if _version(current) != _version(base):
             return None
         report = _report(conn, base, rows, columns, method)
         job_id = jobs.create_job(conn, distribution_id, f"{method} of records", "records")
-        jobs.finish_job(conn, job_id, report)
-        relative = str(target.relative_to(root))
-        tables.swap_table(conn, distribution_id, job_id, relative, rows, columns)
-        if key is not None:
-            tables.set_primary_key(conn, distribution_id, key)
-        table = tables.current_table(conn, root, distribution_id)
+        refusal = admit_table(conn, distribution_id, job_id, f"{method} of records", findings)
+        if refusal is not None:  # kept: the checklist shows the findings for a sign-off
+            jobs.fail_job(conn, job_id, refusal)
+            refused = refused_write(conn, distribution_id, findings)
+        else:
+            jobs.finish_job(conn, job_id, report)
+            relative = str(target.relative_to(root))
+            tables.swap_table(conn, distribution_id, job_id, relative, rows, columns)
+            if key is not None:
+                tables.set_primary_key(conn, distribution_id, key)
+            table = tables.current_table(conn, root, distribution_id)
+    if refusal is not None:
+        raise refused
     tables.remove_stale(root, distribution_id, keep=target)
     _write_sort_keys(settings, target, report)
     return table

@@ -841,6 +841,8 @@ dataset_gates = sa.Table(
     sa.Column("approved_at", sa.DateTime(timezone=True)),
     _user_ref("publish_requested_by"),
     sa.Column("publish_requested_at", sa.DateTime(timezone=True)),
+    # what was approved (`publishing.approvals`): a later change makes the approval lapse
+    sa.Column("approved_content", sa.Text),
 )
 
 # Per organisation: whether a second person must approve a publication (four eyes); no row,

@@ -37,6 +37,7 @@ from torget.db.schema import datastore_jobs
 from torget.errors import FieldError
 from torget.files.urls import key_of_url
 from torget.publishing import guard
+from torget.publishing.approvals import changed_since, content_of
 from torget.publishing.settlements import Settled, classification_of, four_eyes, gates_of
 from torget.quality.hvd import check_high_value
 from torget.site_lookup import settings_of
@@ -343,10 +344,34 @@ def _high_value(conn: sa.Connection, dataset: Dataset, published_before: bool) -
     )
 
 
-def _approval(conn: sa.Connection, dataset: Dataset, actor: Actor | None) -> Item:
+def _approval(
+    conn: sa.Connection, dataset: Dataset, actor: Actor | None, published_before: bool
+) -> Item:
+    """The second person's approval of the dataset as it stands. It gates publication: a
+    dataset published already is not held by it, but a change since its approval is shown."""
     if not four_eyes(conn, dataset.organisation_id):
         return Item("approval", "not_required")
     gates = gates_of(conn, dataset.id)
+    lapsed = (
+        changed_since(gates.approved_content, content_of(conn, dataset))
+        if gates.approved is not None and gates.approved_content is not None
+        else []
+    )
+    if lapsed:
+        changes = "; ".join(lapsed)
+        return Item(
+            "approval",
+            "unchecked" if published_before else "failed",
+            "approval_outdated",
+            f"changed since it was approved ({changes}): a second person must approve it again",
+            {"changes": changes},
+            gates.approved,
+            [{"changed": lapsed}],
+        )
+    if published_before:
+        return Item(
+            "approval", "passed" if gates.approved else "not_required", settled=gates.approved
+        )
     if gates.approved is None:
         return Item(
             "approval",
@@ -498,6 +523,6 @@ def checklist(
             _machine_readable(dataset),
             _specification(conn, dataset),
             _high_value(conn, dataset, before),
-            _approval(conn, dataset, actor),
+            _approval(conn, dataset, actor, before),
         ],
     )

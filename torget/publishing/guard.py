@@ -21,7 +21,10 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Acting
 from torget.catalog import datasets as dataset_store
+from torget.catalog.stored_files import release_files
 from torget.clock import now
+from torget.datastore import jobs
+from torget.db.engine import after_commit
 from torget.db.schema import (
     datasets,
     distributions,
@@ -33,13 +36,23 @@ from torget.db.schema import (
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.mail.language import mail_language, translator
 from torget.mail.outbox import queue_mail
-from torget.publishing import audit, audit_versions
+from torget.publishing import audit, audit_versions, held_files
 from torget.publishing.personal_data import Finding
 from torget.publishing.settlements import Settled, organisation_chain, who
-from torget.site_lookup import settings_of
+from torget.site_lookup import settings_of, site_of
 from torget.text import checked_text
 
-__all__ = ["Scan", "Signoff", "scan_of", "signoffs_of", "unsigned", "admit_table", "sign_off"]
+__all__ = [
+    "Scan",
+    "Signoff",
+    "scan_of",
+    "signoffs_of",
+    "unsigned",
+    "admit_table",
+    "refused_write",
+    "record_rescan",
+    "sign_off",
+]
 
 
 @dataclass(frozen=True)
@@ -143,12 +156,67 @@ def admit_table(
             f"personal data found ({kinds}) that no organisation admin has signed off: the "
             "published table stays as it was"
         )
+    if m["state"] == "published":
+        _release_previous(conn, distribution_id)
     _record(conn, distribution_id, job_id, source, "findings" if findings else "clear", findings)
     if not open_findings:
         from torget.publishing.changes import publish_requested  # the use case owns publishing
 
         publish_requested(conn, str(m["id"]))
     return None
+
+
+def record_rescan(
+    conn: sa.Connection, distribution_id: str, job_id: str, source: str, findings: list[Finding]
+) -> str:
+    """Record a new scan of the distribution's current table (`rescan`): `findings` when some
+    are not signed off, `signed` when all are, else `clear`."""
+    _record(conn, distribution_id, job_id, source, "findings" if findings else "clear", findings)
+    if not findings:
+        return "clear"
+    return "findings" if unsigned(findings, signoffs_of(conn, distribution_id)) else "signed"
+
+
+def _release_previous(conn: sa.Connection, distribution_id: str) -> None:
+    """The file a published distribution served while its new one was held goes from the
+    store after the commit, unless something else links to it (`held_files`)."""
+    site = site_of(conn, "releasing the file a cleared upload replaces")
+    previous = held_files.previous_file(conn, site.settings, distribution_id)
+    if previous is not None:
+        release_files(conn, site.settings, site.files, [previous])
+
+
+def _load_again(conn: sa.Connection, distribution_id: str) -> None:
+    """After a sign-off, load the file whose load was refused again: it now passes, so its
+    table becomes current and the file is no longer held."""
+    job = jobs.latest_job(conn, distribution_id)
+    if job is None or job.state != "failed" or job.format == "records":
+        return
+    job_id = jobs.create_job(conn, distribution_id, job.source, job.format)
+    queue = site_of(conn, "loading a signed-off file again").queue
+    if queue is not None:
+        after_commit(conn, lambda: queue.enqueue(job_id))
+
+
+def refused_write(
+    conn: sa.Connection, distribution_id: str, findings: list[Finding]
+) -> ValidationFailed:
+    """A DataStore write (CKAN's `datastore_create`, `datastore_upsert`) that `admit_table`
+    refused: one error per finding nobody signed off, with its count and masked examples."""
+    refused = unsigned(findings, signoffs_of(conn, distribution_id)) or findings
+    return ValidationFailed(
+        [
+            FieldError(
+                "records",
+                f"{f.column!r} holds {f.kind} ({f.count} values, e.g. {', '.join(f.examples)}) "
+                "that no organisation admin has signed off: the published table stays as it was",
+                code="personal_data_unsigned",
+                params={"column": f.column, "kind": f.kind, "count": str(f.count),
+                        "columns": f.column},
+            )
+            for f in refused
+        ]
+    )  # fmt: skip
 
 
 def _editors(conn: sa.Connection, organisation_id: str) -> list[tuple[str, str | None]]:
@@ -234,4 +302,6 @@ def sign_off(
             )
         )
     audit_versions.dataset_settled(conn, actor, dataset, audit.Action.SIGNED_OFF, signed)
+    if scan.state == "blocked":
+        _load_again(conn, dist.id)
     return signoffs_of(conn, dist.id)

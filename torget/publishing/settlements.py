@@ -15,6 +15,7 @@ dataset's publication itself stays with `torget.publishing.changes`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -33,6 +34,7 @@ from torget.db.schema import (
 )
 from torget.errors import FieldError, PermissionDenied, ValidationFailed
 from torget.publishing import audit_versions
+from torget.publishing.approvals import content_of
 from torget.publishing.audit import Action
 from torget.text import checked_text
 
@@ -97,6 +99,7 @@ class Gates:
     approved_by_id: str | None = None
     publish_requested: Settled | None = None
     publish_requested_by_id: str | None = None
+    approved_content: str | None = None  # JSON (`approvals.content_of`)
 
 
 def who(conn: sa.Connection, user_id: str | None) -> str | None:
@@ -232,6 +235,7 @@ def gates_of(conn: sa.Connection, dataset_id: str) -> Gates:
         m["approved_by"],
         _settled(conn, m["publish_requested_by"], m["publish_requested_at"]),
         m["publish_requested_by"],
+        m["approved_content"],
     )
 
 
@@ -265,13 +269,17 @@ def justify_licence(
 
 def approve(conn: sa.Connection, actor: Acting, ref: str) -> Gates:
     """The second person's approval (four eyes): an editor of the organisation with an
-    account; whoever publishes must then be someone else."""
+    account; whoever publishes must then be someone else. It covers the dataset as it stands
+    now (`approvals`): a later change makes it lapse."""
     dataset = _editable(conn, actor, ref, "approve this dataset's publication")
     if _user_id(actor) is None:
         raise PermissionDenied(
             "an approval is a person's: approve with your own account", code="approval_needs_person"
         )
-    _set_gates(conn, dataset.id, approved_by=_user_id(actor), approved_at=now())
+    content = json.dumps(content_of(conn, dataset), sort_keys=True, ensure_ascii=False)
+    _set_gates(
+        conn, dataset.id, approved_by=_user_id(actor), approved_at=now(), approved_content=content
+    )
     by = actor.user.name if actor.user else None
     audit_versions.dataset_settled(
         conn, actor, dataset, Action.APPROVED, {"approved_by": [None, by]}

@@ -1,0 +1,64 @@
+"""`torget checklist rescan` runs the personal-data guard again over the tables Torget serves
+now: a finding an earlier scan missed (here: a scan recorded clear, as a weaker detector left
+it) re-opens the checklist's item, for one dataset or with `--all` an organisation's.
+
+Before, a table was scanned once, when it was loaded, and never again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.conftest import World
+from tests.publishing.test_gates import PEOPLE, _classify, _draft, _load
+from torget.db.engine import write
+from torget.db.schema import personal_data_scans
+from torget.settings import Settings
+
+
+def _cli(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "torget.cli", "checklist", *args],
+        env={"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "data"),
+             "TORGET_CONFIG": str(tmp_path / "none.toml"), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def _item(world: World, dataset_id: str) -> dict[str, str]:
+    found = world.client.get(f"/api/datasets/{dataset_id}/checklist", headers=world.auth("editor"))
+    return dict(next(i for i in found.json()["items"] if i["item"] == "personal_data"))
+
+
+def _forget_findings(engine: sa.Engine) -> None:
+    with write(engine) as conn:
+        conn.execute(personal_data_scans.update().values(state="clear", findings="[]"))
+
+
+def test_a_rescan_reopens_what_an_earlier_scan_missed(
+    world: World, settings: Settings, engine: sa.Engine, tmp_path: Path, database_url: str
+) -> None:
+    made = _draft(world)
+    _classify(world, made["id"])
+    _load(settings, engine, tmp_path, made["distributions"][0]["id"], PEOPLE)
+    _forget_findings(engine)
+    assert _item(world, made["id"])["state"] == "passed"
+
+    one = _cli(database_url, tmp_path, "rescan", made["id"])
+    assert one.returncode == 1, one.stderr
+    assert "personnummer\tpersonal_identity_number\t3" in one.stdout, one.stdout
+    assert "1 distribution(s) rescanned, 1 with unsigned findings" in one.stdout
+    item = _item(world, made["id"])
+    assert (item["state"], item["params"]["columns"]) == ("failed", "personnummer"), item
+
+    _forget_findings(engine)
+    every = _cli(database_url, tmp_path, "rescan", "--all", "--organisation", "sjostad")
+    assert every.returncode == 1 and "findings" in every.stdout, every.stdout
+    assert _item(world, made["id"])["state"] == "failed"
+    shown = _cli(database_url, tmp_path, made["id"])  # `checklist DATASET` as before
+    assert shown.returncode == 1 and "personal_data\tfailed" in shown.stdout, shown.stdout
+    assert _cli(database_url, tmp_path, "rescan").returncode == 2  # neither DATASET nor --all
