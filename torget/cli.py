@@ -66,6 +66,9 @@ class _State:
         if self._site is None:
             _check_data_dir(self.settings, creates=self.creates)
             self._site = Site.open(self.settings)
+            # closed when the command ends: a command run in-process (tests, scripts calling
+            # the group) leaves no database connections open behind it
+            click.get_current_context().call_on_close(self._site.close)
         return self._site
 
     def engine(self) -> sa.Engine:

@@ -8,14 +8,13 @@ left no trace but its result.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from tests.command_line import run_torget
 from tests.conftest import CLASSIFIED, World, client_site, dataset_payload
 from tests.web.conftest import Browser
 from torget.accounts.permissions import SYSTEM
@@ -66,13 +65,9 @@ def _ok(response: Any, status: int = 200) -> Any:
 
 
 def _cli(database_url: str, tmp_path: Path, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "torget.cli", *args],
-        env={"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "cli"),
-             "TORGET_CONFIG": str(tmp_path / "none.toml"), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    env = {"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "cli"),
+           "TORGET_CONFIG": str(tmp_path / "none.toml")}  # fmt: skip
+    run_torget(env, *args, check=True)
 
 
 def _api_paths(world: World, log: Log) -> None:
