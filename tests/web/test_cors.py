@@ -57,6 +57,10 @@ def published(world: World) -> str:
         "/catalog.ttl",
         "/organisation/sjostad/datasets/dcat",
         "/suggestions.atom",
+        "/feeds/datasets.atom?organisation=sjostad",  # issue 18: the datasets' feed
+        "/api/3/openapi.json",  # the CKAN Action API's document
+        "/api/datastore/00000000-0000-0000-0000-000000000000/rows.csv",
+        "/api/datastore/00000000-0000-0000-0000-000000000000/aggregate?count=*",
     ],
 )
 def test_public_reads_may_be_read_from_another_origin(client: TestClient, path: str) -> None:
@@ -79,6 +83,8 @@ def test_token_writes_of_the_json_api_are_allowed_cross_origin(world: World) -> 
     preflight = _preflight(world.client, "/api/datasets", "POST", "authorization, content-type")
     assert preflight.status_code == 204 and _shared(preflight)
     assert "POST" in preflight.headers["access-control-allow-methods"]
+    upload = _preflight(world.client, "/api/distributions/x/file", "POST", "authorization")
+    assert upload.status_code == 204 and _shared(upload)  # a token's upload (issue 18)
     made = world.client.post("/api/datasets", json=dataset_payload(),
                              headers={**ORIGIN, **world.auth("editor")})  # fmt: skip
     assert made.status_code == 201 and _shared(made)
