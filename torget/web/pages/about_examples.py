@@ -90,6 +90,7 @@ def find_sample(conn: sa.Connection, datastore_value: Any) -> Sample | None:
         .where(public)
         .order_by(datastore_tables.c.distribution_id.is_(None), datasets.c.name,
                   distributions.c.position)
+        .limit(20)  # loaded tables first: one of the first few has a value to show
     ).all()  # fmt: skip
     fallback: Sample | None = None
     for row in rows:
