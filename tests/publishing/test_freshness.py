@@ -83,6 +83,8 @@ def test_an_overdue_daily_dataset_is_flagged_everywhere(world: World, engine: sa
     due = dt.datetime.fromisoformat(body["due_date"])
     assert now() - dt.timedelta(days=10) < due < now() - dt.timedelta(days=8)
     assert world.client.get(f"/api/datasets/{fresh['id']}").json()["overdue"] is False
+    twin = world.client.get(f"/dataset/{late['name']}.json").json()
+    assert (twin["due_date"], twin["overdue"]) == (body["due_date"], True)
     calm = world.client.get(f"/api/datasets/{irregular['id']}").json()
     assert (calm["due_date"], calm["overdue"]) == (None, False)
 

@@ -1109,7 +1109,7 @@ reminders_sent = sa.Table(
     "reminders_sent",
     metadata,
     sa.Column("recipient", sa.String(320), primary_key=True),
-    sa.Column("topic", sa.String(400), primary_key=True),
+    sa.Column("topic", sa.String(400), primary_key=True, index=True),  # what was told, to whom
     sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
 )
 

@@ -169,6 +169,19 @@ def _editors(conn: sa.Connection, organisation_ids: Iterable[str]) -> dict[str, 
     return found
 
 
+def _told(conn: sa.Connection, topics: list[str]) -> set[tuple[str, str]]:
+    """Which of these topics were told to whom (only these: the table grows with every day)."""
+    sent: set[tuple[str, str]] = set()
+    for start in range(0, len(topics), 500):
+        rows = conn.execute(
+            sa.select(reminders_sent.c.recipient, reminders_sent.c.topic).where(
+                reminders_sent.c.topic.in_(topics[start : start + 500])
+            )
+        )
+        sent |= {(recipient, topic) for recipient, topic in rows}
+    return sent
+
+
 def pending(conn: sa.Connection, days_ahead: int, at: dt.datetime) -> dict[str, list[Item]]:
     """Per address (not unsubscribed): what it has not been told yet, in due-date order."""
     items = _due_items(conn, at, days_ahead) + _link_items(conn, at)
@@ -188,8 +201,7 @@ def pending(conn: sa.Connection, days_ahead: int, at: dt.datetime) -> dict[str, 
         for address in to:
             told.setdefault(address, []).append(item)
     stopped = set(conn.execute(sa.select(reminder_unsubscribes.c.recipient)).scalars())
-    kept = conn.execute(sa.select(reminders_sent.c.recipient, reminders_sent.c.topic))
-    sent = {(recipient, topic) for recipient, topic in kept}
+    sent = _told(conn, sorted({i.topic for i in items}))
     return {
         address: new
         for address, listed in told.items()

@@ -28,6 +28,7 @@ from torget.db.engine import read
 from torget.dcat import feed_cache
 from torget.dcat.feed import dataservice_document, dataset_document, iter_catalogue
 from torget.errors import NotFound
+from torget.web.api_freshness import datasets_json
 from torget.web.auth import current_actor
 from torget.web.caching import cache_control, http_date, is_fresh
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
@@ -149,8 +150,8 @@ def dataset(
     with read(request_site(request).engine) as conn:
         found = get_dataset(conn, actor, ref)
         count_use(request, "api", dataset_id=found.id)  # the use statistics (torget.usage)
-        if fmt == "json":
-            return _document(found.as_json(settings.public_base), fmt)
+        if fmt == "json":  # as the JSON API has it, with its due date (issue 20)
+            return _document(datasets_json(conn, [found], settings.public_base)[0], fmt)
         return _document(dataset_document(conn, settings, found, fmt), fmt)
 
 

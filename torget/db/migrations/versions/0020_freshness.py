@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("sent_at", _STAMP, nullable=False),
         sa.PrimaryKeyConstraint("recipient", "topic", name=op.f("pk_reminders_sent")),
     )
+    op.create_index(op.f("ix_reminders_sent_topic"), "reminders_sent", ["topic"], unique=False)
     op.create_table(
         "reminder_unsubscribes",
         sa.Column("recipient", sa.String(length=320), nullable=False),
@@ -70,6 +71,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("link_checks")
     op.drop_table("reminder_unsubscribes")
+    op.drop_index(op.f("ix_reminders_sent_topic"), table_name="reminders_sent")
     op.drop_table("reminders_sent")
     op.drop_index(op.f("ix_dataset_due_dates_due_at"), table_name="dataset_due_dates")
     op.drop_table("dataset_due_dates")
