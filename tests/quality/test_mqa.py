@@ -136,6 +136,9 @@ def test_a_demo_dataset_point_by_point() -> None:
     # the organisation's contact point is lent. Torget records no dct:rights: 5 points lost.
     assert lost == {"rights": 5}
     assert score.points == 400
+    # No field wins dct:rights back, so its two distributions share one hint.
+    [hint] = hints_for(score)
+    assert (hint.metric, hint.points, hint.field, hint.distribution_id) == ("rights", 5, "", None)
     assert score.rating == "excellent"
 
 

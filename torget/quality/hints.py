@@ -218,6 +218,10 @@ def _hints(check: Check, dataset_key: str) -> list[Hint]:
     if check.lost <= 0:
         return []
     per_unit = check.lost / max(1, len(check.failing))
+    reason = check.failing[0][1]  # a lost point always has a failing unit
+    field, sv, en = _texts(check.metric.key, reason)
+    if not field:  # no field helps: one hint for the metric, not one per distribution
+        return [Hint(check.metric.key, reason, check.lost, "", None, sv, en)]
     out = []
     for key, reason in check.failing:
         field, sv, en = _texts(check.metric.key, reason)

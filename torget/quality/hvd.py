@@ -8,7 +8,8 @@ regulation asks of it (`shared/specs/sweden/NOTES.md` §4.2):
 
 * an API: a data service that serves the dataset (`dcat:servesDataset`) or that one of its
   distributions names (`dcat:accessService`), or the datastore's query API over a loaded
-  distribution (`/api/datastore/…`);
+  distribution (`/api/datastore/…`); a load under way counts, since the API follows it (a
+  new dataset's files are loaded after it is saved; a load that fails leaves the warning);
 * a bulk download: a distribution with a `dcat:downloadURL`;
 * CC BY 4.0 or a more open licence (CC0 1.0) on every distribution; DIGG recommends exactly
   these two, and Torget stores licences as canonical IRIs (EU-NAL forms are mapped to them).
@@ -46,6 +47,7 @@ from torget.catalog.organisations import (
 )
 from torget.catalog.vocabularies import HVD_LEGISLATION, vocabulary
 from torget.datastore.tables import loaded
+from torget.db.schema import datastore_jobs
 from torget.dcat.mapping import publisher_iri
 from torget.settings import Settings
 
@@ -123,6 +125,19 @@ class HvdCheck:
         }
 
 
+def _loading(conn: sa.Connection, distribution_ids: list[str]) -> set[str]:
+    """The distributions whose table the datastore is loading now."""
+    if not distribution_ids:
+        return set()
+    jobs = datastore_jobs
+    rows = conn.execute(
+        sa.select(jobs.c.distribution_id).where(
+            jobs.c.distribution_id.in_(distribution_ids), jobs.c.state.in_(("queued", "running"))
+        )
+    )
+    return {row[0] for row in rows}
+
+
 def check_high_value(conn: sa.Connection, dataset: Dataset) -> HvdCheck | None:
     """None for a dataset that is not high-value."""
     if not is_high_value(dataset):
@@ -132,7 +147,8 @@ def check_high_value(conn: sa.Connection, dataset: Dataset) -> HvdCheck | None:
     services = {s.id: s for s in services_serving(conn, SYSTEM, dataset.id)}
     for sid in sorted(named - services.keys()):
         services[sid] = get_dataservice(conn, SYSTEM, sid)
-    datastore = sorted(loaded(conn, [d.id for d in dists]))
+    ids = [d.id for d in dists]
+    datastore = sorted(loaded(conn, ids) | _loading(conn, ids))
     downloads = [d.data.download_url for d in dists if d.data.download_url]
     licences = {d.id: d.data.license or dataset.data.license for d in dists}
     serving = sorted(services.values(), key=lambda s: s.data.name or s.id)
