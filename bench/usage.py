@@ -139,7 +139,8 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nOver HTTP ({args.connections} connections, {args.rounds} rounds of "
           f"{args.duration:.0f} s each way; medians):")  # fmt: skip
-    print(f"{'counting':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'counted/s':>11}")
+    print(f"{'counting':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'counted/s':>11}  (counted/s "
+          "includes each run's 2 s warm-up)")  # fmt: skip
     med: dict[bool, dict[str, float]] = {}
     for on in (False, True):
         med[on] = {k: statistics.median(r[k] for r in results[on]) for k in results[on][0]}

@@ -119,10 +119,13 @@ def test_a_scripted_day_appears_exactly_in_the_table_and_the_api(
         assert whole["totals"] == {"people": PEOPLE, "bots": BOTS}
         assert [d["name"] for d in whole["datasets"]] == [dataset["name"]]
 
-    page = world.client.get(f"/dataset/{dataset['name']}/statistics", headers=HTML).text
-    row = re.search(rf"<tr><th scope=\"row\">{today}</th>(.*?)</tr>", page)
-    assert row is not None
-    assert re.findall(r'<td class="number">(\d+)</td>', row.group(1)) == ["2", "3", "4", "6", "2"]
+    for path in (f"/dataset/{dataset['name']}/statistics", "/statistics",
+                 f"/organisation/{dataset['organisation']}/statistics"):  # fmt: skip
+        page = world.client.get(path, headers=HTML).text
+        row = re.search(rf"<tr><th scope=\"row\">{today}</th>(.*?)</tr>", page)
+        assert row is not None, path
+        numbers = re.findall(r'<td class="number">(\d+)</td>', row.group(1))
+        assert numbers == ["2", "3", "4", "6", "2"], path
     assert '<text class="chart-label" x="' in page and '<desc id="use-chart-desc">' in page
     lines = list(csv.reader(io.StringIO(world.client.get(
         f"/dataset/{dataset['name']}/statistics.csv").text)))  # fmt: skip

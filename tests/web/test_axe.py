@@ -121,6 +121,8 @@ PAGES: list[tuple[str, bool, Callable[[LiveServer], str], Step]] = [
     ("search", False, lambda s: "/search?q=bad", None),
     ("search-filtered", False, lambda s: "/search?theme=ENVI&format=CSV&sort=title", None),
     ("search-nothing", False, lambda s: "/search?q=finnsinte", None),
+    ("statistics", False, lambda s: f"/dataset/{s.sample.bathing.name}/statistics", None),
+    ("statistics-catalogue", False, lambda s: "/statistics", None),
 ]
 
 
