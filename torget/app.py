@@ -286,6 +286,10 @@ def create_app(site: Site) -> FastAPI:
             "catalogue": f"{base}/datasets/dcat",
             "api": f"{base}/api/datasets",
             "openapi": f"{base}/api/openapi.json",
+            "docs": f"{base}/api/docs",
+            "ckan_openapi": f"{base}/api/3/openapi.json",
+            "feed": f"{base}/feeds/datasets.atom",
+            "guide": f"{base}/about",
         }
 
     return app

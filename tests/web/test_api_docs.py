@@ -127,3 +127,12 @@ def test_the_viewer_renders_under_the_csp_and_the_page_passes_axe(server: LiveSe
             inside = _axe(page, exclude_viewer=False)
             print(f"axe inside Swagger UI ({lang}):\n{describe(inside) or 'none'}")
             context.close()
+
+
+def test_the_api_index_names_the_reference_and_the_feed(client: TestClient) -> None:
+    index = client.get("/api").json()
+    assert index["docs"] == "http://testserver/api/docs"
+    assert index["ckan_openapi"] == "http://testserver/api/3/openapi.json"
+    assert index["feed"] == "http://testserver/feeds/datasets.atom"
+    for key in ("docs", "ckan_openapi", "feed", "guide"):
+        assert client.get(index[key]).status_code == 200, key
