@@ -3,7 +3,9 @@
 `from` and `to` (ISO dates, both included) choose the days; by default the last 30. Each day
 gives people's and bots' page views, downloads, API calls and datastore queries; a dataset's
 answer adds each distribution's totals, an organisation's and the catalogue's the most used
-datasets. Only published datasets are counted, and nothing about who asked is kept, so the
+datasets. `POST /api/distributions/{id}/downloaded` is the ping (`<a ping>`) a browser sends as it
+follows a dataset page's link to a file kept elsewhere: one download of that distribution.
+Only published datasets are counted, and nothing about who asked is kept, so the
 statistics are open like the catalogue (a dataset's, to whoever may read the dataset).
 """
 
@@ -11,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from torget.accounts.permissions import Actor
 from torget.usage.statistics import as_json
 from torget.web.auth import current_actor
 from torget.web.request_site import SiteDep
-from torget.web.usage import catalogue_use, dataset_use, organisation_use
+from torget.web.usage import catalogue_use, count_use, dataset_use, organisation_use
 
 __all__ = ["router"]
 
@@ -69,3 +71,10 @@ def catalogue_statistics(
     site: SiteDep, start: str | None = FROM, end: str | None = TO
 ) -> dict[str, Any]:
     return as_json(catalogue_use(site, start, end))
+
+
+@router.post("/distributions/{distribution}/downloaded", status_code=204, include_in_schema=False)
+def downloaded(request: Request, distribution: str) -> Response:
+    """A dataset page's download link to another site was followed (the link's `ping`)."""
+    count_use(request, "download", distribution_id=distribution[:36])
+    return Response(status_code=204)

@@ -3,8 +3,9 @@
 Counting is an increment in the site's in-memory buffer (`torget.usage.UsageCounter`); the
 user agent goes with it only until the flush tells bots apart. What counts, route by route:
 page views (the dataset page), downloads (`/files/…`, the datastore's `rows.<format>`,
-CKAN's `/datastore/dump/…`), API calls (a dataset's record: `/api/datasets/…`, the
-`/dataset/….json|rdf|ttl|jsonld` twins, CKAN's `package_show` and `resource_show`) and
+CKAN's `/datastore/dump/…`, the ping of a dataset page's link to a file elsewhere), API
+calls (a dataset's record: `/api/datasets/…`, the `/dataset/….json|rdf|ttl|jsonld` twins,
+CKAN's `package_show` and `resource_show`) and
 datastore queries (rows, distinct values, aggregates, the SQL endpoint, CKAN's
 `datastore_search` and `datastore_search_sql`). Only a successful answer counts.
 

@@ -102,8 +102,8 @@ def dataset_page(request: Request, ref: str) -> Response:
         provenance = provenance_of(conn, dataset.id)  # issue 15: a harvested dataset
         conformance = {d.id: conformance_of(conn, d.id) for d in dataset.distributions}  # issue 16
         freshness = freshness_of(conn, [dataset.id])[dataset.id]  # issue 20: the due date
-        changes = load_changes(conn, actor, settings, dataset.distributions)  # issue 20
         use = recent_use(conn, dataset.id, settings)  # issue 14: the public summary
+        changes = load_changes(conn, actor, settings, dataset.distributions)  # issue 20
     # Sorting, filtering and paging the preview reload the page; they are not new views.
     if dataset.state == "published" and not state.pairs():
         count_use(request, "view", dataset_id=dataset.id)  # written behind (torget.usage)
@@ -139,5 +139,6 @@ def dataset_page(request: Request, ref: str) -> Response:
         headers=_csp(settings.map_tile_url) if preview and preview.map else None,
         participation=dataset_participation(request, dataset),
         use=use,
+        own_files=f"{settings.public_base}/files/",  # counted by /files/, the rest by a ping
         load_changes=changes,
     )
