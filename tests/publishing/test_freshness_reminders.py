@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import os
 import re
+import subprocess
+import sys
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -128,3 +132,18 @@ def test_a_signed_link_stops_the_reminders_of_one_address(
     assert _send(engine, settings, days_later=1) == 1
     assert sorted(_by_recipient(_outbox(settings))) == ["editor@example.se", CONTACT]
     assert len(_by_recipient(_outbox(settings))[CONTACT]) == 1
+
+
+def test_the_command_queues_the_digests(world: World, engine: sa.Engine, settings: Settings,
+                                        tmp_path: Path) -> None:  # fmt: skip
+    _publish(world, engine, "Luftmätningar", "DAILY", 10)
+    env = {**os.environ, "TORGET_DATABASE_URL": settings.database_url,
+           "TORGET_DATA_DIR": str(settings.data_dir), "TORGET_BASE_URL": "http://testserver",
+           "TORGET_CONFIG": str(tmp_path / "none.toml")}  # fmt: skip
+    command = [sys.executable, "-m", "torget.cli", "reminders", "send"]
+    ran = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().endswith("2 digests queued")
+    assert len(_outbox(settings)) == 2
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.stdout.strip().endswith("0 digests queued")
