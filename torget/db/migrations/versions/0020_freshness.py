@@ -25,9 +25,11 @@ def upgrade() -> None:
         sa.Column("last_change_at", _STAMP, nullable=False),
         sa.Column("due_at", _STAMP, nullable=True),
         sa.ForeignKeyConstraint(
-            ["dataset_id"], ["datasets.id"], ondelete="CASCADE",
+            ["dataset_id"],
+            ["datasets.id"],
+            ondelete="CASCADE",
             name=op.f("fk_dataset_due_dates_dataset_id_datasets"),
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("dataset_id", name=op.f("pk_dataset_due_dates")),
     )
     op.create_index(
@@ -61,9 +63,11 @@ def upgrade() -> None:
         sa.Column("last_failure_at", _STAMP, nullable=True),
         sa.Column("broken_since", _STAMP, nullable=True),
         sa.ForeignKeyConstraint(
-            ["distribution_id"], ["distributions.id"], ondelete="CASCADE",
+            ["distribution_id"],
+            ["distributions.id"],
+            ondelete="CASCADE",
             name=op.f("fk_link_checks_distribution_id_distributions"),
-        ),  # fmt: skip
+        ),
         sa.PrimaryKeyConstraint("distribution_id", "url", name=op.f("pk_link_checks")),
     )
 
