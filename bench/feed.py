@@ -393,7 +393,7 @@ def server(data_dir: Path, database_url: str) -> Iterator[tuple[str, int]]:
     proc = subprocess.Popen(args)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine imports slowly
         while True:
             with suppress(httpx.TransportError):
                 if httpx.get(url + "/", timeout=1).status_code == 200:

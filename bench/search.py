@@ -40,15 +40,13 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.feed import backend, bench_settings, serve, server  # noqa: E402
-from torget.accounts.permissions import SYSTEM  # noqa: E402
 from torget.catalog.model import DatasetIn, OrganisationIn  # noqa: E402
-from torget.catalog.organisations import create_organisation  # noqa: E402
-from torget.catalog.rules import normalise_dataset  # noqa: E402
+from torget.catalog.rules import normalise_dataset, normalise_organisation  # noqa: E402
 from torget.catalog.vocabularies import file_types, vocabulary  # noqa: E402
 from torget.clock import now  # noqa: E402
 from torget.db.engine import make_engine, write  # noqa: E402
 from torget.db.migrate import upgrade  # noqa: E402
-from torget.db.schema import datasets, distributions  # noqa: E402
+from torget.db.schema import datasets, distributions, organisations  # noqa: E402
 from torget.ids import new_id  # noqa: E402
 from torget.search import reindex  # noqa: E402
 from torget.settings import normalise_database_url  # noqa: E402
@@ -199,7 +197,11 @@ def build(engine: sa.Engine, n: int) -> None:
                 {"name": name, "publisher_type": "LocalAuthority",
                  "title": {"sv": f"Förvaltning {name[-2:]}", "en": f"Department {name[-2:]}"}}
             )  # fmt: skip
-            org_ids[name] = create_organisation(conn, SYSTEM, org).id
+            # Inserted as the store keeps them: a bare engine has no site to publish events to.
+            org_ids[name] = new_id()
+            conn.execute(organisations.insert().values(
+                id=org_ids[name], name=name, data=normalise_organisation(org).model_dump_json(),
+                created_at=now(), updated_at=now()))  # fmt: skip
     start, stamp = time.perf_counter(), now()
     with write(engine) as conn:
         for first in range(0, n, 2000):
@@ -237,6 +239,30 @@ def queries(count: int, seed: int = 7) -> list[dict[str, Any]]:
             seen.add(key)
             out.append(params)
     return out
+
+
+BROAD_WORDS = ["data", "statistik", "kommunens", "quality", "2020", "norrby", "per", "kartor"]
+
+
+def every_shape(sample: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The query shapes of issue 18, each with its own goal p95 ≤ 50 ms: a theme clicked on
+    the home page, facets without text, single broad words (a quarter of the catalogue has
+    "data"), the empty query in every order, and deep pages."""
+    themes = [{"theme": p["theme"]} for p in sample]
+    return {
+        "shape: one facet (a theme click)": themes,
+        "shape: two facets, no text": [{**t, "format": p["format"]} for t, p in zip(
+            themes, sample, strict=True)],  # fmt: skip
+        "shape: single broad word": [{"q": w} for w in BROAD_WORDS] * 3,
+        "shape: broad word + theme": [{"q": w, **t} for w, t in zip(
+            BROAD_WORDS * 3, themes, strict=False)],
+        "shape: empty query, each sort": [{"sort": s} for s in
+                                          ("title", "modified", "popularity", "name")] * 5,
+        "shape: deep pages (page 50-4000)": [{"page": n, "sort": s} for n in (50, 400, 1500, 4000)
+                                             for s in ("title", "modified", "relevance")],
+        "shape: deep page of a theme": [{**t, "page": 100} for t in themes],
+        "shape: deep page of a broad word": [{"q": w, "page": 200} for w in BROAD_WORDS],
+    }  # fmt: skip
 
 
 def measure(client: httpx.Client, url: str, params: list[dict[str, Any]]) -> list[float]:
@@ -353,6 +379,7 @@ def run(args: argparse.Namespace) -> int:
                 conn.exec_driver_sql("VACUUM ANALYZE search_documents, dataset_facets, datasets")
         engine.dispose()
         wanted = queries(args.queries + 20)
+        shape_p95: dict[str, float] = {}
         with server(data_dir, db_url) as (url, pid), httpx.Client(timeout=60) as client:
             meter = CpuMeter(pid, admin, application)
             measure(client, url, wanted[:20])  # warm-up: caches, connections
@@ -371,6 +398,9 @@ def run(args: argparse.Namespace) -> int:
             one_facet = [{"theme": p["theme"]} for p in wanted[20:40]]
             report("one facet (theme), no text", timed(meter, measure, client, url, one_facet))
             report("empty query (search page)", timed(meter, measure, client, url, [{}] * 10))
+            shapes = every_shape(wanted[20:40])
+            for name, params in shapes.items():
+                shape_p95[name] = report(name, timed(meter, measure, client, url, params))
             measure_page(client, url, wanted[:10])  # warm-up: template compilation
             page_p95 = report(
                 "HTML /search page, text + three facets",
@@ -386,8 +416,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"  goal JSON search p95 ≤ {GOAL_P95_MS:.0f} ms: {verdict}")
     page_verdict = "met" if page_p95 <= GOAL_PAGE_P95_MS else "MISSED"
     print(f"  goal HTML search page p95 ≤ {GOAL_PAGE_P95_MS:.0f} ms: {page_verdict}")
+    missed = [name for name, value in shape_p95.items() if value > GOAL_P95_MS]
+    print(f"  goal every query shape p95 ≤ {GOAL_P95_MS:.0f} ms: "
+          + (f"MISSED by {', '.join(missed)}" if missed else "met"))  # fmt: skip
     print("  command: " + shlex.join([sys.executable, *sys.argv]))
-    return 0 if p95 <= GOAL_P95_MS and page_p95 <= GOAL_PAGE_P95_MS else 1
+    met = p95 <= GOAL_P95_MS and page_p95 <= GOAL_PAGE_P95_MS and not missed
+    return 0 if met else 1
 
 
 def main() -> int:

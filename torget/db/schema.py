@@ -24,6 +24,7 @@ __all__ = [
     "dataset_popularity",
     "usage_counts",
     "search_facet_counts",
+    "search_terms",
     "datastore_jobs",
     "datastore_tables",
     "datastore_versions",
@@ -256,11 +257,18 @@ search_documents = sa.Table(
     sa.Column("name", _binary_text(100), nullable=False, index=True),
     sa.Column("organisation_id", sa.String(_ID), nullable=False),
     sa.Column("state", sa.String(20), nullable=False),
-    # The words of each text, lower case, separated by single spaces (torget.search.text).
+    # The terms of each field (stems, folded; torget.search.text), in order, separated by
+    # single spaces; by weight: title, keywords and themes, description, the rest.
     sa.Column("title_sv", sa.Text, nullable=False),
     sa.Column("title_en", sa.Text, nullable=False),
-    sa.Column("body_sv", sa.Text, nullable=False),
-    sa.Column("body_en", sa.Text, nullable=False),
+    sa.Column("keywords", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("extra", sa.Text, nullable=False),
+    # The title compared with the query (torget.search.query._tier): its words stemmed twice
+    # per language, and as written (folded, without stop words).
+    sa.Column("roots_sv", sa.Text, nullable=False),
+    sa.Column("roots_en", sa.Text, nullable=False),
+    sa.Column("title_words", sa.Text, nullable=False),
     sa.Column("title_key_sv", _binary_text(500), nullable=False, index=True),
     sa.Column("title_key_en", _binary_text(500), nullable=False, index=True),
     sa.Column("modified", sa.DateTime(timezone=True), nullable=False, index=True),
@@ -297,6 +305,13 @@ search_facet_counts = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
 )
 
+# Derived: every term the documents were indexed with, for typo tolerance (torget.search.terms).
+search_terms = sa.Table(
+    "search_terms",
+    metadata,
+    sa.Column("term", _binary_text(100), primary_key=True),
+)
+
 # Not derived: views and downloads are counted here and survive a reindex.
 dataset_popularity = sa.Table(
     "dataset_popularity",
@@ -331,7 +346,6 @@ usage_counts = sa.Table(
     sa.Column("bot", sa.Boolean, primary_key=True),
     sa.Column("count", sa.BigInteger, nullable=False),
 )
-
 
 
 # --- Datastore -------------------------------------------------------------------------------

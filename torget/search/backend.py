@@ -30,13 +30,14 @@ class Match:
 
 @dataclass(frozen=True)
 class IndexedText:
-    """A document's words per part and language, as stored in `search_documents`."""
+    """A document's terms per weighted field, as stored in `search_documents`."""
 
     doc_id: int
-    title_sv: list[str]
-    title_en: list[str]
-    body_sv: list[str]
-    body_en: list[str]
+    title_sv: str
+    title_en: str
+    keywords: str
+    body: str
+    extra: str
 
 
 class FullText(Protocol):

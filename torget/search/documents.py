@@ -1,6 +1,6 @@
 """Keeping the search index equal to the catalogue: one document per dataset.
 
-A dataset's document holds its words (title; description and keywords; each per language),
+A dataset's document holds its terms per weighted field (see `_texts`),
 its sort keys, what visibility needs (state, organisation) and its facet values. The domain
 events keep it current within the transaction that changed the dataset (see `subscribers`);
 `reindex` rebuilds all of it, in batches, for upgrades and after bulk loads. Facet labels are
@@ -11,30 +11,36 @@ vocabulary shows at once without reindexing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import Dataset, get_datasets
+from torget.catalog.vocabularies import vocabulary
 from torget.db.schema import (
     dataset_facets,
     datasets,
     datastore_tables,
     distributions,
+    organisations,
     search_documents,
     specification_conformance,
 )
 from torget.search.backend import IndexedText, full_text_for
 from torget.search.counts import add_counts, clear_counts, documents_of, remove_counts
-from torget.search.facets import facet_rows, keys_text
-from torget.search.text import sort_key, words
+from torget.search.facets import canonical_value, facet_rows, keys_text
+from torget.search.terms import add_terms, clear_terms
+from torget.search.text import plain_words, roots, sort_key, terms, words
 
 __all__ = ["index_dataset", "unindex_dataset", "index_datasets", "reindex"]
 
 BATCH = 1000
+TEXT_FIELDS = ("title_sv", "title_en", "keywords", "body", "extra")  # what is matched
 
 
 def _modified(dataset: Dataset) -> dt.datetime:
@@ -44,18 +50,72 @@ def _modified(dataset: Dataset) -> dt.datetime:
     return dataset.updated_at
 
 
-def _texts(dataset: Dataset) -> dict[str, list[str]]:
+def _labels(vocabulary_name: str, values: list[str]) -> tuple[list[str], list[str]]:
+    found = [vocabulary(vocabulary_name).lookup(v) for v in values]
+    return [c.label_sv for c in found if c], [c.label_en for c in found if c]
+
+
+def _texts(dataset: Dataset, extra: Extra) -> dict[str, str]:
+    """The terms of each weighted field (torget.search.text): the title; keywords, themes and
+    high-value categories (with "HVD" itself); the description; and the rest, which a
+    person may still search by: the organisation's title, the distributions' titles and
+    formats, and the column names of their loaded tables."""
     data = dataset.data
-    description_en = data.description.en or ""
+    themes = _labels("theme", data.themes)
+    hvd = _labels("hvd_category", data.hvd_categories)
+    dists = dataset.distributions
+    sv = [
+        *data.keywords.sv, *themes[0], *hvd[0], "hvd" if data.hvd_categories else "",
+    ]  # fmt: skip
+    extra_sv = [extra.organisations.get(dataset.organisation_id, "")]
+    extra_sv += [d.data.title.sv for d in dists if d.data.title]
+    formats = (canonical_value("format", d.data.format) for d in dists)
+    extra_sv += [f for f in formats if "/" not in f]
+    extra_sv += [name for d in dists for name in extra.columns.get(d.id, [])]
+    extra_en = [d.data.title.en or "" for d in dists if d.data.title]
+
+    def both(sv_text: list[str], en_text: list[str]) -> str:
+        found = terms("sv", words(" ".join(sv_text))) + terms("en", words(" ".join(en_text)))
+        return " ".join(found)
+
+    title_sv, title_en = words(data.title.sv), words(data.title.en)
     return {
-        "title_sv": words(data.title.sv),
-        "title_en": words(data.title.en),
-        "body_sv": words(data.description.sv + " " + " ".join(data.keywords.sv)),
-        "body_en": words(description_en + " " + " ".join(data.keywords.en)),
+        "roots_sv": " ".join(roots("sv", title_sv)),
+        "roots_en": " ".join(roots("en", title_en)),
+        "title_words": " ".join(plain_words("sv", title_sv) + plain_words("en", title_en)),
+        "title_sv": both([data.title.sv], []),
+        "title_en": both([], [data.title.en or ""]),
+        "keywords": both(sv, [*data.keywords.en, *themes[1], *hvd[1]]),
+        "body": both([data.description.sv], [data.description.en or ""]),
+        "extra": both(extra_sv, extra_en),
     }
 
 
-def _row(dataset: Dataset, texts: dict[str, list[str]], pairs: list[tuple[str, str]]
+@dataclass(frozen=True)
+class Extra:
+    """What a batch of documents needs from beyond the datasets themselves."""
+
+    organisations: dict[str, str]  # id → Swedish title
+    columns: dict[str, list[str]]  # distribution id → its loaded table's column names
+
+    @classmethod
+    def read(cls, conn: sa.Connection, found: list[Dataset]) -> Extra:
+        orgs = {d.organisation_id for d in found}
+        rows = conn.execute(
+            sa.select(organisations.c.id, organisations.c.data).where(organisations.c.id.in_(orgs))
+        )
+        titles = {r.id: str(json.loads(r.data).get("title", {}).get("sv", "")) for r in rows}
+        dist_ids = [dist.id for d in found for dist in d.distributions]
+        t = datastore_tables
+        tables = conn.execute(
+            sa.select(t.c.distribution_id, t.c.columns).where(t.c.distribution_id.in_(dist_ids))
+        )
+        columns = {r.distribution_id: [str(c.get("name", "")) for c in json.loads(r.columns)]
+                   for r in tables}  # fmt: skip
+        return cls(titles, columns)
+
+
+def _row(dataset: Dataset, texts: dict[str, str], pairs: list[tuple[str, str]]
          ) -> dict[str, Any]:  # fmt: skip
     title = dataset.data.title
     return {
@@ -64,7 +124,7 @@ def _row(dataset: Dataset, texts: dict[str, list[str]], pairs: list[tuple[str, s
         "name": dataset.name,
         "organisation_id": dataset.organisation_id,
         "state": dataset.state,
-        **{part: " ".join(found) for part, found in texts.items()},
+        **texts,
         "title_key_sv": sort_key(title.sv),
         "title_key_en": sort_key(title.en or title.sv),
         "modified": _modified(dataset),
@@ -75,7 +135,8 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
     """Add documents for datasets that have none (callers remove old ones first)."""
     if not found:
         return
-    texts = [_texts(d) for d in found]
+    extra = Extra.read(conn, found)
+    texts = [_texts(d, extra) for d in found]
     conforming = conforming_distributions(conn, [d.id for d in found])
     pairs = {d.id: facet_rows(d, conforming) for d in found}
     inserted = conn.execute(
@@ -101,8 +162,11 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
         ),
     )
     full_text_for(conn).write(
-        conn, [IndexedText(doc_ids[d.id], **t) for d, t in zip(found, texts, strict=True)]
-    )
+        conn,
+        [IndexedText(doc_ids[d.id], **{f: t[f] for f in TEXT_FIELDS})
+         for d, t in zip(found, texts, strict=True)],
+    )  # fmt: skip
+    add_terms(conn, (term for t in texts for f in TEXT_FIELDS for term in t[f].split()))
 
 
 def conforming_distributions(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, str]:
@@ -152,6 +216,7 @@ def reindex(conn: sa.Connection) -> int:
     """Rebuild the whole index from the catalogue; returns the number of datasets indexed."""
     full_text_for(conn).clear(conn)
     clear_counts(conn)
+    clear_terms(conn)
     conn.execute(dataset_facets.delete())
     conn.execute(search_documents.delete())
     total = 0

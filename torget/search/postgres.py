@@ -1,13 +1,14 @@
 """Full-text search on PostgreSQL: a generated tsvector column with a GIN index.
 
-`search_documents.document` is computed by PostgreSQL itself from the stored words (migration
-0002): Swedish text through `to_tsvector('swedish', …)`, English through 'english', titles
-weighted A and the rest B. A query word becomes
-`to_tsquery('swedish', …) || to_tsquery('english', …)` with the input `torget.search.text`
-chooses (the word, or its stem and the prefix marker `:*`), and every word must match.
-Words reach `to_tsquery` one at a time, as bound parameters, and contain only letters and
-digits: no user syntax is parsed.
-Relevance is `ts_rank`.
+`search_documents.document` is computed by PostgreSQL itself from the stored terms
+(migration 0024): `to_tsvector('simple', …)` of each field, which only splits the terms
+`torget.search.text` made (stems, folded), so that both backends index exactly the same terms;
+the title weighted A, keywords and themes B, the description C, the rest D. A query becomes
+one `to_tsquery('simple', '(form1 | form2:*) & …')`: every word must match, in any of its
+forms. The forms contain only letters and digits and reach PostgreSQL as one bound
+parameter: no user syntax is parsed.
+Relevance is `ts_rank` with its length normalisation 1 (rank / (1 + log(length))), near
+BM25's preference for short documents.
 """
 
 from __future__ import annotations
@@ -28,17 +29,17 @@ __all__ = ["PostgresFullText"]
 _DOCUMENT: sa.ColumnElement[Any] = sa.literal_column("search_documents.document")
 
 
-def _word_query(word: QueryWord) -> sa.ColumnElement[Any]:
-    sv = sa.func.to_tsquery(sa.cast("swedish", REGCONFIG), word.sv.postgres)
-    en = sa.func.to_tsquery(sa.cast("english", REGCONFIG), word.en.postgres)
-    return sv.op("||")(en)
+def query_text(query: list[QueryWord]) -> str:
+    """The text `to_tsquery('simple', …)` is given: every word, in any of its forms."""
+    groups = []
+    for word in query:
+        forms = [f.lexeme + (":*" if f.prefix else "") for f in word.forms()]
+        groups.append("(" + " | ".join(forms) + ")")
+    return " & ".join(groups)
 
 
 def ts_query(query: list[QueryWord]) -> sa.ColumnElement[Any]:
-    combined = _word_query(query[0])
-    for word in query[1:]:
-        combined = combined.op("&&")(_word_query(word))
-    return combined
+    return sa.func.to_tsquery(sa.cast("simple", REGCONFIG), query_text(query))
 
 
 class PostgresFullText:
@@ -65,5 +66,5 @@ class PostgresFullText:
 
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         tsq = ts_query(query)
-        score = sa.func.ts_rank(_DOCUMENT, tsq) if scored else sa.literal(0.0)
+        score = sa.func.ts_rank(_DOCUMENT, tsq, 1) if scored else sa.literal(0.0)
         return Match(search_documents, _DOCUMENT.op("@@")(tsq), score)

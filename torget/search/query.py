@@ -40,9 +40,17 @@ from torget.errors import FieldError, ValidationFailed
 from torget.search.backend import full_text_for
 from torget.search.counts import visible_counts
 from torget.search.facets import FACETS, canonical_value, facet_key, label_of, stored_facet
-from torget.search.text import QueryWord, query_words
+from torget.search.terms import corrected
+from torget.search.text import QueryWord, fold, query_words
 
-__all__ = ["SearchQuery", "SearchResult", "FacetValue", "search_datasets", "SORTS"]
+__all__ = [
+    "SearchQuery",
+    "SearchResult",
+    "FacetValue",
+    "search_datasets",
+    "suggest_datasets",
+    "SORTS",
+]
 
 Sort = Literal["relevance", "title", "modified", "popularity", "name"]
 Lang = Literal["sv", "en"]
@@ -133,6 +141,53 @@ def _filter_mask(conn: sa.Connection, chosen: dict[str, list[str]]) -> sa.Column
     return functools.reduce(operator.add, bits)
 
 
+# The order of relevance: the tier of the title's match, then the title's shortness, then the
+# backend's score (bm25, ts_rank), each step above any difference in the next.
+TIER = 100_000.0
+SHORT = 1000.0
+
+
+def _tier(conn: sa.Connection, query: list[QueryWord]) -> sa.ColumnElement[float]:
+    """How the title matches, the same on both databases: 4 when it is the query as typed
+    (folded), 3 when it is the query inflected (their roots equal, in either language), 2
+    when it holds the query as a phrase (2.5 as typed), 1 when it holds every query word in
+    some form, else 0."""
+    position = sa.func.strpos if conn.dialect.name == "postgresql" else sa.func.instr
+    d = _docs.c
+    typed = " ".join(fold(w.word) for w in query)
+    phrases = [" ".join(w.roots[i] for w in query) for i in (0, 1)]
+    literal = position(" " + d.title_words + " ", f" {typed} ") > 0
+    phrase = sa.or_(
+        *(position(" " + t + " ", f" {p} ") > 0
+          for t, p in zip((d.roots_sv, d.roots_en), phrases, strict=True))
+    )  # fmt: skip
+    both = " " + d.title_sv + " " + d.title_en + " "
+    every_word = sa.and_(
+        *(
+            sa.or_(
+                *(position(both, " " + f.lexeme + ("" if f.prefix else " ")) > 0 for f in w.forms())
+            )  # fmt: skip
+            for w in query
+        )
+    )
+    return sa.case(
+        (d.title_words == typed, 4.0),
+        (sa.or_(d.roots_sv == phrases[0], d.roots_en == phrases[1]), 3.0),
+        (sa.and_(phrase, literal), 2.5),
+        (phrase, 2.0),
+        (every_word, 1.0),
+        else_=0.0,
+    )
+
+
+def _shortness() -> sa.ColumnElement[Any]:
+    """1 / the number of words of the titles: among titles that match alike, the one that
+    says only what was asked for ("Badplatser" before "Badplatser i Ale")."""
+    title = _docs.c.title_words
+    spaces = sa.func.length(title) - sa.func.length(sa.func.replace(title, " ", ""))
+    return 1.0 / (spaces + 1.0)
+
+
 class _Search:
     """One search, answered by one statement over the candidate documents: the text matches
     the actor may read, each with a bit mask of the filters it passes. From them come the page
@@ -141,7 +196,7 @@ class _Search:
 
     def __init__(self, conn: sa.Connection, actor: Actor, query: SearchQuery):
         self.conn, self.actor, self.query = conn, actor, query
-        self.words: list[QueryWord] = query_words(query.text)
+        self.words: list[QueryWord] = corrected(conn, query_words(query.text))
         self.chosen = _chosen(query)
         self.visible = readable_by(actor, _docs)
 
@@ -151,8 +206,13 @@ class _Search:
         source: sa.FromClause = _docs
         score: sa.ColumnElement[Any] = sa.literal(0.0)
         if self.words:
-            found = full_text_for(self.conn).matches(self.words, q.sort == "relevance")
+            scored = q.sort == "relevance"
+            found = full_text_for(self.conn).matches(self.words, scored)
             source, score = found.source, found.score
+            if scored:
+                tier = _tier(self.conn, self.words)
+                short = sa.case((tier > 0, _shortness() * SHORT), else_=0.0)
+                score = tier * TIER + short + score
             where.append(found.condition)
         mask = _filter_mask(self.conn, self.chosen) if self.chosen else sa.literal(0)
         if q.due_before is not None:
@@ -197,6 +257,7 @@ class _Search:
         q = self.query
         source: sa.FromClause = found
         order: sa.ColumnElement[Any]
+        ties: list[sa.ColumnElement[Any]] = []
         if q.sort == "title":
             order = found.c.title_key.asc()
         elif q.sort == "name":
@@ -206,15 +267,21 @@ class _Search:
             source = found.outerjoin(p, p.c.dataset_id == found.c.dataset_id)
             order = (sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)).desc()
         elif q.sort == "relevance" and self.words:
+            # Use, then recency, only break ties: between equally good matches, the used one.
+            p = dataset_popularity
+            source = found.outerjoin(p, p.c.dataset_id == found.c.dataset_id)
+            used = sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)
             order = found.c.score.desc()
+            ties = [used.desc(), found.c.modified.desc()]
         else:
             order = found.c.modified.desc()
-        position = sa.func.row_number().over(order_by=[order, found.c.name])
+        orders = [order, *ties, found.c.name]
+        position = sa.func.row_number().over(order_by=orders)
         page = (
             sa.select(found.c.dataset_id, position.label("position"))
             .select_from(source)
             .where(every)
-            .order_by(order, found.c.name)
+            .order_by(*orders)
             .offset((q.page - 1) * q.page_size)
             .limit(q.page_size)
             .subquery("page")
@@ -363,3 +430,18 @@ def search_datasets(conn: sa.Connection, actor: Actor, query: SearchQuery) -> Se
     items = get_datasets(conn, actor, page)
     orgs = _organisation_titles(conn) if counts["organisation"] else {}
     return SearchResult(_total(search, counts), items, _facet_values(search, counts, orgs))
+
+
+def suggest_datasets(
+    conn: sa.Connection, actor: Actor, text: str, lang: Lang = "sv", limit: int = 8
+) -> list[Dataset]:
+    """The best matches for a half-typed text, as the search ranks them, without counting
+    facets or the total: what a search box suggests while a person types."""
+    search = _Search(conn, actor, SearchQuery(text=text, page_size=limit, lang=lang))
+    if not search.words:
+        return []
+    with full_text_for(conn).planned(conn):
+        found = search._candidates()
+        rows = conn.execute(search._page(found, sa.true())).all()
+    ids = [row[1] for row in sorted(rows, key=lambda row: int(row[3]))]
+    return get_datasets(conn, actor, ids)

@@ -1,10 +1,12 @@
-"""Full-text search on SQLite: an FTS5 table of words stemmed by Torget.
+"""Full-text search on SQLite: an FTS5 table of the terms Torget makes.
 
-FTS5 has no Swedish stemmer, so `torget.search.text` stems the words the way PostgreSQL's
-'swedish' and 'english' configurations do, and FTS5 (tokenizer `unicode61`, diacritics kept)
-only splits them on spaces. A query word becomes `("stem_sv"* OR "stem_en")`: every form is a
-quoted string, so FTS5's own syntax (AND, NEAR, `*`, `-`, `:`, parentheses) never reaches it
-from a user. Relevance is FTS5's bm25 with titles weighted 4:1 (set in migration 0002).
+FTS5 has no Swedish stemmer, so `torget.search.text` makes the terms (stems, folded) for both
+backends and FTS5 (tokenizer `unicode61`) only splits them on spaces. A query word becomes
+`("form1" OR "form2"*)`: every form is a quoted string, so FTS5's own syntax (AND, NEAR, `*`,
+`-`, `:`, parentheses) never reaches it from a user. Relevance is FTS5's bm25 with the
+fields weighted title 10, keywords and themes 5, description 2, the rest 1 (migration 0024),
+the weights of PostgreSQL's A-D labels (`ts_rank`'s 1.0, 0.4, 0.2, 0.1) rounded to BM25's
+scale.
 
 The FTS5 row of a document has the document's id as its rowid; a trigger deletes it with the
 document.
@@ -18,15 +20,14 @@ import sqlalchemy as sa
 
 from torget.db.schema import search_documents
 from torget.search.backend import IndexedText, Match
-from torget.search.text import QueryWord, lexemes
+from torget.search.text import QueryWord
 
 __all__ = ["SqliteFullText", "match_expression"]
 
-_INSERT = sa.text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :title, :body)")
-
-
-def _stems(sv: list[str], en: list[str]) -> str:
-    return " ".join(lexemes("sv", sv) + lexemes("en", en))
+_INSERT = sa.text(
+    "INSERT INTO search_fts (rowid, title, keywords, body, extra) "
+    "VALUES (:id, :title, :keywords, :body, :extra)"
+)
 
 
 def match_expression(query: list[QueryWord]) -> str:
@@ -46,8 +47,10 @@ class SqliteFullText:
         rows = [
             {
                 "id": t.doc_id,
-                "title": _stems(t.title_sv, t.title_en),
-                "body": _stems(t.body_sv, t.body_en),
+                "title": f"{t.title_sv} {t.title_en}",
+                "keywords": t.keywords,
+                "body": t.body,
+                "extra": t.extra,
             }
             for t in texts
         ]

@@ -12,11 +12,18 @@ exactly as we did. Its rules, mirrored below:
 * a word with a digit (`e6`, `2024`, `abc123`) is kept as it is (PostgreSQL's `simple`
   dictionary for numbers and number-words).
 
+Since issue 18 both backends index the same *terms*: a word's stem, then folded to plain
+letters (`fold`: å, ä → a, ö → o, é → e), so that `Goteborg` finds "Göteborg" and `harryda`
+"Härryda" while the stemmer still sees the Swedish word (it strips Swedish suffixes, some of
+which hold å, ä or ö). PostgreSQL indexes the terms with its 'simple' configuration, which
+only splits them on spaces; FTS5 likewise. The stemming happens here, once.
+
 A query word matches a text when its Swedish or its English form does: the two languages'
-stems are indexed together, as in PostgreSQL's combined tsvector; a query's stop words (of
-either language) are left out. A long query word also matches longer words that start with
-its stem (see `_form`), so that `badplats` finds "Badplatser" and `badplatser` "Badplats",
-and `parkering` finds "Parkeringsplatser" (Swedish compounds).
+stems are indexed together; a query's stop words (of either language) are left out. A long
+query word also matches longer terms that start with its stem (see `_form`), so that
+`badplats` finds "Badplatser" and `badplatser` "Badplats", and `parkering` finds
+"Parkeringsplatser" (Swedish compounds). The query's last word is also a prefix of what it
+may become as people type (`badpl` → "badplatser", `luft` → "luftkvalitet").
 """
 
 from __future__ import annotations
@@ -38,11 +45,16 @@ __all__ = [
     "sort_key",
     "MAX_QUERY_WORDS",
     "PREFIX_MIN",
+    "fold",
+    "terms",
+    "roots",
+    "plain_words",
 ]
 
 MAX_WORD = 100  # longer "words" are noise (hashes, base64) and PostgreSQL refuses > 2047 bytes
 MAX_QUERY_WORDS = 16
 PREFIX_MIN = 5
+TYPING_MIN = 3  # the last word, as typed, is a prefix from this many letters on
 MAX_SORT_KEY = 500
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -101,40 +113,80 @@ def lexemes(lang: Language, text_words: list[str]) -> list[str]:
     return [x for x in (lexeme(lang, w) for w in text_words) if x is not None]
 
 
+_FOLDED = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "ı": "i"})
+
+
+@functools.lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """The word without diacritics: what people type without å, ä, ö (phones, URLs)."""
+    plain = unicodedata.normalize("NFKD", word.translate(_FOLDED))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def terms(lang: Language, text_words: list[str]) -> list[str]:
+    """The indexed terms of a text's words in one language: stems, folded, in order."""
+    return [fold(x) for x in lexemes(lang, text_words)]
+
+
+def _root(lang: Language, word: str, stem: str) -> str:
+    again = lexeme(lang, stem) if _is_plain(word) else None
+    return fold(again or stem)
+
+
+def roots(lang: Language, text_words: list[str]) -> list[str]:
+    """The words stemmed twice and folded (`badplatser`, `badplats` → `badplat`): what a
+    title and a query are compared by, so that an inflected query still equals a title."""
+    return [_root(lang, w, x) for w in text_words if (x := lexeme(lang, w)) is not None]
+
+
+def plain_words(lang: Language, text_words: list[str]) -> list[str]:
+    """The words as written, folded, without stop words: a title taken literally."""
+    return [fold(w) for w in text_words if lexeme(lang, w) is not None]
+
+
 @dataclass(frozen=True)
 class Form:
-    """How a query word is looked for in one language's lexemes."""
+    """How a query word is looked for among the indexed terms."""
 
     lexeme: str
-    prefix: bool  # also matches longer lexemes starting with it
-    postgres: str  # what `to_tsquery(<language>, …)` is given to produce the same
+    prefix: bool  # also matches longer terms starting with it
 
 
 @dataclass(frozen=True)
 class QueryWord:
-    """One word of a query: it matches a text containing its Swedish or its English form."""
+    """One word of a query: it matches a text containing any of its forms. `sv` and `en` are
+    its stems (what an exact title or a phrase is compared with); `more` are the prefix of the
+    word as typed and, for a word found nowhere, the indexed terms one typo away."""
 
     word: str
     sv: Form
     en: Form
+    roots: tuple[str, str]  # Swedish and English roots of the word itself (see `roots`)
+    more: tuple[Form, ...] = ()
 
     def forms(self) -> list[Form]:
-        """The distinct lexeme patterns (the two languages often agree)."""
-        same = (self.sv.lexeme, self.sv.prefix) == (self.en.lexeme, self.en.prefix)
-        return [self.sv] if same else [self.sv, self.en]
+        """The distinct patterns, without one that a prefix among them already covers."""
+        found = list(dict.fromkeys([self.sv, self.en, *self.more]))
+        prefixes = [f.lexeme for f in found if f.prefix]
+        return [
+            f for f in found
+            if not any(f.lexeme.startswith(p) and (f.lexeme != p or not f.prefix) for p in prefixes)
+        ]  # fmt: skip
+
+    def also(self, *more: Form) -> QueryWord:
+        return QueryWord(self.word, self.sv, self.en, self.roots, self.more + more)
 
 
 def _form(lang: Language, word: str, stem: str) -> Form:
     """Exact stem, or for a long plain word the prefix of its stem stemmed once more.
 
     Stemming twice peels one more suffix: `badplatser` → `badplats` → `badplat`, a prefix of
-    both "Badplats" and "Badplatser", which Snowball alone keeps apart. PostgreSQL is given
-    the first stem with `:*` and stems it the second time itself."""
+    both "Badplats" and "Badplatser", which Snowball alone keeps apart."""
     if _is_plain(word):
         again = lexeme(lang, stem)
         if again is not None and len(again) >= PREFIX_MIN:
-            return Form(again, True, stem + ":*")
-    return Form(stem, False, word)
+            return Form(fold(again), True)
+    return Form(fold(stem), False)
 
 
 def query_words(text: str) -> list[QueryWord]:
@@ -143,16 +195,19 @@ def query_words(text: str) -> list[QueryWord]:
     A stop word of either language is left out: every query word must match, and a Swedish
     "och" or an English "the" would otherwise have to appear in the other language's text. A
     query of stop words only is no text at all. Repeated words count once; at most
-    MAX_QUERY_WORDS are used.
+    MAX_QUERY_WORDS are used. The last word is also a prefix of longer words (people type).
     """
     out: list[QueryWord] = []
     for word in dict.fromkeys(words(text)):
         sv, en = lexeme("sv", word), lexeme("en", word)
         if sv is None or en is None:
             continue
-        out.append(QueryWord(word, _form("sv", word, sv), _form("en", word, en)))
+        forms = _form("sv", word, sv), _form("en", word, en)
+        out.append(QueryWord(word, *forms, (_root("sv", word, sv), _root("en", word, en))))
         if len(out) == MAX_QUERY_WORDS:
             break
+    if out and _is_plain(out[-1].word) and len(out[-1].word) >= TYPING_MIN:
+        out[-1] = out[-1].also(Form(fold(out[-1].word), True))
     return out
 
 

@@ -1,4 +1,5 @@
-"""JSON search API: `GET /api/search`, a thin call into `torget.search.search_datasets`."""
+"""JSON search API: `GET /api/search` and `GET /api/search/suggest`, thin calls into
+`torget.search.search_datasets` and `suggest_datasets`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel, Field
 from torget.accounts.permissions import Actor
 from torget.clock import now
 from torget.db.engine import read
-from torget.search import FACETS, SearchQuery, SearchResult, search_datasets
+from torget.search import FACETS, SearchQuery, SearchResult, search_datasets, suggest_datasets
 from torget.search.query import Lang, Sort
 from torget.web.api_freshness import datasets_json
 from torget.web.auth import current_actor
@@ -80,8 +81,12 @@ def _facets_json(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
     summary="Search datasets: free text, facets with counts, sorting",
     response_model=None,
     responses={200: {"model": SearchPage, "description": "A page of results with facets."}},
-    description="Free text matches titles, descriptions and keywords in Swedish and English, "
-    "with Swedish and English stemming; search syntax is read as plain words. Filters are "
+    description="Free text matches titles, keywords and themes, descriptions, and the "
+    "organisation, distribution titles and column names (weighted in that order), in Swedish "
+    "and English, with Swedish and English stemming; å, ä and ö may be typed as a and o, the "
+    "last word is also the start of a longer one, and one typo is forgiven in a word of five "
+    "letters or more. Titles that are the query come first. Search syntax is read as plain "
+    "words. Filters are "
     "combined with AND across facets and OR within one. A facet's counts reflect the text and "
     "the other facets' filters, not its own. Drafts are included for members of their "
     "organisation.",
@@ -124,3 +129,44 @@ def search(
     body["facets"] = _facets_json(result)
     # Already JSON-ready: skip FastAPI's generic encoder, a third of the time of a search.
     return JSONResponse(body)
+
+
+class Suggestion(BaseModel):
+    name: str
+    title: Label
+    url: str = Field(description="The dataset's page.")
+
+
+class Suggestions(BaseModel):
+    q: str
+    suggestions: list[Suggestion]
+
+
+@router.get(
+    "/search/suggest",
+    summary="Suggestions while typing: the best few matches for a half-typed text",
+    response_model=Suggestions,
+    description="Ranked as `/api/search` ranks (the last word is read as the start of a "
+    "word, one typo is forgiven in words of five letters or more, å, ä and ö may be typed "
+    "as a and o), without facets or counts: what the search boxes of the pages offer.",
+)
+def suggest(
+    request: Request,
+    q: str = Query("", description="What has been typed so far.", max_length=200),
+    lang: Lang = Query("sv", description="Language of the titles' order of ties."),
+    limit: int = Query(8, ge=1, le=20, description="At most this many suggestions."),
+    actor: Actor = Depends(current_actor),
+) -> Suggestions:
+    with read(request_site(request).engine) as conn:
+        found = suggest_datasets(conn, actor, q, lang, limit)
+    return Suggestions(
+        q=q,
+        suggestions=[
+            Suggestion(
+                name=d.name,
+                title=Label(sv=d.data.title.sv, en=d.data.title.en or d.data.title.sv),
+                url=f"/dataset/{d.name}",
+            )
+            for d in found
+        ],
+    )
