@@ -44,6 +44,8 @@ def _publish(world: World, title: str, **changes: object) -> None:
         keywords={"sv": [], "en": []},
         **changes,
     )
+    # Its own distribution title: distribution titles are searched too (issue 18, item 1).
+    payload["distributions"] = [{**payload["distributions"][0], "title": {"sv": title}}]
     made = world.client.post("/api/datasets", json=payload, headers=world.auth("root"))
     assert made.status_code == 201, made.text
 
