@@ -10,9 +10,15 @@ only where the protection of personal data can be upheld):
 - e-mail addresses and Swedish telephone numbers (0…, +46…, 0046…);
 - columns whose name says they hold people's names (förnamn, efternamn, first_name, …).
 
-It is one DuckDB query per table, every column cast to text and tested in the same vectorised
-pass: cheap length and character tests first, the regular expression only where they pass,
-the date and Luhn arithmetic on the digits of what the expression matched.
+Every column is cast to text and tested in one vectorised DuckDB pass: cheap length and
+character tests first, the regular expression only where they pass, the date and Luhn
+arithmetic on the digits of what the expression matched. From 200,000 rows on, that pass runs
+over a sample of some 20,000 rows first, and over the whole table only for the columns the
+sample points to (half the share that gets a column reported is enough to be tested), while
+e-mail addresses are looked for in every row by a byte search for `@`. On
+bench/personal_data.py's 1 M rows x 20 columns (four of them personal) that took the guard from
+4.2x to 3.3x a plain regular-expression scan, with the same findings and counts; the columns
+that hold identity numbers are most of what is left.
 A column counts as holding identity numbers when at least one value passes and at least a
 tenth of the values shaped like one pass: one random ten-digit number in 140 passes the date
 and the check digit (12/100 months × ~0.6 days × 1/10), so a column of invoice numbers stays
@@ -38,6 +44,10 @@ KINDS = ("personal_identity_number", "coordination_number", "email", "phone", "n
 # Share of the values shaped like the kind that must pass before a column is reported.
 _ID_SHARE = 0.1
 _PHONE_SHARE = 0.2
+# Tables of this many rows are tested row by row only where a sample of them points.
+_SAMPLE_MIN_ROWS = 200_000
+_SAMPLE_ROWS = 20_000
+_SEED = 13  # the same sample each time: a rescan of the same table says the same
 _NAME_COLUMN = re.compile(
     r"(förnamn|fornamn|efternamn|tilltalsnamn|personnamn|kontaktperson|first_?name|"
     r"last_?name|surname|given_?name|full_?name|family_?name)",
@@ -122,7 +132,7 @@ def _month_days(y: str, m: str) -> str:
     return f"CASE WHEN {m} = 2 THEN 28 + {leap} WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
 
 
-def _tests(table: str, scanned: list[tuple[int, str, str]]) -> str:
+def _tests(source: str, scanned: list[tuple[int, str, str]]) -> str:
     """A query with, per column i, its text `v{i}`, `h{i}` (shaped like an identity number)
     and `t{i}_{k}` (a value of the k-th kind). Each step refers to the previous one's columns,
     so that every expression stays small (DuckDB plans a nested expression in time that grows
@@ -164,28 +174,76 @@ def _tests(table: str, scanned: list[tuple[int, str, str]]) -> str:
     )
     return (
         f"SELECT {tests} FROM (SELECT {parts} FROM (SELECT {numbers} "
-        f"FROM (SELECT {texts} FROM {_quoted(table)})))"
+        f"FROM (SELECT {texts} FROM {source})))"
     )
 
 
-def _counts_sql(table: str, scanned: list[tuple[int, str, str]]) -> str:
+def _counts_sql(source: str, scanned: list[tuple[int, str, str]]) -> str:
+    """Per column: its values, those shaped like an identity number and those of each kind.
+    (No FILTER aggregates here: DuckDB would compute each test again for each of them.)"""
     counts = ", ".join(
         f"count(v{i}) AS c{i}_values, count_if(h{i}) AS c{i}_shaped, "
         + ", ".join(f"count_if(t{i}_{k}) AS c{i}_{k}" for k in range(4))
         for i, _c, _t in scanned
     )
-    return f"SELECT {counts} FROM ({_tests(table, scanned)})"
+    return f"SELECT {counts} FROM ({_tests(source, scanned)})"
+
+
+def _email_test(name: str, type_: str) -> str:
+    """A byte search first, the expression only where it found an `@`."""
+    v = _quoted(name)
+    if type_ not in ("VARCHAR", "TEXT"):
+        return "false"
+    return f"CASE WHEN contains({v}, '@') THEN regexp_matches({v}, '{_EMAIL}') ELSE false END"
+
+
+def _emails_sql(table: str, scanned: list[tuple[int, str, str]]) -> str:
+    """Every text column's e-mail addresses over the whole table (one is reported, so no
+    sample will do), and its number of values."""
+    parts = ", ".join(
+        f"count({_quoted(c)}) AS c{i}_values, count_if({_email_test(c, t)}) AS c{i}_2"
+        for i, c, t in scanned
+    )
+    return f"SELECT {parts} FROM {_quoted(table)}"
+
+
+def _row(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
+    row = con.execute(sql).fetchone()
+    return dict(zip([d[0] for d in con.description or []], row or (), strict=False))
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, sample: str, scanned: list[tuple[int, str, str]]
+) -> list[tuple[int, str, str]]:
+    """The columns whose sample (some 20,000 rows) has at least half the share of identity or
+    telephone numbers that gets a column reported: only they are tested row by row. A column
+    at the threshold shows ~2,000 of its sampled values; that it shows fewer than half is a
+    chance below 10^-100, while a column without such numbers costs only its share of the
+    sample."""
+    found = _row(con, _counts_sql(sample, scanned))
+    out = []
+    for column in scanned:
+        i = column[0]
+        values = int(found[f"c{i}_values"] or 0)
+        ids = max(int(found[f"c{i}_0"] or 0), int(found[f"c{i}_1"] or 0))
+        phones = int(found[f"c{i}_3"] or 0)
+        if values and (ids >= _ID_SHARE / 2 * values or phones >= _PHONE_SHARE / 2 * values):
+            out.append(column)
+    return out
 
 
 def _examples(
-    con: duckdb.DuckDBPyConnection, table: str, column: tuple[int, str, str], k: int
+    con: duckdb.DuckDBPyConnection, table: str, source: str, column: tuple[int, str, str], k: int
 ) -> tuple[str, ...]:
-    """The first and last value of the kind in the column (a second pass, only for what is
-    reported)."""
-    i = column[0]
-    row = con.execute(
-        f"SELECT min(v{i}), max(v{i}) FROM ({_tests(table, [column])}) WHERE t{i}_{k}"
-    ).fetchone()
+    """The first and last value of the kind in the column, masked (a pass of its own, only for
+    what is reported: e-mail addresses over the whole table, the rest over `source`)."""
+    i, name, type_ = column
+    if KINDS[k] == "email":
+        sql = (f"SELECT min(trim({_quoted(name)})), max(trim({_quoted(name)})) "
+               f"FROM {_quoted(table)} WHERE {_email_test(name, type_)}")  # fmt: skip
+    else:
+        sql = f"SELECT min(v{i}), max(v{i}) FROM ({_tests(source, [column])}) WHERE t{i}_{k}"
+    row = con.execute(sql).fetchone()
     return tuple(sorted({mask(KINDS[k], str(e)) for e in row or () if e is not None}))
 
 
@@ -214,20 +272,33 @@ def _scan_table(con: duckdb.DuckDBPyConnection, table: str) -> list[Finding]:
     scanned = [(i, c, t) for i, (c, t) in enumerate(columns) if t in _TEXT_TYPES]
     findings: list[Finding] = []
     if scanned:
-        row = con.execute(_counts_sql(table, scanned)).fetchone()
-        result = dict(zip([d[0] for d in con.description or []], row or (), strict=False))
+        rows = con.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()
+        total = int(rows[0]) if rows else 0
+        source, exact, result = _quoted(table), scanned, {}
+        if total >= _SAMPLE_MIN_ROWS:  # e-mail everywhere, the rest where a sample points
+            percent = 100 * _SAMPLE_ROWS / total
+            source = f"{_quoted(table)} USING SAMPLE {percent:.4f}% (bernoulli, {_SEED})"
+            exact, result = (
+                _candidates(con, source, scanned),
+                _row(con, _emails_sql(table, scanned)),
+            )
+        if exact:
+            result.update(_row(con, _counts_sql(_quoted(table), exact)))
         for column in scanned:
-            i, name = column[0], column[1]
-            values, shaped = int(result[f"c{i}_values"] or 0), int(result[f"c{i}_shaped"] or 0)
-            for k, kind in enumerate(KINDS[:4]):
-                count = int(result[f"c{i}_{k}"] or 0)
-                if _reported(kind, count, values, shaped):
-                    examples = _examples(con, table, column, k)
-                    findings.append(Finding(table, name, kind, count, examples))
+            for k, count in _reported_kinds(column[0], result):
+                examples = _examples(con, table, source, column, k)
+                findings.append(Finding(table, column[1], KINDS[k], count, examples))
     for name, _type in columns:
         if _NAME_COLUMN.search(name):
             findings.append(_name_finding(con, table, name))
     return [f for f in findings if f.count > 0]
+
+
+def _reported_kinds(i: int, result: dict[str, Any]) -> list[tuple[int, int]]:
+    """(kind's index, count) of each kind column `i` is reported for."""
+    values, shaped = int(result[f"c{i}_values"] or 0), int(result.get(f"c{i}_shaped") or 0)
+    counts = [(k, int(result.get(f"c{i}_{k}") or 0)) for k in range(4)]
+    return [(k, n) for k, n in counts if _reported(KINDS[k], n, values, shaped)]
 
 
 def _name_finding(con: duckdb.DuckDBPyConnection, table: str, name: str) -> Finding:
