@@ -25,6 +25,7 @@ import multiprocessing.connection
 import queue
 import resource
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -191,28 +192,61 @@ def _serve(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
     """The sandbox process: cap its private memory, then answer requests until the pipe ends."""
     cap = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+    watchdog = _Watchdog()
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            conn.send(("ok", _answer(request)))
+            conn.send(("ok", _answer(request, watchdog)))
         except SqlRefused as exc:
             conn.send(("refused", str(exc)))
         except MemoryError:
             conn.send(("refused", f"the query needed more than {memory_mb} MB of memory"))
 
 
-def _answer(request: _Request) -> dict[str, Any]:
+class _Watchdog:
+    """Interrupts the running query when its time is up. One thread for the process's life,
+    started before any query: a thread's stack is memory under the cap, and a process that a
+    query has just brought near the cap could not start a new thread per query (a hostile
+    test's next `SELECT 1 + 1` then failed)."""
+
+    def __init__(self) -> None:
+        self._armed = threading.Condition()
+        self._deadline: float | None = None
+        self._interrupt: Any = None
+        threading.Thread(target=self._watch, daemon=True, name="torget-sql-watchdog").start()
+
+    def arm(self, seconds: float, interrupt: Any) -> None:
+        with self._armed:
+            self._deadline, self._interrupt = time.monotonic() + seconds, interrupt
+            self._armed.notify()
+
+    def disarm(self) -> None:
+        with self._armed:
+            self._deadline = self._interrupt = None
+
+    def _watch(self) -> None:
+        with self._armed:
+            while True:
+                if self._deadline is None:
+                    self._armed.wait()
+                elif (left := self._deadline - time.monotonic()) > 0:
+                    self._armed.wait(left)
+                else:
+                    self._interrupt()
+                    self._deadline = self._interrupt = None
+
+
+def _answer(request: _Request, watchdog: _Watchdog) -> dict[str, Any]:
     import duckdb
 
     from torget.datastore.query import _jsonable
 
     limits = request.limits
     con = _connect(request, duckdb)
-    timer = threading.Timer(limits.timeout_ms / 1000, con.interrupt)
-    timer.start()
+    watchdog.arm(limits.timeout_ms / 1000, con.interrupt)
     try:
         result = con.execute(request.sql)
         names = [d[0] for d in result.description or []]
@@ -228,7 +262,7 @@ def _answer(request: _Request) -> dict[str, Any]:
     except duckdb.Error as exc:
         raise SqlRefused(str(exc).splitlines()[0]) from None
     finally:
-        timer.cancel()
+        watchdog.disarm()
         con.close()
     return {"columns": names, "rows": rows, "truncated": truncated}
 

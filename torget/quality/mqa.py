@@ -214,8 +214,8 @@ def _licence_known(licence: str | None) -> Outcome:
 def _access_rights_known(value: str | None) -> Outcome:
     if not value:
         return (False, "missing")
-    code = value[len(EU_ACCESS_RIGHT) :] if value.startswith(EU_ACCESS_RIGHT) else ""
-    return _OK if code in _ACCESS_RIGHTS else (False, "not_vocabulary")
+    right = value[len(EU_ACCESS_RIGHT) :] if value.startswith(EU_ACCESS_RIGHT) else ""
+    return _OK if right in _ACCESS_RIGHTS else (False, "not_vocabulary")
 
 
 def _compliance(facts: DatasetFacts) -> Outcome:

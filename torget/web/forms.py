@@ -162,6 +162,12 @@ MESSAGES: dict[str, str] = {
     "approval_by_same_person": N_(
         "You approved this dataset yourself: another editor must publish it."
     ),
+    "approval_outdated": N_(
+        "Changed since it was approved (%(changes)s): a second person must approve it again."
+    ),
+    # Versions of a table (torget.datastore.version_store, issue 20).
+    "diff_key_unknown": N_("The table has no column %(columns)s."),
+    "retention_range": N_("Give a number of days between 0 and %(max)s."),
     "specification_not_followed": N_(
         "The data does not follow %(specification)s (%(errors)s errors): correct the file, or "
         "remove the declaration."
