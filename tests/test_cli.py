@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.command_line import Ran, run_torget
@@ -119,59 +114,6 @@ def test_validate_file_reports_findings(bare_env: dict[str, str], tmp_path: Path
     missing = _torget(bare_env, "validate", str(tmp_path / "nothing.rdf"), check=False)
     assert missing.returncode == 1
     assert missing.stderr == f"error: {tmp_path / 'nothing.rdf'}: file not found\n"
-
-
-@pytest.fixture
-def live_demo(cli_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """`torget init --demo` and `torget serve`, as a newcomer runs them."""
-    _torget(cli_env, "init", "--demo")
-    base = cli_env["TORGET_BASE_URL"]
-    port = base.rsplit(":", 1)[1]
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "torget.cli", "serve", "--port", port],
-            env=cli_env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            _wait_until_up(base, server, log)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def _wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(150):
-        if server.poll() is not None:
-            break
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("server did not start:\n" + log.read_text())
-
-
-def test_demo_serves_a_valid_catalogue(live_demo: str, cli_env: dict[str, str]) -> None:
-    datasets = httpx.get(live_demo + "/api/datasets?page_size=100").json()
-    assert datasets["count"] >= 25
-    themes = {t for d in datasets["items"] for t in d["themes"]}
-    assert len(themes) >= 5
-    assert all(d["distributions"] and d["title"]["en"] for d in datasets["items"])
-    download = datasets["items"][0]["distributions"][0]["download_url"]
-    assert download.startswith(live_demo) and httpx.get(download).status_code == 200
-    feed = httpx.get(live_demo + "/datasets/dcat")
-    assert feed.status_code == 200 and feed.headers["content-type"].startswith(
-        "application/rdf+xml"
-    )
-
-    result = _torget(cli_env, "validate", check=False)  # the running one, by default
-    assert f"validating {live_demo}/datasets/dcat" in result.stdout
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert " 0 violations" in result.stdout or "0 violation" in result.stdout
-    again = _torget(cli_env, "init", "--demo").stdout
-    assert "already has data" in again
 
 
 def test_search_reindex(cli_env: dict[str, str]) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.command_line import run_torget
+
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"<!-- readme-test -->\n```sh\n(.*?)```", re.S)
 # A curl that fails on an HTTP error, as a newcomer would notice one.
@@ -89,3 +91,23 @@ def test_the_marked_blocks_run_in_order(started: tuple[Path, str]) -> None:
     assert found.get("state") == "published", found
     rows = httpx.get(f"{base}/api/datastore/{found['distributions'][0]['id']}/rows").json()
     assert [r["namn"] for r in rows["rows"]] == ["Ekparken", "Strandängen"]
+
+
+def test_the_started_demo_serves_a_valid_catalogue(started: tuple[Path, str]) -> None:
+    """What a newcomer gets from the start command: a varied catalogue in both languages
+    whose feed Sveriges dataportal harvests without a violation (`torget validate` checks
+    the running instance by default)."""
+    clone, base = started
+    datasets = httpx.get(base + "/api/datasets?page_size=100").json()
+    assert datasets["count"] >= 25
+    assert len({t for d in datasets["items"] for t in d["themes"]}) >= 5
+    assert all(d["distributions"] and d["title"]["en"] for d in datasets["items"])
+    download = datasets["items"][0]["distributions"][0]["download_url"]
+    assert download.startswith(base) and httpx.get(download).status_code == 200
+    feed = httpx.get(base + "/datasets/dcat")
+    assert feed.headers["content-type"].startswith("application/rdf+xml")
+    env = {"TORGET_DATA_DIR": str(clone / "torget-data"), "TORGET_BASE_URL": base}
+    checked = run_torget(env, "validate")
+    assert f"validating {base}/datasets/dcat" in checked.stdout
+    assert checked.returncode == 0 and " 0 violations" in checked.stdout, checked.stdout[-3000:]
+    assert "already has data" in run_torget(env, "init", "--demo").stdout
