@@ -180,9 +180,11 @@ def test_a_failed_refresh_keeps_the_table_and_says_why(
 def test_due_by_the_update_frequency_and_the_command(
     world: Any, settings: Settings, engine: sa.Engine, server: Server, tmp_path: Path
 ) -> None:
-    assert refresh.due_after("http://publications.europa.eu/resource/authority/frequency/WEEKLY"
-                             ) == dt.timedelta(days=7)  # fmt: skip
-    assert not refresh.is_due("IRREGULAR", None, now()) and not refresh.is_due(None, None, now())
+    weekly = "http://publications.europa.eu/resource/authority/frequency/WEEKLY"
+    week_ago = now() - dt.timedelta(days=7, seconds=1)
+    assert refresh.is_due(weekly, week_ago, now()) and refresh.is_due(weekly, None, now())
+    assert not refresh.is_due(weekly, week_ago + dt.timedelta(minutes=1), now())
+    assert not refresh.is_due("IRREG", None, now()) and not refresh.is_due(None, None, now())
     path = f"/due-{tmp_path.name}.csv"
     server.answers[path] = Answer(V1.encode(), etag='"d1"')
     dist = _loaded(world, settings, engine, server.base + path)

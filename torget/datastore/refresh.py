@@ -12,10 +12,10 @@ the previous table as it is and says why in the distribution's status line, whic
 on the publishing page and in the API; its validators are not kept, so the next attempt
 fetches the whole file again.
 
-When a distribution is due is computed here from the EU frequency vocabulary (`due_after`,
-`is_due`): the publishing side's due dates (`torget.publishing.freshness`, built at the same
-time) may later take this over. Frequencies without a fixed period (irregular, continuous,
-unknown, never) are never refreshed on a schedule; `torget datastore refresh ID` still can.
+A distribution is due when its dataset's due date would be (`torget.publishing.freshness`,
+one reading of the EU frequency vocabulary for both): its last check plus the frequency's
+period. Frequencies without a period (irregular, other, unknown, never) are never refreshed
+on a schedule; `torget datastore refresh ID` still can.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ from torget.db.schema import datasets, datastore_refresh, distributions
 from torget.errors import NotFound
 from torget.files import FileStore
 from torget.files.urls import key_of_url
+from torget.publishing import freshness
 from torget.settings import Settings
 
 __all__ = [
     "Outcome",
     "Status",
-    "due_after",
     "is_due",
     "refresh",
     "refresh_due",
@@ -61,21 +61,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-_DAY = dt.timedelta(days=1)
-# The periods of the EU frequency vocabulary's codes (publications.europa.eu/resource/
-# authority/frequency) that have one; the others are never due on a schedule.
-PERIODS: dict[str, dt.timedelta] = {
-    "HOURLY": dt.timedelta(hours=1), "BIHOURLY": dt.timedelta(hours=2),
-    "TRIHOURLY": dt.timedelta(hours=3), "12HRS": dt.timedelta(hours=12),
-    "DAILY": _DAY, "DAILY_2": _DAY / 2, "BIDAILY": 2 * _DAY, "WEEKLY": 7 * _DAY,
-    "WEEKLY_2": 3.5 * _DAY, "WEEKLY_3": 7 * _DAY / 3, "BIWEEKLY": 14 * _DAY,
-    "MONTHLY": 30 * _DAY, "MONTHLY_2": 15 * _DAY, "MONTHLY_3": 10 * _DAY,
-    "BIMONTHLY": 61 * _DAY, "QUARTERLY": 91 * _DAY, "ANNUAL_2": 182 * _DAY,
-    "ANNUAL_3": 122 * _DAY, "ANNUAL": 365 * _DAY, "BIENNIAL": 730 * _DAY,
-    "TRIENNIAL": 1095 * _DAY, "QUADRENNIAL": 1461 * _DAY, "QUINQUENNIAL": 1826 * _DAY,
-    "DECENNIAL": 3652 * _DAY,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,18 +92,18 @@ class Status:
         }
 
 
-def due_after(frequency: str | None) -> dt.timedelta | None:
-    """How long after the last check a distribution of a dataset with this frequency (a code
-    or its IRI) is due again; None when the frequency has no fixed period."""
-    if not frequency:
-        return None
-    return PERIODS.get(frequency.rstrip("/").rsplit("/", 1)[-1].upper())
-
-
 def is_due(frequency: str | None, last: dt.datetime | None, at: dt.datetime) -> bool:
-    """Whether a distribution last checked (or loaded) at `last` is due for refresh at `at`."""
-    period = due_after(frequency)
-    return period is not None and (last is None or last + period <= at)
+    """Whether a distribution last checked (or loaded) at `last` is due for refresh at `at`,
+    under a frequency given as its code or IRI."""
+    code = _code(frequency)
+    if code not in freshness.PERIODS:
+        return False
+    due = freshness.due_after(last, code) if last is not None else None
+    return due is None or due <= at
+
+
+def _code(frequency: str | None) -> str:
+    return (frequency or "").rstrip("/").rsplit("/", 1)[-1].upper()
 
 
 def status(conn: sa.Connection, distribution_id: str) -> Status | None:
@@ -161,7 +146,7 @@ def due_distributions(settings: Settings, engine: sa.Engine, at: dt.datetime) ->
         due = []
         for row in rows:
             frequency = _frequency(row.dataset)
-            if due_after(frequency) is None or _external(settings, row.data) is None:
+            if _code(frequency) not in freshness.PERIODS or _external(settings, row.data) is None:
                 continue
             last = as_utc(row.checked_at) if row.checked_at else _loaded_at(conn, settings, row.id)
             job = jobs.latest_job(conn, row.id)
