@@ -1,5 +1,6 @@
 """Migration 0024 rebuilds the search index of an existing catalogue, on both databases: a
-site upgraded from 0023 finds its datasets by the new rules without `torget search reindex`."""
+site upgraded from 0022 (the one before it) finds its datasets by the new rules without
+`torget search reindex`."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from torget.site import Site
 def test_an_existing_catalogue_is_reindexed(backend: str, tmp_path: Path) -> None:
     with fresh_database(backend, tmp_path / "old.db") as url:
         engine = make_engine(url)
-        command.upgrade(alembic_config(engine), "0023")
+        command.upgrade(alembic_config(engine), "0022")
         org = OrganisationIn.model_validate(
             {"name": "goteborg", "title": {"sv": "Göteborgs Stad"},
              "publisher_type": "LocalAuthority"}

@@ -13,7 +13,7 @@ the catalogue by `torget.search.reindex` in this migration: an existing site kee
 without a separate `torget search reindex`.
 
 Revision ID: 0024
-Revises: 0023
+Revises: 0022
 Create Date: 2026-12-07 05:45:00.000000
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0024"
-down_revision = "0023"
+down_revision = "0022"  # 0023 was reserved for quality scores, which are computed, not stored
 branch_labels = None
 depends_on = None
 
