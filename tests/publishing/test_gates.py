@@ -9,14 +9,13 @@ Before, each of these datasets reached the public pages, the feed and the datast
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from tests.command_line import Ran, run_torget
 from tests.conftest import World, dataset_payload
 from tests.publishing.test_one_rule import _codes, _log_in
 from torget.accounts.permissions import COMMAND_LINE
@@ -64,13 +63,10 @@ def _state(engine: sa.Engine, dataset_id: str) -> str:
         )
 
 
-def _cli(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "torget.cli", *args],
-        env={"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "cli"),
-             "TORGET_CONFIG": str(tmp_path / "none.toml"), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+def _cli(database_url: str, tmp_path: Path, *args: str) -> Ran:
+    env = {"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "cli"),
+           "TORGET_CONFIG": str(tmp_path / "none.toml")}  # fmt: skip
+    return run_torget(env, *args)
 
 
 def _confidential(world: World, **_: Any) -> str:

@@ -7,12 +7,11 @@ Before, a table was scanned once, when it was loaded, and never again.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.command_line import Ran, run_torget
 from tests.conftest import World
 from tests.publishing.test_gates import PEOPLE, _classify, _draft, _load
 from torget.db.engine import write
@@ -20,13 +19,10 @@ from torget.db.schema import personal_data_scans
 from torget.settings import Settings
 
 
-def _cli(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "torget.cli", "checklist", *args],
-        env={"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "data"),
-             "TORGET_CONFIG": str(tmp_path / "none.toml"), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+def _cli(database_url: str, tmp_path: Path, *args: str) -> Ran:
+    env = {"TORGET_DATABASE_URL": database_url, "TORGET_DATA_DIR": str(tmp_path / "data"),
+           "TORGET_CONFIG": str(tmp_path / "none.toml")}  # fmt: skip
+    return run_torget(env, "checklist", *args)
 
 
 def _item(world: World, dataset_id: str) -> dict[str, str]:
