@@ -26,8 +26,12 @@ def _upload(browser: Browser, dataset: Dataset, log_out: bool = True) -> str:
     path = f"/publish/dataset/{dataset.id}/upload"
     done = browser.client.post(
         path,
-        data={"csrf_token": browser.csrf(path), "title.sv": "Lekplatser som CSV", "format": "",
-              "license": "http://creativecommons.org/publicdomain/zero/1.0/"},  # fmt: skip
+        data={
+            "csrf_token": browser.csrf(path),
+            "title.sv": "Lekplatser som CSV",
+            "format": "",
+            "license": "http://creativecommons.org/publicdomain/zero/1.0/",
+        },  # fmt: skip
         files={"file": ("lekplatser.csv", CONTENT, "text/csv")},
         headers=HTML,
         follow_redirects=False,

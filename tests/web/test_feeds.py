@@ -71,7 +71,9 @@ def test_the_feed_and_its_filters(world: World) -> None:
     assert _titles(_feed(world, "/feeds/datasets.atom?organisation=trafik")) == ["Busshållplatser"]
     searched = _feed(world, "/feeds/datasets.atom?q=badplatser&lang=en")
     assert _titles(searched) == ["Badplatser (en)"]
-    assert searched.findtext(A + "id") == "http://testserver/feeds/datasets.atom?q=badplatser&lang=en"
+    assert (
+        searched.findtext(A + "id") == "http://testserver/feeds/datasets.atom?q=badplatser&lang=en"
+    )
 
 
 def test_pages_link_their_feed_and_other_origins_may_read_it(world: World) -> None:
