@@ -156,4 +156,3 @@ def set_password(conn: sa.Connection, user_id: str, password: str) -> None:
         .values(password_hash=hash_password(password), updated_at=now())
     )
     end_sessions(conn, user_id)
-
