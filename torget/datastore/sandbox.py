@@ -19,6 +19,7 @@ query that finds every process busy waits up to its own time limit, then is refu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -235,8 +236,9 @@ class _Watchdog:
                 elif (left := self._deadline - time.monotonic()) > 0:
                     self._armed.wait(left)
                 else:
-                    self._interrupt()
-                    self._deadline = self._interrupt = None
+                    interrupt, self._deadline, self._interrupt = self._interrupt, None, None
+                    with contextlib.suppress(Exception):  # the watch must outlive one query
+                        interrupt()
 
 
 def _answer(request: _Request, watchdog: _Watchdog) -> dict[str, Any]:
