@@ -5,10 +5,9 @@ previous table and says why, what is due by the update frequency, the CLI comman
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from tests.conftest import dataset_payload, suite_settings
+from tests.loopback import loopback
 from torget.accounts.permissions import SYSTEM
 from torget.cli import cli
 from torget.clock import now
@@ -76,13 +76,8 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     served = Server()
-    http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(served))
-    served.base = f"http://127.0.0.1:{http.server_address[1]}"
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield served
-    http.shutdown()
-    http.server_close()
+    with loopback(_handler(served)) as served.base:
+        yield served
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import World, published_payload, suite_settings
+from tests.loopback import loopback
 from tests.publishing.test_one_rule import _log_in
 from torget.clock import now
 from torget.db.engine import read, write
@@ -116,13 +117,8 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     state = Server()
-    http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    state.base = f"http://127.0.0.1:{http.server_address[1]}"
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    http.shutdown()
-    http.server_close()
+    with loopback(_handler(state)) as state.base:
+        yield state
 
 
 @pytest.fixture

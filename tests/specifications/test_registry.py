@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import World, published_payload, suite_settings
+from tests.loopback import loopback
 from torget.settings import Settings
 from torget.specifications.livsmedel import schema_from_workbook
 
@@ -97,11 +97,8 @@ class _Schemas(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def schema_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Schemas)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback(_Schemas) as base:
+        yield base
 
 
 def _add(client: TestClient, world: World, user: str, **body: Any) -> Any:
