@@ -1,0 +1,21 @@
+"""specification coverage (reserved; filled in by the work that needs it, removed otherwise)
+
+Revision ID: 0029
+Revises: 0028
+Create Date: 2026-12-07 08:45:00.000000
+"""
+
+from __future__ import annotations
+
+revision = "0029"
+down_revision = "0028"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

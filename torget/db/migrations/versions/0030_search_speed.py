@@ -1,0 +1,21 @@
+"""search speed (reserved; filled in by the work that needs it, removed otherwise)
+
+Revision ID: 0030
+Revises: 0029
+Create Date: 2026-12-07 08:45:00.000000
+"""
+
+from __future__ import annotations
+
+revision = "0030"
+down_revision = "0029"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
