@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.command_line import run_torget
+
 
 def _torget(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TORGET_")}
@@ -32,3 +34,27 @@ def test_init_makes_the_folder_and_says_where(tmp_path: Path) -> None:
     assert f"new data folder: {tmp_path / 'torget-data'}" in made.stderr
     again = _torget(tmp_path, "org", "list")
     assert again.returncode == 0, again.stderr
+
+
+def test_init_makes_the_data_folder_its_sqlite_database_names(tmp_path: Path) -> None:
+    data = tmp_path / "srv" / "torget"
+    env = {
+        "TORGET_DATA_DIR": str(data),
+        "TORGET_DATABASE_URL": f"sqlite:///{data}/torget.db",
+        "TORGET_CONFIG": str(tmp_path / "none.toml"),
+    }
+    made = run_torget(env, "init")
+    assert made.returncode == 0, made.stderr
+    assert (data / "torget.db").is_file()
+
+
+def test_a_sqlite_database_in_a_missing_folder_is_named(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "nowhere" / "catalogue.db"
+    env = {
+        "TORGET_DATA_DIR": str(tmp_path / "data"),
+        "TORGET_DATABASE_URL": f"sqlite:///{elsewhere}",
+        "TORGET_CONFIG": str(tmp_path / "none.toml"),
+    }
+    refused = run_torget(env, "init")
+    assert refused.returncode == 1
+    assert f"the folder of the SQLite database {elsewhere} does not exist" in refused.stderr

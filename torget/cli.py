@@ -65,6 +65,8 @@ class _State:
         """The site, its database migrated."""
         if self._site is None:
             _check_data_dir(self.settings, creates=self.creates)
+            if self.creates:  # also when database_url names a SQLite file inside it
+                self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self._site = Site.open(self.settings)
             # closed when the command ends: a command run in-process (tests, scripts calling
             # the group) leaves no database connections open behind it

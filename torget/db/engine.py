@@ -24,11 +24,14 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from psycopg.abc import Buffer
 from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
+
+from torget.settings import SettingsError
 
 __all__ = [
     "make_engine",
@@ -82,6 +85,7 @@ def make_engine(
     with 503 and Retry-After."""
     pool = {"pool_size": connections, "max_overflow": connections, "pool_timeout": POOL_WAIT}
     if url.startswith("sqlite"):
+        _check_sqlite_folder(url)
         connect_args = {"timeout": write_wait, "check_same_thread": False}
         engine = sa.create_engine(url, connect_args=connect_args, **pool)
         _configure_sqlite(engine, write_wait)
@@ -89,6 +93,21 @@ def make_engine(
         engine = sa.create_engine(url, pool_pre_ping=True, **pool)
         _configure_postgresql(engine, write_wait)
     return engine.execution_options(**{_WRITE_WAIT: write_wait})
+
+
+def _check_sqlite_folder(url: str) -> None:
+    """A SQLite file in a folder that does not exist fails on first use with sqlite's
+    "unable to open database file", which does not say which file: name it now."""
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).parent
+    if not folder.is_dir():
+        raise SettingsError(
+            f"database_url: the folder of the SQLite database {database} does not exist "
+            f"({folder}); create it, or leave database_url empty to keep the database in "
+            "the data folder"
+        )
 
 
 def _configure_postgresql(engine: sa.Engine, write_wait: float) -> None:

@@ -10,6 +10,7 @@ or yes/no column with the fewest distinct values (2-25), summing the first measu
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ FUNCTIONS = ("count", "sum", "avg", "min", "max")
 _GROUPABLE = ("TEXT", "BOOLEAN", "BIGINT", "INTEGER", "DATE")
 _CANDIDATES = 8
 _DEFAULT_PICK_ROWS = 2_000_000  # above this, no distinct-count probing for a default chart
+_KEPT_DEFAULT_GROUPS = 1024
+_DEFAULT_GROUPS: dict[tuple[str, str], str | None] = {}  # per table file, oldest first
+_DEFAULT_GROUPS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,24 @@ def _groupable(table: Table) -> list[str]:
 
 
 def _default_group(table: Table) -> str | None:
+    """The column the chart groups by unless the reader chose one.
+
+    Probing it asks the table for the distinct values of up to `_CANDIDATES` columns, which
+    was most of a data page's server time; a table's file is written once per load (its path
+    names the load's job, and every write makes a new one), so the answer is kept per file.
+    """
+    key = (str(table.path), table.name)
+    if key in _DEFAULT_GROUPS:
+        return _DEFAULT_GROUPS[key]
+    found = _probe_default_group(table)
+    with _DEFAULT_GROUPS_LOCK:  # the server's threads share it
+        _DEFAULT_GROUPS[key] = found
+        while len(_DEFAULT_GROUPS) > _KEPT_DEFAULT_GROUPS:
+            del _DEFAULT_GROUPS[next(iter(_DEFAULT_GROUPS))]  # the oldest first
+    return found
+
+
+def _probe_default_group(table: Table) -> str | None:
     if table.row_count > _DEFAULT_PICK_ROWS:
         return None
     kinds = table.column_types
