@@ -21,7 +21,7 @@ from torget.catalog.model import LangText
 from torget.catalog.organisations import get_organisation
 from torget.db.engine import write
 from torget.dcat.feed import iter_catalogue
-from torget.publishing.changes import patch_dataservice, update_organisation
+from torget.publishing.changes import patch_dataservice, patch_dataset, update_organisation
 from torget.site import Site
 from torget.web.admission import Admission
 from torget.web.caching import http_date
@@ -137,3 +137,17 @@ def test_the_footer_follows_a_renamed_publisher(
         renamed = current.data.model_copy(update={"title": LangText(sv="Nya Sjöstad")})
         update_organisation(conn, COMMAND_LINE, "sjostad", renamed)
     assert "Nya Sjöstad" in client.get("/").text
+
+
+def test_the_start_page_shows_a_change_at_once(
+    client: TestClient, site: Site, sample: Sample
+) -> None:
+    """The start page's catalogue part is kept for anonymous readers, but only until the
+    catalogue changes: a dataset changed or taken back to draft shows on the next view."""
+    assert "Badplatser" in client.get("/").text
+    with write(site.engine) as conn:
+        patch_dataset(conn, COMMAND_LINE, sample.bathing.id, {"title": {"sv": "Strandbad"}})
+    assert "Strandbad" in client.get("/").text
+    with write(site.engine) as conn:
+        patch_dataset(conn, COMMAND_LINE, sample.bathing.id, {"state": "draft"})
+    assert "Strandbad" not in client.get("/").text

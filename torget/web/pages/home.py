@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 from fastapi import Request, Response
 
-from torget.catalog.datasets import list_datasets
-from torget.catalog.organisations import all_organisations
+from torget.accounts.permissions import Actor
+from torget.catalog.datasets import Dataset, list_datasets
+from torget.catalog.organisations import Organisation, all_organisations
 from torget.catalog.vocabularies import vocabulary
 from torget.db.engine import read
+from torget.dcat.feed_cache import catalogue_state
+from torget.search.query import SearchResult
+from torget.settings import Settings
 from torget.web.catalogue_search import most_used, search
 from torget.web.feeds import datasets_feed
 from torget.web.i18n import N_, pick_language
@@ -28,15 +36,51 @@ CATALOGUE_ALTERNATES = (
 )
 
 
+@dataclass(frozen=True)
+class _Front:
+    """What the start page shows of the catalogue."""
+
+    newest: list[Dataset]
+    organisations: dict[str, Organisation]
+    found: SearchResult
+    popular: list[Dataset]
+
+
+# The start page is the most visited page and the same for every anonymous reader: its
+# catalogue part is kept per site and language until the catalogue changes (the token the
+# feed's cache keys on, which every process sees) or, for the "most used" list, which moves
+# with use rather than with the catalogue, for `_POPULAR_SECONDS`.
+_POPULAR_SECONDS = 300.0
+_KEPT: dict[tuple[Settings, str], tuple[str, float, _Front]] = {}
+
+
+def _front(request: Request, actor: Actor, lang: str) -> _Front:
+    site = request_site(request)
+    if actor.user is not None:  # an editor may see more than the public
+        return _read_front(site.engine, actor, lang)
+    key, state, now = (site.settings, lang), catalogue_state(site.settings), time.monotonic()
+    kept = _KEPT.get(key)
+    if kept is not None and kept[0] == state and now - kept[1] < _POPULAR_SECONDS:
+        return kept[2]
+    front = _read_front(site.engine, actor, lang)
+    _KEPT[key] = (state, now, front)
+    return front
+
+
+def _read_front(engine: sa.Engine, actor: Actor, lang: str) -> _Front:
+    with read(engine) as conn:
+        _, newest = list_datasets(conn, actor, limit=6, state="published")
+        orgs = all_organisations(conn)
+        found = search(conn, actor, sort="popularity", page_size=6, lang=lang)
+        return _Front(newest, orgs, found, most_used(conn, found))
+
+
 @router.get("/")
 def home(request: Request) -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
-    with read(request_site(request).engine) as conn:
-        _, newest = list_datasets(conn, actor, limit=6, state="published")
-        orgs = all_organisations(conn)
-        found = search(conn, actor, sort="popularity", page_size=6, lang=lang)
-        popular = most_used(conn, found)
+    front = _front(request, actor, lang)
+    orgs, found = front.organisations, front.found
     theme_counts = {f.value: f.count for f in found.facets.get("theme", [])}
     org_counts = {f.value: f.count for f in found.facets.get("organisation", [])}
     themes = [
@@ -49,8 +93,8 @@ def home(request: Request) -> Response:
         title=N_("Open data"),
         alternates=(*CATALOGUE_ALTERNATES, datasets_feed(lang)),
         themes=themes,
-        newest=newest,
-        most_used=popular,
+        newest=front.newest,
+        most_used=front.popular,
         organisations={o.id: o for o in orgs.values()},
         publishers=[o for o in orgs.values() if o.data.parent is None],
         units={o.id: [c for c in orgs.values() if c.data.parent == o.name] for o in orgs.values()},
