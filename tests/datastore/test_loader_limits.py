@@ -328,25 +328,30 @@ def test_a_sheet_wider_than_the_limit_is_refused(tmp_path: Path) -> None:
 # --- JSON and wide files --------------------------------------------------------------------
 
 
-def test_values_across_chunk_boundaries_read_exactly(tmp_path: Path) -> None:
-    """Values of every kind, long enough that the 1 MB chunks end inside strings, escapes,
-    numbers and literals, come out as `json.loads` reads the whole file."""
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64, 1000, 1024 * 1024])
+def test_values_across_chunk_boundaries_read_exactly(tmp_path: Path, chunk: int) -> None:
+    """Values of every kind, read `chunk` bytes at a time so that chunks end inside strings,
+    escapes, surrogate pairs, multi-byte characters, numbers and literals, come out as
+    `json.loads` reads the whole file."""
     values = [
         {
-            "text": "å" * (1000 + i * 37) + '\\"\u00e9\U0001f600',
+            "text": "å" * (i * 7 % 50) + '\\"\u00e9\U0001f600',
             "n": -(10**18) + i,
             "x": 1.5e-7 * i,
             "flags": [True, False, None],
             "deep": {"a": [{"b": i}]},
         }
-        for i in range(3000)
+        for i in range(60)
     ]
     path = tmp_path / "v.json"
-    path.write_text(json.dumps(values, indent=1), encoding="utf-8")
-    with JsonStream.open("v.json", path) as stream:
+    escaped = json.dumps(values, indent=1)[1:-1]  # "\\u00e5" and surrogate pairs
+    plain = json.dumps(values, ensure_ascii=False)[1:-1]  # "å" as two bytes, 😀 as four
+    path.write_text(f"[{escaped},{plain}]", encoding="utf-8")
+    with JsonStream.open("v.json", path, chunk) as stream:
         read = list(stream.items())
         stream.end()
-    assert path.stat().st_size > 3 * 1024 * 1024 and read == values
+    assert read == json.loads(path.read_text(encoding="utf-8"))
+    assert len(read) == 120
 
 
 def test_nested_objects_become_columns_and_lists_json_text(tmp_path: Path) -> None:

@@ -36,16 +36,17 @@ class JsonStream:
     `values` of NDJSON. Every value a loop yields must be consumed (`value`, `items`,
     `members` or `skip`) before the loop goes on."""
 
-    def __init__(self, name: str, handle: BinaryIO):
-        self.name, self._handle = name, handle
+    def __init__(self, name: str, handle: BinaryIO, chunk: int = _CHUNK):
+        self.name, self._handle, self._chunk = name, handle, chunk
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._scan = json.JSONDecoder().raw_decode
         self._text, self._pos, self._lines = "", 0, 0
         self._eof, self._started = False, False
 
     @classmethod
-    def open(cls, name: str, path: Path) -> JsonStream:
-        return cls(name, path.open("rb"))
+    def open(cls, name: str, path: Path, chunk: int = _CHUNK) -> JsonStream:
+        """`chunk`: the bytes read at a time (smaller in tests, to end chunks everywhere)."""
+        return cls(name, path.open("rb"), chunk)
 
     def __enter__(self) -> JsonStream:
         return self
@@ -61,7 +62,7 @@ class JsonStream:
 
     def _fill(self) -> None:
         """Read more text, keeping what has not been consumed; at least double it."""
-        size = max(_CHUNK, len(self._text) - self._pos)
+        size = max(self._chunk, len(self._text) - self._pos)
         raw = self._handle.read(size)
         try:
             more = self._decoder.decode(raw, final=not raw)
