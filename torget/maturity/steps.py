@@ -111,14 +111,14 @@ def _target(v: Verdict) -> float:
 def _datasets(v: Verdict, scope: Scope, org: str) -> Step:
     message = N_("You publish %(value)d datasets; publish %(more)d more to reach %(target)d. "
                  "Start with the candidates in your inventory and the data people ask you "
-                 "for:")  # fmt: skip
+                 "for.")  # fmt: skip
     return _publish_more(v, scope, org, message, _target(v))
 
 
 def _growth(v: Verdict, scope: Scope, org: str) -> Step:
     message = N_("%(value)d of your datasets were first published in the last 12 months; "
                  "publish %(more)d more new ones to reach %(target)d, for instance from your "
-                 "inventory or the data people ask you for:")  # fmt: skip
+                 "inventory or the data people ask you for.")  # fmt: skip
     return _publish_more(v, scope, org, message, _target(v))
 
 
