@@ -17,10 +17,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.maturity.conftest import LATER
+from torget.accounts.permissions import SYSTEM
+from torget.catalog.datasets import get_dataset
 from torget.clock import now
 from torget.db.engine import read
 from torget.maturity.levels import CRITERIA, assess, criterion
 from torget.maturity.report import comparison, organisation_maturity
+from torget.quality.hvd import check_high_value, datasets_with_api
 from torget.settings import Settings
 
 
@@ -94,3 +97,16 @@ def test_the_comparison_names_a_role_model_per_criterion(
     assert models["datasets"] == ("sjostad", 6)
     assert models["quality"][0] in {"sjostad", "trafik"}
     assert "use" not in models  # nobody has been used: no role model to learn from
+
+
+def test_the_api_term_is_that_of_the_high_value_check(
+    made: dict[str, str], engine: sa.Engine
+) -> None:
+    """`datasets_with_api` (many datasets at once) agrees with `check_high_value` (one)."""
+    with read(engine) as conn:
+        ids = [made[t] for t in ("Badplatser", "Hållplatser", "Parker")]
+        many = datasets_with_api(conn, ids)
+        for dataset_id in ids[:2]:  # the high-value ones
+            one = check_high_value(conn, get_dataset(conn, SYSTEM, dataset_id))
+            assert one is not None and (dataset_id in many) == ("api" not in one.missing)
+    assert many == {made["Hållplatser"]}
