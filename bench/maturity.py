@@ -5,7 +5,7 @@ bulk-inserted, all published). Timed side by side in alternating rounds: the com
 organisations (`torget.maturity.report.comparison`: a few set-based queries and one quality
 report pass) and the quality report alone (`quality_report`), so the ratio says what maturity
 adds to the pass it builds on. Printed: median and best wall and CPU time of each, and the
-ratio of the medians.
+ratio of the medians; and one organisation's page (`organisation_maturity`, its datasets only).
 
     .venv/bin/python bench/maturity.py [--datasets 10000] [--runs 5] [--database-url URL]
 """
@@ -26,10 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quality import build  # noqa: E402
+from search import ORGS  # noqa: E402
 
 from torget.accounts.permissions import ANONYMOUS  # noqa: E402
 from torget.db.engine import read  # noqa: E402
-from torget.maturity.report import comparison  # noqa: E402
+from torget.maturity.report import comparison, organisation_maturity  # noqa: E402
 from torget.quality.report import quality_report  # noqa: E402
 from torget.settings import load_settings  # noqa: E402
 from torget.site import Site  # noqa: E402
@@ -62,10 +63,15 @@ def main() -> None:
             with read(site.engine) as conn:
                 quality_report(conn, site.settings, ANONYMOUS)
 
-        times: dict[str, list[tuple[float, float]]] = {"maturity": [], "quality": []}
-        for _ in range(args.runs):  # alternating rounds: both see the same load
+        def one() -> None:
+            with read(site.engine) as conn:
+                organisation_maturity(conn, site.settings, ORGS[0])
+
+        times: dict[str, list[tuple[float, float]]] = {"maturity": [], "quality": [], "one": []}
+        for _ in range(args.runs):  # alternating rounds: all see the same load
             times["maturity"].append(_once(maturity))
             times["quality"].append(_once(quality))
+            times["one"].append(_once(one))
         with read(site.engine) as conn:
             found = comparison(conn, site.settings)
     print(f"command: {' '.join(sys.argv)}")

@@ -88,8 +88,12 @@ def test_an_organisation_is_placed_by_its_own_catalogue(
 def test_the_comparison_names_a_role_model_per_criterion(
     made: dict[str, str], engine: sa.Engine, settings: Settings
 ) -> None:
+    at = now() + LATER
     with read(engine) as conn:
-        found = comparison(conn, settings, now() + LATER)
+        found = comparison(conn, settings, at)
+        alone = organisation_maturity(conn, settings, "sjostad", at)
+    # One organisation read alone (its units' datasets only) is measured as in the comparison.
+    assert _values(found.organisations[0]) == _values(alone)
     levels = {m.organisation.name: m.level for m in found.organisations}
     assert levels == {"sjostad": 2, "trafik": 1, "grannby": 0}
     assert [m.organisation.name for m in found.organisations] == ["sjostad", "trafik", "grannby"]

@@ -1,6 +1,6 @@
 """What the maturity of every organisation is measured from, read for the whole catalogue at
-once: a few set-based queries and one pass of the quality report, never a query per dataset
-(10,000 datasets in `bench/maturity.py`).
+once (or for one organisation with its units): a few set-based queries and one pass of the
+quality report, never a query per dataset (10,000 datasets in `bench/maturity.py`).
 
 Only published datasets count: maturity is public, the same for every reader, and what the
 public cannot see has not been opened yet. Each dataset's facts come from the modules that own
@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from torget.accounts.permissions import ANONYMOUS
+from torget.catalog.organisations import Organisation, all_organisations, units_of
 from torget.catalog.vocabularies import HVD_LEGISLATION
 from torget.clock import as_utc
 from torget.db.schema import (
@@ -98,10 +99,15 @@ class Evidence:
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
 
 
-def _records(conn: sa.Connection) -> dict[str, tuple[str, dict[str, Any], dt.datetime]]:
+def _records(
+    conn: sa.Connection, org_ids: set[str] | None
+) -> dict[str, tuple[str, dict[str, Any], dt.datetime]]:
+    where = [datasets.c.state == "published"]
+    if org_ids is not None:
+        where.append(datasets.c.organisation_id.in_(sorted(org_ids)))
     rows = conn.execute(
         sa.select(datasets.c.id, datasets.c.organisation_id, datasets.c.data,
-                  datasets.c.created_at).where(datasets.c.state == "published")
+                  datasets.c.created_at).where(*where)
     )  # fmt: skip
     return {r.id: (r.organisation_id, json.loads(r.data), as_utc(r.created_at)) for r in rows}
 
@@ -157,9 +163,12 @@ class _Declared:
         return self._seen[url]
 
 
-def _entries(conn: sa.Connection, settings: Settings, at: dt.datetime) -> list[Entry]:
-    report = quality_report(conn, settings, ANONYMOUS)
-    records = _records(conn)
+def _entries(
+    conn: sa.Connection, settings: Settings, at: dt.datetime, organisation: Organisation | None
+) -> list[Entry]:
+    report = quality_report(conn, settings, ANONYMOUS, organisation)
+    org_ids = units_of(all_organisations(conn), organisation.id) if organisation else None
+    records = _records(conn, org_ids)
     ids = [q.dataset_id for q in report.datasets if q.dataset_id in records]
     api = datasets_with_api(conn, ids)
     due, specs, declared = _due_dates(conn), _specifications(conn), _Declared(conn)
@@ -206,13 +215,20 @@ def _candidates(conn: sa.Connection) -> list[Candidate]:
     ]
 
 
-def gather(conn: sa.Connection, settings: Settings, at: dt.datetime) -> Evidence:
-    """Everything maturity reads, grouped by each row's own organisation."""
+def gather(
+    conn: sa.Connection,
+    settings: Settings,
+    at: dt.datetime,
+    organisation: Organisation | None = None,
+) -> Evidence:
+    """Everything maturity reads, grouped by each row's own organisation: of every
+    organisation, or of `organisation` and its units only (their datasets; suggestions and
+    candidates are few, so all are read)."""
     found = Evidence(at, [
         Known(k.name, k.version, {"sv": k.title_sv, "en": k.title_en})
         for k in all_specifications(conn)
     ])  # fmt: skip
-    for entry in _entries(conn, settings, at):
+    for entry in _entries(conn, settings, at, organisation):
         found.entries.setdefault(entry.organisation_id, []).append(entry)
     for suggestion in _suggestions(conn):
         found.suggestions.setdefault(suggestion.organisation_id, []).append(suggestion)

@@ -86,7 +86,7 @@ def maturity_of(
     at: dt.datetime | None = None,
 ) -> Maturity:  # fmt: skip
     """One organisation's maturity (with its units) as of `at` (now)."""
-    evidence = gather(conn, settings, at or now())
+    evidence = gather(conn, settings, at or now(), organisation)
     return _maturity(evidence, all_organisations(conn), organisation)
 
 
