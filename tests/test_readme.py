@@ -7,6 +7,8 @@ the commands; every `curl` must get a 2xx answer. The README's address
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import socket
@@ -111,3 +113,29 @@ def test_the_started_demo_serves_a_valid_catalogue(started: tuple[Path, str]) ->
     assert f"validating {base}/datasets/dcat" in checked.stdout
     assert checked.returncode == 0 and " 0 violations" in checked.stdout, checked.stdout[-3000:]
     assert "already has data" in run_torget(env, "init", "--demo").stdout
+
+
+def test_each_demo_organisation_has_a_level_and_next_steps_of_its_own(
+    started: tuple[Path, str],
+) -> None:
+    """Issue 14's "done when": the maturity page of each demo organisation names its level and
+    at least three concrete next steps taken from its own data; the datasets they name are its
+    own or its units'."""
+    _clone, base = started
+    demo = json.loads((ROOT / "torget" / "catalog" / "demo" / "catalogue.json").read_text())
+    parents = {o["name"]: o.get("parent") for o in demo["organisations"]}
+    for name in parents:
+        page = html.unescape(httpx.get(f"{base}/organisation/{name}/maturity?lang=en").text)
+        body = httpx.get(f"{base}/api/organisations/{name}/maturity?lang=en").json()
+        assert body["level"] >= 1
+        assert f"Level {body['level']} of 4: {body['level_name']}." in page
+        steps = body["next_steps"]
+        assert len(steps) >= 3, (name, steps)
+        for step in steps:
+            assert step["text"] in page
+            assert re.search(r"\d", step["text"]), step  # its own figures
+        named = [n["url"] for s in steps for n in s["named"] if "/publish/dataset/" in n["url"]]
+        assert named, (name, steps)
+        for url in named:
+            dataset = httpx.get(f"{base}/api/datasets/{url.rsplit('/', 1)[1]}").json()
+            assert name in (dataset["organisation"], parents[dataset["organisation"]])

@@ -42,6 +42,7 @@ from torget.web import (
     api_harvest,
     api_inventory,
     api_links,
+    api_maturity,
     api_organisations,
     api_quality,
     api_search,
@@ -80,6 +81,7 @@ from torget.web.pages import (
     inventory,
     links,
     load_changes,
+    maturity,
     members,
     organisation,
     password_reset,
@@ -223,6 +225,7 @@ def create_app(site: Site) -> FastAPI:
         api_dataservices,
         api_organisations,
         api_quality,
+        api_maturity,  # issue 14 item 4: maturity
         api_search,
         api_tokens,
         api_vocabularies,
@@ -272,6 +275,7 @@ def create_app(site: Site) -> FastAPI:
         webhooks,
         specifications,
         statistics,  # issue 14: the use statistics' pages
+        maturity,  # issue 14 item 4: an organisation's maturity and the comparison
     ):
         app.include_router(module.router)
     static = Path(__file__).parent / "web" / "static"

@@ -32,6 +32,7 @@ from torget.errors import TorgetError, ValidationFailed
 from torget.harvest_cli import harvest_commands
 from torget.inventory_cli import inventory_group
 from torget.links_cli import upkeep_commands
+from torget.maturity_cli import maturity_command
 from torget.publishing.changes import create_organisation, set_member
 from torget.publishing.demo import demo_is_loaded, load_demo
 from torget.quality_cli import quality_command
@@ -483,6 +484,7 @@ def settings(state: _State) -> None:
 
 cli.add_command(inventory_group)
 cli.add_command(quality_command)
+cli.add_command(maturity_command)
 for _command in CHECKLIST_COMMANDS:
     cli.add_command(_command)
 

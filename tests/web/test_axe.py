@@ -123,6 +123,8 @@ PAGES: list[tuple[str, bool, Callable[[LiveServer], str], Step]] = [
     ("search-nothing", False, lambda s: "/search?q=finnsinte", None),
     ("statistics", False, lambda s: f"/dataset/{s.sample.bathing.name}/statistics", None),
     ("statistics-catalogue", False, lambda s: "/statistics", None),
+    ("maturity", False, lambda s: "/organisation/sjostad/maturity", None),
+    ("maturity-comparison", False, lambda s: "/maturity", None),
 ]
 
 

@@ -29,6 +29,8 @@ properties, plus whether each of the three terms is met.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +49,12 @@ from torget.catalog.organisations import (
 )
 from torget.catalog.vocabularies import HVD_LEGISLATION, vocabulary
 from torget.datastore.tables import loaded
-from torget.db.schema import datastore_jobs
+from torget.db.schema import (
+    dataservices,
+    datastore_jobs,
+    datastore_tables,
+    distributions,
+)
 from torget.dcat.mapping import publisher_iri
 from torget.settings import Settings
 
@@ -57,6 +64,7 @@ __all__ = [
     "HvdCheck",
     "is_high_value",
     "check_high_value",
+    "datasets_with_api",
     "hvd_report",
 ]
 
@@ -160,6 +168,45 @@ def check_high_value(conn: sa.Connection, dataset: Dataset) -> HvdCheck | None:
     if not licences or check.closed_licences:
         check.missing.append("licence")
     return check
+
+
+def _named_services(conn: sa.Connection, ids: list[str]) -> set[str]:
+    """Those of the datasets a distribution of which names a data service."""
+    d = distributions
+    rows = conn.execute(
+        sa.select(d.c.dataset_id, d.c.data).where(
+            d.c.dataset_id.in_(ids),
+            d.c.data.like("%access_services%"),
+            # a cheap filter on the stored form; a row it lets through is still read
+            d.c.data.not_like('%"access_services":[]%'),
+        )
+    )
+    return {dataset_id for dataset_id, data in rows if json.loads(data).get("access_services")}
+
+
+def _in_datastore(conn: sa.Connection, ids: list[str]) -> set[str]:
+    """Those of the datasets with a distribution the datastore serves or is loading."""
+    d, t, j = distributions, datastore_tables, datastore_jobs
+    tables = sa.select(d.c.dataset_id).join(t, t.c.distribution_id == d.c.id)
+    jobs = sa.select(d.c.dataset_id).join(j, j.c.distribution_id == d.c.id)
+    jobs = jobs.where(j.c.state.in_(("queued", "running")))
+    query = sa.union(tables.where(d.c.dataset_id.in_(ids)), jobs.where(d.c.dataset_id.in_(ids)))
+    return set(conn.execute(query).scalars())
+
+
+def datasets_with_api(conn: sa.Connection, dataset_ids: Iterable[str]) -> set[str]:
+    """Those of the datasets that meet `check_high_value`'s API term, in a few queries for the
+    lot: a data service serves it or a distribution names one, or the datastore serves or is
+    loading one of its distributions. Any data service counts, as it does there."""
+    wanted = list(dict.fromkeys(dataset_ids))
+    served: set[str] = set()
+    for (data,) in conn.execute(sa.select(dataservices.c.data)):
+        served.update(json.loads(data).get("serves_datasets") or ())
+    found = served.intersection(wanted)
+    for start in range(0, len(wanted), 5000):
+        batch = wanted[start : start + 5000]
+        found |= _named_services(conn, batch) | _in_datastore(conn, batch)
+    return found
 
 
 # --- The report ------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ __all__ = [
     "NAMES",
     "TOP_DATASETS",
     "DEFAULT_DAYS",
+    "uses_by_dataset",
 ]
 
 # The kinds as the API, the CSV and the tables name them.
@@ -225,3 +226,15 @@ def as_json(found: Statistics) -> dict[str, Any]:
             for d, name, title, c in found.datasets
         ]
     return body
+
+
+def uses_by_dataset(conn: sa.Connection, start: dt.date, end: dt.date) -> dict[str, int]:
+    """People's uses of every kind per dataset from `start` to `end` (both included), in one
+    query over the whole catalogue (the organisations' maturity, `torget.maturity`)."""
+    u = usage_counts
+    rows = conn.execute(
+        sa.select(u.c.dataset_id, sa.func.sum(u.c["count"]))
+        .where(u.c.day >= start, u.c.day <= end, u.c.bot == sa.false())
+        .group_by(u.c.dataset_id)
+    )
+    return {dataset_id: int(n) for dataset_id, n in rows}
