@@ -152,5 +152,5 @@ def reproject(con: duckdb.DuckDBPyConnection, table: str, lon: str, lat: str) ->
     if count:
         con.execute(f"UPDATE {table} SET {lon} = s.lon, {lat} = s.lat FROM torget_sweref s "
                     f"WHERE {table}._id = s._id")  # fmt: skip
-    con.execute("DROP TABLE torget_sweref")
+        con.execute("DROP TABLE torget_sweref")
     return count

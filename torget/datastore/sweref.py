@@ -47,7 +47,7 @@ def sweref_condition(east: str, north: str) -> str:
 def convert_rows(con: duckdb.DuckDBPyConnection, table: str, a: str, b: str, into: str) -> int:
     """Make the temporary table `into(_id, lat, lon)`: the rows of `table` whose numbers `a`
     and `b` (SQL over its columns) are a SWEREF 99 TM position, either way round, in WGS 84.
-    Returns how many there are."""
+    Returns how many there are; with none, no table is made."""
     a_north, b_north = sweref_condition("b", "a"), sweref_condition("a", "b")
     found = con.execute(
         f"SELECT _id, CASE WHEN {a_north} THEN b ELSE a END AS e, "
@@ -55,7 +55,9 @@ def convert_rows(con: duckdb.DuckDBPyConnection, table: str, a: str, b: str, int
         f"FROM (SELECT _id, {a} AS a, {b} AS b FROM {table}) WHERE {a_north} OR {b_north}"
     ).fetchnumpy()
     ids = found["_id"]
-    lons, lats = to_wgs84(found["e"], found["n"]) if len(ids) else (ids, ids)
+    if not len(ids):  # the common case: no table made (a combine asks once per source)
+        return 0
+    lons, lats = to_wgs84(found["e"], found["n"])
     con.register("torget_sweref_found", {"_id": ids, "lat": lats, "lon": lons})
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS "

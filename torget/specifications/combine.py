@@ -49,7 +49,7 @@ from torget.db.schema import (
 )
 from torget.settings import Settings
 from torget.specifications.columns import match_columns
-from torget.specifications.normalise import CONVERTED, canonical_date, placed_source
+from torget.specifications.normalise import normalised_source
 from torget.specifications.registry import Specification
 from torget.specifications.report import Report
 from torget.specifications.sql_validation import failing, rows_view, text_of
@@ -147,8 +147,6 @@ def _normalised(name: str, kind: str, text: str) -> str:
         yes, no = (", ".join(f"'{w}'" for w in words) for words in (_TRUE, _FALSE))
         return (f"CASE WHEN lower({text}) IN ({yes}) THEN 'true' "
                 f"WHEN lower({text}) IN ({no}) THEN 'false' ELSE {text} END")  # fmt: skip
-    if kind == "date":
-        return canonical_date(text)
     return text
 
 
@@ -158,7 +156,7 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Sou
     try:
         columns = [r[0] for r in con.execute(f"DESCRIBE {alias}.data").fetchall()
                    if r[0] != "_id"]  # fmt: skip
-        table, columns, converted = placed_source(con, f"{alias}.data", columns, spec)
+        table, columns, normalised = normalised_source(con, f"{alias}.data", columns, spec)
         report = Report(spec.iri)
         matched = match_columns(columns, spec.fields, report)
         names = list(matched.present)
@@ -166,9 +164,7 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Sou
         raw = [text_of(columns[matched.present[n]]) for n in names]
         values = [_normalised(n, kinds[n], r) for n, r in zip(names, raw, strict=True)]
         rows_view(con, table, values)
-        changed = _changes(con, table, names, raw, values)
-        if converted:
-            changed[CONVERTED] = converted
+        changed = _changes(con, table, names, raw, values) | normalised
         total = _count(con, "SELECT count(*) FROM torget_rows")
         if any(f.required for f in matched.missing):
             return {"rows": total, "kept": 0, "left_out": total, "normalised": changed,
