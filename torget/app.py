@@ -33,6 +33,7 @@ from torget.web import (
     api_checklist,
     api_ckan,
     api_comments,
+    api_coverage,
     api_dataservices,
     api_datasets,
     api_datastore,
@@ -70,6 +71,7 @@ from torget.web.pages import (
     audit,
     checklist,
     comments,
+    coverage,
     dashboard,
     dataservice_forms,
     dataset_forms,
@@ -239,6 +241,7 @@ def create_app(site: Site) -> FastAPI:
         api_showcases,
         api_suggestions,
         api_specifications,
+        api_coverage,  # issue 16: who publishes each specification, and where
         api_statistics,
         dcat_routes,
         feeds,
@@ -274,6 +277,7 @@ def create_app(site: Site) -> FastAPI:
         suggestions,
         webhooks,
         specifications,
+        coverage,  # issue 16: a specification's coverage page and map
         statistics,  # issue 14: the use statistics' pages
         maturity,  # issue 14 item 4: an organisation's maturity and the comparison
     ):

@@ -198,6 +198,19 @@ def test_geojson_in_sweref99tm_is_reprojected(tmp_path: Path) -> None:
     assert report.source["crs"] == "EPSG:3006" and json.loads(rows[0][4])["type"] == "Point"
 
 
+def test_sweref99tm_in_latitude_longitude_columns_is_converted_not_emptied(tmp_path: Path) -> None:
+    # Stockholm Central Station (Lantmäteriet): N 6 580 822, E 674 032 = 59.330231, 18.059196;
+    # the second row has them the other way round, the third is in degrees already.
+    content = ("namn;latitud;longitud\nCentralen;6580822,0;674032,0\n"
+               "Omvänd;674032,0;6580822,0\nMalmö;55,605;13,0038\n")  # fmt: skip
+    report, rows = load(tmp_path, "p.csv", content)
+    for row in rows[:2]:
+        assert abs(row[2] - 59.330231) < 5e-6 and abs(row[3] - 18.059196) < 1e-5  # < 1 m
+    assert rows[2][2:4] == (55.605, 13.0038)
+    assert report.source["coordinates"]["sweref99tm"] == 2
+    assert any("2 row(s) give the position in SWEREF 99 TM" in w for w in report.warnings)
+
+
 def test_geojson_with_swapped_lat_lon_is_put_right(tmp_path: Path) -> None:
     report, rows = load(tmp_path, "s.geojson", _collection([[59.33, 18.07]]), "geojson")
     assert rows[0][2:4] == (18.07, 59.33) and report.source["swapped_lat_lon"]

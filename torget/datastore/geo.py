@@ -39,6 +39,7 @@ from torget.datastore.errors import LoadError
 from torget.datastore.geo_columns import SWEDEN, Tally, impossible, in_sweden
 from torget.datastore.json_rows import Columns, RowTable, flatten
 from torget.datastore.jsonstream import JsonStream
+from torget.datastore.sweref import EASTING, NORTHING, transformer
 
 __all__ = ["read_features"]
 
@@ -85,7 +86,7 @@ def _first_position(geometry: dict[str, Any]) -> tuple[float, float] | None:
 # Where each CRS puts Sweden, in its own units (x, y ranges), for guessing an undeclared CRS.
 _RANGES = {
     "EPSG:4326": ((SWEDEN[0], SWEDEN[2]), (SWEDEN[1], SWEDEN[3])),
-    "EPSG:3006": ((1e5, 1.2e6), (6e6, 7.8e6)),  # SWEREF 99 TM
+    "EPSG:3006": (EASTING, NORTHING),  # SWEREF 99 TM
     "EPSG:3021": ((1.2e6, 1.95e6), (6e6, 7.8e6)),  # RT90 2.5 gon V
 }
 _DECLARED = re.compile(r"EPSG:+(?:[\d.]*:)?(\d+)", re.IGNORECASE)
@@ -126,16 +127,15 @@ def _source_crs(crs: Any, classes: dict[str, int]) -> str:
 def _transform(crs: str) -> Transform | None:
     if crs == "EPSG:4326":
         return None
-    from pyproj import Transformer
     from pyproj.exceptions import CRSError
 
     try:
-        transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        to_wgs84 = transformer(crs)
     except CRSError:
         raise LoadError("crs", f"the file names the CRS {crs!r}, which is not known") from None
 
     def fn(x: float, y: float) -> tuple[float, float]:
-        lon, lat = transformer.transform(x, y)
+        lon, lat = to_wgs84.transform(x, y)
         return round(lon, 7), round(lat, 7)
 
     return fn

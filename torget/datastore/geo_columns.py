@@ -9,6 +9,10 @@ outside Sweden whose swap lies inside it can only be swapped. A position is only
 a file that is about Sweden (at least half its positions lie in Sweden once put right): a
 world-wide file's point at (15, 60) is in the Arabian Sea, correctly.
 
+A row whose pair holds SWEREF 99 TM metres instead of degrees (a northing of 6–7.8 million
+in one column, an easting in the other, in either order: `sweref`) is converted to WGS 84
+first and counted as `sweref99tm`; before, it was emptied as impossible.
+
 A position is impossible when it is not finite, outside -180…180 / -90…90, at a pole, or
 exactly (0, 0) ("null island", what an empty value becomes in many exports). Impossible
 positions are emptied and counted; the report gives the counts of swapped, fixed and impossible
@@ -24,8 +28,9 @@ from typing import Any
 import duckdb
 
 from torget.datastore.infer import ColumnType, quote_ident
+from torget.datastore.sweref import convert_rows
 
-__all__ = ["SWEDEN", "in_sweden", "impossible", "place", "Tally"]
+__all__ = ["SWEDEN", "in_sweden", "impossible", "place", "reproject", "Tally"]
 
 SWEDEN = (10.0, 55.0, 25.0, 70.0)  # west, south, east, north, with a margin around the land
 _LAT = {"lat", "latitude", "latitud", "breddgrad", "wgs84lat", "latwgs84", "ylat"}
@@ -117,6 +122,7 @@ def place(con: duckdb.DuckDBPyConnection, table: str, types: list[ColumnType],
         return types
     t = quote_ident(table)
     lon, lat = (quote_ident(c) for c in pair)
+    converted = reproject(con, t, lon, lat)
     swapped = _within(lat, lon)
     bad = (f"NOT (isfinite({lon}) AND isfinite({lat})) OR ({lon} = 0 AND {lat} = 0) "
            f"OR abs({lat}) >= 90 OR abs({lon}) > 180")  # fmt: skip
@@ -131,6 +137,20 @@ def place(con: duckdb.DuckDBPyConnection, table: str, types: list[ColumnType],
         tally.counts["fixed"] = tally.counts["swapped"]
     if _count(con, t, f"({bad})", tally, "impossible"):
         con.execute(f"UPDATE {t} SET {lon} = NULL, {lat} = NULL WHERE {bad}")
-    source["coordinates"] = {"columns": list(pair), **tally.as_json()}
+    source["coordinates"] = {"columns": list(pair), **tally.as_json(), "sweref99tm": converted}
     warnings.extend(tally.notes("row"))
+    if converted:
+        warnings.append(f"{converted} row(s) give the position in SWEREF 99 TM metres; it was "
+                        "converted to WGS 84 degrees")  # fmt: skip
     return types
+
+
+def reproject(con: duckdb.DuckDBPyConnection, table: str, lon: str, lat: str) -> int:
+    """Convert the rows of `table` whose `lon`/`lat` (quoted DOUBLE columns) hold a SWEREF 99
+    TM position, either way round, to WGS 84 in place; return how many there were."""
+    count = convert_rows(con, table, lon, lat, "torget_sweref")
+    if count:
+        con.execute(f"UPDATE {table} SET {lon} = s.lon, {lat} = s.lat FROM torget_sweref s "
+                    f"WHERE {table}._id = s._id")  # fmt: skip
+        con.execute("DROP TABLE torget_sweref")
+    return count

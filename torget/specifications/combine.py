@@ -11,10 +11,11 @@ table was loaded). Rows that fail are left out and counted per source and rule, 
 a source without a required column is left out whole.
 
 Normalisation, each change counted per source: municipality codes padded to four digits
-(`180` → `0180`, a code that lost its leading zero in a spreadsheet), and booleans in their
-canonical form (`ja`/`nej`, `yes`/`no`, `1`/`0`, any case → `true`/`false`). The datastore's
-loader already puts swapped latitude and longitude right and turns decimal commas and Swedish
-dates into their canonical form when it loads each source.
+(`180` → `0180`, a code that lost its leading zero in a spreadsheet), booleans in their
+canonical form (`ja`/`nej`, `yes`/`no`, `1`/`0`, any case → `true`/`false`), dates in ISO 8601
+and SWEREF 99 TM positions in WGS 84 (`normalise`). The datastore's loader already puts swapped
+latitude and longitude right, converts SWEREF 99 TM in a latitude/longitude pair and turns
+decimal commas and Swedish dates into their canonical form when it loads each source.
 
 Each source's combined rows are kept as a Parquet file per table version (and schema), so a
 rebuild after one source changed checks only that source and reads the others' rows. The table
@@ -48,6 +49,7 @@ from torget.db.schema import (
 )
 from torget.settings import Settings
 from torget.specifications.columns import match_columns
+from torget.specifications.normalise import normalised_source
 from torget.specifications.registry import Specification
 from torget.specifications.report import Report
 from torget.specifications.sql_validation import failing, rows_view, text_of
@@ -154,14 +156,15 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Sou
     try:
         columns = [r[0] for r in con.execute(f"DESCRIBE {alias}.data").fetchall()
                    if r[0] != "_id"]  # fmt: skip
+        table, columns, normalised = normalised_source(con, f"{alias}.data", columns, spec)
         report = Report(spec.iri)
         matched = match_columns(columns, spec.fields, report)
         names = list(matched.present)
         kinds = {f.name: f.type for f in spec.fields}
         raw = [text_of(columns[matched.present[n]]) for n in names]
         values = [_normalised(n, kinds[n], r) for n, r in zip(names, raw, strict=True)]
-        rows_view(con, f"{alias}.data", values)
-        changed = _changes(con, alias, names, raw, values)
+        rows_view(con, table, values)
+        changed = _changes(con, table, names, raw, values) | normalised
         total = _count(con, "SELECT count(*) FROM torget_rows")
         if any(f.required for f in matched.missing):
             return {"rows": total, "kept": 0, "left_out": total, "normalised": changed,
@@ -179,10 +182,11 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Sou
         return {"rows": total, "kept": kept, "left_out": total - kept, "normalised": changed}
     finally:
         con.execute("DROP VIEW IF EXISTS torget_rows")
+        con.execute("DROP VIEW IF EXISTS torget_placed")
         con.execute(f"DETACH {alias}")
 
 
-def _changes(con: duckdb.DuckDBPyConnection, alias: str, names: list[str], raw: list[str],
+def _changes(con: duckdb.DuckDBPyConnection, table: str, names: list[str], raw: list[str],
              values: list[str]) -> dict[str, int]:  # fmt: skip
     changed = [(n, r, v) for n, r, v in zip(names, raw, values, strict=True) if r != v]
     if not changed:
@@ -190,7 +194,7 @@ def _changes(con: duckdb.DuckDBPyConnection, alias: str, names: list[str], raw: 
     counts = ", ".join(
         f"count(*) FILTER (WHERE ({r}) IS DISTINCT FROM ({v}))" for _n, r, v in changed
     )
-    found = con.execute(f"SELECT {counts} FROM {alias}.data").fetchone() or ()
+    found = con.execute(f"SELECT {counts} FROM {table}").fetchone() or ()
     return {n: int(k) for (n, _r, _v), k in zip(changed, found, strict=True) if k}
 
 

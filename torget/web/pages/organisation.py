@@ -8,6 +8,7 @@ from torget.catalog.dataservices import list_dataservices
 from torget.catalog.datasets import list_datasets
 from torget.catalog.organisations import all_organisations, get_organisation
 from torget.db.engine import read
+from torget.specifications.prospects import organisation_specifications
 from torget.web.feeds import datasets_feed
 from torget.web.i18n import N_, localize, pick_language
 from torget.web.pages.routing import page_router
@@ -50,6 +51,7 @@ def organisation_page(request: Request, name: str, page: str = "1") -> Response:
             conn, actor, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE, organisation=org.name
         )
         _, services = list_dataservices(conn, actor, limit=1000)
+        specifications = organisation_specifications(conn, actor, org.name)
     title = localize(org.data.title, lang)
     assert title is not None
     return render(
@@ -79,4 +81,5 @@ def organisation_page(request: Request, name: str, page: str = "1") -> Response:
         last_page=max(1, -(-total // PAGE_SIZE)),
         services=[s for s in services if s.organisation_id == org.id],
         can_manage=actor.has_role(org.id, "admin"),
+        specifications=specifications,
     )
