@@ -47,7 +47,8 @@ def test_a_bad_file_gets_each_problem_with_row_column_and_rule(client: TestClien
     assert {"row": 2, "column": "wikidata", "rule": "pattern", "value": "106636433",
             "detail": "Q[0-9]+"} in report["problems"]  # fmt: skip
     # What the loader put right is said, not hidden: the swapped coordinates of row 2.
-    assert any("swapped" in w for w in report["load_warnings"])
+    assert [w["code"] for w in report["load_warnings"]] == ["swapped_rows_fixed"]
+    assert report["load_warnings"][0]["params"] == {"count": 1, "rows": [2]}
 
 
 def test_a_file_in_the_wrong_encoding_is_read_and_warned_about(client: TestClient) -> None:
