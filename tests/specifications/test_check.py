@@ -99,6 +99,8 @@ def test_the_check_page_works_without_javascript(client: TestClient) -> None:
     assert answer.status_code == 200
     assert 'class="tag tag-failed">Does not conform</span>' in answer.text
     assert "A required value is empty" in answer.text and "<code>106636433</code>" in answer.text
+    swapped = "<li>1 row has latitude and longitude swapped (row 2); it was put right.</li>"
+    assert swapped in answer.text  # the loader's note in the page's language
     missing = client.post("/specifications/badplatser/1.0/check?lang=en",
                           data={"csrf_token": token.group(1)})  # fmt: skip
     assert missing.status_code == 422 and "Choose a file to check." in missing.text
