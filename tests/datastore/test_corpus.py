@@ -17,6 +17,8 @@ import duckdb
 import pytest
 
 from torget.datastore.ingest import Limits, LoadReport, ingest
+from torget.datastore.notes import Note
+from torget.web.load_notes import WORDS, note_text
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -362,8 +364,55 @@ def test_corpus_file_loads_as_expected(case: Case, tmp_path: Path) -> None:
     assert list(rows[1])[1:] == list(case.columns)  # the table's columns, in the file's order
     assert _contains(report.source, case.source), report.source
     for pattern in case.warnings:
-        assert any(re.search(pattern, w) for w in report.warnings), (pattern, report.warnings)
+        assert any(re.search(pattern, w.message) for w in report.warnings), (
+            pattern,
+            report.warnings,
+        )
     if not case.warnings:
         assert report.warnings == []
+    for note in report.warnings:  # each in the publisher's words, not the English fallback
+        assert (note_text(note, "sv").lang, note_text(note, "en").lang) == ("sv", "en"), note
     for row, values in case.values.items():
         assert {k: rows[row][k] for k in values} == values
+
+
+# Params of the shapes the loader gives, for the notes no corpus file brings about.
+NOTE_PARAMS: dict[str, dict[str, Any]] = {
+    "lines_above_table": {"count": 2},
+    "no_header": {},
+    "unnamed_columns": {"count": 12, "positions": list(range(1, 11))},
+    "repeated_names": {"names": ["Namn", "Datum"]},
+    "empty_unnamed_dropped": {"count": 1},
+    "rows_joined": {"count": 2, "lines": [4, 9], "columns": ["Beskrivning"]},
+    "rows_long": {"count": 1, "lines": [3], "column": "_extra"},
+    "rows_short": {"count": 11, "lines": list(range(2, 12))},
+    "swapped_rows_fixed": {"count": 1, "rows": [5]},
+    "swapped_rows_kept": {"count": 2, "rows": [5, 6]},
+    "swapped_features_fixed": {"count": 3, "features": [4, 11, 19]},
+    "swapped_features_kept": {"count": 1, "features": [4]},
+    "impossible_rows": {"count": 1, "rows": [7]},
+    "sweref99tm_rows_converted": {"count": 4},
+    "geometry_impossible": {"count": 1, "features": [2]},
+    "geometry_unclosed": {"count": 2, "features": [3, 5]},
+    "geometry_short": {"count": 1, "features": [6]},
+    "geometry_invalid": {"count": 1, "features": [8]},
+    "nested_flattened": {},
+    "json_text_columns": {"columns": ["taggar"]},
+    "rows_in_member": {"count": 9, "member": "results"},
+    "other_arrays_left_out": {"members": ["meta.links"]},
+    "text_after_json": {"line": 3, "column": 2, "text": "<!-- cache -->"},
+    "sheet_loaded": {"sheet": "Blad2", "table": "sheet_2"},
+}
+
+
+def test_every_note_has_words_in_swedish_and_english() -> None:
+    assert set(NOTE_PARAMS) == set(WORDS)
+    for code, params in NOTE_PARAMS.items():
+        note = Note(code, params, "English")
+        sv, en = note_text(note, "sv"), note_text(note, "en")
+        assert (sv.lang, en.lang) == ("sv", "en") and sv.text != en.text, code
+    many = note_text(Note("rows_short", NOTE_PARAMS["rows_short"], ""), "sv").text
+    assert many == ("11 rader har färre fält än rubrikraden, på raderna 2, 3, 4, 5, 6, 7, 8, 9, "
+                    "10, 11 …: de fält som saknas lämnas tomma.")  # fmt: skip
+    one = note_text(Note("rows_short", {"count": 1, "lines": [4]}, ""), "en").text
+    assert one.startswith("1 row has fewer fields than the header, at line 4:")

@@ -5,6 +5,7 @@ page says in plain words why there is no preview (issue 17)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from tests.web.conftest import Browser
 from torget.datastore import jobs
 from torget.datastore.load import load_local, run_job
 from torget.db.engine import read, write
-from torget.db.schema import mail_queue
+from torget.db.schema import datastore_jobs, mail_queue
 from torget.settings import Settings
 
 CSV = "Namn;Postnummer;Antal;Öppen;;\nA;43896;3;ja;;\nB;435 35;4;nej;;\nC;41101;5;j;;\n"
@@ -54,7 +55,10 @@ def test_the_publishing_page_shows_the_load_and_loads_again(
     assert _types(page) == {"Namn": "Text", "Postnummer": "Text", "Antal": "Heltal",
                             "Öppen": "Ja eller nej"}  # fmt: skip
     assert "Text på grund av sitt namn" in page  # the postcode, whatever its values
-    assert "column(s) have no name in the header" in page  # the load's notes, marked English
+    assert (
+        "<li>2 kolumner saknar namn i rubrikraden och heter column_N efter sina platser: 5, 6."
+        in page
+    )
     assert "Läs in igen" in page
     with read(engine) as conn:
         before = jobs.latest_job(conn, dist)
@@ -126,3 +130,39 @@ def test_a_failed_load_is_told_to_the_editors_and_explained_to_the_public(
     publishing = browser.get(f"/publish/dataset/{dataset}?lang=en").text
     assert "The last load failed, so the data people see has not changed." in publishing
     assert "holds one JSON object, not rows" in publishing
+
+
+def test_the_load_notes_are_in_the_reader_language_and_old_ones_still_show(
+    world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path
+) -> None:
+    dataset, dist, _source, browser = _loaded(world, settings, engine, tmp_path)
+    english = browser.get(f"/publish/dataset/{dataset}?lang=en").text
+    assert (
+        "<li>2 columns have no name in the header and are called column_N after their " in english
+    )
+    assert "<li>2 columns without a name and without any value were left out.</li>" in english
+    api = f"/api/datastore/{dist}"
+    notes = {}
+    for lang in ("sv", "en"):
+        answer = world.client.get(f"{api}?lang={lang}", headers=world.auth("editor"))
+        notes[lang] = answer.json()["job"]["report"]["warnings"]
+    assert [n["code"] for n in notes["sv"]] == ["unnamed_columns", "empty_unnamed_dropped"]
+    assert notes["sv"][0]["params"] == {"count": 2, "positions": [5, 6]}
+    assert notes["sv"][1]["message"] == "2 kolumner utan namn och utan värden togs inte med."
+    assert (
+        notes["en"][1]["message"] == "2 columns without a name and without any value were left out."
+    )
+    assert notes["sv"][1]["lang"] == "sv" and notes["en"][1]["lang"] == "en"
+    # A load from before the notes had codes kept English sentences: shown as they are, marked.
+    with write(engine) as conn:
+        job = jobs.latest_job(conn, dist)
+        assert job is not None and job.report is not None
+        old = {**job.report, "warnings": ["the header repeats the name(s) 'Namn'"]}
+        conn.execute(sa.update(datastore_jobs).where(datastore_jobs.c.id == job.id)
+                     .values(report=json.dumps(old)))  # fmt: skip
+    page = browser.get(f"/publish/dataset/{dataset}?lang=sv").text
+    assert '<li lang="en">the header repeats the name(s) &#39;Namn&#39;</li>' in page
+    answer = world.client.get(api, headers=world.auth("editor")).json()["job"]["report"]
+    assert answer["warnings"] == [{"code": "text", "lang": "en",
+                                   "params": {"text": "the header repeats the name(s) 'Namn'"},
+                                   "message": "the header repeats the name(s) 'Namn'"}]  # fmt: skip

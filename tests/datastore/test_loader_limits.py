@@ -372,8 +372,8 @@ def test_nested_objects_become_columns_and_lists_json_text(tmp_path: Path) -> No
     }
     assert loaded[0][1:] == ("A", "Storgatan 1", "0180", '["x", "y"]')
     assert loaded[1][1:] == ("B", "Ån 2", None, None)
-    assert any("'a.b'" in w for w in report.warnings)
-    assert any("JSON text: 'taggar'" in w for w in report.warnings)
+    assert any("'a.b'" in w.message for w in report.warnings)
+    assert any("JSON text: 'taggar'" in w.message for w in report.warnings)
 
 
 def test_ndjson_loads_one_row_per_line(tmp_path: Path) -> None:
@@ -457,7 +457,7 @@ def test_impossible_geometry_is_reported_and_left_empty(tmp_path: Path) -> None:
     assert report.source["geometry_problems"] == {
         "impossible": 3, "unclosed": 2, "short": 1, "invalid": 1,
     }  # fmt: skip
-    notes = "\n".join(report.warnings)
+    notes = "\n".join(w.message for w in report.warnings)
     assert "3 features have coordinates that are not finite or lie outside WGS 84" in notes
     assert "1 feature has a line of fewer than two positions; its geometry" in notes
     assert "their geometry is left empty and the row kept: features 1, 2, 7" in notes

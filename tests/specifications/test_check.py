@@ -47,7 +47,8 @@ def test_a_bad_file_gets_each_problem_with_row_column_and_rule(client: TestClien
     assert {"row": 2, "column": "wikidata", "rule": "pattern", "value": "106636433",
             "detail": "Q[0-9]+"} in report["problems"]  # fmt: skip
     # What the loader put right is said, not hidden: the swapped coordinates of row 2.
-    assert any("swapped" in w for w in report["load_warnings"])
+    assert [w["code"] for w in report["load_warnings"]] == ["swapped_rows_fixed"]
+    assert report["load_warnings"][0]["params"] == {"count": 1, "rows": [2]}
 
 
 def test_a_file_in_the_wrong_encoding_is_read_and_warned_about(client: TestClient) -> None:
@@ -98,6 +99,8 @@ def test_the_check_page_works_without_javascript(client: TestClient) -> None:
     assert answer.status_code == 200
     assert 'class="tag tag-failed">Does not conform</span>' in answer.text
     assert "A required value is empty" in answer.text and "<code>106636433</code>" in answer.text
+    swapped = "<li>1 row has latitude and longitude swapped (row 2); it was put right.</li>"
+    assert swapped in answer.text  # the loader's note in the page's language
     missing = client.post("/specifications/badplatser/1.0/check?lang=en",
                           data={"csrf_token": token.group(1)})  # fmt: skip
     assert missing.status_code == 422 and "Choose a file to check." in missing.text

@@ -27,6 +27,7 @@ from xml.parsers import expat
 from torget.datastore import geo, ods, xlsx
 from torget.datastore.errors import LoadError
 from torget.datastore.json_rows import RowTable, json_records, json_shape
+from torget.datastore.notes import Note
 from torget.datastore.sniff import column_names
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class Part:
     label: str
     path: Path
     source: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
 
 
 def _cell(value: Any) -> str:

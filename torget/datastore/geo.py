@@ -39,6 +39,7 @@ from torget.datastore.errors import LoadError
 from torget.datastore.geo_columns import SWEDEN, Tally, impossible, in_sweden
 from torget.datastore.json_rows import Columns, RowTable, flatten
 from torget.datastore.jsonstream import JsonStream
+from torget.datastore.notes import Note
 from torget.datastore.sweref import EASTING, NORTHING, transformer
 
 __all__ = ["read_features"]
@@ -281,17 +282,18 @@ def _valid_polygon(kind: str, coords: Any) -> bool:
         return False
 
 
-def _notes(problems: dict[str, list[int]], kinds: set[str]) -> list[str]:
+def _notes(problems: dict[str, list[int]], kinds: set[str]) -> list[Note]:
     notes = []
     for reason, features in problems.items():
         shown = ", ".join(str(i) for i in features[:10])
         more = f" and {len(features) - 10} more" if len(features) > 10 else ""
         one = len(features) == 1
-        notes.append(
+        notes.append(Note(
+            f"geometry_{reason}", {"count": len(features), "features": features[:10]},
             f"{len(features)} feature{' has' if one else 's have'} {_PROBLEMS[reason]}; "
             f"{'its' if one else 'their'} geometry is left empty and the row kept: "
-            f"feature{'' if one else 's'} {shown}{more}"
-        )
+            f"feature{'' if one else 's'} {shown}{more}",
+        ))  # fmt: skip
     return notes
 
 
@@ -364,7 +366,7 @@ def read_features(name: str, path: Path, max_columns: int) -> RowTable:
     points = ["lon", "lat"] if "Point" in survey.kinds else []
     columns = list(dict.fromkeys([*survey.columns.names, *points, "geometry"]))
     source: dict[str, Any] = {"crs": crs, "reprojected": fn is not None}
-    warnings: list[str] = []
+    warnings: list[Note] = []
 
     def rows() -> Iterator[list[Any]]:
         placing = _Placing(fn, _about_sweden(crs, survey.classes), _bounds(crs))

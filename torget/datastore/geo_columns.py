@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from torget.datastore.infer import ColumnType, quote_ident
+from torget.datastore.notes import Note
 from torget.datastore.sweref import convert_rows
 
 __all__ = ["SWEDEN", "in_sweden", "impossible", "place", "reproject", "Tally"]
@@ -66,19 +67,29 @@ class Tally:
     def as_json(self) -> dict[str, Any]:
         return {**self.counts, **{f"{k}_at": v for k, v in self.where.items() if v}}
 
-    def notes(self, unit: str, impossible: bool = True) -> list[str]:
+    def notes(self, unit: str, impossible: bool = True) -> list[Note]:
+        """`unit` is "row" or "feature"; the codes name it (`swapped_rows_fixed`, …)."""
         notes = []
         swapped, fixed, bad = (self.counts[k] for k in ("swapped", "fixed", "impossible"))
         if swapped:
             at = _list(self.where["swapped"], swapped)
             done = ("put right" if fixed == swapped else
                     "left as they are: most of the file lies outside Sweden")  # fmt: skip
-            notes.append(f"{swapped} {unit}(s) have latitude and longitude swapped ({at}); "
-                         f"they were {done}")  # fmt: skip
+            code = f"swapped_{unit}s_{'fixed' if fixed == swapped else 'kept'}"
+            notes.append(Note(code, {"count": swapped, unit + "s": self.where["swapped"]},
+                              f"{swapped} {unit}(s) have latitude and longitude swapped ({at}); "
+                              f"they were {done}"))  # fmt: skip
         if bad and impossible:
             at = _list(self.where["impossible"], bad)
-            notes.append(f"{bad} {unit}(s) have impossible coordinates (0,0, a pole, or outside "
-                         f"-180…180 / -90…90) and were left empty ({at})")  # fmt: skip
+            params = {"count": bad, unit + "s": self.where["impossible"]}
+            notes.append(
+                Note(
+                    f"impossible_{unit}s",
+                    params,
+                    f"{bad} {unit}(s) have impossible coordinates (0,0, a pole, or "
+                    f"outside -180…180 / -90…90) and were left empty ({at})",
+                )
+            )
         return notes
 
 
@@ -114,7 +125,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str, where: str, tally: Tally,
 
 
 def place(con: duckdb.DuckDBPyConnection, table: str, types: list[ColumnType],
-          warnings: list[str], source: dict[str, Any]) -> list[ColumnType]:  # fmt: skip
+          warnings: list[Note], source: dict[str, Any]) -> list[ColumnType]:  # fmt: skip
     """Put swapped rows of a latitude/longitude column pair right and empty impossible ones,
     row by row (see the module's rules); the counts go to `source["coordinates"]`."""
     pair = coordinate_columns(types)
@@ -140,8 +151,9 @@ def place(con: duckdb.DuckDBPyConnection, table: str, types: list[ColumnType],
     source["coordinates"] = {"columns": list(pair), **tally.as_json(), "sweref99tm": converted}
     warnings.extend(tally.notes("row"))
     if converted:
-        warnings.append(f"{converted} row(s) give the position in SWEREF 99 TM metres; it was "
-                        "converted to WGS 84 degrees")  # fmt: skip
+        warnings.append(Note("sweref99tm_rows_converted", {"count": converted},
+                             f"{converted} row(s) give the position in SWEREF 99 TM metres; "
+                             "it was converted to WGS 84 degrees"))  # fmt: skip
     return types
 
 

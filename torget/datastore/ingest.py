@@ -31,6 +31,7 @@ from torget.datastore.infer import (
     text_report,
 )
 from torget.datastore.leftovers import temporary_folder
+from torget.datastore.notes import Note, notes_json
 from torget.datastore.ragged import even_out
 from torget.datastore.sniff import Dialect, has_c1_bytes, sniff, to_utf8
 
@@ -57,7 +58,7 @@ class LoadReport:
     source: dict[str, Any] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)
     sheets: list[dict[str, Any]] = field(default_factory=list)  # the tables after `data`
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,7 +68,7 @@ class LoadReport:
             "source": self.source,
             "tables": self.tables,
             "sheets": self.sheets,
-            "warnings": self.warnings,
+            "warnings": notes_json(self.warnings),
         }
 
 
@@ -253,8 +254,9 @@ def load_delimited(
     kept = _drop_empty(con, table, types, set(dialect.unnamed) | extra)
     dropped = set(dialect.unnamed) - {t.name for t in kept}
     if dropped:
-        warnings.append(f"{len(dropped)} column(s) without a name and without any value "
-                        "were left out")  # fmt: skip
+        warnings.append(Note("empty_unnamed_dropped", {"count": len(dropped)},
+                             f"{len(dropped)} column(s) without a name and without any value "
+                             "were left out"))  # fmt: skip
     types = geo_columns.place(con, table, kept, warnings, source)
     rows = con.execute(f"SELECT count(*) FROM {quote_ident(table)}").fetchone()
     return {
@@ -307,8 +309,12 @@ def ingest(
                 else:
                     sheet = str(part.source.get("sheet", part.label)).replace("'", "''")
                     con.execute(f"COMMENT ON TABLE {quote_ident(table)} IS '{sheet}'")
-                    report.sheets.append({"table": table, **part.source, **loaded})
-                    report.warnings.append(f"sheet {part.label!r} loaded as table {table!r}")
+                    report.sheets.append({"table": table, **part.source, **loaded,
+                                          "warnings": notes_json(loaded["warnings"])})  # fmt: skip
+                    report.warnings.append(Note(
+                        "sheet_loaded", {"sheet": part.label, "table": table},
+                        f"sheet {part.label!r} loaded as table {table!r}",
+                    ))  # fmt: skip
             for table in report.tables:  # for the sort-key copies written after the swap
                 sort_keys.index_ids(con, table, limits.sort_keys_min_rows)
             con.execute("CHECKPOINT")

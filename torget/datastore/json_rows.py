@@ -26,6 +26,7 @@ from typing import Any
 
 from torget.datastore.errors import LoadError
 from torget.datastore.jsonstream import JsonStream
+from torget.datastore.notes import Note
 from torget.datastore.sniff import visible
 
 __all__ = ["MAX_DEPTH", "Columns", "RowTable", "Shape", "flatten", "json_shape", "json_records"]
@@ -43,7 +44,7 @@ class Shape:
 
     kind: str
     path: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 def flatten(record: dict[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
@@ -82,15 +83,23 @@ class Columns:
             if isinstance(value, list | dict) and key not in self.as_text:
                 self.as_text[key] = None
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Note]:
         notes = []
         if self.nested:
-            notes.append("nested objects became columns named by their path, like 'a.b'")
+            notes.append(
+                Note(
+                    "nested_flattened",
+                    {},
+                    "nested objects became columns named by their path, like 'a.b'",
+                )
+            )
         if self.as_text:
-            shown = ", ".join(repr(c) for c in list(self.as_text)[:10])
-            more = f" and {len(self.as_text) - 10} more" if len(self.as_text) > 10 else ""
-            notes.append(f"columns holding lists or deeply nested objects keep them as JSON "
-                         f"text: {shown}{more}")  # fmt: skip
+            columns = list(self.as_text)
+            shown = ", ".join(repr(c) for c in columns[:10])
+            more = f" and {len(columns) - 10} more" if len(columns) > 10 else ""
+            notes.append(Note("json_text_columns", {"columns": columns},
+                              f"columns holding lists or deeply nested objects keep them as JSON "
+                              f"text: {shown}{more}"))  # fmt: skip
         return notes
 
 
@@ -103,7 +112,7 @@ class RowTable:
     columns: list[str]
     rows: Callable[[], Iterator[list[Any]]]
     source: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
 
 
 @dataclass
@@ -137,7 +146,7 @@ class _Arrays:
         if objects and count:
             self.found.append((path, count))
 
-    def best(self) -> tuple[tuple[str, ...], list[str]] | None:
+    def best(self) -> tuple[tuple[str, ...], list[Note]] | None:
         if not self.found:
             return None
 
@@ -146,11 +155,18 @@ class _Arrays:
 
         path, count = max(self.found, key=rank)
         shown = ".".join(path)
-        notes = [f"the rows are the {count} object(s) in the member {shown!r}"]
+        notes = [
+            Note(
+                "rows_in_member",
+                {"count": count, "member": shown},
+                f"the rows are the {count} object(s) in the member {shown!r}",
+            )
+        ]
         others = [".".join(p) for p, _n in self.found if p != path]
         if others:
-            notes.append("other arrays of objects were left out: "
-                         + ", ".join(repr(o) for o in others[:5]))  # fmt: skip
+            notes.append(Note("other_arrays_left_out", {"members": others},
+                              "other arrays of objects were left out: "
+                              + ", ".join(repr(o) for o in others[:5])))  # fmt: skip
         return path, notes
 
 
@@ -191,17 +207,19 @@ def _wrapped(stream: JsonStream, path: tuple[str, ...]) -> Iterator[Any]:
             stream.skip()
 
 
-def _trailing(stream: JsonStream, notes: list[str] | None) -> None:
+def _trailing(stream: JsonStream, notes: list[Note] | None) -> None:
     """Report text after the end of the document: where it starts and how it begins."""
     if not stream.peek():
         return
     line, column = stream.position()
     if notes is not None:
-        notes.append(f"text after the end of the JSON document, from line {line}, column "
-                     f"{column}, was ignored: {stream.rest()!r}")  # fmt: skip
+        rest = stream.rest()
+        notes.append(Note("text_after_json", {"line": line, "column": column, "text": rest},
+                          f"text after the end of the JSON document, from line {line}, column "
+                          f"{column}, was ignored: {rest!r}"))  # fmt: skip
 
 
-def _records(name: str, path: Path, shape: Shape, notes: list[str] | None = None
+def _records(name: str, path: Path, shape: Shape, notes: list[Note] | None = None
              ) -> Iterator[tuple[int, dict[str, Any]]]:  # fmt: skip
     with JsonStream.open(name, path) as stream:
         if shape.kind == "array":
@@ -221,7 +239,7 @@ def json_records(name: str, path: Path, shape: Shape, max_columns: int) -> RowTa
     """The rows of an array of objects, NDJSON or wrapped file (`json_shape`), columns
     surveyed."""
     columns = Columns(name, max_columns)
-    trailing: list[str] = []
+    trailing: list[Note] = []
     for index, flat in _records(name, path, shape, trailing):
         columns.add(index, "item", flat)
     if not columns.names:

@@ -21,6 +21,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from torget.datastore.notes import Note
 from torget.datastore.sniff import Dialect, column_kind, column_names
 
 __all__ = ["EXTRA", "Ragged", "even_out"]
@@ -68,27 +69,32 @@ class Ragged:
         out["joined_columns"] = list(self.joined_in)
         return out
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Note]:
         notes = []
-        if self.counts["joined"]:
-            notes.append(
-                f"{self.counts['joined']} row(s) have more fields than the header, at line(s) "
-                f"{_lines(self.lines['joined'], self.counts['joined'])}, because a value in "
-                f"{', '.join(repr(c) for c in self.joined_in)} holds the delimiter without "
-                "quotes: those fields were joined again, delimiter and all"
-            )
-        if self.long:
-            notes.append(
-                f"{self.long} row(s) have more fields than the header, at line(s) "
-                f"{_lines(self.long_lines, self.long)}: the fields beyond the last column are "
-                f"kept in the column {EXTRA!r}; the other fields stay in their columns "
-                "(a value with the delimiter in it needs quotes)"
-            )
-        if self.short:
-            notes.append(
-                f"{self.short} row(s) have fewer fields than the header, at line(s) "
-                f"{_lines(self.short_lines, self.short)}: the missing fields are left empty"
-            )
+        joined, long, short = (self.counts[k] for k in _KINDS)
+        if joined:
+            columns = list(self.joined_in)
+            notes.append(Note(
+                "rows_joined", {"count": joined, "lines": self.lines["joined"], "columns": columns},
+                f"{joined} row(s) have more fields than the header, at line(s) "
+                f"{_lines(self.lines['joined'], joined)}, because a value in "
+                f"{', '.join(repr(c) for c in columns)} holds the delimiter without quotes: "
+                "those fields were joined again, delimiter and all",
+            ))  # fmt: skip
+        if long:
+            notes.append(Note(
+                "rows_long", {"count": long, "lines": self.long_lines, "column": EXTRA},
+                f"{long} row(s) have more fields than the header, at line(s) "
+                f"{_lines(self.long_lines, long)}: the fields beyond the last column are kept in "
+                f"the column {EXTRA!r}; the other fields stay in their columns (a value with the "
+                "delimiter in it needs quotes)",
+            ))  # fmt: skip
+        if short:
+            notes.append(Note(
+                "rows_short", {"count": short, "lines": self.short_lines},
+                f"{short} row(s) have fewer fields than the header, at line(s) "
+                f"{_lines(self.short_lines, short)}: the missing fields are left empty",
+            ))  # fmt: skip
         return notes
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from torget.datastore.errors import LoadError
+from torget.datastore.notes import Note
 
 __all__ = [
     "Dialect",
@@ -47,7 +48,7 @@ class Dialect:
     quote: str
     header: bool
     columns: list[str]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     unnamed: tuple[str, ...] = ()  # header cells without a name, now `column_N`
     skip: int = 0  # lines above the table (a title, notes), left out
 
@@ -179,7 +180,7 @@ def clean_name(cell: str) -> str:
     return " ".join(visible(cell).split()).strip('"')
 
 
-def column_names(raw: list[str], warnings: list[str] | None = None) -> list[str]:
+def column_names(raw: list[str], warnings: list[Note] | None = None) -> list[str]:
     """Header cells as unique, non-empty column names: a cell without a name becomes
     `column_N` (N its position), a repeated name gets `_2`, `_3`; both are noted in
     `warnings`."""
@@ -201,11 +202,17 @@ def column_names(raw: list[str], warnings: list[str] | None = None) -> list[str]
         names.append(name)
     if warnings is not None and unnamed:
         shown = ", ".join(str(i) for i in unnamed[:10]) + (" …" if len(unnamed) > 10 else "")
-        warnings.append(f"{len(unnamed)} column(s) have no name in the header and are called "
-                        f"column_N by their position: {shown}")  # fmt: skip
+        warnings.append(Note(
+            "unnamed_columns", {"count": len(unnamed), "positions": unnamed[:10]},
+            f"{len(unnamed)} column(s) have no name in the header and are called column_N by "
+            f"their position: {shown}",
+        ))  # fmt: skip
     if warnings is not None and repeated:
         shown = ", ".join(repr(r) for r in list(repeated)[:10])
-        warnings.append(f"the header repeats the name(s) {shown}; the later columns get _2, _3")
+        warnings.append(Note(
+            "repeated_names", {"names": list(repeated)},
+            f"the header repeats the name(s) {shown}; the later columns get _2, _3",
+        ))  # fmt: skip
     return names
 
 
@@ -230,14 +237,21 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
         raise LoadError(name, f"{width} columns; the limit is {max_columns} "
                               "(datastore_max_columns)", line=1)  # fmt: skip
     header = looks_like_header(rows)
-    warnings: list[str] = []
+    warnings: list[Note] = []
     names = column_names(rows[0], warnings) if header else [f"column_{i + 1}" for i in range(width)]
     if not header:
-        warnings.append("the first row holds data, not column names: the columns are called "
-                        "column_1, column_2, …")  # fmt: skip
+        warnings.append(
+            Note(
+                "no_header",
+                {},
+                "the first row holds data, not column names: "
+                "the columns are called column_1, column_2, …",
+            )
+        )
     if skip:
-        warnings.insert(0, f"the first {skip} line(s) hold a title or notes, not the table; "
-                           "they were left out")  # fmt: skip
+        warnings.insert(0, Note("lines_above_table", {"count": skip},
+                                f"the first {skip} line(s) hold a title or notes, not the table; "
+                                "they were left out"))  # fmt: skip
     unnamed = tuple(n for n, c in zip(names, rows[0], strict=False) if header and not clean_name(c))
     return Dialect(encoding, delimiter, '"', header, names, tuple(warnings), unnamed, skip)
 

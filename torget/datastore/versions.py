@@ -29,25 +29,13 @@ from typing import Any
 import duckdb
 
 from torget.datastore.infer import quote_ident
+from torget.datastore.notes import Note
 
 __all__ = ["SAMPLE_ROWS", "Note", "Changes", "compare", "key_problems", "table_columns"]
 
 SAMPLE_ROWS = 10
 _LONGEST = 300  # characters of a sampled text value
 _IN = "__torget_in"  # marks the side a joined row came from; no column is named so
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something to know about a comparison: a stable `code` and its `params` (the pages
-    translate by code) and the English `message`."""
-
-    code: str
-    params: dict[str, Any]
-    message: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "params": self.params, "message": self.message}
 
 
 @dataclass(frozen=True)

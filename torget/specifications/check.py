@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from torget.datastore.errors import LoadError
 from torget.datastore.ingest import FORMATS, ingest
 from torget.datastore.load import limits_from
+from torget.datastore.notes import Note, notes_json
 from torget.errors import FieldError, ValidationFailed
 from torget.ratelimit import Limit, hit
 from torget.settings import Settings
@@ -37,11 +38,11 @@ _UTF8 = {"utf-8", "utf-8-sig", "ascii", "utf8"}
 class CheckResult:
     file_name: str
     report: Report
-    load_warnings: list[str] = field(default_factory=list)
+    load_warnings: list[Note] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {"file": self.file_name, **self.report.as_json(),
-                "load_warnings": self.load_warnings}  # fmt: skip
+                "load_warnings": notes_json(self.load_warnings)}  # fmt: skip
 
 
 def format_of(file_name: str) -> str:

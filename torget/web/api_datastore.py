@@ -21,10 +21,12 @@ from torget.datastore.dictionary import (
     descriptions,
     replace_descriptions,
 )
-from torget.datastore.jobs import latest_job
+from torget.datastore.jobs import Job, latest_job
 from torget.datastore.tables import Table
 from torget.db.engine import read, write
 from torget.web.auth import current_actor
+from torget.web.i18n import pick_language
+from torget.web.load_notes import report_json
 from torget.web.request_site import request_site
 from torget.web.usage import count_sql, count_use
 
@@ -86,6 +88,12 @@ def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict
     ]
 
 
+def _job_json(job: Job, lang: str) -> dict[str, Any]:
+    """The last load, its report's notes in the language asked for (`?lang=`,
+    `Accept-Language`; Swedish otherwise) beside their `code` and `params`."""
+    return {**job.as_json(), "report": report_json(job.report, lang)}
+
+
 @router.get("/{distribution_id}", summary="A loaded table: columns, row count, last load")
 def describe(
     request: Request, distribution_id: str, actor: Actor = Depends(current_actor)
@@ -107,7 +115,7 @@ def describe(
         "columns": _columns(table, described) if table else [],
         "row_count": table.row_count if table else 0,
         "loaded_at": table.loaded_at.isoformat() if table else None,
-        "job": job.as_json() if job else None,
+        "job": _job_json(job, pick_language(request)) if job else None,
         "rows": f"{base}/rows",
         "sheets": further,
         "downloads": {fmt: f"{base}/rows.{fmt}" for fmt in exporting.EXPORTS},

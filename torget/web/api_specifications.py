@@ -26,6 +26,8 @@ from torget.specifications.registry import require_administrator
 from torget.specifications.templates import csv_template, file_name, xlsx_template
 from torget.web.abuse import client_address
 from torget.web.auth import current_actor
+from torget.web.i18n import pick_language
+from torget.web.load_notes import note_json
 from torget.web.request_site import SiteDep
 
 __all__ = ["router", "XLSX"]
@@ -126,7 +128,9 @@ def check(
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out)
         result = check_file(site.settings, spec, file.filename or "upload.csv", path)
-    return result.as_json()
+    lang = pick_language(request)
+    notes = [note_json(n.as_json(), lang) for n in result.load_warnings]
+    return {**result.as_json(), "load_warnings": notes}
 
 
 @router.get(

@@ -27,6 +27,7 @@ from torget import __version__
 from torget.catalog.model import LangText
 from torget.catalog.organisations import all_organisations
 from torget.catalog.vocabularies import file_types, vocabulary
+from torget.datastore.notes import stored_note
 from torget.db.engine import read
 from torget.dcat.feed import catalogue_publisher
 from torget.dcat.feed_cache import catalogue_state
@@ -42,6 +43,7 @@ from torget.web.i18n import (
     requested_language,
     translations,
 )
+from torget.web.load_notes import note_text
 from torget.web.request_site import request_site
 from torget.web.sessions import csrf_token, page_actor
 
@@ -146,6 +148,7 @@ def _helpers(lang: str) -> dict[str, Any]:
         "duration": duration,
         "filesize": lambda size: format_size(size, lang),
         "number": lambda n: format_decimal(n, locale=locale),
+        "load_note": lambda value: note_text(stored_note(value), lang),
         "static": lambda name: f"/static/{name}?v={__version__}",
     }
 
