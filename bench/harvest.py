@@ -170,7 +170,7 @@ def phase_read(path: Path) -> dict[str, Any]:
 
 
 def phase_harvest(path: Path) -> dict[str, Any]:
-    from torget.accounts.permissions import SYSTEM
+    from torget.accounts.permissions import COMMAND_LINE, SYSTEM
     from torget.catalog.model import OrganisationIn
     from torget.db.engine import write
     from torget.harvest import sources
@@ -185,7 +185,7 @@ def phase_harvest(path: Path) -> dict[str, Any]:
             {"name": "region", "title": {"sv": "Region"}, "publisher_type": "RegionalAuthority"}
         )
         with write(site.engine) as conn:
-            create_organisation(conn, SYSTEM, region)
+            create_organisation(conn, COMMAND_LINE, region)
             source = sources.add_source(
                 conn,
                 SYSTEM,

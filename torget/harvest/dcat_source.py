@@ -136,6 +136,8 @@ def _read(
     first = _fetch(fetcher, url, etag=etag, last_modified=last_modified)
     if first.status == 304:
         return SourceRead(not_modified=True, etag=etag, last_modified=last_modified)
+    if fetcher.unchanged(first, accept=ACCEPT):
+        return SourceRead(not_modified=True, etag=first.etag, last_modified=first.last_modified)
     result = SourceRead(etag=first.etag, last_modified=first.last_modified)
     if paged:
         graph = _pages(fetcher, first, result.problems, progress)
