@@ -357,6 +357,9 @@ def publish_requested(conn: sa.Connection, dataset_id: str) -> None:
 
 
 HARVESTER = SYSTEM.via(Channel.HARVEST)  # what a harvest run's changes are logged as
+# Datasets checked by the DCAT guard at once: enough that compiling the shapes costs nothing
+# per dataset, few enough that the graph of a large source stays within a few hundred MB.
+_GUARD_BATCH = 1000
 
 
 def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
@@ -373,15 +376,17 @@ def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
     """One source's difference, in the caller's transaction (one per source: the run stands or
     falls whole). Each dataset goes in a savepoint, so one the rules refuse is rolled back,
     reported and skipped while the rest is applied. The DCAT guard checks the new and changed
-    datasets together, once (`refused_datasets`): when it refuses some, the batch is rolled
-    back and written again without them."""
+    datasets together, a thousand at a time (`refused_datasets`), not one by one: when it
+    refuses some, the run's writes are rolled back and made again without them."""
     refused: dict[str, list[FieldError]] = {}
     while True:
         batch = conn.begin_nested()
         applied = Applied()
         written = _write_batch(conn, plan, applied, set(refused))
         stored = [dataset for _, dataset in written.values()]
-        found = refused_datasets(conn, settings_of(conn), stored)
+        found: dict[str, list[FieldError]] = {}
+        for i in range(0, len(stored), _GUARD_BATCH):
+            found.update(refused_datasets(conn, settings_of(conn), stored[i : i + _GUARD_BATCH]))
         if not found:
             batch.commit()
             break
