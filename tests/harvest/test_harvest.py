@@ -315,3 +315,27 @@ def test_removing_a_source_needs_its_administrator(
     assert kept.json() == {"id": source, "datasets": 1, "kept": True}
     assert set(_datasets(site)) == {"Datamängd 1"}
     assert client.delete(path, headers=world.auth("root")).status_code == 404
+
+
+def test_data_services_and_series_are_named_in_the_report(
+    site: Site, region: str, served: Served
+) -> None:
+    """Not harvested as such (yet): the report says so, and the datasets are harvested."""
+    more = """
+<https://data.example/api> a dcat:DataService ;
+    dcterms:title "Sjöstads API"@sv ;
+    dcat:endpointURL <https://data.example/api/v1> ;
+    dcat:servesDataset <https://data.example/dataset/1> .
+<https://data.example/series> a dcat:DatasetSeries ; dcterms:title "Serie"@sv .
+"""
+    extra = "dcat:inSeries <https://data.example/series> ;"
+    body = catalogue(dataset(1, extra=extra), dataset(2), ids=[1, 2], more=more)
+    result = run(site, add(site, served.put("/dcat.ttl", body, "text/turtle")))
+    assert (result.created, result.skipped) == (2, 0), result.as_json()
+    named = {(p.dataset, p.property) for p in result.problems if p.code == "not_harvested"}
+    assert named == {
+        ("https://data.example/api", "dcat:DataService"),
+        ("https://data.example/series", "dcat:DatasetSeries"),
+        ("https://data.example/dataset/1", "dcat:inSeries"),
+    }
+    assert all(p.severity == "warning" for p in result.problems if p.code == "not_harvested")
