@@ -15,13 +15,14 @@ from typing import Any, Protocol
 
 import click
 
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
 from torget.db.engine import read, write
 from torget.harvest import sources
 from torget.harvest.problems import hint
 from torget.harvest.run import run_source
 from torget.harvest.sources import Run
 from torget.harvest.types import SOURCE_TYPES
+from torget.publishing.changes import remove_harvest_source
 from torget.site import Site
 
 __all__ = ["harvest_commands"]
@@ -190,5 +191,25 @@ def harvest_commands(
             click.echo(f"  {source.url}")
             for result in found:
                 _print_run(result, problems=True)
+
+    @harvest.command("remove")
+    @click.argument("source_id", metavar="SOURCE")
+    @click.option(
+        "--keep-datasets",
+        is_flag=True,
+        help="Keep the source's datasets as ordinary datasets of their organisations "
+        "(default: delete them with the source).",
+    )
+    @pass_state
+    def remove(state: _HasSite, source_id: str, keep_datasets: bool) -> None:
+        """Remove a source with its runs, and delete or keep its datasets (one transaction)."""
+        with reported():
+            site = state.site()
+            with write(site.engine) as conn:
+                count = remove_harvest_source(
+                    conn, COMMAND_LINE, source_id, keep_datasets=keep_datasets
+                )
+        what = "kept as local datasets" if keep_datasets else "deleted"
+        click.echo(f"removed {source_id}; {count} datasets {what}")
 
     return harvest

@@ -198,3 +198,144 @@ def test_datastore_loads_only_when_the_source_says_so(
     source = add(site, served.put("/dcat.ttl", simple(1, 2), "text/turtle"), load_datastore=load)
     assert run(site, source).created == 2
     assert count(site.engine, datastore_jobs) == (2 if load else 0)
+
+
+def test_the_dcat_guard_refuses_one_dataset_of_the_batch(
+    site: Site, region: str, served: Served
+) -> None:
+    """The new datasets are checked together; the one whose distribution breaks the feed
+    (an address the rules take but that is no RFC 3987 IRI) is left out, the rest applied."""
+    bad = """
+<https://data.example/dataset/2/csv> a dcat:Distribution ;
+    dcat:accessURL <https://data.example/files/2%zz.csv> ;
+    dcterms:format "text/csv" ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/deed.sv> .
+"""
+    body = catalogue(dataset(1), dataset(2, distribution=bad), dataset(3), ids=[1, 2, 3])
+    result = run(site, add(site, served.put("/dcat.ttl", body, "text/turtle")))
+    assert (result.created, result.skipped) == (2, 1), result.as_json()
+    refused = [p for p in result.problems if p.code == "dataset_refused"]
+    assert {p.dataset for p in refused} == {"https://data.example/dataset/2"}
+    assert "RFC 3987" in refused[0].detail
+    assert set(_datasets(site)) == {"Datamängd 1", "Datamängd 3"}
+    assert count(site.engine, harvest_origins) == 2
+
+
+def _paged(served: Served, titles: dict[int, str] | None = None) -> str:
+    view = f"<{served.base}/p1> a hydra:PartialCollectionView ; hydra:next <{served.base}/p2> ."
+    served.put("/p1", catalogue(dataset(1), ids=[1], more=view), "text/turtle")
+    title = (titles or {}).get(2)
+    served.put("/p2", catalogue(dataset(2, title=title), ids=[2]), "text/turtle")
+    return served.base + "/p1"
+
+
+def test_unchanged_pages_are_not_parsed_again(site: Site, region: str, served: Served) -> None:
+    """Without ETag or Last-Modified, the same bytes on every page mean nothing changed: the
+    re-run fetches each page and stops there (no "reading" stage), counting all unchanged."""
+    from torget.harvest.run import run_source
+
+    source = add(site, _paged(served))
+    assert run(site, source).created == 2
+    stages: list[str] = []
+    again = run_source(site.engine, site.settings, source, stages.append)
+    assert (again.state, again.unchanged, again.updated) == ("done", 2, 0), again.as_json()
+    assert not any(s.startswith("reading") for s in stages), stages
+    assert [path for path, _ in served.requests[-2:]] == ["/p1", "/p2"]
+    _paged(served, {2: "Nytt namn"})  # the second page changed: read and applied
+    stages.clear()
+    changed = run_source(site.engine, site.settings, source, stages.append)
+    assert (changed.updated, changed.unchanged) == (1, 1), changed.as_json()
+    assert any(s.startswith("reading") for s in stages)
+    assert [path for path, _ in served.requests[-2:]] == ["/p1", "/p2"]  # fetched once each
+
+
+def test_a_run_that_skipped_is_read_again(site: Site, region: str, served: Served) -> None:
+    """The report of each run lists the skipped datasets: a source with one is not taken as
+    unchanged by its bytes."""
+    from torget.harvest.run import run_source
+
+    body = catalogue(dataset(1), dataset(2, title=""), ids=[1, 2])
+    source = add(site, served.put("/dcat.ttl", body, "text/turtle"))
+    assert run(site, source).skipped == 1
+    stages: list[str] = []
+    again = run_source(site.engine, site.settings, source, stages.append)
+    assert again.skipped == 1 and any(s.startswith("reading") for s in stages)
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_removing_a_source(site: Site, region: str, served: Served, keep: bool) -> None:
+    """One transaction: the source, its runs and its origins go; its datasets are deleted or
+    become the organisation's own (edited here from now on); the audit log says so."""
+    from torget.accounts.permissions import COMMAND_LINE
+    from torget.db.engine import write
+    from torget.db.schema import audit_log, harvest_runs, harvest_sources
+    from torget.publishing.changes import patch_dataset, remove_harvest_source
+
+    source = add(site, served.put("/dcat.ttl", simple(1, 2), "text/turtle"))
+    run(site, source)
+    with write(site.engine) as conn:
+        assert remove_harvest_source(conn, COMMAND_LINE, source, keep_datasets=keep) == 2
+    for table in (harvest_sources, harvest_runs, harvest_origins):
+        assert count(site.engine, table) == 0
+    left = _datasets(site)
+    assert set(left) == ({"Datamängd 1", "Datamängd 2"} if keep else set())
+    with site.engine.connect() as conn:
+        entries = conn.execute(
+            sa.select(audit_log.c.subject_type, audit_log.c.action, audit_log.c.changes)
+            .where(audit_log.c.channel == "cli", audit_log.c.changes.like("%harvest_source%"))
+        ).all()  # fmt: skip
+    kinds = sorted((e.subject_type, e.action) for e in entries)
+    assert kinds == [("dataset", "changed")] * 2 * keep + [("organisation", "changed")]
+    if not keep:
+        with site.engine.connect() as conn:
+            deleted = conn.execute(sa.select(audit_log).where(audit_log.c.action == "deleted"))
+            assert len(deleted.all()) == 2
+    else:
+        with write(site.engine) as conn:
+            ds_id = str(left["Datamängd 1"]["id"])
+            # no longer refused as harvested; its organisation's own rules apply from now on
+            patch_dataset(conn, COMMAND_LINE, ds_id, {"title": {"sv": "Egen"}, "state": "draft"})
+        assert "Egen" in _datasets(site)
+
+
+def test_removing_a_source_needs_its_administrator(
+    site: Site, region: str, served: Served, client: TestClient
+) -> None:
+    from tests.conftest import World
+
+    world = World(client, site.engine)
+    source = add(site, served.put("/dcat.ttl", simple(1), "text/turtle"))
+    run(site, source)
+    path = f"/api/harvest/sources/{source}"
+    assert client.delete(path).status_code == 401
+    assert client.delete(path, headers=world.auth("editor")).status_code in (403, 404)
+    assert count(site.engine, harvest_origins) == 1
+    kept = client.delete(path, params={"keep_datasets": "true"}, headers=world.auth("root"))
+    assert kept.status_code == 200, kept.text
+    assert kept.json() == {"id": source, "datasets": 1, "kept": True}
+    assert set(_datasets(site)) == {"Datamängd 1"}
+    assert client.delete(path, headers=world.auth("root")).status_code == 404
+
+
+def test_data_services_and_series_are_named_in_the_report(
+    site: Site, region: str, served: Served
+) -> None:
+    """Not harvested as such (yet): the report says so, and the datasets are harvested."""
+    more = """
+<https://data.example/api> a dcat:DataService ;
+    dcterms:title "Sjöstads API"@sv ;
+    dcat:endpointURL <https://data.example/api/v1> ;
+    dcat:servesDataset <https://data.example/dataset/1> .
+<https://data.example/series> a dcat:DatasetSeries ; dcterms:title "Serie"@sv .
+"""
+    extra = "dcat:inSeries <https://data.example/series> ;"
+    body = catalogue(dataset(1, extra=extra), dataset(2), ids=[1, 2], more=more)
+    result = run(site, add(site, served.put("/dcat.ttl", body, "text/turtle")))
+    assert (result.created, result.skipped) == (2, 0), result.as_json()
+    named = {(p.dataset, p.property) for p in result.problems if p.code == "not_harvested"}
+    assert named == {
+        ("https://data.example/api", "dcat:DataService"),
+        ("https://data.example/series", "dcat:DatasetSeries"),
+        ("https://data.example/dataset/1", "dcat:inSeries"),
+    }
+    assert all(p.severity == "warning" for p in result.problems if p.code == "not_harvested")

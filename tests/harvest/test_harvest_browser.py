@@ -47,7 +47,9 @@ def test_harvest_pages_are_accessible(tmp_path: Path, served: Served) -> None:
         with chromium() as browser:
             for lang in ("sv", "en"):
                 page = _signed_in(browser, live.base, lang)
-                for path in ("/publish", "/publish/harvest", f"/publish/harvest/{source.id}"):
+                pages = ("/publish", "/publish/harvest", f"/publish/harvest/{source.id}",
+                         f"/publish/harvest/{source.id}/remove")  # fmt: skip
+                for path in pages:
                     page.goto(live.base + path)
                     found = axe_violations(page)
                     assert found == [], f"{path} ({lang}):\n{describe(found)}"

@@ -46,3 +46,6 @@ def test_regional_administrator(tmp_path: Path, database_url: str, served: Serve
     without = {**env, "TORGET_HARVEST_ALLOW_PRIVATE": "0"}
     refused = _torget(without, "harvest", "run", ids[1], ok=False)
     assert "private address" in refused.stdout
+    removed = _torget(env, "harvest", "remove", ids[1], "--keep-datasets").stdout
+    assert f"removed {ids[1]}; 1 datasets kept as local datasets" in removed
+    assert ids[1] not in _torget(env, "harvest", "list").stdout

@@ -10,7 +10,7 @@ from tests.harvest.catalogues import catalogue, dataset, simple
 from tests.harvest.conftest import Served, add, run
 from tests.web.conftest import Browser
 from torget.db.engine import write
-from torget.db.schema import harvest_runs
+from torget.db.schema import datasets, harvest_runs
 from torget.harvest import sources
 from torget.harvest.run import run_due
 from torget.site import Site
@@ -111,3 +111,27 @@ def test_dataset_page_shows_where_it_came_from(
     assert 'href="https://data.example/dataset/1"' in page.text
     assert "Machine translated" in page.text and "title.en" in page.text
     assert "Edit this dataset" not in page.text
+
+
+def test_remove_page_asks_first(
+    site: Site, region: str, served: Served, client: TestClient
+) -> None:
+    World(client, site.engine)
+    browser = Browser(client)
+    login = browser.post("/login", {"username": "root", "password": "secret-password"})
+    assert login.status_code == 303, login.text
+    source_id = add(site, served.put("/dcat", simple(1, 2), "text/turtle"))
+    run(site, source_id)
+    page = f"/publish/harvest/{source_id}"
+    assert f'href="{page}/remove"' in browser.get(f"{page}?lang=en").text
+    asked = browser.get(f"{page}/remove?lang=sv")
+    assert asked.status_code == 200
+    assert "Ta bort källan" in asked.text and "2" in asked.text
+    no_token = client.post(f"{page}/remove", data={"datasets": "delete"})
+    assert no_token.status_code in (400, 403)
+    assert run(site, source_id).unchanged == 2  # still there
+    done = browser.post(f"{page}/remove", {"datasets": "delete"}, token_from=f"{page}/remove")
+    assert done.status_code == 303 and done.headers["location"] == "/publish/harvest"
+    assert browser.get(page).status_code == 404
+    with site.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(datasets)).scalar() == 0

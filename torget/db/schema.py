@@ -928,6 +928,7 @@ harvest_sources = sa.Table(
     sa.Column("load_datastore", sa.Boolean, nullable=False),  # load CSV, XLSX, GeoJSON files
     sa.Column("etag", sa.String(500)),
     sa.Column("last_modified", sa.String(100)),
+    sa.Column("page_hashes", sa.Text),  # JSON [[url, sha256], …] of the last run's documents
     sa.Column("next_run_at", sa.DateTime(timezone=True)),
     *_timestamps(),
     sa.CheckConstraint("on_vanish IN ('delete', 'withdraw')", name="on_vanish"),

@@ -42,7 +42,13 @@ from torget.dcat.serialize import Writer, writer_for
 from torget.errors import NotFound
 from torget.settings import Settings
 
-__all__ = ["iter_catalogue", "dataset_document", "dataservice_document", "catalogue_publisher"]
+__all__ = [
+    "iter_catalogue",
+    "dataset_document",
+    "datasets_document",
+    "dataservice_document",
+    "catalogue_publisher",
+]
 
 _BATCH = 1000
 _CHUNK = 1 << 16
@@ -213,11 +219,27 @@ def _single(ctx: MappingContext, writer: Writer, res: Any, org_id: str) -> bytes
 
 def dataset_document(conn: sa.Connection, settings: Settings, dataset: Dataset, fmt: str) -> bytes:
     """One dataset with its distributions, publisher and the terms it uses."""
+    return datasets_document(conn, settings, [dataset], fmt)
+
+
+def datasets_document(
+    conn: sa.Connection, settings: Settings, records: Sequence[Dataset], fmt: str
+) -> bytes:
+    """Several datasets in one document, each as `dataset_document` gives it (a harvest run's
+    batch, checked at once: the shapes are compiled once, not once per dataset)."""
     ctx = MappingContext(settings.public_base, all_organisations(conn))
-    data = dataset.data.model_dump(mode="json", exclude={"distributions"})
-    dists = [(d.id, d.data.model_dump(mode="json")) for d in dataset.distributions]
-    res = dataset_resource(ctx, dataset.id, dataset.organisation_id, data, dists)
-    return _single(ctx, writer_for(fmt), res, dataset.organisation_id)
+    writer = writer_for(fmt)
+    parts = [writer.header()]
+    for dataset in records:
+        data = dataset.data.model_dump(mode="json", exclude={"distributions"})
+        dists = [(d.id, d.data.model_dump(mode="json")) for d in dataset.distributions]
+        res = dataset_resource(ctx, dataset.id, dataset.organisation_id, data, dists)
+        parts.append(writer.resource(res))
+    for org_id in dict.fromkeys(d.organisation_id for d in records):
+        parts.append(writer.resource(agent_resource(ctx, ctx.publisher(org_id))))
+    parts += [writer.resource(r) for r in ctx.described.resources.values()]
+    parts.append(writer.footer())
+    return "".join(parts).encode()
 
 
 def dataservice_document(

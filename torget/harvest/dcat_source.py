@@ -136,6 +136,8 @@ def _read(
     first = _fetch(fetcher, url, etag=etag, last_modified=last_modified)
     if first.status == 304:
         return SourceRead(not_modified=True, etag=etag, last_modified=last_modified)
+    if fetcher.unchanged(first, accept=ACCEPT):
+        return SourceRead(not_modified=True, etag=first.etag, last_modified=first.last_modified)
     result = SourceRead(etag=first.etag, last_modified=first.last_modified)
     if paged:
         graph = _pages(fetcher, first, result.problems, progress)
@@ -148,7 +150,27 @@ def _read(
     records, problems, seen = records_from_graph(graph)
     result.records, result.seen = records, seen
     result.problems.extend(problems)
+    result.problems.extend(_not_harvested(graph))
     return result
+
+
+def _not_harvested(graph: Graph) -> list[Problem]:
+    """What the source describes that a run leaves out, named in its report: data services
+    (the datasets they serve are harvested) and dataset series (a series the catalogue lists
+    is harvested as a plain dataset; its members' `dcat:inSeries` is left out)."""
+    problems = []
+    datasets = set(dataset_nodes(graph))
+    for node in sorted(set(graph.subjects(RDF.type, DCAT.DataService)), key=str):
+        detail = f"the data service <{node}> is not harvested; the datasets it serves are"
+        problems.append(Problem("not_harvested", str(node), "dcat:DataService", detail))
+    for node in sorted(set(graph.subjects(RDF.type, DCAT.DatasetSeries)), key=str):
+        how = "harvested as a plain dataset" if node in datasets else "not harvested"
+        detail = f"the dataset series <{node}> is {how}"
+        problems.append(Problem("not_harvested", str(node), "dcat:DatasetSeries", detail))
+    for dataset, series in sorted(graph.subject_objects(DCAT.inSeries), key=str):
+        detail = f"the link to the dataset series <{series}> is left out"
+        problems.append(Problem("not_harvested", str(dataset), "dcat:inSeries", detail))
+    return problems
 
 
 def read(

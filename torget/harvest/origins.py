@@ -25,6 +25,7 @@ __all__ = [
     "source_of_distribution",
     "save_origin",
     "mark_withdrawn",
+    "release",
     "hold_datastore_loads",
 ]
 
@@ -131,3 +132,8 @@ def hold_datastore_loads(conn: sa.Connection, source_id: str) -> None:
             datastore_jobs.c.state == "queued", datastore_jobs.c.distribution_id.in_(harvested)
         )
     )
+
+
+def release(conn: sa.Connection, dataset_id: str) -> None:
+    """The dataset is no longer harvested: an ordinary dataset of its organisation from now."""
+    conn.execute(harvest_origins.delete().where(harvest_origins.c.dataset_id == dataset_id))

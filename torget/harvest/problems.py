@@ -120,6 +120,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "Give each dataset its own dcterms:identifier (a UUID); a new one was made.",
         "Ge varje datamängd en egen dcterms:identifier (ett UUID); ett nytt skapades.",
     ),
+    "not_harvested": (
+        "Nothing to fix at the source: Torget does not harvest data services and dataset series "
+        "as such yet; the datasets are harvested without them.",
+        "Inget att rätta i källan: Torget skördar ännu inte datatjänster och dataserier som "
+        "sådana; datamängderna skördas utan dem.",
+    ),
     "unmapped_value": (
         "Use a value from the official vocabulary (DCAT-AP-SE 3.0.1); the value was left out.",
         "Använd ett värde ur den officiella vokabulären (DCAT-AP-SE 3.0.1); värdet utelämnades.",

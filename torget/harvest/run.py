@@ -101,9 +101,10 @@ def run_source(
     with write(engine) as conn:
         source = sources.get_source(conn, SYSTEM, source_id)
         run_id = sources.start_run(conn, source.id)
+    fetcher = Fetcher(settings, source.page_hashes)
     try:
         read = source_type(source.type).read(
-            Fetcher(settings), source.url, source.etag, source.last_modified, progress
+            fetcher, source.url, source.etag, source.last_modified, progress
         )
     except SourceFailed as failed:
         return _failed(engine, settings, source, run_id, failed.problem, [])
@@ -117,7 +118,13 @@ def run_source(
     settled = _settle_all(source, read, known)
     try:
         with write(engine) as conn:
-            _apply(conn, settings, source, run_id, read, settled, progress)
+            skipped = _apply(conn, settings, source, run_id, read, settled, progress)
+            # A run that skipped datasets is not taken as the reference of an unchanged source:
+            # the next run reads it again and reports them again.
+            pages = source.page_hashes if read.not_modified else fetcher.pages
+            sources.set_validators(
+                conn, source.id, read.etag, read.last_modified, [] if skipped else pages
+            )
     except Exception as exc:  # rolled back: the source stays as the last run left it
         log.exception("applying the harvest of %s failed", source.url)
         problem = Problem("apply_failed", "", "", f"{type(exc).__name__}: {exc}", "error")
@@ -133,7 +140,8 @@ def _apply(
     read: SourceRead,
     settled: _Settled,
     progress: Progress,
-) -> None:
+) -> int:
+    """Apply the run and finish its row; how many datasets were skipped."""
     found = sources.origins_of(conn, source.id)
     origins = {iri: Origin(d, iri, h, w) for iri, (d, h, w) in found.items()}
     problems = read.problems + settled.problems
@@ -148,7 +156,7 @@ def _apply(
             skipped=0,
             problems=problems,
         )
-        return
+        return 0
     owners = _Owners(conn, source)
     problems += _unique_identifiers(conn, source.id, settled.records)
     records = [
@@ -169,7 +177,6 @@ def _apply(
     if not source.load_datastore:
         hold_datastore_loads(conn, source.id)
     problems += applied.problems
-    sources.set_validators(conn, source.id, read.etag, read.last_modified)
     skipped = (
         settled.skipped
         + applied.skipped
@@ -187,6 +194,7 @@ def _apply(
     sources.finish_run(conn, run_id, problems=problems, **counts)
     if skipped or any(p.severity == "error" for p in problems):
         _mail(conn, settings, source, run_id, counts, problems, None)
+    return skipped
 
 
 def _unique_identifiers(

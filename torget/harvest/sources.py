@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from torget.catalog.rules import is_http_iri
 from torget.clock import as_utc, now
 from torget.db.schema import harvest_origins, harvest_runs, harvest_sources, organisations
 from torget.errors import FieldError, NotFound, ValidationFailed
+from torget.harvest.fetch import PageHash
 from torget.harvest.problems import Problem
 from torget.ids import new_id
 
@@ -42,6 +43,7 @@ __all__ = [
     "run_soon",
     "failing_sources",
     "set_validators",
+    "delete_source",
     "VANISH_CHOICES",
 ]
 
@@ -65,6 +67,7 @@ class Source:
     last_modified: str | None
     next_run_at: dt.datetime | None
     created_at: dt.datetime
+    page_hashes: list[PageHash] = field(default_factory=list)  # the last run's documents
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +148,7 @@ def _source(row: sa.Row[Any]) -> Source:
         m["last_modified"],
         as_utc(m["next_run_at"]) if m["next_run_at"] else None,
         as_utc(m["created_at"]),
+        [(url, digest) for url, digest in json.loads(m["page_hashes"] or "[]")],
     )
 
 
@@ -249,13 +253,23 @@ def list_sources(conn: sa.Connection, actor: Actor) -> list[Source]:
 
 
 def set_validators(
-    conn: sa.Connection, source_id: str, etag: str | None, last_modified: str | None
+    conn: sa.Connection,
+    source_id: str,
+    etag: str | None,
+    last_modified: str | None,
+    pages: list[PageHash],
 ) -> None:
-    """Remember the first page's validators for the next conditional request."""
+    """Remember the first page's validators for the next conditional request, and the hash of
+    each document read, to see the next time that nothing changed (`Fetcher.unchanged`)."""
     conn.execute(
         harvest_sources.update()
         .where(harvest_sources.c.id == source_id)
-        .values(etag=etag, last_modified=last_modified, updated_at=now())
+        .values(
+            etag=etag,
+            last_modified=last_modified,
+            page_hashes=json.dumps(pages) if pages else None,
+            updated_at=now(),
+        )
     )
 
 
@@ -432,3 +446,11 @@ def failing_sources(
         if streak >= at_least:
             found.append((source, streak))
     return found
+
+
+def delete_source(conn: sa.Connection, source_id: str) -> None:
+    """The source's row with its runs and origins (`changes.remove_harvest_source` first
+    deletes or releases its datasets)."""
+    conn.execute(harvest_origins.delete().where(harvest_origins.c.source_id == source_id))
+    conn.execute(harvest_runs.delete().where(harvest_runs.c.source_id == source_id))
+    conn.execute(harvest_sources.delete().where(harvest_sources.c.id == source_id))

@@ -35,12 +35,12 @@ from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset, Distribution
 from torget.catalog.model import DataServiceIn, DatasetIn, DistributionIn, OrganisationIn
 from torget.catalog.organisations import Member, Organisation
-from torget.dcat.guard import check_publishable
+from torget.dcat.guard import check_publishable, refused_datasets
 from torget.errors import Conflict, FieldError, NotFound, TorgetError, ValidationFailed
-from torget.harvest import origins
+from torget.harvest import origins, sources
 from torget.harvest.plan import Applied, HarvestPlan, Settled
 from torget.harvest.problems import Problem
-from torget.publishing import audit_versions, settlements
+from torget.publishing import audit, audit_versions, settlements
 from torget.publishing.checklist import checklist
 from torget.site_lookup import settings_of
 
@@ -63,6 +63,7 @@ __all__ = [
     "set_member",
     "remove_member",
     "apply_harvest",
+    "remove_harvest_source",
     "HARVESTER",
     "publish_requested",
 ]
@@ -356,6 +357,9 @@ def publish_requested(conn: sa.Connection, dataset_id: str) -> None:
 
 
 HARVESTER = SYSTEM.via(Channel.HARVEST)  # what a harvest run's changes are logged as
+# Datasets checked by the DCAT guard at once: enough that compiling the shapes costs nothing
+# per dataset, few enough that the graph of a large source stays within a few hundred MB.
+_GUARD_BATCH = 1000
 
 
 def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
@@ -371,15 +375,25 @@ def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
 def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
     """One source's difference, in the caller's transaction (one per source: the run stands or
     falls whole). Each dataset goes in a savepoint, so one the rules refuse is rolled back,
-    reported and skipped while the rest is applied."""
-    applied = Applied()
-    for create in plan.create:
-        if _each(conn, applied, create.record.iri, _create_harvested, plan, None, create.record):
-            applied.created += 1
-    for update in plan.update:
-        iri = update.record.iri
-        if _each(conn, applied, iri, _update_harvested, plan, update.dataset_id, update.record):
-            applied.updated += 1
+    reported and skipped while the rest is applied. The DCAT guard checks the new and changed
+    datasets together, a thousand at a time (`refused_datasets`), not one by one: when it
+    refuses some, the run's writes are rolled back and made again without them."""
+    refused: dict[str, list[FieldError]] = {}
+    while True:
+        batch = conn.begin_nested()
+        applied = Applied()
+        written = _write_batch(conn, plan, applied, set(refused))
+        stored = [dataset for _, dataset in written.values()]
+        found: dict[str, list[FieldError]] = {}
+        for i in range(0, len(stored), _GUARD_BATCH):
+            found.update(refused_datasets(conn, settings_of(conn), stored[i : i + _GUARD_BATCH]))
+        if not found:
+            batch.commit()
+            break
+        batch.rollback()
+        refused.update({written[dataset_id][0]: errors for dataset_id, errors in found.items()})
+    for iri, errors in refused.items():
+        _refused(applied, iri, errors)
     for remove in plan.remove:
         before = audit_versions.before_dataset(conn, HARVESTER, remove.dataset_id)
         if plan.withdraw_vanished:
@@ -393,36 +407,70 @@ def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
     return applied
 
 
-def _each(conn: sa.Connection, applied: Applied, iri: str, change: Any, *args: Any) -> bool:
+def _write_batch(
+    conn: sa.Connection, plan: HarvestPlan, applied: Applied, leave_out: set[str]
+) -> dict[str, tuple[str, Dataset]]:
+    """The creates and updates of `plan` but those in `leave_out` (IRIs); dataset id → (IRI,
+    dataset) of each written."""
+    written: dict[str, tuple[str, Dataset]] = {}
+    for create in plan.create:
+        iri = create.record.iri
+        if iri not in leave_out:
+            dataset = _each(conn, applied, iri, _create_harvested, plan, None, create.record)
+            if dataset is not None:
+                applied.created += 1
+                written[dataset.id] = (iri, dataset)
+    for update in plan.update:
+        iri = update.record.iri
+        if iri not in leave_out:
+            done = _each(
+                conn, applied, iri, _update_harvested, plan, update.dataset_id, update.record
+            )
+            if done is not None:
+                applied.updated += 1
+                written[done.id] = (iri, done)
+    return written
+
+
+def _refused(applied: Applied, iri: str, errors: list[FieldError]) -> None:
+    applied.skipped += 1
+    applied.problems.extend(
+        Problem("dataset_refused", iri, e.field, e.message, "error") for e in errors
+    )
+
+
+def _each(
+    conn: sa.Connection, applied: Applied, iri: str, change: Any, *args: Any
+) -> Dataset | None:
     savepoint = conn.begin_nested()
     try:
-        change(conn, *args)
+        dataset: Dataset = change(conn, *args)
     except TorgetError as exc:
         savepoint.rollback()
-        applied.skipped += 1
-        errors = exc.errors if isinstance(exc, ValidationFailed) else [FieldError.of("", exc)]
-        applied.problems.extend(
-            Problem("dataset_refused", iri, e.field, e.message, "error") for e in errors
+        _refused(
+            applied,
+            iri,
+            exc.errors if isinstance(exc, ValidationFailed) else [FieldError.of("", exc)],
         )
-        return False
+        return None
     savepoint.commit()
-    return True
+    return dataset
 
 
 def _create_harvested(
     conn: sa.Connection, plan: HarvestPlan, _dataset_id: None, record: Settled
-) -> None:
+) -> Dataset:
     dataset = datasets.create_dataset(conn, SYSTEM, record.data)
-    check_publishable(conn, settings_of(conn), dataset)
     origins.save_origin(
         conn, dataset.id, plan.source_id, record.iri, record.content_hash, record.notes
     )
     audit_versions.dataset_saved(conn, HARVESTER, None, dataset.id)
+    return dataset
 
 
 def _update_harvested(
     conn: sa.Connection, plan: HarvestPlan, dataset_id: str, record: Settled
-) -> None:
+) -> Dataset:
     """The dataset's description replaced; its distributions kept by position (their ids, and
     so their addresses and datastore tables, stay while the source keeps them in place)."""
     before = audit_versions.before_dataset(conn, HARVESTER, dataset_id)
@@ -435,8 +483,40 @@ def _update_harvested(
         for i, dist in enumerate(record.data.distributions or [])
     ]
     datasets.replace_distributions(conn, SYSTEM, dataset_id, wanted)
-    check_publishable(conn, settings_of(conn), datasets.get_dataset(conn, SYSTEM, dataset_id))
     origins.save_origin(
         conn, dataset_id, plan.source_id, record.iri, record.content_hash, record.notes
     )
     audit_versions.dataset_saved(conn, HARVESTER, before, dataset_id)
+    return datasets.get_dataset(conn, SYSTEM, dataset_id)
+
+
+def remove_harvest_source(
+    conn: sa.Connection, actor: Acting, source_id: str, *, keep_datasets: bool
+) -> int:
+    """Remove a source with its runs, in the caller's transaction; how many datasets it had.
+
+    Its datasets are deleted, or with `keep_datasets` kept as they are (published or not) as
+    ordinary datasets of the organisations that own them: no longer harvested, so edited here
+    from now on, under the organisation's own rules for publishing. Each dataset's entry in the
+    audit log says which, and the source's organisation's entry names the source."""
+    source = sources.get_source(conn, actor, source_id)
+    actor.require(source.organisation_id, "admin", "remove this harvest source")
+    locking = SYSTEM.via(actor.channel)  # the source's admin answers for all it harvested
+    found = sources.origins_of(conn, source.id)
+    for dataset_id, _, _ in found.values():
+        before = audit_versions.before_dataset(conn, locking, dataset_id)
+        if keep_datasets:
+            origins.release(conn, dataset_id)
+            released = {"harvest_source": [source.url, None]}
+            audit.record(conn, actor, audit.Action.CHANGED, before.subject, released)
+        else:
+            datasets.delete_dataset(conn, SYSTEM, dataset_id)
+            audit_versions.dataset_deleted(conn, actor, before)
+    sources.delete_source(conn, source.id)
+    org = organisations.get_organisation(conn, source.organisation_id)
+    subject = audit.Subject("organisation", org.id, org.name, org.id)
+    what = "kept" if keep_datasets else "deleted"
+    change: dict[str, list[Any]] = {"harvest_source": [source.url, None]}
+    change[f"datasets_{what}"] = [None, len(found)]
+    audit.record(conn, actor, audit.Action.CHANGED, subject, change)
+    return len(found)

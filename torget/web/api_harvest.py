@@ -8,11 +8,12 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import Actor, Channel
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
 from torget.harvest import sources
 from torget.harvest.types import SOURCE_TYPES
+from torget.publishing.changes import remove_harvest_source
 from torget.web.auth import current_actor
 from torget.web.request_site import SiteDep
 
@@ -108,3 +109,21 @@ def run_source(
 ) -> dict[str, Any]:
     with write(site.engine) as conn:
         return sources.run_soon(conn, actor, source_id).as_json()
+
+
+@router.delete(
+    "/sources/{source_id}",
+    summary="Remove a source with its runs; its datasets are deleted, or kept as local ones",
+)
+def remove_source(
+    site: SiteDep,
+    source_id: str,
+    keep_datasets: bool = False,
+    actor: Actor = Depends(current_actor),
+) -> dict[str, Any]:
+    _require_user(actor)
+    with write(site.engine) as conn:
+        count = remove_harvest_source(
+            conn, actor.via(Channel.API), source_id, keep_datasets=keep_datasets
+        )
+    return {"id": source_id, "datasets": count, "kept": keep_datasets}

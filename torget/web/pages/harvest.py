@@ -15,6 +15,7 @@ from torget.errors import FieldError, ValidationFailed
 from torget.harvest import sources
 from torget.harvest.problems import hint
 from torget.harvest.types import SOURCE_TYPES
+from torget.publishing.changes import remove_harvest_source
 from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_, pick_language
 from torget.web.pages.routing import page_router, redirect, signed_in
@@ -153,3 +154,34 @@ def run_now(request: Request, source_id: str, _: FormData = Depends(posted_form)
         sources.run_soon(conn, actor, source_id)
     flash(request, N_("The run starts within a minute; reload this page to see its report."))
     return redirect(f"/publish/harvest/{source_id}")
+
+
+@router.get("/publish/harvest/{source_id}/remove")
+def remove_page(request: Request, source_id: str) -> Response:
+    """The confirmation step: what removing the source does, and whether to keep its datasets."""
+    actor = signed_in(request)
+    with read(request_site(request).engine) as conn:
+        source = sources.get_source(conn, actor, source_id)
+        actor.require(source.organisation_id, "admin", "remove this harvest source")
+        count = len(sources.origins_of(conn, source.id))
+    return render(
+        request,
+        "harvest_remove.html",
+        title=N_("Remove a harvest source"),
+        source=source,
+        count=count,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.post("/publish/harvest/{source_id}/remove")
+def remove(request: Request, source_id: str, data: FormData = Depends(posted_form)) -> Response:
+    actor = signed_in(request)
+    keep = data.get("datasets") == "keep"
+    with write(request_site(request).engine) as conn:
+        remove_harvest_source(conn, actor, source_id, keep_datasets=keep)
+    if keep:
+        flash(request, N_("The source is removed; its datasets are now the organisation's own."))
+    else:
+        flash(request, N_("The source is removed with its datasets."))
+    return redirect("/publish/harvest")
