@@ -70,6 +70,20 @@ def test_the_downloads_are_the_eu_report_with_drafts(world: World) -> None:
     assert world.client.get("/publish/organisation/sjostad/hvd.xml").status_code == 404
 
 
+def test_a_units_dataset_is_listed_with_its_own_organisations_fixes(world: World) -> None:
+    payload = dataset_payload(**HVD, organisation="trafik", name="parkering")
+    payload["distributions"][0].update(
+        format="PDF", download_url="https://data.sjostad.example/parkering.pdf"
+    )  # no table for the datastore's API
+    made = world.client.post("/api/datasets", json=payload, headers=world.auth("editor"))
+    assert made.status_code == 201, made.text
+    _log_in(world, "editor")
+    page = world.client.get("/publish/organisation/sjostad/hvd?lang=en", headers=HTML).text
+    # CC0 on a PDF link: a download and an open licence; only the API is missing.
+    assert "0 of 1 high-value datasets meet all three terms." in page
+    assert 'href="/publish/dataservices/new?organisation=trafik"' in page
+
+
 def test_only_members_see_the_page(world: World) -> None:
     _log_in(world, "outsider")
     assert world.client.get("/publish/organisation/sjostad/hvd", headers=HTML).status_code == 403

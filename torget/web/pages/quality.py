@@ -96,7 +96,8 @@ _LICENCE = N_("Choose CC BY 4.0 or CC0 1.0 for the dataset")
 
 
 def hvd_fixes(check: HvdCheck, organisation: str) -> list[Fix]:
-    """For each term the dataset misses, the forms that close the gap."""
+    """For each term the dataset misses, the forms that close the gap (`organisation`: the
+    name of the dataset's own)."""
     ds = check.dataset
     fixes = []
     if "api" in check.missing:
@@ -129,13 +130,15 @@ def organisation_hvd(request: Request, name: str) -> Response:
         org = get_organisation(conn, name)
         actor.require(org.id, "member", "see this organisation's high-value datasets")
         checks = hvd_checks(conn, actor, org.name)
+        names = {o.id: o.name for o in all_organisations(conn).values()}
     return render(
         request,
         "hvd.html",
         title=N_("High-value datasets"),
         organisation=org,
         checks=checks,
-        fixes={c.dataset.id: hvd_fixes(c, org.name) for c in checks},
+        # a unit's dataset: the API is described by the unit, which may own it
+        fixes={c.dataset.id: hvd_fixes(c, names[c.dataset.organisation_id]) for c in checks},
         headers={"Cache-Control": "no-store"},
     )
 
