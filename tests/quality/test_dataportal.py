@@ -124,6 +124,6 @@ def test_the_score_shows_the_rules_beside_the_mqa(world: World) -> None:
     _log_in(world, "root")
     page = world.client.get(f"/publish/dataset/{dataset['id']}/edit?lang=en", headers=HTML).text
     assert "<h3>Sveriges dataportal's rules</h3>" in page and "5 of 6 rules met" in page
-    assert "Give the organisation&#39;s organisation number" in page
+    assert "Give the organisation (or the one it belongs to) its organisation number" in page
     swedish = world.client.get("/organisation/grannby/quality?lang=sv", headers=HTML).text
     assert "0 av 1 datamängder uppfyller alla regler" in swedish

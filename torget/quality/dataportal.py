@@ -220,11 +220,12 @@ HINTS: dict[str, tuple[str, str, str]] = {
     ),
     "publisher_iri": (
         "",
-        "Ange organisationens organisationsnummer (administratören gör det på organisationens "
-        "sida), så blir utgivaren http://dataportal.se/organisation/SE<orgnr> och "
-        "dataportalen slår ihop den med samma utgivare från andra källor.",
-        "Give the organisation's organisation number (an administrator does so on the "
-        "organisation's page): the publisher then becomes "
+        "Ge organisationen (eller den den hör till) sitt organisationsnummer, i API:t "
+        "(PUT /api/organisations/<namn>, fältet org_number), så blir utgivaren "
+        "http://dataportal.se/organisation/SE<orgnr> och dataportalen slår ihop den med samma "
+        "utgivare från andra källor.",
+        "Give the organisation (or the one it belongs to) its organisation number, in the API "
+        "(PUT /api/organisations/<name>, the org_number field): the publisher then becomes "
         "http://dataportal.se/organisation/SE<orgnr>, and the data portal merges it with the "
         "same publisher from other sources.",
     ),
