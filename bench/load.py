@@ -134,7 +134,7 @@ def _free_port() -> int:
 @contextmanager
 def running(
     args: list[str], url: str, ready: str, log: Path, env: dict[str, str]
-) -> Iterator[None]:
+) -> Iterator[subprocess.Popen[bytes]]:
     """A server subprocess from when `url + ready` answers 200 until SIGTERM."""
     with log.open("ab") as out:
         proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -147,7 +147,7 @@ def running(
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{args[0]} did not start; see {log}")
             time.sleep(0.3)
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:

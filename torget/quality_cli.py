@@ -1,7 +1,8 @@
 """`torget quality [ORG] [--json]`: the MQA report of an organisation (with its units) or of the
-whole catalogue, with the worst datasets and their hints; `--hvd` prints the high-value
-datasets' report as CSV instead. Runs with the command line's authority (`SYSTEM`), drafts
-included, over the same functions as the JSON API (`torget.quality`)."""
+whole catalogue, Sveriges dataportal's rules beside it, with the worst datasets and their
+hints; `--hvd` prints the high-value datasets' report as CSV instead. Runs with the command
+line's authority (`SYSTEM`), drafts included, over the same functions as the JSON API
+(`torget.quality`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import click
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.organisations import get_organisation
 from torget.db.engine import read
+from torget.quality.dataportal import RULES
 from torget.quality.hvd import REPORT_COLUMNS, hvd_report
 from torget.quality.mqa import DIMENSIONS
 from torget.quality.report import QualityReport, quality_report
@@ -30,6 +32,13 @@ def _print(report: QualityReport, limit: int, lang: str) -> None:
     )
     for name in DIMENSIONS:
         click.echo(f"  {name:<17}{s.dimension(name):7.2f}")
+    portal = report.portal
+    click.echo(
+        f"Sveriges dataportal's rules: {portal.complete} of {portal.datasets} datasets "
+        "meet every rule"
+    )
+    for rule in RULES:
+        click.echo(f"  {rule:<19}{portal.passed[rule]:5d} of {portal.datasets}")
     click.echo("worst first:")
     for q in report.worst_first()[:limit]:
         click.echo(f"{q.score.points:7.2f}  {q.score.rating:<10} {q.state:<9} {q.name}")

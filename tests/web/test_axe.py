@@ -18,6 +18,10 @@ from tests.web.browser import (
     needs_chromium,
 )
 from tests.web.sample import PASSWORD
+from torget.accounts.permissions import COMMAND_LINE
+from torget.catalog.vocabularies import HVD_LEGISLATION
+from torget.db.engine import write
+from torget.publishing.changes import patch_dataset
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -25,6 +29,9 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(Path(tmp_path_factory.mktemp("axe")) / "data") as live:
+        with write(live.site.engine) as conn:  # the draft is high-value: the HVD page's table
+            hvd = {"applicable_legislation": [HVD_LEGISLATION], "hvd_categories": ["c_b79e35eb"]}
+            patch_dataset(conn, COMMAND_LINE, live.sample.draft.id, hvd)
         yield live
 
 
@@ -107,6 +114,7 @@ PAGES: list[tuple[str, bool, Callable[[LiveServer], str], Step]] = [
     ("upload", True, lambda s: f"/publish/dataset/{s.sample.bathing.id}/upload", None),
     ("checklist", True, lambda s: f"/publish/dataset/{s.sample.bathing.id}/checklist", None),
     ("quality", True, lambda s: "/publish/quality", None),
+    ("hvd", True, lambda s: "/publish/organisation/sjostad/hvd", None),
     (
         "checklist-errors",
         True,

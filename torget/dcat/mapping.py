@@ -89,9 +89,14 @@ class MappingContext:
 
     def __post_init__(self) -> None:
         self.by_name = {o.name: o for o in self.orgs.values()}
+        self._publishers: dict[str, Organisation] = {}
 
     def publisher(self, org_id: str) -> Organisation:
-        return publisher_of(self.orgs, org_id)
+        """Looked up once per organisation: a document names it once per dataset."""
+        found = self._publishers.get(org_id)
+        if found is None:
+            found = self._publishers[org_id] = publisher_of(self.orgs, org_id)
+        return found
 
 
 def publisher_iri(base: str, org: Organisation) -> str:

@@ -29,6 +29,8 @@ properties, plus whether each of the three terms is met.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,7 +67,10 @@ __all__ = [
     "is_high_value",
     "check_high_value",
     "datasets_with_api",
+    "hvd_checks",
     "hvd_report",
+    "report_csv",
+    "report_document",
 ]
 
 HVD_LICENCES = (
@@ -252,19 +257,42 @@ def _row(check: HvdCheck, settings: Settings, orgs: dict[str, Organisation]) -> 
     }
 
 
+def hvd_checks(
+    conn: sa.Connection, actor: Actor, organisation: str | None = None
+) -> list[HvdCheck]:
+    """The terms of every high-value dataset the actor may read (of `organisation` and its
+    units, or of the whole catalogue), by name."""
+    orgs = all_organisations(conn)
+    units = units_of(orgs, get_organisation(conn, organisation).id) if organisation else None
+    _total, found = list_datasets(conn, actor, limit=1_000_000)
+    checks = []
+    for dataset in sorted(found, key=lambda d: d.name):
+        if units is not None and dataset.organisation_id not in units:
+            continue
+        check = check_high_value(conn, dataset)
+        if check is not None:
+            checks.append(check)
+    return checks
+
+
 def hvd_report(
     conn: sa.Connection, settings: Settings, actor: Actor, organisation: str | None = None
 ) -> list[dict[str, str]]:
     """One row per high-value dataset the actor may read (of `organisation` and its units, or
     of the whole catalogue), in `REPORT_COLUMNS` order."""
     orgs = all_organisations(conn)
-    units = units_of(orgs, get_organisation(conn, organisation).id) if organisation else None
-    _total, found = list_datasets(conn, actor, limit=1_000_000)
-    rows = []
-    for dataset in sorted(found, key=lambda d: d.name):
-        if units is not None and dataset.organisation_id not in units:
-            continue
-        check = check_high_value(conn, dataset)
-        if check is not None:
-            rows.append(_row(check, settings, orgs))
-    return rows
+    return [_row(check, settings, orgs) for check in hvd_checks(conn, actor, organisation)]
+
+
+def report_document(organisation: str, rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The report as JSON: the columns named, then one object per dataset."""
+    return {"organisation": organisation, "columns": list(REPORT_COLUMNS), "datasets": rows}
+
+
+def report_csv(rows: list[dict[str, str]]) -> str:
+    """The report as CSV (RFC 4180: CRLF line ends), a header of `REPORT_COLUMNS` first."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -30,9 +30,20 @@ from torget.catalog.organisations import (
     contact_point_of,
     units_of,
 )
+from torget.catalog.stored_files import shown_record
 from torget.catalog.visibility import readable_by
 from torget.db.schema import datasets, distributions
+from torget.dcat.mapping import MappingContext, agent_resource, dataset_resource
+from torget.dcat.serialize import Resource
 from torget.publishing.links import link_checks_of
+from torget.quality.dataportal import (
+    PortalScore,
+    PortalTally,
+    aggregate_portal,
+    check_portal,
+    facts_from_resources,
+    portal_hints,
+)
 from torget.quality.facts import OWN_FILES, DatasetFacts, LinkEvidence, facts_from_record
 from torget.quality.hints import Hint, hints_for
 from torget.quality.mqa import (
@@ -80,11 +91,16 @@ class DatasetQuality:
     organisation: str
     state: str
     score: DatasetScore
+    portal: PortalScore  # Sveriges dataportal's own rules, beside the EU's points
 
     @property
     def hints(self) -> list[Hint]:
         """Computed when asked: a catalogue report shows the hints of its worst few only."""
         return hints_for(self.score)
+
+    @property
+    def portal_hints(self) -> list[Hint]:
+        return portal_hints(self.portal)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -96,6 +112,7 @@ class DatasetQuality:
             "points": round(self.score.points, 2),
             "rating": self.score.rating,
             "hints": len(self.hints),
+            "dataportal": {"passed": self.portal.passed, "total": self.portal.total},
         }
 
     def as_json(self) -> dict[str, Any]:
@@ -122,6 +139,15 @@ class DatasetQuality:
             for c in self.score.checks
         ]
         out["hints"] = [h.as_json() for h in self.hints]
+        out["dataportal"] = {
+            "passed": self.portal.passed,
+            "total": self.portal.total,
+            "rules": [
+                {"rule": c.rule, "passed": c.passed, "details": list(c.details)}
+                for c in self.portal.checks
+            ],
+            "hints": [h.as_json() for h in self.portal_hints],
+        }
         return out
 
 
@@ -129,14 +155,36 @@ def _organisation_contact(orgs: dict[str, Organisation], org_id: str) -> bool:
     return contact_point_of(orgs, org_id) is not None
 
 
+class _Portal:
+    """The dataportal rules' view of records: each mapped as the feed maps it (`dcat/
+    mapping.py`), its own files' addresses shown as the feed shows them, with its publisher."""
+
+    def __init__(self, conn: sa.Connection, settings: Settings, orgs: dict[str, Organisation]):
+        self._conn = conn
+        self._ctx = MappingContext(settings.public_base, orgs)
+        self._agents: dict[str, Resource] = {}
+
+    def score(
+        self, dataset_id: str, org_id: str, data: dict[str, Any],
+        dists: list[tuple[str, dict[str, Any]]],
+    ) -> PortalScore:  # fmt: skip
+        shown = [(d, shown_record(self._conn, record)) for d, record in dists]
+        resource = dataset_resource(self._ctx, dataset_id, org_id, data, shown)
+        publisher = self._ctx.publisher(org_id)
+        if publisher.id not in self._agents:
+            self._agents[publisher.id] = agent_resource(self._ctx, publisher)
+        return check_portal(facts_from_resources(resource, self._agents[publisher.id]))
+
+
 def _quality(
     facts: DatasetFacts,
     evidence: LinkEvidence,
     meta: tuple[str, str, str, str],
+    portal: PortalScore,
 ) -> DatasetQuality:
     score = score_dataset(facts, evidence)
     name, title, organisation, state = meta
-    return DatasetQuality(facts.key, name, title, organisation, state, score)
+    return DatasetQuality(facts.key, name, title, organisation, state, score, portal)
 
 
 def dataset_quality(
@@ -160,7 +208,8 @@ def dataset_quality(
     meta = (dataset.name, dataset.data.title.sv, org, dataset.state)
     if link_checks is None:
         link_checks = kept_link_checks(conn, [d.id for d in dataset.distributions])
-    return _quality(facts, link_evidence(settings, link_checks), meta)
+    portal = _Portal(conn, settings, orgs).score(dataset.id, dataset.organisation_id, data, dists)
+    return _quality(facts, link_evidence(settings, link_checks), meta, portal)
 
 
 # --- Many datasets ---------------------------------------------------------------------------
@@ -173,6 +222,7 @@ class QualityReport:
     organisation: str | None
     score: AggregateScore
     datasets: list[DatasetQuality]
+    portal: PortalTally
 
     def worst_first(self) -> list[DatasetQuality]:
         return sorted(self.datasets, key=lambda q: (q.score.points, q.name))
@@ -206,6 +256,7 @@ class QualityReport:
                 }
                 for t in s.tallies
             ],
+            "dataportal": self.portal.as_json(),
             "worst_first": [q.summary() for q in self.worst_first()[:limit]],
         }
 
@@ -250,6 +301,7 @@ def quality_report(
         link_checks = kept_link_checks(conn)
     evidence = link_evidence(settings, link_checks)
     contact = {org_id: _organisation_contact(orgs, org_id) for org_id in orgs}
+    portal = _Portal(conn, settings, orgs)
     found = []
     for row, dists in _rows(conn, actor, org_ids):
         data = json.loads(row["data"])
@@ -262,6 +314,8 @@ def quality_report(
         )
         title = (data.get("title") or {}).get("sv", "")
         meta = (row["name"], title, orgs[row["organisation_id"]].name, row["state"])
-        found.append(_quality(facts, evidence, meta))
+        checked = portal.score(row["id"], row["organisation_id"], data, dists)
+        found.append(_quality(facts, evidence, meta, checked))
     score = aggregate(q.score for q in found)
-    return QualityReport(organisation.name if organisation else None, score, found)
+    tally = aggregate_portal(q.portal for q in found)
+    return QualityReport(organisation.name if organisation else None, score, found, tally)

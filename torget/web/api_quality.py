@@ -4,8 +4,6 @@ covers what the caller may read; the scoring is `torget.quality`."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -15,7 +13,7 @@ from torget.accounts.permissions import Acting
 from torget.catalog import datasets as store
 from torget.catalog.organisations import get_organisation
 from torget.db.engine import read
-from torget.quality.hvd import REPORT_COLUMNS, hvd_report
+from torget.quality.hvd import hvd_report, report_csv, report_document
 from torget.quality.report import dataset_quality, quality_report
 from torget.web.auth import current_actor
 from torget.web.request_site import SiteDep
@@ -57,7 +55,7 @@ def get_hvd_report(
 ) -> dict[str, Any]:
     with read(site.engine) as conn:
         rows = hvd_report(conn, site.settings, actor, organisation)
-    return {"organisation": organisation, "columns": list(REPORT_COLUMNS), "datasets": rows}
+    return report_document(organisation, rows)
 
 
 @router.get("/organisations/{organisation}/hvd.csv", summary="High-value datasets: CSV report")
@@ -66,13 +64,9 @@ def get_hvd_csv(
 ) -> Response:
     with read(site.engine) as conn:
         rows = hvd_report(conn, site.settings, actor, organisation)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
     name = f"hvd-{organisation}.csv"
     return Response(
-        out.getvalue(),
+        report_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
