@@ -12,7 +12,8 @@ facet i's filter to its rows of facet i; no other document is joined. The page c
 same candidates in the same statement, and the total number of matches is read off the counts
 (see `_total`). Counts over everything the reader may see (no text: every facet when there is
 no filter, the chosen facet when there is one) are read from the kept counts instead
-(`counts.py`), which makes the bare search page and the home page cheap at any size.
+(`counts.py`), which makes the bare search page and the home page cheap at any size; so are
+all counts of one click on a value of a bounded facet (`counts.PAIRED`), from the pairs' counts.
 """
 
 from __future__ import annotations
