@@ -386,11 +386,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(data_dir: Path, database_url: str) -> Iterator[tuple[str, int]]:
+def server(
+    data_dir: Path, database_url: str, checkout: Path | None = None
+) -> Iterator[tuple[str, int]]:
+    """A server of this tree's code, or of another `checkout`'s (bench/search_compare.py)."""
     port = _free_port()
-    args = [sys.executable, __file__, "--serve", "--port", str(port), "--data-dir", str(data_dir)]
+    script = str(checkout / "bench/feed.py") if checkout else __file__
+    args = [sys.executable, script, "--serve", "--port", str(port), "--data-dir", str(data_dir)]
     args += ["--database-url", database_url]
-    proc = subprocess.Popen(args)
+    env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
+    proc = subprocess.Popen(args, env=env, cwd=checkout)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120  # a loaded machine imports slowly

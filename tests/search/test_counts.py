@@ -1,6 +1,7 @@
 """Facet counts are exact on every path a search can take, and the kept counts
-(`search_facet_counts`) stay equal to the documents through changes, deletions, rollbacks and
-rebuilds.
+(`search_facet_counts`, and the pairs' counts `search_facet_pairs` that answer one click on a
+theme, organisation, format, licence or HVD category) stay equal to the documents through
+changes, deletions, rollbacks and rebuilds.
 
 The expected counts are worked out here from the datasets themselves (their facet values and
 who may read them), independently of the SQL: a search without text or filters reads the kept
@@ -28,7 +29,12 @@ from torget.catalog.datasets import (
 from torget.catalog.model import DistributionIn
 from torget.catalog.organisations import set_member
 from torget.db.engine import read, write
-from torget.db.schema import dataset_facets, search_documents, search_facet_counts
+from torget.db.schema import (
+    dataset_facets,
+    search_documents,
+    search_facet_counts,
+    search_facet_pairs,
+)
 from torget.db.schema import datasets as datasets_table
 from torget.search import (
     FACETS,
@@ -39,6 +45,7 @@ from torget.search import (
     reindex,
     search_datasets,
 )
+from torget.search.counts import PAIRED
 from torget.search.facets import canonical_value, facet_rows, stored_facet
 
 PUBLISHED = {"badplatser", "vattenkvalitet", "parkering", "forskolor", "angar", "zebra"}
@@ -60,11 +67,37 @@ def _recounted(conn: sa.Connection) -> Counter[tuple[str, str, str, str]]:
     return Counter({(o, s, fa, v): n for o, s, fa, v, n in rows})
 
 
+def _kept_pairs(conn: sa.Connection) -> Counter[tuple[str, ...]]:
+    c = search_facet_pairs.c
+    columns = (c.organisation_id, c.state, c.facet, c.value, c.other_facet, c.other_value)
+    return Counter({tuple(row[:-1]): row[-1] for row in conn.execute(sa.select(*columns, c.count))})
+
+
+def _recounted_pairs(conn: sa.Connection) -> Counter[tuple[str, ...]]:
+    """The pairs worked out in Python from each document's facet rows."""
+    d, f = search_documents.c, dataset_facets.c
+    rows: dict[int, list[tuple[str, str]]] = {}
+    for doc_id, facet, value in conn.execute(sa.select(f.doc_id, f.facet, f.value)):
+        rows.setdefault(doc_id, []).append((facet, value))
+    docs = conn.execute(sa.select(d.id, d.organisation_id, d.state))
+    return Counter(
+        (o, s, fa, v, other, ov)
+        for doc_id, o, s in docs
+        for fa, v in rows.get(doc_id, [])
+        if fa in PAIRED
+        for other, ov in rows.get(doc_id, [])
+        if other != fa
+    )
+
+
 def _assert_kept_counts_current(engine: sa.Engine) -> None:
     with read(engine) as conn:
         kept, recounted = _kept(conn), _recounted(conn)
+        pairs, recounted_pairs = _kept_pairs(conn), _recounted_pairs(conn)
     assert kept == recounted
     assert all(n > 0 for n in kept.values())  # no rows left at zero
+    assert pairs == recounted_pairs and pairs
+    assert all(n > 0 for n in pairs.values())
 
 
 def _member(engine: sa.Engine) -> Actor:
@@ -180,9 +213,11 @@ def test_kept_counts_follow_changes_rollbacks_and_rebuilds(
         before = _kept(conn)
     with write(engine) as conn:
         conn.execute(sa.delete(search_facet_counts))  # lost or stale: a rebuild restores them
+        conn.execute(sa.delete(search_facet_pairs))
         reindex(conn)
     with read(engine) as conn:
         assert _kept(conn) == before
+    _assert_kept_counts_current(engine)
     _check_every_path(engine, [ANONYMOUS, member, SYSTEM])
 
 
@@ -212,3 +247,34 @@ def test_the_popularity_order_pages_through_used_and_unused_datasets(
                 assert found.total == len(names)
                 pages += [d.name for d in found.items]
             assert pages == expected, (size, actor.roles)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "title", "modified", "name", "popularity"])
+def test_one_click_pages_through_the_same_order_however_it_is_walked(
+    engine: sa.Engine, catalogue: dict[str, str], sort: str
+) -> None:
+    """One facet value without text is paged either along the sort's index, testing each
+    document (when the value is common compared with the page's end), or by sorting the
+    documents that have it; page by page it must be the slice of the one full order."""
+    member = _member(engine)
+    for actor, filters in product(
+        (ANONYMOUS, member), ({"theme": ["ENVI"]}, {"format": ["CSV"]}, {"license": ["CC0-1.0"]})
+    ):
+        whole = SearchQuery(filters=filters, sort=sort, page_size=50)  # type: ignore[arg-type]
+        with read(engine) as conn:
+            expected = [d.name for d in search_datasets(conn, actor, whole).items]
+        for size in (1, 2, 3):
+            pages = []
+            for number in range(1, len(expected) // size + 2):
+                query = SearchQuery(
+                    filters=filters,
+                    sort=sort,
+                    page=number,
+                    page_size=size,  # type: ignore[arg-type]
+                )
+                with read(engine) as conn:
+                    found = search_datasets(conn, actor, query)
+                assert found.total == len(expected)
+                pages += [d.name for d in found.items]
+            assert pages == expected, (filters, size, actor.roles)
+        assert expected, filters

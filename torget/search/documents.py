@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -153,14 +152,7 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
     ]
     if facets:
         conn.execute(dataset_facets.insert(), facets)
-    add_counts(
-        conn,
-        Counter(
-            (d.organisation_id, d.state, facet, value)
-            for d in found
-            for facet, value in pairs[d.id]
-        ),
-    )
+    add_counts(conn, [(d.organisation_id, d.state, pairs[d.id]) for d in found])
     full_text_for(conn).write(
         conn,
         [IndexedText(doc_ids[d.id], **{f: t[f] for f in TEXT_FIELDS})
