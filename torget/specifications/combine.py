@@ -6,9 +6,12 @@ harvested: a harvested distribution is loaded and checked like any other). Its c
 matched by name and alias (`columns`), normalised, validated row by row with the same SQL rules
 as `sql_validation`, and the rows that pass are appended with four columns of provenance:
 `source_organisation`, `municipality_code` (the row's own `source`, `kommun_id` or
-`inspecOrg.id`, when it is a municipality code), `source_dataset` and `fetched_at` (when its
-table was loaded). Rows that fail are left out and counted per source and rule, never silently;
-a source without a required column is left out whole.
+`inspecOrg.id`, when it is a municipality code), `source_dataset`, `fetched_at` (when its
+table was loaded) and `source_distribution`; `_id` numbers the rows, and a specification with
+latitude and longitude fields gets a `geometry` column (a GeoJSON point) for the datastore's
+GeoJSON download. Rows that fail are left out and counted per source and rule, never silently;
+a source without a required column is left out whole. Rows whose key (the specification's
+primary key) another source uses too are kept and reported (`collisions`).
 
 Normalisation, each change counted per source: municipality codes padded to four digits
 (`180` → `0180`, a code that lost its leading zero in a spreadsheet), and booleans in their
@@ -16,19 +19,27 @@ canonical form (`ja`/`nej`, `yes`/`no`, `1`/`0`, any case → `true`/`false`). T
 loader already puts swapped latitude and longitude right and turns decimal commas and Swedish
 dates into their canonical form when it loads each source.
 
-Each source's combined rows are kept as a Parquet file per table version (and schema), so a
-rebuild after one source changed checks only that source and reads the others' rows. The table
-is written to a new DuckDB file and moved over `current.duckdb` in one rename (atomic on
-POSIX): a reader keeps the file it opened; the report sits beside it as JSON.
-`bench/specifications.py` times it.
+A build writes a new DuckDB file, `<build id>.duckdb`, that nobody has open, and then swaps
+in `report.json` (which names the file) in one rename, atomic on POSIX: a reader sees the old
+table or the new one, and keeps the file it opened, as with the datastore's own versions
+(`datastore.tables`). The report keeps, per source, the key of what its rows were made from
+(table version, organisation, dataset, time of the load); a rebuild copies the last file,
+deletes the rows of the sources that changed or went and checks only those sources again:
+290 municipalities take seconds, a refresh after one changed a fraction of one
+(`bench/specifications.py`). Builds of one specification run one at a time (a file lock), each
+reading its sources when it holds the lock, so the last build sees the last change.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +48,8 @@ import duckdb
 import sqlalchemy as sa
 
 from torget.clock import now
-from torget.datastore.infer import quote_ident
+from torget.datastore.geo_columns import coordinate_columns
+from torget.datastore.infer import ColumnType, quote_ident
 from torget.db.engine import read
 from torget.db.schema import (
     datasets,
@@ -47,19 +59,18 @@ from torget.db.schema import (
     specification_conformance,
 )
 from torget.settings import Settings
+from torget.specifications.collisions import key_collisions
 from torget.specifications.columns import match_columns
 from torget.specifications.registry import Specification
 from torget.specifications.report import Report
 from torget.specifications.sql_validation import failing, rows_view, text_of
 
-__all__ = [
-    "PROVENANCE", "Source", "build", "combine", "combined_file", "combined_report",
-    "export_combined", "EXPORT_FORMATS",
-]  # fmt: skip
+__all__ = ["PROVENANCE", "Source", "build", "combine", "combined_file", "combined_report",
+           "coordinate_fields", "folder_of", "report_in"]  # fmt: skip
 
-EXPORT_FORMATS = ("csv", "parquet")
-
-PROVENANCE = ("source_organisation", "municipality_code", "source_dataset", "fetched_at")
+PROVENANCE = ("source_organisation", "municipality_code", "source_dataset", "fetched_at",
+              "source_distribution")  # fmt: skip
+_FLUSH = 64  # sources gathered in memory between writes to the file
 _CODES = ("source", "kommun_id", "inspecOrg.id")
 _TRUE = ("true", "1", "ja", "yes", "sant", "j", "y")
 _FALSE = ("false", "0", "nej", "no", "falskt", "n")
@@ -76,33 +87,42 @@ class Source:
 
 
 def _folder(settings: Settings, spec: Specification) -> Path:
-    return settings.datastore_path / "specifications" / spec.name / spec.version
+    return folder_of(settings.datastore_path, spec.name, spec.version)
+
+
+def folder_of(root: Path, name: str, version: str) -> Path:
+    """Where a specification's combined table is kept under the datastore's folder `root`."""
+    return root / "specifications" / name / version
 
 
 def combined_file(settings: Settings, spec: Specification) -> Path | None:
-    path = _folder(settings, spec) / "current.duckdb"
-    return path if path.is_file() else None
-
-
-def export_combined(settings: Settings, spec: Specification, fmt: str, folder: Path) -> Path | None:
-    """The combined table written as `fmt` (one of `EXPORT_FORMATS`) into `folder`; None when
-    there is no combined table yet or no such format."""
-    path = combined_file(settings, spec)
-    if path is None or fmt not in EXPORT_FORMATS:
-        return None
-    out = folder / f"{spec.name}-{spec.version}.{fmt}"
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        options = "FORMAT parquet" if fmt == "parquet" else "HEADER, DELIMITER ','"
-        con.execute(f"COPY data TO {_literal(str(out))} ({options})")
-    finally:
-        con.close()
-    return out
+    """The DuckDB file of the current combined table (its table `data`), None before the first
+    build."""
+    folder = _folder(settings, spec)
+    found = report_in(folder)
+    path = folder / str(found.get("file", "")) if found else None
+    return path if path is not None and path.is_file() else None
 
 
 def combined_report(settings: Settings, spec: Specification) -> dict[str, Any] | None:
-    path = _folder(settings, spec) / "report.json"
-    return json.loads(path.read_text("utf-8")) if path.is_file() else None
+    return report_in(_folder(settings, spec))
+
+
+def report_in(folder: Path) -> dict[str, Any] | None:
+    """The report of the combined table kept in `folder` (`folder_of`), None before a build."""
+    path = folder / "report.json"
+    try:
+        found: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    return found
+
+
+def coordinate_fields(spec: Specification) -> tuple[str, str] | None:
+    """The specification's (longitude, latitude) fields, by the names the datastore's loader
+    knows them by (`geo_columns`), when it has exactly one pair."""
+    numbers = [ColumnType(f.name, "DOUBLE") for f in spec.fields if f.type == "number"]
+    return coordinate_columns(numbers)
 
 
 def _sources(conn: sa.Connection, settings: Settings, spec: Specification) -> list[Source]:
@@ -149,7 +169,8 @@ def _normalised(name: str, kind: str, text: str) -> str:
 
 
 def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Source,
-                alias: str) -> dict[str, Any]:  # fmt: skip
+                alias: str, first_id: int) -> dict[str, Any]:  # fmt: skip
+    """Check and append the source's rows to the table `data`, numbered from `first_id`."""
     con.execute(f"ATTACH {_literal(str(source.path))} AS {alias} (READ_ONLY)")
     try:
         columns = [r[0] for r in con.execute(f"DESCRIBE {alias}.data").fetchall()
@@ -161,8 +182,7 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Sou
         raw = [text_of(columns[matched.present[n]]) for n in names]
         values = [_normalised(n, kinds[n], r) for n, r in zip(names, raw, strict=True)]
         rows_view(con, f"{alias}.data", values)
-        changed = _changes(con, alias, names, raw, values)
-        total = _count(con, "SELECT count(*) FROM torget_rows")
+        total, changed = _changes(con, alias, names, raw, values)
         if any(f.required for f in matched.missing):
             return {"rows": total, "kept": 0, "left_out": total, "normalised": changed,
                     "missing_columns": [f.name for f in matched.missing if f.required]}  # fmt: skip
@@ -173,25 +193,42 @@ def _add_source(con: duckdb.DuckDBPyConnection, spec: Specification, source: Sou
         code = next((f"v{names.index(n)}" for n in _CODES if n in names), "NULL")
         code = f"CASE WHEN regexp_full_match({code}, '[0-9]{{4}}') THEN {code} END"
         provenance = [_literal(source.organisation), code, _literal(source.dataset),
-                      _literal(source.fetched_at)]  # fmt: skip
-        kept = _count(con, f"INSERT INTO data SELECT {', '.join(out + provenance)} "
-                           f"FROM torget_rows WHERE NOT ({bad}) ORDER BY _id")  # fmt: skip
+                      _literal(source.fetched_at), _literal(source.distribution_id)]  # fmt: skip
+        number = f"{int(first_id) - 1} + row_number() OVER (ORDER BY _id)"
+        kept = _count(con, f"INSERT INTO data SELECT {', '.join([number, *out])}"
+                           f"{_point(spec, names)}, {', '.join(provenance)} "
+                           f"FROM torget_rows WHERE NOT ({bad})")  # fmt: skip
         return {"rows": total, "kept": kept, "left_out": total - kept, "normalised": changed}
     finally:
-        con.execute("DROP VIEW IF EXISTS torget_rows")
-        con.execute(f"DETACH {alias}")
+        con.execute(f"DETACH {alias}")  # the view over it is replaced by the next source's
+
+
+def _point(spec: Specification, names: list[str]) -> str:
+    """`, <the geometry column's value>` when the specification has coordinates, else ""."""
+    pair = coordinate_fields(spec)
+    if pair is None:
+        return ""
+    lon, lat = (f"TRY_CAST(v{names.index(n)} AS DOUBLE)" if n in names else "CAST(NULL AS DOUBLE)"
+                for n in pair)  # fmt: skip
+    point = (f"""'{{"type": "Point", "coordinates": [' || CAST({lon} AS VARCHAR) || ', ' """
+             f"""|| CAST({lat} AS VARCHAR) || ']}}'""")  # fmt: skip
+    return f", CASE WHEN isfinite({lon}) AND isfinite({lat}) THEN {point} END"
 
 
 def _changes(con: duckdb.DuckDBPyConnection, alias: str, names: list[str], raw: list[str],
-             values: list[str]) -> dict[str, int]:  # fmt: skip
+             values: list[str]) -> tuple[int, dict[str, int]]:  # fmt: skip
+    """The source's rows (blank ones left out, as `rows_view` does) and how many values each
+    normalised column changed, in one scan."""
     changed = [(n, r, v) for n, r, v in zip(names, raw, values, strict=True) if r != v]
-    if not changed:
-        return {}
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE ({r}) IS DISTINCT FROM ({v}))" for _n, r, v in changed
+    blank = " AND ".join(f"({r}) IS NULL" for r in raw) or "false"
+    counts = "".join(
+        f", count(*) FILTER (WHERE ({r}) IS DISTINCT FROM ({v}))" for _n, r, v in changed
     )
-    found = con.execute(f"SELECT {counts} FROM {alias}.data").fetchone() or ()
-    return {n: int(k) for (n, _r, _v), k in zip(changed, found, strict=True) if k}
+    found = con.execute(
+        f"SELECT count(*) FILTER (WHERE NOT ({blank})){counts} FROM {alias}.data"
+    ).fetchone() or (0,)
+    by_column = {n: int(k) for (n, _r, _v), k in zip(changed, found[1:], strict=True) if k}
+    return int(found[0]), by_column
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -205,80 +242,150 @@ def _literal(value: str) -> str:
 
 def combine(settings: Settings, engine: sa.Engine, spec: Specification) -> dict[str, Any]:
     """Build the specification's combined table anew and swap it in; return its report."""
-    with read(engine) as conn:
-        sources = _sources(conn, settings, spec)
-    return build(_folder(settings, spec), spec, sources)
-
-
-def _part(folder: Path, spec: Specification, source: Source) -> Path:
-    """Where a source's combined rows are kept: one Parquet file per table version and
-    schema, so a rebuild reads every unchanged source's rows instead of checking them again."""
-    schema = hashlib.sha256(json.dumps(spec.schema, sort_keys=True).encode()).hexdigest()[:16]
-    return folder / "sources" / f"{source.distribution_id}-{source.version}-{schema}.parquet"
-
-
-def _combined_rows(con: duckdb.DuckDBPyConnection, spec: Specification, source: Source,
-                   part: Path, alias: str) -> dict[str, Any]:  # fmt: skip
-    """The source's rows into `part` (and its report beside it), unless they are there."""
-    kept = part.with_suffix(".json")
-    if part.is_file() and kept.is_file():
-        found: dict[str, Any] = json.loads(kept.read_text("utf-8"))
-        return found
-    types = ", ".join(f"{quote_ident(f.name)} VARCHAR" for f in spec.fields)
-    extra = ", ".join(f"{c} VARCHAR" for c in PROVENANCE)
-    con.execute(f"CREATE OR REPLACE TABLE data ({types}, {extra})")
-    entry = _add_source(con, spec, source, alias)
-    part.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY data TO {_literal(str(part))} (FORMAT parquet)")
-    kept.write_text(json.dumps(entry), "utf-8")
-    return entry
+    folder = _folder(settings, spec)
+    with _locked(folder):
+        with read(engine) as conn:  # under the lock: the last build reads the last change
+            sources = _sources(conn, settings, spec)
+        return _build(folder, spec, sources)
 
 
 def build(folder: Path, spec: Specification, sources: list[Source]) -> dict[str, Any]:
-    """Combine `sources` into `folder/current.duckdb` (and its `report.json`). Only sources
-    whose table changed since the last build are read and checked again."""
+    """Combine `sources` into a new file in `folder`, swapped in with its `report.json`. Only
+    the sources that changed since the last build are read and checked again."""
+    with _locked(folder):
+        return _build(folder, spec, sources)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{uuid.uuid4()}.duckdb.tmp"
+    with (folder / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# Part of every source's key: a change to the normalisation or the table's columns must make
+# every source's rows be made again, so change this with them.
+_RULES = "2"
+
+
+def _schema_key(spec: Specification) -> str:
+    text = json.dumps([_RULES, spec.schema], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _source_key(source: Source) -> list[str]:
+    """What a source's rows are made of: when this is as the last build recorded it, its rows
+    in the last file are still right."""
+    return [source.version, source.organisation, source.dataset, source.fetched_at]
+
+
+def _column_names(spec: Specification) -> list[str]:
+    """The combined table's columns after `_id`: the fields, `geometry`, the provenance."""
+    geometry = ["geometry"] if coordinate_fields(spec) else []
+    return [*(f.name for f in spec.fields), *geometry, *PROVENANCE]
+
+
+def _columns(spec: Specification) -> str:
+    return ", ".join(["_id BIGINT", *(f"{quote_ident(c)} VARCHAR" for c in _column_names(spec))])
+
+
+def _build(folder: Path, spec: Specification, sources: list[Source]) -> dict[str, Any]:
+    schema = _schema_key(spec)
+    previous = report_in(folder) or {}
+    base: Path | None = None
+    if previous.get("schema") == schema and previous.get("file"):
+        base = folder / str(previous["file"])
+    if base is not None and not base.is_file():
+        base = None
+    before = {e["distribution"]: e for e in previous.get("sources", [])
+              if base is not None and "error" not in e}  # fmt: skip
+    target = folder / f"{uuid.uuid4()}.duckdb"
+    try:
+        entries, rows = _write(target, base, spec, sources, before)
+    except BaseException:
+        for leftover in (target, Path(f"{target}.wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    columns = [{"name": c, "type": "TEXT"} for c in _column_names(spec)]
     report: dict[str, Any] = {"specification": spec.iri, "built_at": now().isoformat(),
-                              "sources": []}  # fmt: skip
-    parts: list[Path] = []
-    # In memory: a statement per source on a file would each commit to its write-ahead log.
+                              "schema": schema, "file": target.name, "rows": rows,
+                              "columns": columns, "sources": entries}  # fmt: skip
+    written = folder / "report.json.tmp"
+    written.write_text(json.dumps(report, ensure_ascii=False), "utf-8")
+    os.replace(written, folder / "report.json")
+    _forget(folder, {target, *([base] if base else [])})
+    return report
+
+
+_COUNTS = ("rows", "kept", "left_out", "normalised", "missing_columns")
+
+
+def _write(target: Path, base: Path | None, spec: Specification, sources: list[Source],
+           before: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    """The combined table at `target`: `base`'s rows of the unchanged sources, and the rows of
+    the others checked again. In memory first: each statement on a file commits to its
+    write-ahead log, so sources are gathered and written `_FLUSH` at a time."""
+    same = {s.distribution_id for s in sources
+            if before.get(s.distribution_id, {}).get("key") == _source_key(s)}  # fmt: skip
+    entries: list[dict[str, Any]] = []
     con = duckdb.connect(":memory:")
     try:
+        if base is not None:
+            shutil.copyfile(base, target)
+        con.execute("SET threads = 1")
+        con.execute(f"ATTACH {_literal(str(target))} AS combined")
+        con.execute(f"CREATE TABLE data ({_columns(spec)})")
+        if base is None:
+            con.execute(f"CREATE TABLE combined.data ({_columns(spec)})")
+        else:
+            con.execute("CREATE TEMP TABLE torget_same (d VARCHAR)")
+            if same:
+                con.executemany("INSERT INTO torget_same VALUES (?)", [(d,) for d in same])
+            con.execute("DELETE FROM combined.data "
+                        "WHERE source_distribution NOT IN (SELECT d FROM torget_same)")  # fmt: skip
+        next_id = _count(con, "SELECT coalesce(max(_id), 0) FROM combined.data") + 1
         for i, source in enumerate(sources):
             entry: dict[str, Any] = {
                 "organisation": source.organisation, "dataset": source.dataset,
                 "distribution": source.distribution_id, "fetched_at": source.fetched_at,
+                "key": _source_key(source),
             }  # fmt: skip
-            part = _part(folder, spec, source)
-            try:
-                entry.update(_combined_rows(con, spec, source, part, f"src{i}"))
-                parts.append(part)
-            except duckdb.Error as exc:  # a source removed meanwhile: said, the rest kept
-                entry.update({"rows": 0, "kept": 0, "left_out": 0, "error": str(exc)})
-            report["sources"].append(entry)
-        types = ", ".join(f"{quote_ident(f.name)} VARCHAR" for f in spec.fields)
-        extra = ", ".join(f"{c} VARCHAR" for c in PROVENANCE)
-        con.execute(f"ATTACH {_literal(str(target))} AS combined")
-        con.execute(f"CREATE TABLE combined.data ({types}, {extra})")
-        if parts:
-            files = ", ".join(_literal(str(p)) for p in parts)
-            con.execute(f"INSERT INTO combined.data SELECT * FROM read_parquet([{files}])")
-        report["rows"] = _count(con, "SELECT count(*) FROM combined.data")
+            if source.distribution_id in same:
+                old = before[source.distribution_id]
+                entry.update({k: old[k] for k in _COUNTS if k in old})
+            else:
+                try:
+                    entry.update(_add_source(con, spec, source, f"src{i}", next_id))
+                    next_id += entry["kept"]
+                except duckdb.Error as exc:  # a source removed meanwhile: said, the rest kept
+                    entry.update({"rows": 0, "kept": 0, "left_out": 0, "error": str(exc)})
+                if i % _FLUSH == _FLUSH - 1:
+                    _flush(con)
+            entries.append(entry)
+        _flush(con)
+        for entry in entries:
+            entry.pop("collisions", None)
+        for distribution, found in key_collisions(con, spec, "combined.data", entries).items():
+            next(e for e in entries if e["distribution"] == distribution)["collisions"] = found
+        rows = _count(con, "SELECT count(*) FROM combined.data")
         con.execute("DETACH combined")
     finally:
         con.close()
-    os.replace(target, folder / "current.duckdb")
-    written = folder / "report.json.tmp"
-    written.write_text(json.dumps(report, ensure_ascii=False), "utf-8")
-    os.replace(written, folder / "report.json")
-    _forget(folder, set(parts))
-    return report
+    return entries, rows
+
+
+def _flush(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("INSERT INTO combined.data SELECT * FROM data")
+    con.execute("DELETE FROM data")
 
 
 def _forget(folder: Path, kept: set[Path]) -> None:
-    """Remove the kept rows of table versions and schemas no longer combined."""
-    for old in (folder / "sources").glob("*.parquet"):
-        if old not in kept:
+    """Remove the files of earlier builds but the one just before (a reader that looked it up
+    a moment ago may still open it)."""
+    for old in folder.glob("*.duckdb*"):
+        if not any(old.name.startswith(k.name) for k in kept):
             old.unlink(missing_ok=True)
-            old.with_suffix(".json").unlink(missing_ok=True)
