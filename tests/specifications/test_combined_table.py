@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -20,6 +21,8 @@ from tests.conftest import World, published_payload
 from torget.datastore.load import load_local
 from torget.datastore.xlsx import open_workbook, sheet_rows
 from torget.settings import Settings
+from torget.specifications.combine import Source, build
+from torget.specifications.registry import _builtins
 
 BATHING = "https://dataportal.se/specifications/badplatser/1.0"
 API = "/api/specifications/badplatser/1.0"
@@ -230,3 +233,42 @@ def test_a_reader_keeps_the_version_it_opened(
     second = json.loads((folder / "report.json").read_text("utf-8"))
     assert second["file"] != first["file"] and second["rows"] == 2
     assert (folder / first["file"]).is_file()  # the one before is kept for readers
+
+
+def _table(path: Path, rows: str) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"CREATE TABLE data AS SELECT row_number() OVER () AS _id, * FROM ({rows})")
+    return path
+
+
+def test_sources_checked_together_are_counted_apart_and_a_rebuild_redoes_only_changes(
+    tmp_path: Path,
+) -> None:
+    spec = next(s for s in _builtins() if s.name == "badplatser")
+    good = "SELECT 'A-' || i AS place_id, 'Bad ' || i AS name, 58.1 AS latitude, 13.5 AS longitude"
+    a = _table(tmp_path / "a.duckdb", f"{good} FROM range(3) t(i)")
+    b = _table(tmp_path / "b.duckdb", f"{good.replace('58.1', '5.1')} FROM range(2) t(i)")
+    sources = [
+        Source("da", a, "ana", "bad-a", "2026-01-01", "v1"),
+        Source("db", b, "bro", "bad-b", "2026-01-01", "v1"),  # same columns, outside Sweden
+        Source("dc", tmp_path / "gone.duckdb", "cia", "bad-c", "2026-01-01", "v1"),
+    ]
+    folder = tmp_path / "combined"
+    first = build(folder, spec, sources)
+    counts = {e["distribution"]: (e["rows"], e["kept"], e["left_out"]) for e in first["sources"]}
+    assert counts == {"da": (3, 3, 0), "db": (2, 0, 2), "dc": (0, 0, 0)}
+    assert "gone.duckdb" in first["sources"][2]["error"] and first["rows"] == 3
+    with duckdb.connect(str(folder / first["file"]), read_only=True) as con:
+        kept_a = con.execute("SELECT _id, place_id FROM data ORDER BY _id").fetchall()
+    assert kept_a == [(1, "A-0"), (2, "A-1"), (3, "A-2")]
+
+    # b corrected: only b is read again; a's rows keep their numbers
+    _table(tmp_path / "b2.duckdb", f"{good} FROM range(2) t(i)")
+    sources[1] = Source("db", tmp_path / "b2.duckdb", "bro", "bad-b", "2026-02-01", "v2")
+    again = build(folder, spec, sources)
+    assert {e["distribution"]: e["kept"] for e in again["sources"]} == {"da": 3, "db": 2, "dc": 0}
+    with duckdb.connect(str(folder / again["file"]), read_only=True) as con:
+        rows = con.execute("SELECT _id, source_distribution FROM data ORDER BY _id").fetchall()
+    assert rows[:3] == [(1, "da"), (2, "da"), (3, "da")] and {r[1] for r in rows[3:]} == {"db"}
+    # both of b's rows collide with a's keys (the same place_id in two sources)
+    assert again["sources"][1]["collisions"]["rows"] == 2
