@@ -36,6 +36,7 @@ from torget.publishing import freshness
 from torget.search import subscribers as search_index
 from torget.settings import Settings
 from torget.site_lookup import SITE_OPTION
+from torget.specifications import subscribers as specifications
 from torget.usage import UsageCounter, open_counter
 
 __all__ = ["Site", "SUBSCRIPTIONS", "sql_limits"]
@@ -44,6 +45,7 @@ __all__ = ["Site", "SUBSCRIPTIONS", "sql_limits"]
 # later handlers read is current), then the participation's e-mails and webhooks. Distributions:
 # a datastore load for a new file address; a deleted one's table and stored file go.
 SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    *specifications.SUBSCRIPTIONS,  # a declaration gone → its check; sources → combined tables
     *search_index.SUBSCRIPTIONS,  # DatasetSaved, DatasetDeleted → the search index
     *datastore_jobs.SUBSCRIPTIONS,  # DistributionSaved → a load job; Deleted → drop the table
     *datastore_versions.SUBSCRIPTIONS,  # DistributionDeleted → its kept versions

@@ -42,6 +42,7 @@ from torget.datastore.tables import sheets as sheets_in
 from torget.db.engine import read
 from torget.db.schema import datasets, datastore_tables, distributions
 from torget.errors import NotFound
+from torget.specifications.combined_table import combined_table, is_combined
 
 __all__ = [
     "Page",
@@ -87,7 +88,10 @@ def _readable(distribution_id: str) -> sa.Select[Any]:
 
 def find_table(conn: sa.Connection, actor: Actor, root: Path, distribution_id: str) -> Table | None:
     """The distribution's current table, None when it has none; NotFound when the actor may not
-    read the distribution (or there is no such distribution)."""
+    read the distribution (or there is no such distribution). A specification's combined
+    national table (`specification:<name>:<version>`) is read like one, by anyone."""
+    if is_combined(distribution_id):
+        return combined_table(conn, root, distribution_id)
     visible = conn.execute(_readable(distribution_id).where(readable_by(actor, datasets))).first()
     if visible is None:
         raise NotFound(f"no distribution {distribution_id!r}")
@@ -234,7 +238,7 @@ def download_name(conn: sa.Connection, table: Table, fmt: str) -> str:
         parts = [found.title_sv, *([own] if own and own != found.title_sv else [])]
     if table.name != "data":
         parts.append(table.name)
-    stem = slugify(" ".join(p for p in parts if p)) if parts else table.distribution_id
+    stem = slugify(" ".join(p for p in parts if p)) if parts else slugify(table.distribution_id)
     suffix = "excel.csv" if fmt == "excel.csv" else fmt
     return f"{stem}.{suffix}"
 

@@ -6,7 +6,9 @@ nobody else has open, made current by one UPDATE of `datastore_tables`. `create_
 an empty table of the given columns and inserts the records; the others copy the current
 version's file byte for byte (its sheets, `_id` index and all), change the copy with SQL and
 close it. Readers see the old version or the new one, never half a write, and a refused or
-failed write leaves the old one in place and no trace in the load history.
+failed write leaves the old one in place and no trace in the load history. Like a load's, each
+new version (or the table's removal) is checked against the specification the distribution
+declares (`specifications.conformance.check_after_load`), which rebuilds its combined table.
 
 Records arrive as JSON values and are cast by DuckDB to their column's type; one that does not
 fit is refused, naming the record and the column. A created column's type is the declared one,
@@ -60,6 +62,7 @@ from torget.ids import new_id
 from torget.publishing.guard import admit_table, refused_write
 from torget.publishing.personal_data import scan_file
 from torget.settings import Settings
+from torget.specifications.conformance import check_after_load
 
 __all__ = ["METHODS", "create_table", "write_records", "delete_rows", "remove_table"]
 
@@ -358,6 +361,7 @@ def _swap(
         raise refused
     tables.remove_stale(root, distribution_id, keep=target)
     _write_sort_keys(settings, target, report)
+    check_after_load(engine, settings, distribution_id)  # issue 16: as after a file's load
     return table
 
 
@@ -513,3 +517,4 @@ def remove_table(engine: sa.Engine, settings: Settings, actor: Actor, distributi
             raise NoTable(distribution_id)
         tables.drop_table(conn, distribution_id)
     tables.remove_stale(root, distribution_id, keep=None)
+    check_after_load(engine, settings, distribution_id)  # its check and combined rows go

@@ -98,22 +98,23 @@ def _number(column: str) -> str:
 
 
 def _positions(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
-               spec: Specification) -> tuple[dict[str, str], list[str], int]:  # fmt: skip
-    """The latitude/longitude columns' SQL over `d` (the table) and `s` (`torget_sweref`),
-    the columns added, and how many positions were converted (see the module)."""
+               spec: Specification,
+               sweref: str) -> tuple[dict[str, str], list[str], int]:  # fmt: skip
+    """The latitude/longitude columns' SQL over `d` (the table) and `s` (the temporary table
+    `sweref`), the columns added, and how many positions were converted (see the module)."""
     if not {_LAT, _LON} <= {f.name for f in spec.fields if f.type == "number"}:
         return {}, [], 0
     wanted = [f for f in spec.fields if f.name in (_LAT, _LON)]
     present = match_columns(columns, wanted, Report(spec.iri)).present
     if len(present) == 2:
         lat, lon = columns[present[_LAT]], columns[present[_LON]]
-        count = convert_rows(con, table, _number(lat), _number(lon), "torget_sweref")
+        count = convert_rows(con, table, _number(lat), _number(lon), sweref)
         pairs = ((lat, "lat"), (lon, "lon"))
         found = {c: f"CASE WHEN s._id IS NULL THEN CAST(d.{quote_ident(c)} AS VARCHAR) "
                     f"ELSE CAST(s.{axis} AS VARCHAR) END" for c, axis in pairs}  # fmt: skip
         return (found, [], count) if count else ({}, [], 0)
     if not present and (pair := _grid_pair(columns)) is not None:
-        count = convert_rows(con, table, _number(pair[0]), _number(pair[1]), "torget_sweref")
+        count = convert_rows(con, table, _number(pair[0]), _number(pair[1]), sweref)
         if count:
             added = {_LAT: "CAST(s.lat AS VARCHAR)", _LON: "CAST(s.lon AS VARCHAR)"}
             return added, [_LAT, _LON], count
@@ -132,19 +133,22 @@ def _dates(types: dict[str, str], columns: list[str], spec: Specification,
 
 
 def normalised_source(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
-                      spec: Specification) -> tuple[str, list[str], dict[str, int]]:  # fmt: skip
+                      spec: Specification, name: str = "torget_placed",
+                      ) -> tuple[str, list[str], dict[str, int]]:  # fmt: skip
     """The relation to combine instead of `table` (whose columns are `columns`), its columns,
-    and what was changed: dates per field, positions converted as `sweref99tm`."""
+    and what was changed: dates per field, positions converted as `sweref99tm`. The relation,
+    when there is anything to change, is the temporary view `name` (over the temporary table
+    `name`_sweref when positions were converted): one name per source of a build."""
     types = {r[0]: r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-    positions, added, converted = _positions(con, table, columns, spec)
+    positions, added, converted = _positions(con, table, columns, spec, f"{name}_sweref")
     dates = _dates(types, columns, spec, Report(spec.iri))
     if not positions and not dates:
         return table, columns, {}
     exprs = {c: v for c, (_f, v) in dates.items()} | positions
     kept = [f"{exprs.get(c, f'd.{quote_ident(c)}')} AS {quote_ident(c)}" for c in columns]
     kept += [f"{positions[c]} AS {quote_ident(c)}" for c in added]
-    join = " LEFT JOIN torget_sweref s ON s._id = d._id" if positions else ""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW torget_placed AS SELECT d._id, {', '.join(kept)} "
+    join = f" LEFT JOIN {name}_sweref s ON s._id = d._id" if positions else ""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT d._id, {', '.join(kept)} "
                 f"FROM {table} d{join}")  # fmt: skip
     changed = {CONVERTED: converted} if converted else {}
     if dates:
@@ -153,4 +157,4 @@ def normalised_source(con: duckdb.DuckDBPyConnection, table: str, columns: list[
                            for c, (_f, v) in dates.items())  # fmt: skip
         found = con.execute(f"SELECT {counts} FROM {table} d").fetchone() or ()
         changed |= {f: int(n) for (_c, (f, _v)), n in zip(dates.items(), found, strict=True) if n}
-    return "torget_placed", columns + added, changed
+    return name, columns + added, changed

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ class Specification:
     def iri(self) -> str:
         return iri_of(self.name, self.version)
 
-    @property
+    @cached_property  # read per source and per rule while combining: parsed once
     def fields(self) -> list[Field]:
         return fields_of(self.schema)
 

@@ -10,17 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.background import BackgroundTask
 
-from torget.accounts.permissions import Actor
+from torget.accounts.permissions import ANONYMOUS, Actor
+from torget.datastore import access
+from torget.datastore.export import EXPORTS, stream_file
+from torget.datastore.query import RowQuery
 from torget.db.engine import read, write
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.specifications import add_specification, all_specifications, fetch_schema
 from torget.specifications import get_specification as find_specification
 from torget.specifications.check import check_file, count_check
-from torget.specifications.combine import combine, combined_report, export_combined
+from torget.specifications.combine import combine, combined_report
+from torget.specifications.combined_table import table_id
 from torget.specifications.conformance import readable_conformance
 from torget.specifications.registry import require_administrator
 from torget.specifications.templates import csv_template, file_name, xlsx_template
@@ -136,6 +139,8 @@ def check(
 @router.get(
     "/specifications/{name}/{version}/combined",
     summary="The combined national table's report: its sources, rows kept and left out",
+    description="`table` is its name in the datastore's query API and SQL endpoint; `rows` "
+    "and `downloads` are its addresses there.",
 )
 def combined(site: SiteDep, name: str, version: str) -> dict[str, Any]:
     with read(site.engine) as conn:
@@ -143,7 +148,10 @@ def combined(site: SiteDep, name: str, version: str) -> dict[str, Any]:
     found = combined_report(site.settings, spec)
     if found is None:
         raise NotFound("no combined table yet", code="combined_not_found")
-    return found
+    table = table_id(spec)
+    base = f"{site.settings.public_base}/api/datastore/{table}"
+    return {**found, "table": table, "rows_url": f"{base}/rows",
+            "downloads": {fmt: f"{base}/rows.{fmt}" for fmt in EXPORTS}}  # fmt: skip
 
 
 @router.post(
@@ -160,19 +168,20 @@ def rebuild(site: SiteDep, name: str, version: str,
 
 @router.get(
     "/specifications/{name}/{version}/combined.{fmt}",
-    summary="Download the combined national table (csv or parquet)",
+    summary="Download the combined national table: csv, excel.csv, json, geojson, parquet, "
+    "xlsx (the datastore's downloads of the table `specification:<name>:<version>`)",
 )
 def combined_download(site: SiteDep, name: str, version: str, fmt: str) -> Response:
     with read(site.engine) as conn:
         spec = find_specification(conn, name, version)
-    tmp = tempfile.TemporaryDirectory(prefix="torget-combined-")
-    out = export_combined(site.settings, spec, fmt, Path(tmp.name))
-    if out is None:
-        tmp.cleanup()
-        raise NotFound("no combined table yet, or not in that format (csv, parquet)")
-    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
-    return FileResponse(out, media_type=media, filename=out.name,
-                        background=BackgroundTask(tmp.cleanup))  # fmt: skip
+        table = access.find_table(conn, ANONYMOUS, site.settings.datastore_path,
+                                  table_id(spec))  # fmt: skip
+    if table is None:
+        raise NotFound("no combined table yet", code="combined_not_found")
+    path = access.download(table, RowQuery(), fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{spec.name}-{spec.version}.{fmt}"'}
+    return StreamingResponse(stream_file(path, fmt=fmt), media_type=EXPORTS[fmt],
+                             headers=headers)  # fmt: skip
 
 
 @router.get("/conformance/{distribution_id}", summary="A distribution's last conformance check")
