@@ -23,8 +23,9 @@ A table is read in at most three passes, each one SELECT over all the columns it
 Examples come from the first hundred values of each kind found. On bench/personal_data.py's
 1 M rows x 20 columns (four of them personal) the first pass rules out 13 columns and the
 sample 3 more: the guard went from 2.0x to 1.6x the CPU time of a plain regular-expression
-scan (best of five alternating rounds; medians 2.3x and 1.8x), with the same findings and
-counts. The full tests on the four personal columns are most of what is left.
+scan (best of five alternating rounds, in two runs on a loaded machine; 1.45x on a quiet
+one), with the same findings and counts. The full tests on the four personal columns are
+most of what is left.
 A column counts as holding identity numbers when at least one value passes and at least a
 tenth of the values shaped like one pass: one random ten-digit number in 140 passes the date
 and the check digit (12/100 months × ~0.6 days × 1/10), so a column of invoice numbers stays
