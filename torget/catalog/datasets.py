@@ -22,7 +22,7 @@ from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, DistributionIn
 from torget.catalog.organisations import get_organisation, no_organisation
 from torget.catalog.rules import normalise_dataset, normalise_distribution
-from torget.catalog.stored_files import kept_distribution, shown_record
+from torget.catalog.stored_files import kept_distribution, served_distributions, shown_record
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, distributions, organisations
@@ -157,6 +157,25 @@ def _datasets(conn: sa.Connection, rows: list[sa.Row[tuple[object, ...]]]) -> li
     return out
 
 
+def _seen_by(conn: sa.Connection, actor: Actor, found: list[Dataset]) -> list[Dataset]:
+    """The datasets as `actor` sees them: where they may not read a published dataset's
+    drafts, its distributions point at the files served to them, not at new ones the
+    personal-data guard holds (`stored_files.served_distributions`)."""
+    public = [
+        d for d in found
+        if d.state == "published" and not actor.can_read(d.organisation_id, "draft")
+    ]  # fmt: skip
+    served = served_distributions(conn, [(x.id, x.data) for d in public for x in d.distributions])
+    shown = iter(served)
+    replaced = {
+        d.id: dataclasses.replace(
+            d, distributions=[dataclasses.replace(x, data=next(shown)) for x in d.distributions]
+        )
+        for d in public
+    }
+    return [replaced.get(d.id, d) for d in found]
+
+
 def _select() -> sa.Select[Any]:
     return sa.select(datasets, organisations.c.name.label("org_name")).join(
         organisations, organisations.c.id == datasets.c.organisation_id
@@ -169,7 +188,7 @@ def get_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> Dataset:
     found = _datasets(conn, list(rows))
     if not found or not actor.can_read(found[0].organisation_id, found[0].state):
         raise NotFound(f"no dataset {id_or_name!r}")
-    return found[0]
+    return _seen_by(conn, actor, found)[0]
 
 
 def lock_dataset(conn: sa.Connection, actor: Actor, id_or_name: str) -> Dataset:
@@ -195,11 +214,12 @@ def get_datasets(conn: sa.Connection, actor: Actor, ids: list[str]) -> list[Data
     query for a whole page (search results), not one per dataset."""
     rows = conn.execute(_select().where(datasets.c.id.in_(ids))).all() if ids else []
     found = {d.id: d for d in _datasets(conn, list(rows))}
-    return [
+    readable = [
         found[i]
         for i in ids
         if i in found and actor.can_read(found[i].organisation_id, found[i].state)
     ]
+    return _seen_by(conn, actor, readable)
 
 
 def list_datasets(
@@ -227,7 +247,7 @@ def list_datasets(
         .offset(offset)
         .limit(limit)
     ).all()
-    return total, _datasets(conn, list(rows))
+    return total, _seen_by(conn, actor, _datasets(conn, list(rows)))
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -434,7 +454,10 @@ def get_distribution(conn: sa.Connection, actor: Actor, dist_id: str) -> Distrib
     ).first()
     if row is None or not actor.can_read(row.organisation_id, row.state):
         raise NotFound(f"no distribution {dist_id!r}")
-    return _distribution(conn, row)
+    dist = _distribution(conn, row)
+    if row.state != "published" or actor.can_read(row.organisation_id, "draft"):
+        return dist
+    return dataclasses.replace(dist, data=served_distributions(conn, [(dist.id, dist.data)])[0])
 
 
 def update_distribution(

@@ -20,7 +20,9 @@ deleted from the store after the commit, unless another distribution still links
 A distribution keeps a link to an own file as the reference `/files/<key>` (`kept_distribution`)
 and shows it under the site's address of the moment (`shown_record`, `files.urls`), so the
 catalogue survives a move of the site; migration 0012 turned the addresses kept before into
-references.
+references. While the personal-data guard holds a published distribution's new file, those
+who may not read it are shown the file served instead (`served_distributions`), so every
+page, feed and API points them at what they can fetch.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.model import DistributionIn
+from torget.catalog.vocabularies import file_types
 from torget.db.engine import after_commit, read
 from torget.db.schema import datasets, distributions
 from torget.errors import NotFound
 from torget.events import DistributionDeleted, Handler
 from torget.files import FileStore
-from torget.files.urls import OWN_FILES, file_address, file_reference, key_of_url
+from torget.files.urls import OWN_FILES, file_address, file_reference, file_url, key_of_url
 from torget.publishing import held_files
 from torget.settings import Settings
 from torget.site_lookup import settings_of, site_of
@@ -54,6 +57,8 @@ __all__ = [
     "release_files",
     "kept_distribution",
     "shown_record",
+    "served_records",
+    "served_distributions",
     "URL_FIELDS",
 ]
 
@@ -100,6 +105,62 @@ def shown_record(conn: sa.Connection, record: dict[str, Any]) -> dict[str, Any]:
         return record
     base = settings_of(conn).public_base
     return {**record, **{f: file_address(base, url) for f, url in refs.items()}}
+
+
+def _instead(
+    conn: sa.Connection, settings: Settings, dist_id: str, urls: dict[str, str]
+) -> dict[str, Any] | None:
+    """What changes in a distribution linking to `urls` (by field) for the public while
+    the file it links to is held: the links to held files point at the file served instead,
+    with its size and (by its extension) format; its checksum is not known, so none. None
+    when nothing is held, or nothing is served instead."""
+    keys = {f: k for f, u in urls.items() if (k := key_of_url(settings, u)) is not None}
+    instead = held_files.served_instead(conn, settings, dist_id, set(keys.values()))
+    if instead is None or instead in keys.values():
+        return None
+    moved = [f for f, k in keys.items() if held_files.held(conn, settings, dist_id, k)]
+    update: dict[str, Any] = {f: file_url(settings, instead) for f in moved}
+    try:
+        update.update(byte_size=site_of(conn, "a served file's size").files.size(instead))
+    except (NotFound, OSError):
+        update.update(byte_size=None)
+    update.update(checksum_sha1=None)
+    found = file_types().lookup(instead.rsplit(".", 1)[-1]) if "." in instead else None
+    if "download_url" in moved and found is not None:
+        update.update(format=found.iri, media_type=found.media_type)
+    return update
+
+
+def served_records(
+    conn: sa.Connection, records: Sequence[tuple[str, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The (id, shown record) of distributions of published datasets as the public sees
+    them: a link to a file the personal-data guard holds points at the file served
+    meanwhile, the last one whose load passed (`publishing.held_files`); with none, the link
+    stays (that file is not public until it passes). One query for all of them, more only
+    for the few with a load that has not passed."""
+    settings = settings_of(conn)
+    waiting = held_files.waiting(conn, [i for i, _r in records])
+    out = []
+    for dist_id, record in records:
+        urls = {f: str(u) for f in URL_FIELDS if (u := record.get(f))}
+        update = _instead(conn, settings, dist_id, urls) if dist_id in waiting else None
+        out.append(record if update is None else {**record, **update})
+    return out
+
+
+def served_distributions(
+    conn: sa.Connection, records: Sequence[tuple[str, DistributionIn]]
+) -> list[DistributionIn]:
+    """`served_records` for the catalogue's distribution records."""
+    settings = settings_of(conn)
+    waiting = held_files.waiting(conn, [i for i, _d in records])
+    out = []
+    for dist_id, data in records:
+        urls = {f: str(u) for f in URL_FIELDS if (u := getattr(data, f))}
+        update = _instead(conn, settings, dist_id, urls) if dist_id in waiting else None
+        out.append(data if update is None else data.model_copy(update=update))
+    return out
 
 
 # --- Who may read a file ---------------------------------------------------------------------

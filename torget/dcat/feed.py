@@ -27,7 +27,7 @@ from torget.catalog.organisations import (
     get_organisation,
     units_of,
 )
-from torget.catalog.stored_files import shown_record
+from torget.catalog.stored_files import served_records, shown_record
 from torget.db.engine import read
 from torget.db.schema import dataservices, datasets, distributions
 from torget.dcat.mapping import (
@@ -119,8 +119,11 @@ def _with_distributions(conn: sa.Connection, batch: Sequence[Any]) -> Iterator[_
         .where(distributions.c.dataset_id.in_(list(found)))
         .order_by(distributions.c.dataset_id, distributions.c.position, distributions.c.id)
     )
-    for dataset_id, dist_id, data in rows:
-        found[dataset_id].append((dist_id, shown_record(conn, json.loads(data))))
+    shown = [(d, i, shown_record(conn, json.loads(data))) for d, i, data in rows]
+    # what the public can fetch: not a new file the personal-data guard holds (issue 13 B)
+    served = served_records(conn, [(i, record) for _d, i, record in shown])
+    for (dataset_id, dist_id, _r), record in zip(shown, served, strict=True):
+        found[dataset_id].append((dist_id, record))
     for row in batch:
         yield row, found[row.id]
 

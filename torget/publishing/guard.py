@@ -34,6 +34,7 @@ from torget.db.schema import (
     users,
 )
 from torget.errors import FieldError, NotFound, ValidationFailed
+from torget.events import DatasetSaved, publish
 from torget.mail.language import mail_language, translator
 from torget.mail.outbox import queue_mail
 from torget.publishing import audit, audit_versions, held_files
@@ -157,7 +158,7 @@ def admit_table(
             "published table stays as it was"
         )
     if m["state"] == "published":
-        _release_previous(conn, distribution_id)
+        _release_previous(conn, distribution_id, str(m["id"]))
     _record(conn, distribution_id, job_id, source, "findings" if findings else "clear", findings)
     if not open_findings:
         from torget.publishing.changes import publish_requested  # the use case owns publishing
@@ -177,13 +178,16 @@ def record_rescan(
     return "findings" if unsigned(findings, signoffs_of(conn, distribution_id)) else "signed"
 
 
-def _release_previous(conn: sa.Connection, distribution_id: str) -> None:
+def _release_previous(conn: sa.Connection, distribution_id: str, dataset_id: str) -> None:
     """The file a published distribution served while its new one was held goes from the
-    store after the commit, unless something else links to it (`held_files`)."""
+    store after the commit, unless something else links to it (`held_files`); the public's
+    links move to the new file, so the dataset counts as saved (the feed, the pages' caches
+    and the search index follow)."""
     site = site_of(conn, "releasing the file a cleared upload replaces")
     previous = held_files.previous_file(conn, site.settings, distribution_id)
     if previous is not None:
         release_files(conn, site.settings, site.files, [previous])
+        publish(conn, DatasetSaved(dataset_id))
 
 
 def _load_again(conn: sa.Connection, distribution_id: str) -> None:

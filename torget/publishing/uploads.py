@@ -10,7 +10,8 @@ removed if it fails, so no distribution points at nothing; the file it replaces 
 after the commit. The change itself is `changes.replace_distribution`, so the publication
 rules hold as for any other change, and the new file is loaded and scanned by the
 personal-data guard like every upload (a dataset waiting only for that scan is published when
-it passes).
+it passes; a published dataset's new tabular file is held from the public until then,
+`held_files`).
 """
 
 from __future__ import annotations
