@@ -12,7 +12,7 @@ another facet (torget.search.counts). It is filled here from the documents' face
 that an existing site needs no reindex.
 
 Revision ID: 0030
-Revises: 0029
+Revises: 0027
 Create Date: 2026-12-07 08:45:00.000000
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0029"
+down_revision = "0027"  # 0028 and 0029 were reserved and not needed
 branch_labels = None
 depends_on = None
 
