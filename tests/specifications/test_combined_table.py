@@ -93,13 +93,21 @@ def test_an_aggregator_downloads_one_national_file_and_queries_it(
     # the datastore's query API: filters, sorting, provenance columns
     rows = _rows(client, source_organisation="grannby", sort="name")
     assert [(r["place_id"], r["toilet"]) for r in rows] == [
-        ("1477-Ekudden", "true"),
-        ("1480-Strandbadet", "true"),
+        ("1477-Ekudden", True),
+        ("1480-Strandbadet", True),
     ]
     assert rows[1]["source_distribution"] == grannby["distributions"][0]["id"]
     described = client.get(f"/api/datastore/{TABLE}").json()
     assert described["loaded"] and described["row_count"] == 4
     assert {"geometry", "source_dataset", "fetched_at"} <= {c["name"] for c in described["columns"]}
+    # typed as the specification types its fields: numbers filter and sort as numbers
+    types = {c["name"]: c["type"] for c in described["columns"]}
+    assert [types[n] for n in ("latitude", "toilet", "updated", "name", "municipality_code")] == [
+        "DOUBLE", "BOOLEAN", "DATE", "TEXT", "TEXT"
+    ]  # fmt: skip
+    north = _rows(client, latitude__gte="57.7", sort="-latitude")
+    assert north and all(r["latitude"] >= 57.7 for r in north)
+    assert [r["latitude"] for r in north] == sorted((r["latitude"] for r in north), reverse=True)
     counted = client.get(
         f"/api/datastore/{TABLE}/aggregate",
         params={"group_by": "source_organisation", "count": "*"},

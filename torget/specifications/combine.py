@@ -253,7 +253,8 @@ def _add_group(con: duckdb.DuckDBPyConnection, spec: Specification, columns: lis
     present = [f for f in spec.fields if f.name in matched.present]
     raw_fields = [r for r in spec.schema["fields"] if r["name"] in matched.present]
     bad = failing(con, names, present, raw_fields)
-    out = [f"v{names.index(f.name)}" if f.name in names else "NULL" for f in spec.fields]
+    out = [_typed(f"v{names.index(f.name)}", f.type) if f.name in names else "NULL"
+           for f in spec.fields]  # fmt: skip
     code = next((f"v{names.index(n)}" for n in _CODES if n in names), "NULL")
     code = f"CASE WHEN regexp_full_match({code}, '[0-9]{{4}}') THEN {code} END"
     sources = ", ".join(
@@ -346,7 +347,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 # Part of every source's key: a change to the normalisation or the table's columns must make
 # every source's rows be made again, so change this with them.
-_RULES = "3"
+_RULES = "4"
 
 
 def _schema_key(spec: Specification) -> str:
@@ -366,8 +367,26 @@ def _column_names(spec: Specification) -> list[str]:
     return [*(f.name for f in spec.fields), *geometry, *PROVENANCE]
 
 
+# Table Schema's types as the datastore's column types. Every row in the combined table passed
+# the specification's type rules, so its values read as these, and the query API then filters
+# and sorts numbers as numbers and dates as dates; the other types (string, the codes, and
+# datetime, whose time zones the files do not agree on) stay text.
+_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
+
+
+def _column_types(spec: Specification) -> list[tuple[str, str]]:
+    kinds = {f.name: _TYPES.get(f.type, "TEXT") for f in spec.fields}
+    return [(c, kinds.get(c, "TEXT")) for c in _column_names(spec)]
+
+
+def _typed(value: str, kind: str) -> str:
+    wanted = _TYPES.get(kind)
+    return f"TRY_CAST({value} AS {wanted})" if wanted else value
+
+
 def _columns(spec: Specification) -> str:
-    return ", ".join(["_id BIGINT", *(f"{quote_ident(c)} VARCHAR" for c in _column_names(spec))])
+    types = [f"{quote_ident(c)} {'VARCHAR' if t == 'TEXT' else t}" for c, t in _column_types(spec)]
+    return ", ".join(["_id BIGINT", *types])
 
 
 def _build(folder: Path, spec: Specification, sources: list[Source]) -> dict[str, Any]:
@@ -387,7 +406,7 @@ def _build(folder: Path, spec: Specification, sources: list[Source]) -> dict[str
         for leftover in (target, Path(f"{target}.wal")):
             leftover.unlink(missing_ok=True)
         raise
-    columns = [{"name": c, "type": "TEXT"} for c in _column_names(spec)]
+    columns = [{"name": c, "type": t} for c, t in _column_types(spec)]
     report: dict[str, Any] = {"specification": spec.iri, "built_at": now().isoformat(),
                               "schema": schema, "file": target.name, "rows": rows,
                               "columns": columns, "sources": entries}  # fmt: skip
