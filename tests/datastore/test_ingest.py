@@ -208,7 +208,9 @@ def test_sweref99tm_in_latitude_longitude_columns_is_converted_not_emptied(tmp_p
         assert abs(row[2] - 59.330231) < 5e-6 and abs(row[3] - 18.059196) < 1e-5  # < 1 m
     assert rows[2][2:4] == (55.605, 13.0038)
     assert report.source["coordinates"]["sweref99tm"] == 2
-    assert any("2 row(s) give the position in SWEREF 99 TM" in w for w in report.warnings)
+    assert {"code": "sweref99tm_rows_converted", "params": {"count": 2}} in [
+        {"code": w.code, "params": w.params} for w in report.warnings
+    ]
 
 
 def test_geojson_with_swapped_lat_lon_is_put_right(tmp_path: Path) -> None:
