@@ -197,6 +197,28 @@ def test_default_chart_counts_by_a_small_category(browser: Browser, loaded: Load
     assert "Summa av kostnader_tkr för varje värde av typ" in html  # not the year
 
 
+def test_a_new_load_shows_its_own_rows_and_chart(
+    browser: Browser, loaded: Loaded, settings: Settings, engine: sa.Engine, tmp_path: Path
+) -> None:
+    """The first page and the default chart are kept per table file (issue 21); a new load is
+    a new file, so the next view shows its rows and its sums at once."""
+    before = browser.get(loaded.page(loaded.csv)).text
+    assert "Grundskola" in before and "Rad 1–25 av 40." in before
+    replaced = tmp_path / "budget.csv"
+    replaced.write_text(
+        "ar,verksamhet,typ,kostnader_tkr,intakter_tkr,netto_tkr\n"
+        "2024,Simhall,Utfall,700,100,-600\n2024,Bibliotek,Budget,300,0,-300\n"
+        "2024,Museum,Utfall,50,10,-40\n",
+        encoding="utf-8",
+    )
+    load_local(settings, engine, loaded.csv, replaced, "csv")
+    after = browser.get(loaded.page(loaded.csv)).text
+    assert "Simhall" in after and "Grundskola" not in after and "Rad 1–3 av 3." in after
+    shown = re.findall(r'<th scope="row">([^<]+)</th><td class="number">([^<]+)</td>', after)
+    sums = [(k, v.replace("\u00a0", "")) for k, v in shown]
+    assert sums == [("Budget", "300"), ("Utfall", "750")]
+
+
 def test_load_states_are_shown(browser: Browser, loaded: Loaded, engine: sa.Engine) -> None:
     from torget.datastore import jobs
     from torget.db.engine import write

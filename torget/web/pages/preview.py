@@ -25,6 +25,7 @@ from torget.datastore.export import EXPORTS
 from torget.datastore.geometry import GeometrySummary, summarise_geometry
 from torget.datastore.tables import Table
 from torget.errors import FieldError, ValidationFailed
+from torget.web.pages.table_memo import remembered
 from torget.web.paging import page_number
 
 __all__ = [
@@ -239,6 +240,12 @@ def _api_urls(table: Table, state: PreviewState) -> tuple[str, list[tuple[str, s
     return f"{base}/rows{query}", [(f, f"{base}/rows.{f}{query}") for f in formats]
 
 
+def unchosen(state: PreviewState) -> bool:
+    """Whether the reader has chosen nothing that changes the table's rows or its chart."""
+    return (state.page == 1 and not (state.filters or state.q or state.sort or state.after)
+            and not (state.chart_by or state.chart_fn or state.chart_of))  # fmt: skip
+
+
 def table_preview(
     table: Table,
     columns: list[DescribedColumn],
@@ -248,7 +255,11 @@ def table_preview(
 ) -> TablePreview:
     """One page of the table as the state asks, with the links that change it."""
     query = row_query(state, table, PAGE_SIZE)
-    page = access.fetch_page(table, query, exact_limit)
+
+    def fetched() -> access.Page:
+        return access.fetch_page(table, query, exact_limit)
+
+    page = remembered(table, ("first page", exact_limit), fetched) if unchosen(state) else fetched()
     names = [c.name for c in columns]
     rows = page.rows
     start = 0 if state.after else query.offset

@@ -10,9 +10,9 @@ or yes/no column with the fewest distinct values (2-25), summing the first measu
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from torget.datastore import access
 from torget.datastore.measures import measures
@@ -21,7 +21,8 @@ from torget.datastore.refusals import is_number
 from torget.datastore.tables import Table
 from torget.errors import FieldError, ValidationFailed
 from torget.web.chart import BarChart, bar_chart
-from torget.web.pages.preview import PAGE_SIZE, PreviewState, row_query
+from torget.web.pages.preview import PAGE_SIZE, PreviewState, row_query, unchosen
+from torget.web.pages.table_memo import remembered
 
 __all__ = ["MAX_BARS", "FUNCTIONS", "ChartView", "table_chart", "numeric_columns"]
 
@@ -30,9 +31,6 @@ FUNCTIONS = ("count", "sum", "avg", "min", "max")
 _GROUPABLE = ("TEXT", "BOOLEAN", "BIGINT", "INTEGER", "DATE")
 _CANDIDATES = 8
 _DEFAULT_PICK_ROWS = 2_000_000  # above this, no distinct-count probing for a default chart
-_KEPT_DEFAULT_GROUPS = 1024
-_DEFAULT_GROUPS: dict[tuple[str, str], str | None] = {}  # per table file, oldest first
-_DEFAULT_GROUPS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,21 +53,9 @@ def _groupable(table: Table) -> list[str]:
 
 
 def _default_group(table: Table) -> str | None:
-    """The column the chart groups by unless the reader chose one.
-
-    Probing it asks the table for the distinct values of up to `_CANDIDATES` columns, which
-    was most of a data page's server time; a table's file is written once per load (its path
-    names the load's job, and every write makes a new one), so the answer is kept per file.
-    """
-    key = (str(table.path), table.name)
-    if key in _DEFAULT_GROUPS:
-        return _DEFAULT_GROUPS[key]
-    found = _probe_default_group(table)
-    with _DEFAULT_GROUPS_LOCK:  # the server's threads share it
-        _DEFAULT_GROUPS[key] = found
-        while len(_DEFAULT_GROUPS) > _KEPT_DEFAULT_GROUPS:
-            del _DEFAULT_GROUPS[next(iter(_DEFAULT_GROUPS))]  # the oldest first
-    return found
+    """The column the chart groups by unless the reader chose one: probing it asks the table
+    for the distinct values of up to `_CANDIDATES` columns, so it is asked once per file."""
+    return remembered(table, "default chart column", lambda: _probe_default_group(table))
 
 
 def _probe_default_group(table: Table) -> str | None:
@@ -123,7 +109,11 @@ def table_chart(
     by, fn, of = choice
     measure = ("count", "*") if fn == "count" else (fn, str(of))
     query = row_query(dataclasses.replace(state, after=None), table, PAGE_SIZE)
-    rows = access.aggregate(table, [by], [measure], query, MAX_BARS + 1)
+
+    def sums() -> list[dict[str, Any]]:
+        return access.aggregate(table, [by], [measure], query, MAX_BARS + 1)
+
+    rows = remembered(table, ("chart", by, measure), sums) if unchosen(state) else sums()
     name = "count" if fn == "count" else f"{fn}_{of}"
     values = []
     for row in rows[:MAX_BARS]:
