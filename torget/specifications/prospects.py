@@ -16,6 +16,7 @@ specification, as in `coverage`. Could publish, for each specification it does n
 from __future__ import annotations
 
 import json
+import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -109,15 +110,38 @@ def _from_tables(conn: sa.Connection, units: set[str],
         .where(ds.c.organisation_id.in_(units), ds.c.state == "published")
         .order_by(ds.c.name)
     ).all()
+    headers = [(name, title, tuple(c["name"] for c in json.loads(columns)))
+               for name, title, columns in rows]  # fmt: skip
     out = []
     for spec in specs:
-        for name, title, columns in rows:
-            header = [c["name"] for c in json.loads(columns)]
-            matched = match_columns(header, spec.fields, Report(spec.iri))
-            enough = len(matched.present) >= max(3, _SHARE * len(spec.fields))
-            if enough and not any(f.required for f in matched.missing):
-                out.append(Prospect(spec, "columns", title, name, len(matched.present)))
+        schema = json.dumps(spec.schema, sort_keys=True)
+        for name, title, header in headers:
+            present = _fitting(spec, schema, header)
+            if present is not None:
+                out.append(Prospect(spec, "columns", title, name, present))
     return out
+
+
+# Every view of an organisation's page matches each of its tables against each specification;
+# a header and a schema give the same answer every time, so it is kept (bounded, oldest out).
+_FITS: dict[tuple[str, tuple[str, ...]], int | None] = {}
+_KEPT_FITS = 20_000
+_FITS_LOCK = threading.Lock()
+
+
+def _fitting(spec: Specification, schema: str, header: tuple[str, ...]) -> int | None:
+    """How many of the specification's fields the header has when it could follow it (every
+    required field, and enough of all), else None."""
+    key = (schema, header)
+    if key not in _FITS:
+        matched = match_columns(list(header), spec.fields, Report(spec.iri))
+        enough = len(matched.present) >= max(3, _SHARE * len(spec.fields))
+        fits = enough and not any(f.required for f in matched.missing)
+        with _FITS_LOCK:  # the server's threads share it
+            _FITS[key] = len(matched.present) if fits else None
+            while len(_FITS) > _KEPT_FITS:
+                del _FITS[next(iter(_FITS))]
+    return _FITS.get(key)
 
 
 def organisation_specifications(conn: sa.Connection, actor: Actor,
