@@ -16,7 +16,6 @@ specification, as in `coverage`. Could publish, for each specification it does n
 from __future__ import annotations
 
 import json
-import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from torget.accounts.permissions import Actor
 from torget.catalog.organisations import Organisation, all_organisations, get_organisation, units_of
 from torget.db.schema import datasets, datastore_tables, distributions, organisations
 from torget.errors import NotFound
+from torget.memo import Memo
 from torget.publishing import inventory
 from torget.specifications.columns import match_columns
 from torget.specifications.coverage import Publication, publications
@@ -123,25 +123,24 @@ def _from_tables(conn: sa.Connection, units: set[str],
 
 
 # Every view of an organisation's page matches each of its tables against each specification;
-# a header and a schema give the same answer every time, so it is kept (bounded, oldest out).
-_FITS: dict[tuple[str, tuple[str, ...]], int | None] = {}
-_KEPT_FITS = 20_000
-_FITS_LOCK = threading.Lock()
+# a header and a schema give the same answer every time, so it is kept.
+_FITS: Memo[int | None] = Memo(20_000)
 
 
 def _fitting(spec: Specification, schema: str, header: tuple[str, ...]) -> int | None:
     """How many of the specification's fields the header has when it could follow it (every
     required field, and enough of all), else None."""
-    key = (schema, header)
-    if key not in _FITS:
+
+    def fits() -> int | None:
         matched = match_columns(list(header), spec.fields, Report(spec.iri))
         enough = len(matched.present) >= max(3, _SHARE * len(spec.fields))
-        fits = enough and not any(f.required for f in matched.missing)
-        with _FITS_LOCK:  # the server's threads share it
-            _FITS[key] = len(matched.present) if fits else None
-            while len(_FITS) > _KEPT_FITS:
-                del _FITS[next(iter(_FITS))]
-    return _FITS.get(key)
+        return (
+            len(matched.present)
+            if enough and not any(f.required for f in matched.missing)
+            else None
+        )
+
+    return _FITS.get((schema, header), fits)
 
 
 def organisation_specifications(conn: sa.Connection, actor: Actor,

@@ -11,29 +11,19 @@ table, whatever readers filter and sort.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from torget.datastore.tables import Table
+from torget.memo import Memo
 
 __all__ = ["remembered"]
 
 _T = TypeVar("_T")
-_KEPT = 1024  # answers, the oldest forgotten first
-_answers: dict[tuple[Hashable, ...], object] = {}
-_lock = threading.Lock()
+_answers: Memo[Any] = Memo(1024)
 
 
 def remembered(table: Table, question: Hashable, answer: Callable[[], _T]) -> _T:
     """`answer()` for `question` of `table`, asked once per table file. Callers must not
     change what it returns: the next view of the page gets the same object."""
-    key = (str(table.path), table.name, question)
-    if key in _answers:
-        return _answers[key]  # type: ignore[return-value]
-    found = answer()
-    with _lock:  # the server's threads share it
-        _answers[key] = found
-        while len(_answers) > _KEPT:
-            del _answers[next(iter(_answers))]
-    return found
+    return cast(_T, _answers.get((str(table.path), table.name, question), answer))
