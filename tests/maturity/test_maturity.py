@@ -11,6 +11,7 @@ API, a quarter of all datasets with an API, a national specification and use.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -25,6 +26,9 @@ from torget.maturity.levels import CRITERIA, assess, criterion
 from torget.maturity.report import comparison, organisation_maturity
 from torget.quality.hvd import check_high_value, datasets_with_api
 from torget.settings import Settings
+from torget.usage import Hit, add_counts
+
+DAY = dt.timedelta(days=1)
 
 
 def test_the_level_is_the_highest_whose_criteria_all_hold() -> None:
@@ -114,3 +118,20 @@ def test_the_api_term_is_that_of_the_high_value_check(
             one = check_high_value(conn, get_dataset(conn, SYSTEM, dataset_id))
             assert one is not None and (dataset_id in many) == ("api" not in one.missing)
     assert many == {made["Hållplatser"]}
+
+
+def test_use_counts_whole_days_up_to_yesterday(
+    made: dict[str, str], engine: sa.Engine, settings: Settings
+) -> None:
+    """Today's counts are still being flushed in: the figure counts whole days only, so two views
+    of the page on one day agree (the CI run of 2026-12-07 saw them differ)."""
+    day = (now() + LATER).date()
+    add_counts(engine, {Hit(day, made["Badplatser"], "", "view", "Mozilla/5.0"): 12})
+    that_day = dt.datetime.combine(day, dt.time(12), dt.UTC)
+    with read(engine) as conn:
+        same_day = _values(organisation_maturity(conn, settings, "sjostad", that_day))
+        next_day = _values(organisation_maturity(conn, settings, "sjostad", that_day + DAY))
+        year_on = _values(organisation_maturity(conn, settings, "sjostad", that_day + 366 * DAY))
+    assert same_day["use"] == 0
+    assert next_day["use"] == 2  # 12 uses over the 6 published datasets
+    assert year_on["use"] == 0

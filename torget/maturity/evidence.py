@@ -172,7 +172,10 @@ def _entries(
     ids = [q.dataset_id for q in report.datasets if q.dataset_id in records]
     api = datasets_with_api(conn, ids)
     due, specs, declared = _due_dates(conn), _specifications(conn), _Declared(conn)
-    uses = uses_by_dataset(conn, (at - YEAR).date(), at.date())
+    # Whole days only, up to yesterday: today's counts are still being flushed in, and a figure
+    # that moved between two views of the same page would tell an organisation nothing.
+    yesterday = at.date() - dt.timedelta(days=1)
+    uses = uses_by_dataset(conn, yesterday - YEAR + dt.timedelta(days=1), yesterday)
     found = []
     for q in report.datasets:
         if q.dataset_id not in records:
