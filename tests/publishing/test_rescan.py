@@ -12,8 +12,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.command_line import Ran, run_torget
-from tests.conftest import World
-from tests.publishing.test_gates import PEOPLE, _classify, _draft, _load
+from tests.conftest import World, client_site
+from tests.publishing.test_gates import PEOPLE, PLACES, _classify, _draft, _load, _state
+from tests.publishing.test_held_uploads import _run_loads, _upload
 from torget.db.engine import write
 from torget.db.schema import personal_data_scans
 from torget.settings import Settings
@@ -58,3 +59,26 @@ def test_a_rescan_reopens_what_an_earlier_scan_missed(
     shown = _cli(database_url, tmp_path, made["id"])  # `checklist DATASET` as before
     assert shown.returncode == 1 and "personal_data\tfailed" in shown.stdout, shown.stdout
     assert _cli(database_url, tmp_path, "rescan").returncode == 2  # neither DATASET nor --all
+
+
+def test_a_rescan_that_clears_publishes_what_was_asked_for(
+    world: World, settings: Settings, engine: sa.Engine, tmp_path: Path, database_url: str
+) -> None:
+    """Data loaded before the guard existed has no scan: a publication asked for meanwhile
+    waits for one (`pending`), and the rescan that clears it publishes the dataset, as the
+    guard does after a load. Before, the request stayed waiting and the dataset a draft."""
+    made = _draft(world, distributions=[])
+    _classify(world, made["id"])
+    _upload(world, "resource_create", PLACES, package_id=made["id"], name="Badplatser")
+    _run_loads(client_site(world.client))
+    with write(engine) as conn:
+        conn.execute(personal_data_scans.delete())  # loaded before the guard existed
+    assert _item(world, made["id"])["state"] == "pending"
+    asked = world.client.patch(
+        f"/api/datasets/{made['id']}", json={"state": "published"}, headers=world.auth("editor")
+    )
+    assert asked.status_code == 200 and asked.json()["state"] == "draft", asked.text
+
+    done = _cli(database_url, tmp_path, "rescan", made["id"])
+    assert done.returncode == 0 and "1 distribution(s) rescanned, 0 with" in done.stdout, done
+    assert _state(engine, made["id"]) == "published"

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset, Distribution
+from torget.datastore.load import loadable_source
 from torget.db.schema import datastore_jobs
 from torget.errors import FieldError
 from torget.files.urls import key_of_url
@@ -101,7 +102,6 @@ _NOT_MACHINE_READABLE = {
     "WAV",
     "TXT",
 }
-_TABULAR = {"CSV", "TSV", "TAB_SEPARATED_VALUES", "XLSX", "XLS", "ODS", "JSON", "GEOJSON"}
 
 
 @dataclass(frozen=True)
@@ -453,8 +453,10 @@ def _personal_data(conn: sa.Connection, dataset: Dataset) -> Item:
     settings = settings_of(conn)
     results = []
     for dist in dataset.distributions:
-        url = dist.data.download_url or ""
-        own = key_of_url(settings, url) is not None and _code(dist.data.format) in _TABULAR
+        # The files the datastore loads (by format, else by the address's extension) are the
+        # files the guard scans and holds: the same rule, or the item clears a held file.
+        loaded = loadable_source(dist.data)
+        own = loaded is not None and key_of_url(settings, loaded[0]) is not None
         results.append(_distribution_scan(conn, dist, own))
     states = {r["state"] for r in results}
     signed = [s for r in results for s in r["signoffs"]]

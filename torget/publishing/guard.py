@@ -161,9 +161,7 @@ def admit_table(
         _release_previous(conn, distribution_id, str(m["id"]))
     _record(conn, distribution_id, job_id, source, "findings" if findings else "clear", findings)
     if not open_findings:
-        from torget.publishing.changes import publish_requested  # the use case owns publishing
-
-        publish_requested(conn, str(m["id"]))
+        _publish_requested(conn, str(m["id"]))
     return None
 
 
@@ -173,9 +171,18 @@ def record_rescan(
     """Record a new scan of the distribution's current table (`rescan`): `findings` when some
     are not signed off, `signed` when all are, else `clear`."""
     _record(conn, distribution_id, job_id, source, "findings" if findings else "clear", findings)
-    if not findings:
-        return "clear"
-    return "findings" if unsigned(findings, signoffs_of(conn, distribution_id)) else "signed"
+    if findings and unsigned(findings, signoffs_of(conn, distribution_id)):
+        return "findings"
+    dataset = _dataset_of(conn, distribution_id)
+    if dataset is not None:  # as after a load: a publication waiting for the scan goes ahead
+        _publish_requested(conn, str(dataset["id"]))
+    return "signed" if findings else "clear"
+
+
+def _publish_requested(conn: sa.Connection, dataset_id: str) -> None:
+    from torget.publishing.changes import publish_requested  # the use case owns publishing
+
+    publish_requested(conn, dataset_id)
 
 
 def _release_previous(conn: sa.Connection, distribution_id: str, dataset_id: str) -> None:
