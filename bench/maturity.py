@@ -17,7 +17,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,15 +24,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import build  # noqa: E402
+from quality import generated_site  # noqa: E402
 from search import ORGS  # noqa: E402
 
 from torget.accounts.permissions import ANONYMOUS  # noqa: E402
 from torget.db.engine import read  # noqa: E402
 from torget.maturity.report import comparison, organisation_maturity  # noqa: E402
 from torget.quality.report import quality_report  # noqa: E402
-from torget.settings import load_settings  # noqa: E402
-from torget.site import Site  # noqa: E402
 
 
 def _once(work: Callable[[], object]) -> tuple[float, float]:
@@ -48,12 +45,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ.update(TORGET_DATA_DIR=folder, TORGET_CONFIG=f"{folder}/none.toml")
-        if args.database_url:
-            os.environ["TORGET_DATABASE_URL"] = args.database_url
-        site = Site.open(load_settings())
-        build(site.engine, args.datasets)
+    with generated_site(args.datasets, args.database_url) as (site, _last):
 
         def maturity() -> None:
             with read(site.engine) as conn:

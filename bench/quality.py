@@ -21,6 +21,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -73,6 +75,21 @@ def build(engine: sa.Engine, n: int) -> str:
     return last
 
 
+@contextmanager
+def generated_site(n: int, database_url: str) -> Iterator[tuple[Site, str]]:
+    """A site over a temporary folder (or a throw-away PostgreSQL schema) holding `build`'s
+    catalogue of `n` datasets, and the id of the last dataset; shared with bench/maturity.py."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.update(TORGET_DATA_DIR=folder, TORGET_CONFIG=f"{folder}/none.toml")
+        if database_url:
+            os.environ["TORGET_DATABASE_URL"] = database_url
+        site = Site.open(load_settings())
+        start = time.perf_counter()
+        last = build(site.engine, n)
+        print(f"  bulk insert: {n:,} datasets in {time.perf_counter() - start:.1f} s")
+        yield site, last
+
+
 def _timed(runs: int, work: object) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds of each run (CPU time stays comparable on a busy machine)."""
     wall, cpu = [], []
@@ -90,14 +107,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ.update(TORGET_DATA_DIR=folder, TORGET_CONFIG=f"{folder}/none.toml")
-        if args.database_url:
-            os.environ["TORGET_DATABASE_URL"] = args.database_url
-        site = Site.open(load_settings())
-        start = time.perf_counter()
-        one = build(site.engine, args.datasets)
-        print(f"  bulk insert: {args.datasets:,} datasets in {time.perf_counter() - start:.1f} s")
+    with generated_site(args.datasets, args.database_url) as (site, one):
 
         def report() -> None:
             with read(site.engine) as conn:
