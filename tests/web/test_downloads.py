@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from tests.conftest import client_site
 from tests.web.conftest import HTML, Browser
 from tests.web.sample import Sample
+from tests.web.test_upload import upload_file
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import Dataset, get_dataset
 from torget.catalog.stored_files import owner_of_key
@@ -25,19 +26,7 @@ CONTENT = b"namn;utrustning\n" + b"Ekparken;gungor\n" * 50
 def _upload(browser: Browser, dataset: Dataset, log_out: bool = True) -> str:
     """Anna uploads a file to the dataset; returns its path on the site."""
     browser.login("anna")
-    path = f"/publish/dataset/{dataset.id}/upload"
-    done = browser.client.post(
-        path,
-        data={
-            "csrf_token": browser.csrf(path),
-            "title.sv": "Lekplatser som CSV",
-            "format": "",
-            "license": "http://creativecommons.org/publicdomain/zero/1.0/",
-        },  # fmt: skip
-        files={"file": ("lekplatser.csv", CONTENT, "text/csv")},
-        headers=HTML,
-        follow_redirects=False,
-    )
+    done = upload_file(browser, dataset.id, CONTENT, "lekplatser.csv")
     assert done.status_code == 303, done.text
     site = client_site(browser.client)  # the personal-data guard clears it for the public
     for job_id in sweep_now(site.settings, site.engine):

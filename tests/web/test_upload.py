@@ -33,7 +33,12 @@ def small_uploads(settings: Settings, engine: sa.Engine, sample: Sample) -> Iter
 
 
 def _upload(browser: Browser, sample: Sample, content: bytes, name: str = "lekplatser.csv"):  # type: ignore[no-untyped-def]
-    path = f"/publish/dataset/{sample.bathing.id}/upload"
+    return upload_file(browser, sample.bathing.id, content, name)
+
+
+def upload_file(browser: Browser, dataset_id: str, content: bytes, name: str):  # type: ignore[no-untyped-def]
+    """The publishing page's upload form, sent as a logged-in editor's browser sends it."""
+    path = f"/publish/dataset/{dataset_id}/upload"
     return browser.client.post(
         path,
         data={
