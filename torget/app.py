@@ -26,6 +26,7 @@ from torget.errors import (
     TorgetError,
     ValidationFailed,
 )
+from torget.settings import Settings
 from torget.site import Site
 from torget.web import (
     api_accounts,
@@ -101,6 +102,7 @@ from torget.web.pages import (
     webhooks,
 )
 from torget.web.pages.errors import not_found_page, page_error, wants_page
+from torget.web.request_site import request_site
 from torget.web.retry import RetryWrites
 from torget.web.sessions import SESSION_COOKIE, session_secret
 
@@ -178,11 +180,80 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+# Routers in the order their paths are matched (a fixed path before a pattern that would
+# take it).
+_ROUTERS = (
+    api_accounts,
+    api_ckan,
+    api_checklist,
+    api_audit,  # issue 20: the audit log and a dataset's history
+    api_datasets,
+    api_datastore,
+    api_versions,
+    api_docs,
+    api_dataservices,
+    api_organisations,
+    api_quality,
+    api_maturity,  # issue 14 item 4: maturity
+    api_search,
+    api_tokens,
+    api_vocabularies,
+    api_comments,
+    api_follows,
+    api_freshness,
+    api_links,
+    api_inventory,
+    api_webhooks,
+    api_harvest,
+    api_showcases,
+    api_suggestions,
+    api_specifications,
+    api_coverage,  # issue 16: who publishes each specification, and where
+    api_statistics,
+    dcat_routes,
+    feeds,
+    user_files,
+    home,
+    search,
+    organisation,
+    about,
+    accessibility,
+    session,
+    dashboard,
+    harvest,
+    dataset_forms,
+    quality,
+    checklist,
+    audit,  # issue 20: the audit log's and a dataset's history pages
+    distribution_forms,
+    dictionary,
+    load_changes,
+    dataservice_forms,
+    members,
+    tokens,
+    registration,
+    password_reset,
+    reminders,
+    links,
+    account,
+    comments,
+    follows,
+    inventory,
+    showcases,
+    suggestions_forms,  # before suggestions: /suggestions/new is not an id
+    suggestions,
+    webhooks,
+    specifications,
+    coverage,  # issue 16: a specification's coverage page and map
+    statistics,  # issue 14: the use statistics' pages
+    maturity,  # issue 14 item 4: an organisation's maturity and the comparison
+)
+
+
 def create_app(site: Site) -> FastAPI:
     """The web app over `site`, which its opener closes. Handlers reach the site through
     `torget.web.request_site.SiteDep`; what a change sets in motion is the site's: see
     `torget.site.SUBSCRIPTIONS`."""
-    settings = site.settings
     app = FastAPI(
         title="Torget",
         version=__version__,
@@ -193,6 +264,16 @@ def create_app(site: Site) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site  # read through torget.web.request_site, typed
+    _add_error_handlers_and_middleware(app, site.settings)
+    for module in _ROUTERS:
+        app.include_router(module.router)
+    static = Path(__file__).parent / "web" / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+    app.add_api_route("/api", _api_index, methods=["GET"], include_in_schema=False)
+    return app
+
+
+def _add_error_handlers_and_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(TorgetError, _torget_error)
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -215,89 +296,18 @@ def create_app(site: Site) -> FastAPI:
     app.add_middleware(HttpCaching, max_age=settings.http_cache_max_age)  # ETag, 304
     # Outermost: an overloaded server answers 503 before doing any work (docs/deployment.md).
     app.add_middleware(Admission, threads=settings.server_threads, queue=settings.server_queue)
-    for module in (
-        api_accounts,
-        api_ckan,
-        api_checklist,
-        api_audit,  # issue 20: the audit log and a dataset's history
-        api_datasets,
-        api_datastore,
-        api_versions,
-        api_docs,
-        api_dataservices,
-        api_organisations,
-        api_quality,
-        api_maturity,  # issue 14 item 4: maturity
-        api_search,
-        api_tokens,
-        api_vocabularies,
-        api_comments,
-        api_follows,
-        api_freshness,
-        api_links,
-        api_inventory,
-        api_webhooks,
-        api_harvest,
-        api_showcases,
-        api_suggestions,
-        api_specifications,
-        api_coverage,  # issue 16: who publishes each specification, and where
-        api_statistics,
-        dcat_routes,
-        feeds,
-        user_files,
-        home,
-        search,
-        organisation,
-        about,
-        accessibility,
-        session,
-        dashboard,
-        harvest,
-        dataset_forms,
-        quality,
-        checklist,
-        audit,  # issue 20: the audit log's and a dataset's history pages
-        distribution_forms,
-        dictionary,
-        load_changes,
-        dataservice_forms,
-        members,
-        tokens,
-        registration,
-        password_reset,
-        reminders,
-        links,
-        account,
-        comments,
-        follows,
-        inventory,
-        showcases,
-        suggestions_forms,  # before suggestions: /suggestions/new is not an id
-        suggestions,
-        webhooks,
-        specifications,
-        coverage,  # issue 16: a specification's coverage page and map
-        statistics,  # issue 14: the use statistics' pages
-        maturity,  # issue 14 item 4: an organisation's maturity and the comparison
-    ):
-        app.include_router(module.router)
-    static = Path(__file__).parent / "web" / "static"
-    app.mount("/static", StaticFiles(directory=static), name="static")
 
-    @app.get("/api", include_in_schema=False)
-    def index() -> dict[str, Any]:
-        base = settings.public_base
-        return {
-            "name": "Torget",
-            "version": __version__,
-            "catalogue": f"{base}/datasets/dcat",
-            "api": f"{base}/api/datasets",
-            "openapi": f"{base}/api/openapi.json",
-            "docs": f"{base}/api/docs",
-            "ckan_openapi": f"{base}/api/3/openapi.json",
-            "feed": f"{base}/feeds/datasets.atom",
-            "guide": f"{base}/about",
-        }
 
-    return app
+def _api_index(request: Request) -> dict[str, Any]:
+    base = request_site(request).settings.public_base
+    return {
+        "name": "Torget",
+        "version": __version__,
+        "catalogue": f"{base}/datasets/dcat",
+        "api": f"{base}/api/datasets",
+        "openapi": f"{base}/api/openapi.json",
+        "docs": f"{base}/api/docs",
+        "ckan_openapi": f"{base}/api/3/openapi.json",
+        "feed": f"{base}/feeds/datasets.atom",
+        "guide": f"{base}/about",
+    }
