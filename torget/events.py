@@ -4,12 +4,19 @@ Subscribers run synchronously inside the same transaction as the change, so that
 (the search index, later notifications and audit records) is written or rolled back with it.
 Which handlers run is the site's: `torget.site` lists every subscription in one place, and
 `publish` calls those of the connection's site. The stores never import the subscribers.
+
+A write of many datasets at once (a harvest) publishes inside `gathered(conn)`: handlers
+subscribed as `Bulk` then get the block's events together at its end, in one call, so the
+search index and the due dates are written by one set-based pass instead of one round of
+queries per dataset (10,000 harvested datasets: some 40 % of the harvest's time before). The
+others still run at once, as the events come.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +41,9 @@ __all__ = [
     "CommentPosted",
     "ShowcaseApproved",
     "Handler",
+    "Bulk",
+    "Gathering",
+    "gathered",
     "publish",
 ]
 
@@ -148,9 +158,64 @@ class ShowcaseApproved:
 Handler = Callable[[sa.Connection, Any], None]
 
 
+@dataclass(frozen=True)
+class Bulk:
+    """A handler that takes many events of its type at once (`many(conn, events)`); outside
+    `gathered` it is called with each event alone, like any handler. It reads the catalogue
+    as it is when called: a change rolled back to a savepoint inside the block may have left
+    an event behind (a harvested dataset its rules refused), and its record is then gone."""
+
+    many: Callable[[sa.Connection, Sequence[Any]], None]
+
+    def __call__(self, conn: sa.Connection, event: Any) -> None:
+        self.many(conn, [event])
+
+
+@dataclass
+class Gathering:
+    """The events kept for `Bulk` handlers in a `gathered` block: each event once per
+    handler, handlers in the order they first had one."""
+
+    kept: dict[Bulk, dict[object, None]] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        """Forget what was kept (the block's writes are being rolled back)."""
+        self.kept.clear()
+
+    def deliver(self, conn: sa.Connection) -> None:
+        while self.kept:
+            handler = next(iter(self.kept))
+            handler.many(conn, list(self.kept.pop(handler)))
+
+
+_GATHERING = "torget.events.gathering"
+
+
+@contextmanager
+def gathered(conn: sa.Connection) -> Iterator[Gathering]:
+    """Within the block, events for `Bulk` handlers are kept; they are delivered, in the same
+    transaction, when the block ends without an exception (unless `discard`ed)."""
+    if _GATHERING in conn.info:
+        raise RuntimeError("events are already being gathered on this connection")
+    gathering = conn.info[_GATHERING] = Gathering()
+    try:
+        yield gathering
+    except BaseException:
+        gathering.discard()
+        raise
+    finally:
+        del conn.info[_GATHERING]
+    gathering.deliver(conn)
+
+
 def publish(conn: sa.Connection, event: object) -> None:
     """Call, in this transaction, every handler the connection's site subscribed to the
-    event's type (see `torget.site.SUBSCRIPTIONS`)."""
+    event's type (see `torget.site.SUBSCRIPTIONS`); in a `gathered` block the `Bulk` ones
+    get it at the block's end."""
     site = site_of(conn, f"publishing {type(event).__name__}")
+    gathering: Gathering | None = conn.info.get(_GATHERING)
     for handler in site.subscribers.get(type(event), ()):
-        handler(conn, event)
+        if gathering is not None and isinstance(handler, Bulk):
+            gathering.kept.setdefault(handler, {})[event] = None
+        else:
+            handler(conn, event)

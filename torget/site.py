@@ -9,7 +9,8 @@ webhook sender, and a connection of an engine that no site opened has none.
 `SUBSCRIPTIONS` below is the one list of what runs when the catalogue or the participation
 changes: each handler runs inside the change's transaction, in this order, and its side
 effects outside the database (a queue message, a mail, a webhook call, a file removed) wait
-for the commit (`torget.db.engine.after_commit`).
+for the commit (`torget.db.engine.after_commit`). A harvest gathers its events
+(`torget.events.gathered`): the `Bulk` handlers then run once, at the end, with all of them.
 """
 
 from __future__ import annotations

@@ -11,7 +11,15 @@ from rdflib import OWL, RDF, Graph, URIRef
 from torget.dcat.findings import Finding
 from torget.dcat.harvest_rules import check_harvest_rules
 from torget.dcat.profile import check_profile
-from torget.dcat.shacl import SH, _finding, check_shacl, ontology_for, shapes_graph
+from torget.dcat.shacl import (
+    SH,
+    _finding,
+    check_shacl,
+    entailed,
+    ontology_for,
+    shapes_graph,
+    targeted_shapes,
+)
 from torget.dcat.validation import sort_findings, summarise, validate_graph
 
 DATA = Path(__file__).parent / "data"
@@ -182,6 +190,47 @@ def test_the_few_rdfs_rules_find_what_the_whole_closure_finds(example: str) -> N
     subclasses must then supply or report), it finds exactly what the OWL-RL closure finds."""
     for graph in _untyped_variants(Graph().parse(DATA / example, format="turtle")):
         assert sorted(check_shacl(graph), key=repr) == _with_owl_rl_closure(graph)
+
+
+# Each dataset of a batch broken in its own way (index modulo the list); "" leaves it valid.
+BREAKAGES = [
+    ("", ""),
+    ('dcterms:title "Luftkvalitet"@sv, "Air quality"@en ;', ""),
+    (EU_CSV, 'dcterms:format "text/csv" ;'),
+    ("data-theme/ENVI", "data-theme/SPACE"),
+    ("<https://data.sundsvall.se/contact/miljo> a vcard:Organization ;", "<x:c> a <x:K> ;"),
+    ("dcat:accessURL <https://data.sundsvall.se/files/luftkvalitet.csv> ;", ""),
+    ("licenses/by/4.0/> .", 'licenses/by/4.0/>, "CC BY" .'),
+    ('dcterms:identifier "1f0c5b7e-6a3d-4c1e-9a55-2f1c1a3b8e01" ;', "dcterms:issued 12 ;"),
+]
+
+
+def _batch(n: int) -> Graph:
+    graph = Graph()
+    for i in range(n):
+        old, new = BREAKAGES[i % len(BREAKAGES)]
+        text = VALID.replace(old, new) if old else VALID
+        graph.parse(data=text.replace("luftkvalitet", f"luftkvalitet-{i}"), format="turtle")
+    return graph
+
+
+def _results(graph: Graph, shapes: Graph) -> set[tuple[str, ...]]:
+    _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    assert isinstance(results, Graph)
+    terms = (SH.focusNode, SH.resultPath, SH.value, SH.sourceShape, SH.resultSeverity)
+    terms += (SH.sourceConstraintComponent, SH.resultMessage)
+    found = results.subjects(RDF.type, SH.ValidationResult)
+    return {tuple(str(results.value(r, t)) for t in terms) for r in found}
+
+
+def test_targeted_shapes_find_what_the_official_layout_finds() -> None:
+    """check_shacl's layout (each property shape targeted itself) gives every result of the
+    official one, and only those, over a batch of datasets broken in different ways."""
+    assert (None, SH.property, None) not in targeted_shapes()  # the SEMIC file is laid out anew
+    graph = entailed(_batch(2 * len(BREAKAGES)))
+    found = _results(graph, targeted_shapes())
+    assert len({r[0] for r in found}) >= len(BREAKAGES) - 1
+    assert found == _results(graph, shapes_graph())
 
 
 def test_digg_example_rekommenderat() -> None:

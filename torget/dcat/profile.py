@@ -367,8 +367,10 @@ def _check_type_choice(node: Node, spec: PropertySpec, values: list[Node]) -> It
         yield _finding("violation", node, spec, message)
 
 
-def _check_property(graph: Graph, node: Node, spec: PropertySpec) -> Iterator[Finding]:
-    values = sorted({v for p in spec.predicates for v in graph.objects(node, p)}, key=str)
+def _check_property(
+    graph: Graph, node: Node, spec: PropertySpec, described: dict[Node, set[Node]]
+) -> Iterator[Finding]:
+    values = sorted({v for p in spec.predicates for v in described.get(p, ())}, key=str)
     if spec.predicates[0] == RDF.type:
         yield from _check_type_choice(node, spec, values)
         return
@@ -388,9 +390,13 @@ def _check_property(graph: Graph, node: Node, spec: PropertySpec) -> Iterator[Fi
 
 def _check_class(graph: Graph, specs: Iterable[PropertySpec], cls: str) -> Iterator[Finding]:
     nodes = sorted(_nodes(graph, cls), key=str)
+    described: dict[Node, dict[Node, set[Node]]] = {node: {} for node in nodes}
+    for node, properties in described.items():  # one look-up a node, not one a property
+        for p, o in graph.predicate_objects(node):
+            properties.setdefault(p, set()).add(o)
     for spec in specs:
         for node in nodes:
-            yield from _check_property(graph, node, spec)
+            yield from _check_property(graph, node, spec, described[node])
 
 
 def check_profile(graph: Graph) -> list[Finding]:

@@ -7,6 +7,7 @@ read straight from their table (the suggestions package owns their rules, not th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from torget.db.schema import datasets, organisations, suggestions
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.ids import is_uuid
 
-__all__ = ["Subject", "SUBJECT_TYPES", "get_subject", "lineage"]
+__all__ = ["Subject", "SUBJECT_TYPES", "get_subject", "lineage", "dataset_owners"]
 
 SUBJECT_TYPES = ("dataset", "suggestion", "organisation")
 
@@ -97,3 +98,18 @@ def lineage(conn: sa.Connection, organisation_id: str) -> list[str]:
         chain.append(node.id)
         node = by_name.get(node.data.parent) if node.data.parent else None
     return chain
+
+
+def dataset_owners(conn: sa.Connection, dataset_ids: Sequence[str]) -> dict[str, str]:
+    """Dataset id → its organisation's id, in order, for those of the datasets that exist: what a
+    subscriber of many events reads first, to pass over the datasets nobody listens to."""
+    ids = list(dict.fromkeys(dataset_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(datasets.c.id, datasets.c.organisation_id).where(
+                datasets.c.id.in_(ids[start : start + 500])
+            )
+        )
+        found.update({r.id: r.organisation_id for r in rows})
+    return {i: found[i] for i in ids if i in found}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from torget.clock import as_utc, now
 from torget.db.schema import suggestions, webhook_deliveries, webhooks
 from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.events import (
+    Bulk,
     DatasetPublished,
     DatasetUpdated,
     DatasetWithdrawn,
@@ -35,7 +37,7 @@ from torget.events import (
     SuggestionStatusChanged,
 )
 from torget.ids import new_id
-from torget.participation.subjects import lineage
+from torget.participation.subjects import dataset_owners, lineage
 from torget.participation.webhook_sender import TargetRefused, check_target, wake_sender
 from torget.site_lookup import settings_of
 
@@ -244,14 +246,30 @@ def _dataset_body(conn: sa.Connection, dataset_id: str) -> tuple[str, dict[str, 
     }
 
 
-def _on_dataset(event: str) -> Any:
-    def handler(
-        conn: sa.Connection, e: DatasetPublished | DatasetUpdated | DatasetWithdrawn
-    ) -> None:
-        organisation_id, body = _dataset_body(conn, e.dataset_id)
-        _queue(conn, organisation_id, event, body)
+def _hooked(conn: sa.Connection, organisation_id: str, event: str) -> bool:
+    """Whether an active webhook of the organisation or one above it asks for `event`."""
+    rows = conn.execute(
+        sa.select(webhooks.c.events).where(
+            webhooks.c.organisation_id.in_(lineage(conn, organisation_id)) & webhooks.c.active
+        )
+    ).scalars()
+    return any(event in json.loads(events) for events in rows)
 
-    return handler
+
+def _on_dataset(event: str) -> Bulk:
+    """Each dataset's call queued; a harvest's thousands of datasets cost a query per
+    organisation, not a dataset read, when no webhook asks for `event`."""
+
+    def handler(
+        conn: sa.Connection, events: Sequence[DatasetPublished | DatasetUpdated | DatasetWithdrawn]
+    ) -> None:
+        owners = dataset_owners(conn, [e.dataset_id for e in events])
+        hooked = {o for o in set(owners.values()) if _hooked(conn, o, event)}
+        for dataset_id, organisation_id in owners.items():
+            if organisation_id in hooked:
+                _queue(conn, organisation_id, event, _dataset_body(conn, dataset_id)[1])
+
+    return Bulk(handler)
 
 
 def _on_status(conn: sa.Connection, event: SuggestionStatusChanged) -> None:

@@ -37,6 +37,7 @@ from torget.catalog.model import DataServiceIn, DatasetIn, DistributionIn, Organ
 from torget.catalog.organisations import Member, Organisation
 from torget.dcat.guard import check_publishable, refused_datasets
 from torget.errors import Conflict, FieldError, NotFound, TorgetError, ValidationFailed
+from torget.events import gathered
 from torget.harvest import origins, sources
 from torget.harvest.plan import Applied, HarvestPlan, Settled
 from torget.harvest.problems import Problem
@@ -382,11 +383,15 @@ def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
     while True:
         batch = conn.begin_nested()
         applied = Applied()
-        written = _write_batch(conn, plan, applied, set(refused))
-        stored = [dataset for _, dataset in written.values()]
-        found: dict[str, list[FieldError]] = {}
-        for i in range(0, len(stored), _GUARD_BATCH):
-            found.update(refused_datasets(conn, settings_of(conn), stored[i : i + _GUARD_BATCH]))
+        with gathered(conn) as gathering:  # the search index, due dates…: once, for all
+            written = _write_batch(conn, plan, applied, set(refused))
+            stored = [dataset for _, dataset in written.values()]
+            found: dict[str, list[FieldError]] = {}
+            for i in range(0, len(stored), _GUARD_BATCH):
+                part = stored[i : i + _GUARD_BATCH]
+                found.update(refused_datasets(conn, settings_of(conn), part))
+            if found:
+                gathering.discard()
         if not found:
             batch.commit()
             break

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from torget.catalog.datasets import Dataset
 from torget.clock import as_utc, now
 from torget.db.schema import dataset_due_dates, datasets, datastore_tables, distributions
-from torget.events import DatasetSaved, Handler
+from torget.events import Bulk, DatasetSaved, Handler
 
 __all__ = [
     "Freshness",
@@ -235,8 +235,8 @@ def _refresh(conn: sa.Connection, ids: list[str]) -> int:
     return len(changed)
 
 
-def _on_dataset_saved(conn: sa.Connection, event: DatasetSaved) -> None:
-    refresh_due_dates(conn, [event.dataset_id])
+def _on_datasets_saved(conn: sa.Connection, events: Sequence[DatasetSaved]) -> None:
+    refresh_due_dates(conn, [e.dataset_id for e in events])
 
 
-SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = ((DatasetSaved, _on_dataset_saved),)
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = ((DatasetSaved, Bulk(_on_datasets_saved)),)

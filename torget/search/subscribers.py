@@ -11,16 +11,18 @@ an organisation's short name, the facet value, never changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
-from torget.events import DatasetDeleted, DatasetSaved, Handler
-from torget.search.documents import index_dataset, unindex_dataset
+from torget.events import Bulk, DatasetDeleted, DatasetSaved, Handler
+from torget.search.documents import reindex_datasets, unindex_dataset
 
 __all__: list[str] = []
 
 
-def _on_dataset_saved(conn: sa.Connection, event: DatasetSaved) -> None:
-    index_dataset(conn, event.dataset_id)
+def _on_datasets_saved(conn: sa.Connection, events: Sequence[DatasetSaved]) -> None:
+    reindex_datasets(conn, [e.dataset_id for e in events])
 
 
 def _on_dataset_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
@@ -28,6 +30,6 @@ def _on_dataset_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
 
 
 SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
-    (DatasetSaved, _on_dataset_saved),
+    (DatasetSaved, Bulk(_on_datasets_saved)),  # a harvest's datasets in one pass
     (DatasetDeleted, _on_dataset_deleted),
 )
