@@ -24,6 +24,7 @@ __all__ = [
     "DataServiceSaved",
     "DataServiceDeleted",
     "OrganisationSaved",
+    "OrganisationDeleted",
     "DatasetPublished",
     "DatasetWithdrawn",
     "DatasetUpdated",
@@ -78,6 +79,11 @@ class DataServiceDeleted:
 
 @dataclass(frozen=True)
 class OrganisationSaved:
+    organisation_id: str
+
+
+@dataclass(frozen=True)
+class OrganisationDeleted:
     organisation_id: str
 
 

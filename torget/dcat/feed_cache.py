@@ -47,6 +47,7 @@ from torget.events import (
     DatasetDeleted,
     DatasetSaved,
     Handler,
+    OrganisationDeleted,
     OrganisationSaved,
 )
 from torget.settings import Settings
@@ -196,5 +197,6 @@ SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = tuple(
         DataServiceSaved,
         DataServiceDeleted,
         OrganisationSaved,
+        OrganisationDeleted,
     )
 )
