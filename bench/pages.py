@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/pages.py                  # the demo catalogue, 40 requests a page
     .venv/bin/python bench/pages.py --requests 100 --lang en
+    .venv/bin/python bench/pages.py --only 'search|statistics' --rounds 3   # some, repeated
+    .venv/bin/python bench/pages.py --against ../main --rounds 5    # beside another checkout
 
 Wall time on a shared machine says more about the neighbours than about Torget, so this
 measures the *server process's CPU time* (user + system, read from /proc before and after)
@@ -9,8 +11,12 @@ spent answering `--requests` sequential requests for each page, after warming it
 cost a page adds to a loaded server whatever the load. The server is the real command,
 `torget serve --workers 1 --no-worker`, over a fresh `torget init --demo` catalogue on SQLite;
 the client is httpx on one keep-alive connection, a browser's Accept header and the language
-cookie. Pages whose address needs an id (a dataset, an organisation, a suggestion, a
-showcase, a specification) use the demo's own, looked up through the public JSON API.
+cookie. `--rounds` measures every page that many times, in turn, and shows the lowest (the
+neighbours only ever add). `--against DIR` runs a second server from another checkout over a
+copy of the same catalogue and measures the two in turn, page by page, for a ratio that the
+machine's load affects alike. Pages whose address needs an id (a dataset, an organisation, a
+suggestion, a showcase, a specification) use the demo's own, looked up through the public
+JSON API.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -80,6 +88,8 @@ def pages(client: httpx.Client) -> dict[str, str]:
         "search (empty)": "/search",
         "search (word)": "/search?q=badplatser",
         "search (facet)": "/search?" + urlencode({"theme": f"{THEMES}ENVI"}),
+        "search (both)": "/search?" + urlencode({"q": "badplatser", "theme": f"{THEMES}ENVI"}),
+        "search (page 2)": "/search?page=2",
         "dataset": f"/dataset/{named[len(named) // 2]}",
         "dataset (data)": f"/dataset/{loaded}",
         "organisations": "/organisations",
@@ -117,32 +127,75 @@ def measure(client: httpx.Client, pid: int, path: str, n: int) -> tuple[float, f
     return cpu, statistics.median(walls) * 1000, status
 
 
+def _server(
+    stack: ExitStack, work: Path, name: str, data: Path, checkout: Path | None
+) -> tuple[str, int]:
+    """A server over `data` (the current tree's code, or `checkout`'s): its address and pid."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = torget_env(data, f"sqlite:///{data}/torget.db", base)
+    if checkout is not None:
+        env["PYTHONPATH"] = str(checkout)
+    serve = [*TORGET, "serve", "--workers", "1", "--no-worker", "--port", str(port)]
+    stack.enter_context(running(serve, base, "/api/datasets", work / f"{name}.log", env))
+    return base, server_pid(port)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=40, help="requests per page")
     parser.add_argument("--lang", default="sv", choices=["sv", "en"])
+    parser.add_argument("--only", default="", help="measure only pages whose label matches")
+    parser.add_argument("--rounds", type=int, default=1, help="measure each page this often")
+    parser.add_argument(
+        "--against", type=Path, help="another checkout of Torget, measured in turn beside this one"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="torget-pages-") as work:
+    names = ["this", "against"] if args.against else ["this"]
+    with tempfile.TemporaryDirectory(prefix="torget-pages-") as work, ExitStack() as stack:
         data = Path(work) / "data"
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = torget_env(data, f"sqlite:///{data}/torget.db", base)
+        env = torget_env(data, f"sqlite:///{data}/torget.db", "http://127.0.0.1")
         made = subprocess.run([*TORGET, "init", "--demo"], env=env, capture_output=True, text=True)
         if made.returncode:
             raise SystemExit(f"torget init --demo failed:\n{made.stdout}{made.stderr}")
-        serve = [*TORGET, "serve", "--workers", "1", "--no-worker", "--port", str(port)]
-        with running(serve, base, "/api/datasets", Path(work) / "server.log", env):
-            pid = server_pid(port)
-            with httpx.Client(base_url=base, timeout=60, cookies={"torget_lang": args.lang}) as c:
-                measured = {
-                    label: measure(c, pid, path, args.requests) for label, path in pages(c).items()
-                }
-    print(f"Server CPU per request, {args.requests} requests a page, lang={args.lang} "
+        if args.against:
+            shutil.copytree(data, Path(work) / "against")
+        servers = {
+            "this": _server(stack, Path(work), "this", data, None),
+            **({"against": _server(stack, Path(work), "against", Path(work) / "against",
+                                   args.against)} if args.against else {}),
+        }  # fmt: skip
+        clients = {
+            name: stack.enter_context(
+                httpx.Client(base_url=base, timeout=60, cookies={"torget_lang": args.lang})
+            )
+            for name, (base, _pid) in servers.items()
+        }
+        chosen = {k: v for k, v in pages(clients["this"]).items() if re.search(args.only, k)}
+        rounds: dict[str, list[tuple[float, float, int]]] = {
+            f"{n}:{label}": [] for n in names for label in chosen
+        }
+        for turn in range(args.rounds):
+            for label, path in chosen.items():  # the servers in turn, the first one alternating
+                for name in names[turn % 2 :] + names[: turn % 2]:
+                    pid = servers[name][1]
+                    rounds[f"{name}:{label}"].append(
+                        measure(clients[name], pid, path, args.requests)
+                    )
+    measured = {key: min(found) for key, found in rounds.items()}
+    print(f"Server CPU per request, {args.requests} requests a page, lang={args.lang}, "
+          f"lowest of {args.rounds} "
           f"(goal ≤ {GOAL_MS:.0f} ms; load average {os.getloadavg()[0]:.1f})")  # fmt: skip
-    print(f"{'page':<18} {'CPU ms':>8} {'wall ms':>8} {'status':>6}  goal")
-    for label, (cpu, wall, status) in measured.items():
-        mark = "met" if cpu <= GOAL_MS else "MISSED"
-        print(f"{label:<18} {cpu:8.1f} {wall:8.1f} {status:>6}  {mark}")
+    against = f" {'against':>8} {'ratio':>6}" if args.against else ""
+    print(f"{'page':<18} {'CPU ms':>8} {'wall ms':>8} {'status':>6}  goal{against}")
+    for label in chosen:
+        cpu, wall, status = measured[f"this:{label}"]
+        mark = "met   " if cpu <= GOAL_MS else "MISSED"
+        other = ""
+        if args.against:
+            theirs = measured[f"against:{label}"][0]
+            other = f" {theirs:8.1f} {cpu / theirs if theirs else float('nan'):6.2f}"
+        print(f"{label:<18} {cpu:8.1f} {wall:8.1f} {status:>6}  {mark}{other}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ __all__ = [
     "DataServiceSaved",
     "DataServiceDeleted",
     "OrganisationSaved",
+    "OrganisationDeleted",
     "DatasetPublished",
     "DatasetWithdrawn",
     "DatasetUpdated",
@@ -88,6 +89,11 @@ class DataServiceDeleted:
 
 @dataclass(frozen=True)
 class OrganisationSaved:
+    organisation_id: str
+
+
+@dataclass(frozen=True)
+class OrganisationDeleted:
     organisation_id: str
 
 

@@ -21,6 +21,8 @@ from torget.db.engine import read
 from torget.db.schema import datastore_jobs, usage_counts
 from torget.search import popularity_of
 from torget.settings import Settings
+from torget.usage import Hit
+from torget.usage.store import add_counts
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -156,3 +158,33 @@ def test_drafts_and_unknown_things_are_not_counted(world: World, engine: sa.Engi
         assert conn.execute(sa.select(sa.func.count()).select_from(usage_counts)).scalar() == 0
     refused = world.client.get("/api/statistics", params={"from": "2026-02-30"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "not_a_date"
+
+
+def test_the_catalogues_kept_figures_follow_new_counts_and_titles_at_once(
+    world: World, engine: sa.Engine
+) -> None:
+    """The catalogue's statistics are kept between views (`web.usage.catalogue_use`); a flush
+    (here, as another process's would be: straight to the database) and a renamed dataset
+    show on the very next view, on the page and in the JSON API alike."""
+    made = world.client.post(
+        "/api/datasets", json=published_payload(), headers=world.auth("editor")
+    )
+    dataset = made.json()
+    today = dt.datetime.now(dt.UTC).date()
+
+    def shown() -> tuple[str, list[str], int]:
+        page = world.client.get("/statistics", headers={**HTML, "Cookie": "torget_lang=en"}).text
+        views = re.search(r"<dt>Page views</dt><dd>([^<]*)</dd>", page)
+        assert views is not None
+        api = world.client.get("/api/statistics").json()
+        return views.group(1), re.findall(r'lang="sv">([^<]*)</a></th>', page), len(api["datasets"])
+
+    assert shown() == ("0", [], 0)
+    add_counts(engine, {Hit(today, dataset["id"], "", "view", BROWSER): 1234})
+    assert shown() == ("1,234", ["Badplatser"], 1)
+    renamed = world.client.patch(
+        f"/api/datasets/{dataset['id']}", json={"title": {"sv": "Badstränder", "en": "Beaches"}},
+        headers=world.auth("editor"),
+    )  # fmt: skip
+    assert renamed.status_code == 200, renamed.text
+    assert shown() == ("1,234", ["Badstränder"], 1)

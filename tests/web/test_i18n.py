@@ -3,8 +3,11 @@ Accept-Language; metadata falls back to Swedish and says so with lang="sv"."""
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+
 from tests.web.conftest import Browser
 from tests.web.sample import Sample
+from torget.web.rendering import format_number
 
 
 def test_swedish_is_the_default(browser: Browser) -> None:
@@ -58,3 +61,11 @@ def test_vocabulary_labels_follow_the_page_language(browser: Browser, sample: Sa
     english = browser.get(f"/dataset/{sample.bathing.name}?lang=en").text
     assert "Miljö" in swedish and "årligen" in swedish.lower()
     assert "Environment" in english and "annual" in english.lower()
+
+
+def test_numbers_are_written_as_babel_writes_them_in_each_language() -> None:
+    """`format_number` skips Babel for whole numbers: the text must stay Babel's."""
+    for lang, locale in (("sv", "sv_SE"), ("en", "en_GB")):
+        for n in (0, 7, 999, 1000, 12345, -1234, 1234567, 10**12, 2.5, 1234.5):
+            assert format_number(n, lang) == format_decimal(n, locale=locale), (lang, n)
+    assert format_number(1234, "sv") == "1\u00a0234"

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from tests.conftest import client_site
 from tests.web.conftest import Browser
 from tests.web.sample import Sample
+from torget.accounts.permissions import SYSTEM
+from torget.catalog.model import LangText, OrganisationIn
+from torget.catalog.organisations import (
+    create_organisation,
+    delete_organisation,
+    get_organisation,
+    update_organisation,
+)
+from torget.db.engine import write
+from torget.dcat.feed_cache import catalogue_state
 
 
 def _results(html: str) -> list[str]:
@@ -57,3 +69,31 @@ def test_start_page_counts_themes_and_most_used(browser: Browser, sample: Sample
     assert "Mest använda" in home
     popular = home[home.index("Mest använda") :]
     assert popular.index("Parkeringsplatser") < popular.index("</ul>")
+
+
+def test_kept_organisations_follow_a_rename_and_a_deletion_at_once(
+    browser: Browser, sample: Sample, engine: sa.Engine
+) -> None:
+    """The pages keep the organisations per state of the catalogue (`web.catalogue_kept`):
+    a renamed one shows in the results and the footer on the next page, and a deletion,
+    too, makes a new state."""
+    page = browser.get("/search?q=badplatser").text
+    assert "Miljöförvaltningen" in page and '<span class="site-owner">Sjöstads kommun' in page
+    with write(engine) as conn:
+        for name, title in (("miljo", "Miljö och hälsa"), ("sjostad", "Sjöstad")):
+            data = get_organisation(conn, name).data.model_copy(
+                update={"title": LangText(sv=title)}
+            )
+            update_organisation(conn, SYSTEM, name, data)
+    page = browser.get("/search?q=badplatser").text
+    assert "Miljö och hälsa" in page and "Miljöförvaltningen" not in page
+    assert '<span class="site-owner">Sjöstad</span>' in page
+    settings = client_site(browser.client).settings
+    before = catalogue_state(settings)
+    with write(engine) as conn:
+        create_organisation(conn, SYSTEM, OrganisationIn.model_validate(
+            {"name": "tom", "title": {"sv": "Tom"}, "parent": "sjostad"}))  # fmt: skip
+    made = catalogue_state(settings)
+    with write(engine) as conn:
+        delete_organisation(conn, SYSTEM, "tom")
+    assert len({before, made, catalogue_state(settings)}) == 3

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,11 @@ from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, DistributionIn
 from torget.catalog.organisations import get_organisation, no_organisation
 from torget.catalog.rules import normalise_dataset, normalise_distribution
-from torget.catalog.stored_files import kept_distribution, served_distributions, shown_record
+from torget.catalog.stored_files import (
+    kept_distribution,
+    served_distributions,
+    shown_distribution,
+)
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, distributions, organisations
@@ -117,7 +120,7 @@ def _distribution(conn: sa.Connection, row: sa.Row[tuple[object, ...]]) -> Distr
         m["id"],
         m["dataset_id"],
         m["position"],
-        DistributionIn.model_validate(shown_record(conn, json.loads(m["data"]))),
+        shown_distribution(conn, m["data"]),
         as_utc(m["created_at"]),
         as_utc(m["updated_at"]),
     )
@@ -167,12 +170,13 @@ def _seen_by(conn: sa.Connection, actor: Actor, found: list[Dataset]) -> list[Da
     ]  # fmt: skip
     served = served_distributions(conn, [(x.id, x.data) for d in public for x in d.distributions])
     shown = iter(served)
-    replaced = {
-        d.id: dataclasses.replace(
-            d, distributions=[dataclasses.replace(x, data=next(shown)) for x in d.distributions]
-        )
-        for d in public
-    }
+    replaced = {}
+    for d in public:
+        dists = [(x, next(shown)) for x in d.distributions]
+        if any(data is not x.data for x, data in dists):  # most serve what they link to
+            replaced[d.id] = dataclasses.replace(
+                d, distributions=[dataclasses.replace(x, data=data) for x, data in dists]
+            )
     return [replaced.get(d.id, d) for d in found]
 
 

@@ -20,7 +20,7 @@ from torget.catalog.rules import normalise_organisation
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, memberships, organisations, users
 from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
-from torget.events import OrganisationSaved, publish
+from torget.events import OrganisationDeleted, OrganisationSaved, publish
 from torget.ids import new_id
 
 __all__ = [
@@ -215,6 +215,7 @@ def delete_organisation(conn: sa.Connection, actor: Actor, name_or_id: str) -> N
     if names:
         raise Conflict(f"organisation {org.name!r} still has sub-organisations: {names}")
     conn.execute(organisations.delete().where(organisations.c.id == org.id))
+    publish(conn, OrganisationDeleted(org.id))
 
 
 def publisher_of(orgs: dict[str, Organisation], org_id: str) -> Organisation:

@@ -57,6 +57,7 @@ __all__ = [
     "release_files",
     "kept_distribution",
     "shown_record",
+    "shown_distribution",
     "served_records",
     "served_distributions",
     "URL_FIELDS",
@@ -105,6 +106,15 @@ def shown_record(conn: sa.Connection, record: dict[str, Any]) -> dict[str, Any]:
         return record
     base = settings_of(conn).public_base
     return {**record, **{f: file_address(base, url) for f, url in refs.items()}}
+
+
+def shown_distribution(conn: sa.Connection, stored: str) -> DistributionIn:
+    """A kept distribution (its JSON text) as `shown_record` shows it. Most name no own file:
+    those are validated straight from the text, in half the time (a page of search results
+    reads some fifty)."""
+    if OWN_FILES not in stored:
+        return DistributionIn.model_validate_json(stored)
+    return DistributionIn.model_validate(shown_record(conn, json.loads(stored)))
 
 
 def _instead(

@@ -29,7 +29,6 @@ import hashlib
 import json
 import logging
 import os
-import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,10 +47,12 @@ from torget.events import (
     DatasetDeleted,
     DatasetSaved,
     Handler,
+    OrganisationDeleted,
     OrganisationSaved,
 )
 from torget.settings import Settings
 from torget.site_lookup import settings_of
+from torget.stamps import read_stamp, renew
 
 __all__ = [
     "FeedVersion",
@@ -91,27 +92,13 @@ def _settings_key(settings: Settings) -> str:
     return hashlib.sha256(described.encode()).hexdigest()[:12]
 
 
-def _replace(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    tmp.write_text(text, encoding="ascii")
-    tmp.replace(path)
-
-
 def changed(settings: Settings) -> None:
     """The catalogue changed: the feed files built so far are out of date."""
-    folder = _folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    _replace(folder / _STAMP, secrets.token_hex(8))
+    renew(_folder(settings) / _STAMP)
 
 
 def _stamp(settings: Settings) -> tuple[str, float]:
-    path = _folder(settings) / _STAMP
-    try:
-        with path.open(encoding="ascii") as handle:
-            return handle.read().strip(), os.fstat(handle.fileno()).st_mtime
-    except FileNotFoundError:
-        changed(settings)  # the first fetch, or someone removed it to force a rebuild
-        return _stamp(settings)
+    return read_stamp(_folder(settings) / _STAMP)
 
 
 def catalogue_state(settings: Settings) -> str:
@@ -210,5 +197,6 @@ SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = tuple(
         DataServiceSaved,
         DataServiceDeleted,
         OrganisationSaved,
+        OrganisationDeleted,
     )
 )

@@ -7,23 +7,31 @@ published (only their use is counted, as the popularity order always did). Every
 count to what is stored (`count = count + excluded.count`), so the batches of several server
 processes add up whatever their order. People's page views and downloads also feed the
 popularity order of search (`search.popularity.add_use`), which bots no longer inflate.
+
+Every commit that writes counts renews the use statistics' stamp (`usage_state`, see
+`torget.stamps`), so that what a server process keeps of them is forgotten in every process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from torget.db.engine import write
+from torget.db.engine import after_commit, write
 from torget.db.schema import datasets, distributions, usage_counts
 from torget.search.popularity import add_use
+from torget.settings import Settings
+from torget.site_lookup import settings_of
+from torget.stamps import read_stamp, renew
 from torget.usage.bots import is_bot
 from torget.usage.counter import Hit
 
-__all__ = ["add_counts", "upsert_rows", "Row"]
+__all__ = ["add_counts", "upsert_rows", "usage_state", "Row"]
 
 # (dataset_id, day, distribution_id, kind, bot)
 Row = tuple[str, dt.date, str, str, bool]
@@ -64,8 +72,30 @@ def _key(item: tuple[Row, int]) -> tuple[str, str, str, str, bool]:
     return dataset_id, str(day), dist, kind, bot
 
 
+def _stamp(settings: Settings) -> Path:
+    return settings.data_dir / "stamps" / "usage"
+
+
+def usage_state(settings: Settings) -> str:
+    """A token that changes with every write of use counts (and popularity), in every
+    process: what the statistics' readers may key their own caches on."""
+    return read_stamp(_stamp(settings))[0]
+
+
+@dataclass(frozen=True)
+class _Renew:
+    """After the commit: the counts changed. Equal for equal settings, so a transaction
+    renews the stamp once (`after_commit` keeps one of each)."""
+
+    settings: Settings
+
+    def __call__(self) -> None:
+        renew(_stamp(self.settings))
+
+
 def upsert_rows(conn: sa.Connection, rows: Mapping[Row, int], period: str = "day") -> None:
     """Add each row's count to the stored one (a new row when there is none)."""
+    after_commit(conn, _Renew(settings_of(conn)))
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(usage_counts)
     stmt = stmt.on_conflict_do_update(

@@ -10,7 +10,9 @@ datastore queries (rows, distinct values, aggregates, the SQL endpoint, CKAN's
 `datastore_search` and `datastore_search_sql`). Only a successful answer counts.
 
 The statistics' readers (`dataset_use`, `organisation_use`, `catalogue_use`) are shared by the
-JSON API (`api_statistics`) and the pages (`pages/statistics`).
+JSON API (`api_statistics`) and the pages (`pages/statistics`). The whole catalogue's figures,
+the same for every reader, are kept until the counts or the catalogue (the datasets' names and
+titles) change: on the stamps of both (`torget.stamps`), which every process renews.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset, get_dataset
 from torget.catalog.organisations import Organisation, get_organisation
 from torget.db.engine import read
+from torget.dcat.feed_cache import catalogue_state
+from torget.memo import Memo
 from torget.site import Site
 from torget.usage import Kind, Scope, Statistics, statistics
 from torget.usage.retention import oldest_daily_day
 from torget.usage.statistics import csv_rows, period
+from torget.usage.store import usage_state
 from torget.web.request_site import request_site
 
 __all__ = [
@@ -110,11 +115,22 @@ def organisation_use(
     return org, found
 
 
+# A few periods (the default last 30 days above all) per state of the counts and catalogue.
+_CATALOGUE_USE: Memo[Statistics] = Memo(16)
+
+
 def catalogue_use(site: Site, start: str | None, end: str | None) -> Statistics:
-    """The use of the whole catalogue."""
+    """The use of the whole catalogue (kept: callers must not change it)."""
     first, last, daily_from = _days(site, start, end)
-    with read(site.engine) as conn:
-        return statistics(conn, Scope(), first, last, daily_from)
+    settings = site.settings
+    # the stamps before the figures, so that figures are never older than their key
+    key = (settings, first, last, daily_from, catalogue_state(settings), usage_state(settings))
+
+    def figures() -> Statistics:
+        with read(site.engine) as conn:
+            return statistics(conn, Scope(), first, last, daily_from)
+
+    return _CATALOGUE_USE.get(key, figures)
 
 
 def csv_response(found: Statistics, name: str) -> Response:

@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request, Response
 
-from torget.catalog.organisations import all_organisations
 from torget.db.engine import read
+from torget.web.catalogue_kept import organisations
 from torget.web.catalogue_search import FACETS, SORTS, search
 from torget.web.feeds import datasets_feed
 from torget.web.i18n import N_, pick_language
@@ -104,7 +104,8 @@ def search_page(request: Request) -> Response:
     actor = page_actor(request)
     lang = pick_language(request)
     params = SearchParams.from_request(request)
-    with read(request_site(request).engine) as conn:
+    site = request_site(request)
+    with read(site.engine) as conn:
         found = search(
             conn,
             actor,
@@ -116,7 +117,6 @@ def search_page(request: Request) -> Response:
             lang=lang,
             overdue=params.overdue,
         )
-        orgs = all_organisations(conn)
     last_page = max(1, -(-found.total // PAGE_SIZE))
     return render(
         request,
@@ -134,6 +134,6 @@ def search_page(request: Request) -> Response:
         facet_titles=FACET_TITLES,
         facet_shown=FACET_SHOWN,
         sorts=[(s, SORT_TITLES[s]) for s in SORTS],
-        organisations=orgs,
+        organisations=organisations(site),
         last_page=last_page,
     )

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from babel.numbers import format_decimal
 from fastapi import Query, Request, Response
 
 from torget.catalog.datasets import Dataset
@@ -27,7 +26,7 @@ from torget.usage.statistics import DEFAULT_DAYS
 from torget.web.chart import BarChart, bar_chart
 from torget.web.i18n import N_, Text, localize, pick_language
 from torget.web.pages.routing import page_router
-from torget.web.rendering import Alternate, render
+from torget.web.rendering import Alternate, format_number, render
 from torget.web.request_site import SiteDep
 from torget.web.sessions import page_actor
 from torget.web.usage import catalogue_use, csv_response, dataset_use, organisation_use
@@ -38,7 +37,6 @@ router = page_router()
 
 FROM = Query(None, alias="from")
 TO = Query(None, alias="to")
-_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 
 
 @dataclass(frozen=True)
@@ -57,13 +55,12 @@ def recent_use(conn: sa.Connection, dataset_id: str, settings: Settings) -> Coun
 
 
 def _chart(found: Statistics, lang: str) -> BarChart:
-    locale = _LOCALES.get(lang, "sv_SE")
     return bar_chart(
         [
             (
                 d.day.isoformat() if d.period == "day" else d.day.strftime("%Y-%m"),
                 float(d.counts.by_people),
-                format_decimal(d.counts.by_people, locale=locale),
+                format_number(d.counts.by_people, lang),
             )
             for d in found.days
         ]
