@@ -1,6 +1,7 @@
 """Keyset pages over awkward sort keys: NULLs, ties, doubles that must round-trip exactly,
 dates and booleans; every row once, in the same order as one sorted query. Each test runs on
-a table loaded without and with sort-key copies (`sort_keys`), which must page alike."""
+a table loaded without and with sort-key copies (`sort_keys`), which must page alike. Pages
+are read through the readers' cursors, as the API reads them (they attach the copies)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from torget.datastore import sort_keys
 from torget.datastore.ingest import Limits, columns_by_table, ingest
 from torget.datastore.query import fetch_rows, parse_row_query
+from torget.datastore.readers import cursor_for
 from torget.datastore.tables import Table, sheets
 from torget.errors import ValidationFailed
 
@@ -40,7 +42,7 @@ def table(tmp_path: Path, request: pytest.FixtureRequest) -> Table:
 def _all_pages(table: Table, sort: str, limit: int) -> list[int]:
     seen: list[int] = []
     after: list[tuple[str, str]] = []
-    with duckdb.connect(str(table.path), read_only=True) as con:
+    with cursor_for(table.path) as con:
         while True:
             query = parse_row_query([("sort", sort), ("limit", str(limit)), *after], table, 1000)
             page = fetch_rows(con, table, query, 10**9)
@@ -72,7 +74,7 @@ def test_foreign_cursors_are_refused(table: Table, cursor: str) -> None:
     # ["x"] (wrong length), [{"a": 1}, 1] (not a value), "not json"
     with pytest.raises(ValidationFailed) as refused:
         query = parse_row_query([("sort", "belopp"), ("after", cursor)], table, 100)
-        with duckdb.connect(str(table.path), read_only=True) as con:
+        with cursor_for(table.path) as con:
             fetch_rows(con, table, query, 10**9)
     assert refused.value.errors[0].field == "after"
 
@@ -85,7 +87,7 @@ def test_a_cursor_value_that_does_not_fit_the_column_is_an_error(table: Table) -
     cursor = base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=")
     query = parse_row_query([("sort", "belopp"), ("after", cursor)], table, 100)
     with (
-        duckdb.connect(str(table.path), read_only=True) as con,
+        cursor_for(table.path) as con,
         pytest.raises(duckdb.ConversionException),
     ):
         fetch_rows(con, table, query, 10**9)
@@ -93,7 +95,7 @@ def test_a_cursor_value_that_does_not_fit_the_column_is_an_error(table: Table) -
 
 def _offset_pages(table: Table, sort: str, limit: int) -> list[int]:
     seen: list[int] = []
-    with duckdb.connect(str(table.path), read_only=True) as con:
+    with cursor_for(table.path) as con:
         for offset in range(0, table.row_count, limit):
             params = [("sort", sort), ("limit", str(limit)), ("offset", str(offset))]
             page = fetch_rows(con, table, parse_row_query(params, table, 1000), 10**9)
@@ -109,7 +111,7 @@ def test_offset_pages_match_one_sorted_query(table: Table, sort: str) -> None:
 def test_copies_exist_for_number_and_date_columns_only_and_stay_out_of_sight(
     table: Table, request: pytest.FixtureRequest
 ) -> None:
-    with duckdb.connect(str(table.path), read_only=True) as con:
+    with cursor_for(table.path) as con:
         found = {
             (column, desc): sort_keys.key_table(con, table.path, "data", column, desc)
             for column in ("nr", "belopp", "datum", "aktiv", "namn")

@@ -120,7 +120,7 @@ def test_a_failed_load_is_told_to_the_editors_and_explained_to_the_public(
     assert failed is not None and failed.state == "failed"
     assert [r.recipient for r in letters] == ["editor@example.se"]
     assert letters[0].subject == "Datan i ”Badplatser” kunde inte läsas in"
-    assert "holds one JSON object, not rows" in letters[0].body
+    assert "innehåller ett enda JSON-objekt, inte rader" in letters[0].body  # by its code
     assert f"/publish/dataset/{dataset}" in letters[0].body
     browser = Browser(world.client)
     browser.login("editor")

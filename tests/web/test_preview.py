@@ -221,6 +221,7 @@ def test_a_new_load_shows_its_own_rows_and_chart(
 
 def test_load_states_are_shown(browser: Browser, loaded: Loaded, engine: sa.Engine) -> None:
     from torget.datastore import jobs
+    from torget.datastore.notes import Note
     from torget.db.engine import write
 
     html = browser.get(f"/dataset/{loaded.name}").text
@@ -234,10 +235,11 @@ def test_load_states_are_shown(browser: Browser, loaded: Loaded, engine: sa.Engi
     html = browser.get(f"/dataset/{loaded.name}").text
     assert "Läses in i datalagret: 40 % klart." in html and 'value="40"' in html
     with write(engine) as conn:
-        jobs.fail_job(conn, job.id, "senare.csv, line 3: the rows do not all have 4 fields")
+        jobs.fail_job(conn, job.id, Note("ragged_rows", {"file": "senare.csv", "line": 3,
+                      "detail": "expected 4 fields"}, "senare.csv, line 3: …"))  # fmt: skip
     html = browser.get(f"/dataset/{loaded.name}?lang=en").text
     assert "This file could not be read as a table, so there is no preview or API" in html
-    assert '<p lang="en">senare.csv, line 3: the rows do not all have 4 fields</p>' in html
+    assert "<p>senare.csv, line 3: The rows do not all have the same number of fields" in html
 
 
 def test_dictionary_editor_page(world: Any, browser: Browser, loaded: Loaded) -> None:

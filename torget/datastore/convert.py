@@ -70,7 +70,9 @@ def write_csv(name: str, path: Path, header: list[str], rows: Iterable[Iterable[
             for row in rows:
                 writer.writerow([_cell(v) for v in row])
         except RecursionError:  # a value nested almost as deep as the JSON reader allows
-            raise LoadError(name, "a value is nested too deep to store as JSON text") from None
+            raise LoadError(
+                name, "a value is nested too deep to store as JSON text", code="json_too_deep"
+            ) from None
 
 
 def _check_zip(name: str, source: Path, limits: Limits) -> None:
@@ -79,13 +81,17 @@ def _check_zip(name: str, source: Path, limits: Limits) -> None:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise LoadError(
-            name, "not a spreadsheet: the file is not a valid XLSX/ODS archive"
+            name,
+            "not a spreadsheet: the file is not a valid XLSX/ODS archive",
+            code="not_a_spreadsheet",
         ) from None
     if total > limits.max_uncompressed_bytes:
         raise LoadError(
             name,
             f"the spreadsheet would unpack to {total} bytes, more than the limit of "
             f"{limits.max_uncompressed_bytes} (a zip bomb?)",
+            code="spreadsheet_too_large",
+            params={"size": total, "limit": limits.max_uncompressed_bytes},
         )
 
 
@@ -112,8 +118,10 @@ def _write_sheet(label: str, rows: Iterator[tuple[int, dict[int, Any]]], path: P
                 continue
             found = span if found is None else (min(found[0], span[0]), max(found[1], span[1]))
             if found[1] - found[0] >= max_columns:
-                raise LoadError(label, f"at least {found[1] - found[0] + 1} columns; the limit "
-                                       f"is {max_columns} (datastore_max_columns)")  # fmt: skip
+                width = found[1] - found[0] + 1
+                raise LoadError(label, f"at least {width} columns; the limit is {max_columns} "
+                                       "(datastore_max_columns)", code="too_many_columns",
+                                params={"count": width, "limit": max_columns})  # fmt: skip
             wanted = wanted or columns or found
             if found[0] < wanted[0] or found[1] > wanted[1]:
                 continue  # written again with the full width
@@ -141,7 +149,12 @@ def _xlsx(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
         try:
             book = xlsx.open_workbook(archive)
         except (KeyError, ValueError, ElementTree.ParseError) as exc:
-            raise LoadError(name, f"the spreadsheet cannot be read: {exc}") from None
+            raise LoadError(
+                name,
+                f"the spreadsheet cannot be read: {exc}",
+                code="spreadsheet_unreadable",
+                params={"detail": str(exc)},
+            ) from None
         for index, (sheet, member) in enumerate(book.sheets):
             label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
 
@@ -152,7 +165,12 @@ def _xlsx(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
                 if _sheet_csv(label, rows, path, limits.max_columns):
                     parts.append(Part(label, path, {"sheet": sheet}))
             except (KeyError, ValueError, expat.ExpatError) as exc:
-                raise LoadError(label, f"the sheet cannot be read: {exc}") from None
+                raise LoadError(
+                    label,
+                    f"the sheet cannot be read: {exc}",
+                    code="sheet_unreadable",
+                    params={"detail": str(exc)},
+                ) from None
     return parts
 
 
@@ -162,7 +180,12 @@ def _ods(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
         try:
             names = ods.sheet_names(archive)
         except (KeyError, expat.ExpatError) as exc:
-            raise LoadError(name, f"the spreadsheet cannot be read: {exc!r}") from None
+            raise LoadError(
+                name,
+                f"the spreadsheet cannot be read: {exc!r}",
+                code="spreadsheet_unreadable",
+                params={"detail": repr(exc)},
+            ) from None
         for index, sheet in enumerate(names):
             label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
 
@@ -173,7 +196,12 @@ def _ods(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
                 if _sheet_csv(label, rows, path, limits.max_columns):
                     parts.append(Part(label, path, {"sheet": sheet}))
             except (ValueError, expat.ExpatError) as exc:
-                raise LoadError(label, f"the sheet cannot be read: {exc}") from None
+                raise LoadError(
+                    label,
+                    f"the sheet cannot be read: {exc}",
+                    code="sheet_unreadable",
+                    params={"detail": str(exc)},
+                ) from None
     return parts
 
 
@@ -185,7 +213,7 @@ def _spreadsheet(name: str, source: Path, scratch: Path, limits: Limits) -> list
         )
     parts = (_ods if ods else _xlsx)(name, source, scratch, limits)
     if not parts:
-        raise LoadError(name, "every sheet is empty")
+        raise LoadError(name, "every sheet is empty", code="no_rows")
     return parts
 
 

@@ -34,18 +34,33 @@ class FetchLimits:
 def _save(url: str, response: httpx.Response, target: Path, limits: FetchLimits,
           progress: Callable[[int], None]) -> None:  # fmt: skip
     if response.status_code >= 400:
-        raise LoadError(url, f"the server answered HTTP {response.status_code}")
+        raise LoadError(
+            url,
+            f"the server answered HTTP {response.status_code}",
+            code="http_status",
+            params={"status": response.status_code},
+        )
     if "text/html" in response.headers.get("content-type", ""):
-        raise LoadError(url, "the server returned an HTML page, not a data file")
+        raise LoadError(url, "the server returned an HTML page, not a data file", code="html_page")
     declared = int(response.headers.get("content-length") or 0)
     if declared > limits.max_bytes:
-        raise LoadError(url, f"the file is {declared} bytes, more than {limits.max_bytes}")
+        raise LoadError(
+            url,
+            f"the file is {declared} bytes, more than {limits.max_bytes}",
+            code="too_large",
+            params={"limit": limits.max_bytes},
+        )
     size = 0
     with target.open("wb") as handle:
         for chunk in response.iter_bytes(1 << 20):
             size += len(chunk)
             if size > limits.max_bytes:
-                raise LoadError(url, f"the file is larger than {limits.max_bytes} bytes")
+                raise LoadError(
+                    url,
+                    f"the file is larger than {limits.max_bytes} bytes",
+                    code="too_large",
+                    params={"limit": limits.max_bytes},
+                )
             handle.write(chunk)
             progress(size)
 
@@ -72,8 +87,17 @@ def download(
             _save(str(response.url), response, target, limits, tell)
             return response.headers
     except Refused as exc:
-        raise LoadError(url, f"refused: {exc}") from None
+        raise LoadError(
+            url, f"refused: {exc}", code="download_refused", params={"detail": str(exc)}
+        ) from None
     except httpx.TimeoutException:
-        raise LoadError(url, f"no answer within {limits.timeout:g} seconds") from None
+        raise LoadError(
+            url,
+            f"no answer within {limits.timeout:g} seconds",
+            code="timeout",
+            params={"seconds": limits.timeout},
+        ) from None
     except httpx.HTTPError as exc:
-        raise LoadError(url, f"download failed: {exc}") from None
+        raise LoadError(
+            url, f"download failed: {exc}", code="download_failed", params={"detail": str(exc)}
+        ) from None

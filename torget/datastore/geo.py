@@ -133,7 +133,12 @@ def _transform(crs: str) -> Transform | None:
     try:
         to_wgs84 = transformer(crs)
     except CRSError:
-        raise LoadError("crs", f"the file names the CRS {crs!r}, which is not known") from None
+        raise LoadError(
+            "crs",
+            f"the file names the CRS {crs!r}, which is not known",
+            code="crs_unknown",
+            params={"crs": crs},
+        ) from None
 
     def fn(x: float, y: float) -> tuple[float, float]:
         lon, lat = to_wgs84.transform(x, y)
@@ -144,17 +149,32 @@ def _transform(crs: str) -> Transform | None:
 
 def _valid_geometry(name: str, index: int, feature: Any) -> dict[str, Any] | None:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise LoadError(name, f"feature {index} is not a GeoJSON Feature")
+        raise LoadError(
+            name,
+            f"feature {index} is not a GeoJSON Feature",
+            code="not_a_feature",
+            params={"feature": index},
+        )
     geometry = feature.get("geometry")
     if geometry is None:
         return None
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in _TYPES:
-        raise LoadError(name, f"feature {index}: unknown geometry type {kind!r}")
+        raise LoadError(
+            name,
+            f"feature {index}: unknown geometry type {kind!r}",
+            code="geometry_type_unknown",
+            params={"feature": index, "kind": str(kind)},
+        )
     try:
         _check_coords(geometry.get("coordinates"), _TYPES[kind])
     except ValueError as exc:
-        raise LoadError(name, f"feature {index}: broken {kind} geometry: {exc}") from None
+        raise LoadError(
+            name,
+            f"feature {index}: broken {kind} geometry: {exc}",
+            code="geometry_broken",
+            params={"feature": index, "kind": kind, "detail": str(exc)},
+        ) from None
     return dict(geometry)
 
 
@@ -168,7 +188,11 @@ def _features(name: str, path: Path, top: dict[str, Any]) -> Iterator[tuple[int,
     found = False
     with JsonStream.open(name, path) as stream:
         if stream.peek() != "{":
-            raise LoadError(name, "not a GeoJSON FeatureCollection (no 'features' array)")
+            raise LoadError(
+                name,
+                "not a GeoJSON FeatureCollection (no 'features' array)",
+                code="not_feature_collection",
+            )
         for key in stream.members():
             if key == "features" and stream.peek() == "[":
                 found = True
@@ -179,7 +203,11 @@ def _features(name: str, path: Path, top: dict[str, Any]) -> Iterator[tuple[int,
                 stream.skip()
         stream.end()
     if not found:
-        raise LoadError(name, "not a GeoJSON FeatureCollection (no 'features' array)")
+        raise LoadError(
+            name,
+            "not a GeoJSON FeatureCollection (no 'features' array)",
+            code="not_feature_collection",
+        )
 
 
 @dataclass
@@ -205,7 +233,7 @@ def _survey(name: str, path: Path, max_columns: int) -> _Survey:
             survey.classes[kind] = survey.classes.get(kind, 0) + 1
         survey.count += 1
     if not survey.count:
-        raise LoadError(name, "the FeatureCollection has no features")
+        raise LoadError(name, "the FeatureCollection has no features", code="no_rows")
     return survey
 
 

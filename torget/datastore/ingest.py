@@ -12,6 +12,7 @@ finished (see `tables`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,15 +115,13 @@ def _readable(path: Path, dialect: Dialect, scratch: Path) -> tuple[Path, str]:
 def _describe_duckdb_error(name: str, exc: duckdb.Error) -> LoadError:
     text = str(exc)
     first = text.split("\n", 1)[0].replace("Invalid Input Error: ", "")
-    line = None
-    marker = "line "
     lower = text.lower()
-    if marker in lower:
-        digits = "".join(ch for ch in lower.split(marker, 1)[1][:12] if ch.isdigit())
-        line = int(digits) if digits else None
+    found = re.search(r"line:?\s*(\d+)", lower)
+    line = int(found.group(1)) if found else None
     if "expected" in lower and "columns" in lower or "too many columns" in lower:
-        first = "the rows do not all have the same number of fields: " + first
-    return LoadError(name, first, line=line)
+        return LoadError(name, "the rows do not all have the same number of fields: " + first,
+                         line=line, code="ragged_rows", params={"detail": first})  # fmt: skip
+    return LoadError(name, first, line=line, code="unreadable_table", params={"detail": first})
 
 
 def _number_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -285,9 +284,11 @@ def ingest(
     gives the first table's columns the types an editor chose."""
     tell = progress or (lambda _stage, _pct: None)
     if fmt not in FORMATS:
-        raise LoadError(name, f"format {fmt!r} cannot be loaded; loadable: {', '.join(FORMATS)}")
+        raise LoadError(name, f"format {fmt!r} cannot be loaded; loadable: {', '.join(FORMATS)}",
+                        code="format_not_loadable",
+                        params={"format": fmt, "formats": list(FORMATS)})  # fmt: skip
     if not source.is_file() or source.stat().st_size == 0:
-        raise LoadError(name, "the file is empty")
+        raise LoadError(name, "the file is empty", code="file_empty")
     report = LoadReport(fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
     with temporary_folder(target.parent, target.stem) as tmp:

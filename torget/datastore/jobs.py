@@ -1,7 +1,8 @@
 """Load jobs: one row per load in `datastore_jobs`, moved queued → running → done | failed.
 
 The worker claims a job with a conditional UPDATE (so two workers never run the same job),
-beats a heartbeat while it works, and ends it with a report or an error. `sweep` finds jobs
+beats a heartbeat while it works, and ends it with a report or a failure (a typed note,
+`failures`, kept as JSON in the `error` column). `sweep` finds jobs
 whose worker died (heartbeat older than `datastore_stale_seconds`): they are queued again
 until `datastore_max_attempts`, then failed with the reason, never left "running".
 """
@@ -16,6 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from torget.clock import as_utc, now
+from torget.datastore.failures import failure_json, stored_failure
+from torget.datastore.notes import Note
 from torget.db.schema import datastore_jobs
 from torget.ids import new_id
 
@@ -42,9 +45,14 @@ class Job:
     attempts: int
     progress: dict[str, Any]
     report: dict[str, Any] | None
-    error: str | None
+    failure: Note | None  # why the load failed (or why a queued one is tried again)
     created_at: dt.datetime
     heartbeat_at: dt.datetime | None
+
+    @property
+    def error(self) -> str | None:
+        """The failure's English message."""
+        return None if self.failure is None else self.failure.message
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +63,7 @@ class Job:
             "progress": self.progress,
             "report": self.report,
             "error": self.error,
+            "failure": None if self.failure is None else self.failure.as_json(),
             "created_at": self.created_at.isoformat(),
         }
 
@@ -75,7 +84,7 @@ def _job(row: sa.Row[Any]) -> Job:
             "stage": m["stage"],
         },
         json.loads(m["report"]) if m["report"] else None,
-        m["error"],
+        stored_failure(m["error"]) if m["error"] else None,
         as_utc(m["created_at"]),
         as_utc(m["heartbeat_at"]) if m["heartbeat_at"] else None,
     )
@@ -148,12 +157,16 @@ def finish_job(conn: sa.Connection, job_id: str, report: dict[str, Any]) -> None
     )  # fmt: skip
 
 
-def fail_job(conn: sa.Connection, job_id: str, error: str) -> None:
+def fail_job(conn: sa.Connection, job_id: str, failure: Note) -> None:
     conn.execute(
         datastore_jobs.update()
         .where(datastore_jobs.c.id == job_id)
-        .values(state="failed", error=error, finished_at=now(), stage="failed")
+        .values(state="failed", error=failure_json(failure), finished_at=now(), stage="failed")
     )
+
+
+def _stopped(seen: str, attempts: int, message: str) -> Note:
+    return Note("worker_stopped", {"seen": seen, "count": attempts}, message)
 
 
 def sweep(conn: sa.Connection, stale_seconds: int, max_attempts: int) -> list[str]:
@@ -171,12 +184,21 @@ def sweep(conn: sa.Connection, stale_seconds: int, max_attempts: int) -> list[st
             conn.execute(
                 datastore_jobs.update()
                 .where(datastore_jobs.c.id == job_id, datastore_jobs.c.state == "running")
-                .values(state="queued", error=f"worker stopped (last heartbeat {seen}); retrying")
+                .values(
+                    state="queued",
+                    error=failure_json(
+                        Note(
+                            "worker_retrying",
+                            {"seen": seen},
+                            f"worker stopped (last heartbeat {seen}); retrying",
+                        )
+                    ),
+                )  # fmt: skip
             )
             again.append(job_id)
         else:
-            fail_job(conn, job_id, f"worker stopped (last heartbeat {seen}) on each of "
-                                   f"{attempts} attempts")  # fmt: skip
+            fail_job(conn, job_id, _stopped(seen, attempts, f"worker stopped (last heartbeat "
+                                            f"{seen}) on each of {attempts} attempts"))  # fmt: skip
     return again
 
 

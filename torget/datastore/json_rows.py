@@ -79,6 +79,8 @@ class Columns:
                         self.name,
                         f"{what} {index} brings the columns to more than {self.max_columns}; "
                         f"the limit is {self.max_columns} (datastore_max_columns)",
+                        code="too_many_columns",
+                        params={"count": len(self.names), "limit": self.max_columns},
                     )
             if isinstance(value, list | dict) and key not in self.as_text:
                 self.as_text[key] = None
@@ -177,7 +179,9 @@ def json_shape(name: str, path: Path) -> Shape:
         if first == "[":
             return Shape("array")
         if first != "{":
-            raise stream.error("expected a JSON array of objects, or one object per line")
+            raise stream.error(
+                "expected a JSON array of objects, or one object per line", code="json_not_rows"
+            )
         arrays = _Arrays()
         arrays.survey(stream, ())
         if arrays.geojson:
@@ -188,7 +192,8 @@ def json_shape(name: str, path: Path) -> Shape:
         if best is None:
             raise LoadError(name, "the file holds one JSON object, not rows: expected an "
                                   "array of objects, one object per line, or an object with "
-                                  "a member that holds an array of objects")  # fmt: skip
+                                  "a member that holds an array of objects",
+                            code="json_one_object")  # fmt: skip
         return Shape("wrapped", best[0], tuple(best[1]))
 
 
@@ -230,7 +235,11 @@ def _records(name: str, path: Path, shape: Shape, notes: list[Note] | None = Non
             values = stream.values()
         for index, value in enumerate(values):
             if not isinstance(value, dict):
-                raise stream.error(f"item {index} is not an object; expected an array of objects")
+                raise stream.error(
+                    f"item {index} is not an object; expected an array of objects",
+                    code="json_item_not_object",
+                    params={"item": index},
+                )
             yield index, flatten(value)
         _trailing(stream, notes)
 
@@ -243,7 +252,7 @@ def json_records(name: str, path: Path, shape: Shape, max_columns: int) -> RowTa
     for index, flat in _records(name, path, shape, trailing):
         columns.add(index, "item", flat)
     if not columns.names:
-        raise LoadError(name, "expected a non-empty JSON array of objects")
+        raise LoadError(name, "expected a non-empty JSON array of objects", code="no_rows")
     keys = list(columns.names)
 
     def rows() -> Iterator[list[Any]]:

@@ -55,10 +55,15 @@ class JsonStream:
                  tb: TracebackType | None) -> None:  # fmt: skip
         self._handle.close()
 
-    def error(self, reason: str, at: int | None = None) -> LoadError:
-        """A load error at the current place (or at `at` in the current chunk)."""
+    def error(self, reason: str, at: int | None = None, *, code: str = "json_invalid",
+              params: dict[str, object] | None = None) -> LoadError:  # fmt: skip
+        """A load error at the current place (or at `at` in the current chunk), with the line
+        and the column (counted in characters from 1) in its params."""
         pos = self._pos if at is None else at
-        return LoadError(self.name, reason, line=self._lines + self._text.count("\n", 0, pos) + 1)
+        line = self._lines + self._text.count("\n", 0, pos) + 1
+        column = pos - self._text.rfind("\n", 0, pos)
+        return LoadError(self.name, reason, line=line, code=code,
+                         params={"column": column, **(params or {})})  # fmt: skip
 
     def _fill(self) -> None:
         """Read more text, keeping what has not been consumed; at least double it."""
@@ -67,7 +72,7 @@ class JsonStream:
         try:
             more = self._decoder.decode(raw, final=not raw)
         except UnicodeDecodeError:
-            raise self.error("JSON must be UTF-8", len(self._text)) from None
+            raise self.error("JSON must be UTF-8", len(self._text), code="json_not_utf8") from None
         if not self._started:
             more, self._started = more.removeprefix("\ufeff"), True
         self._lines += self._text.count("\n", 0, self._pos)
@@ -90,7 +95,10 @@ class JsonStream:
         found = self.peek()
         if found != char:
             shown = repr(found) if found else "the end of the file"
-            raise self.error(f"invalid JSON: expected {char!r} {after}, found {shown}")
+            raise self.error(
+                f"invalid JSON: expected {char!r} {after}, found {shown}",
+                params={"detail": f"expected {char!r} {after}, found {shown}"},
+            )
         self._pos += 1
 
     def _cut_short(self, at: int, message: str) -> bool:
@@ -99,7 +107,11 @@ class JsonStream:
             return False
         near = at >= len(self._text) - _NEAR_END or message.startswith("Unterminated string")
         if near and len(self._text) - self._pos > MAX_VALUE_CHARS:
-            raise self.error(f"one value is larger than {MAX_VALUE_CHARS} characters")
+            raise self.error(
+                f"one value is larger than {MAX_VALUE_CHARS} characters",
+                code="json_value_too_large",
+                params={"limit": MAX_VALUE_CHARS},
+            )
         return near
 
     def value(self) -> Any:
@@ -112,9 +124,13 @@ class JsonStream:
                 if self._cut_short(exc.pos, exc.msg):
                     self._fill()
                     continue
-                raise self.error(f"invalid JSON: {exc.msg}", exc.pos) from None
+                raise self.error(
+                    f"invalid JSON: {exc.msg}", exc.pos, params={"detail": exc.msg}
+                ) from None
             except RecursionError:
-                raise self.error("JSON nested too deep (more than about 1,000 levels)") from None
+                raise self.error(
+                    "JSON nested too deep (more than about 1,000 levels)", code="json_too_deep"
+                ) from None
             if self._cut_short(end, ""):
                 self._fill()
                 continue
@@ -144,7 +160,10 @@ class JsonStream:
             return
         while True:
             if self.peek() != '"':
-                raise self.error("invalid JSON: expected a quoted member name")
+                raise self.error(
+                    "invalid JSON: expected a quoted member name",
+                    params={"detail": "expected a quoted member name"},
+                )
             key = self.value()
             self._take(":", "after a member name")
             yield key
@@ -186,4 +205,6 @@ class JsonStream:
     def end(self) -> None:
         """Only whitespace may follow the document."""
         if self.peek():
-            raise self.error("invalid JSON: more data after the end of the document")
+            raise self.error(
+                "invalid JSON: more data after the end of the document", code="json_trailing_data"
+            )

@@ -24,10 +24,12 @@ from torget.catalog.stored_files import owner_of_key
 from torget.datastore import jobs, sort_keys, tables, version_store
 from torget.datastore.column_types import chosen_types
 from torget.datastore.errors import LoadError
+from torget.datastore.failures import failure_note
 from torget.datastore.fetch import FetchLimits, download
 from torget.datastore.ingest import FORMATS, Limits, LoadReport, columns_by_table, ingest
 from torget.datastore.leftovers import remove_job_files, temporary_folder
 from torget.datastore.load_letters import tell_editors_of_failure
+from torget.datastore.notes import Note
 from torget.db.engine import read, write
 from torget.db.schema import distributions
 from torget.errors import NotFound
@@ -85,13 +87,14 @@ def _copy_from_store(files: FileStore, key: str, target: Path, max_bytes: int,
     try:
         handle = files.open(key)
     except (NotFound, InvalidKey):
-        raise LoadError(key, "no such file in Torget's file store") from None
+        raise LoadError(key, "no such file in Torget's file store", code="no_such_file") from None
     size = 0
     with handle, target.open("wb") as out:
         while chunk := handle.read(CHUNK):
             size += len(chunk)
             if size > max_bytes:
-                raise LoadError(key, f"the file is larger than {max_bytes} bytes")
+                raise LoadError(key, f"the file is larger than {max_bytes} bytes", code="too_large",
+                                params={"limit": max_bytes})  # fmt: skip
             out.write(chunk)
             progress(size)
 
@@ -121,7 +124,7 @@ def fetch_source(
         return
     path = Path(source.removeprefix("file://"))
     if not path.is_file():
-        raise LoadError(source, "no such file")
+        raise LoadError(source, "no such file", code="no_such_file")
     try:  # a second name for the same bytes: no copy of a gigabyte file on the same disk
         os.link(path, target)
     except OSError:
@@ -185,7 +188,15 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
     with write(engine) as conn:
         newest = jobs.latest_job(conn, job.distribution_id)
         if newest is not None and newest.id != job.id:
-            jobs.fail_job(conn, job.id, "superseded by a newer load of this distribution")
+            jobs.fail_job(
+                conn,
+                job.id,
+                Note(
+                    "superseded",
+                    {"file": job.source},
+                    "superseded by a newer load of this distribution",
+                ),
+            )
             target.unlink(missing_ok=True)
             return False
         # issue 13 B: a published distribution's new table with personal data nobody signed
@@ -200,7 +211,7 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
             jobs.fail_job(conn, job.id, refusal)
     if refusal is not None:
         target.unlink(missing_ok=True)
-        raise LoadError(job.source, refusal)
+        raise LoadError(job.source, refusal.message, code=refusal.code, params=refusal.params)
     # issue 20: kept as a version (a hard link, so remove_stale leaves it) and compared with
     # the load before it
     version_store.record_load(settings, engine, job.distribution_id, job.id)
@@ -255,7 +266,7 @@ def _check_owner(settings: Settings, engine: sa.Engine, job: jobs.Job) -> None:
             sa.select(distributions.c.dataset_id).where(distributions.c.id == job.distribution_id)
         ).scalar()
     if dataset_id != owner:
-        raise LoadError(job.source, "the file is another dataset's upload")
+        raise LoadError(job.source, "the file is another dataset's upload", code="another_upload")
 
 
 def run_job(
@@ -278,12 +289,14 @@ def run_job(
     except Exception as exc:  # noqa: BLE001 - every failure is the job's reason, not a crash
         if target is not None:
             target.unlink(missing_ok=True)
-        reason = str(exc) if isinstance(exc, LoadError) else f"internal error: {exc!r}"
+        if not isinstance(exc, LoadError):
+            log.exception("loading %s failed", job.source)
+        failure = failure_note(exc, job.source)
         with write(engine) as conn:
             told = jobs.get_job(conn, job.id)  # a failure recorded already was told by its recorder
-            jobs.fail_job(conn, job.id, reason)
             if told is None or told.state != "failed":
-                tell_editors_of_failure(conn, settings.public_base, job.distribution_id, reason)
+                jobs.fail_job(conn, job.id, failure)
+                tell_editors_of_failure(conn, settings.public_base, job.distribution_id, failure)
         return
 
 
@@ -318,7 +331,7 @@ def load_local(
             report = ingest(path.name, path, fmt, target, limits_from(settings), both, chosen)
     except LoadError as exc:
         with write(engine) as conn:
-            jobs.fail_job(conn, job.id, str(exc))
+            jobs.fail_job(conn, job.id, exc.note())
         raise
     if _swap(engine, settings, job, target, report):
         _write_sort_keys(settings, target, columns_by_table(report.as_json()))

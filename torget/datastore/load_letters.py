@@ -3,8 +3,9 @@
 A load that fails leaves the previous table in place and its reason on the job, which the
 publishing page shows; but nobody looks at that page for a file that was harvested or replaced
 by a script at night. So every editor and admin of the dataset's organisation gets a letter,
-in their own language, naming the dataset, the file and the reason, with a link to the
-publishing page. It is queued in the transaction that records the failure.
+in their own language (Swedish unless they chose English), naming the dataset, the file and
+the reason (by its code, `failures`), with a link to the publishing page. It is queued in the
+transaction that records the failure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
+from torget.datastore.failures import failure_words
+from torget.datastore.notes import Note
 from torget.db.schema import datasets, distributions, memberships, users
 from torget.mail.language import mail_language, translator
 from torget.mail.outbox import queue_mail
@@ -51,7 +54,7 @@ def _editors(conn: sa.Connection, organisation_id: str) -> list[tuple[str, str |
 
 
 def tell_editors_of_failure(
-    conn: sa.Connection, public_base: str, distribution_id: str, reason: str
+    conn: sa.Connection, public_base: str, distribution_id: str, failure: Note
 ) -> int:
     """Queue a letter about a failed load to each editor of the dataset's organisation, in
     this transaction; how many were queued."""
@@ -63,7 +66,9 @@ def tell_editors_of_failure(
     link = f"{public_base}/publish/dataset/{found['dataset_id']}"
     editors = _editors(conn, str(found["organisation_id"]))
     for email, stored in editors:
-        _ = translator(mail_language(stored)).gettext
+        language = translator(mail_language(stored))
+        _ = language.gettext
+        reason = failure_words(failure, language) or failure.message
         title = str(found["title_sv"])
         subject = _("The data of “{title}” could not be loaded").format(title=title)
         body = "\n\n".join([

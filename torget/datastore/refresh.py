@@ -225,7 +225,8 @@ def _source(settings: Settings, engine: sa.Engine, distribution_id: str) -> tupl
     source = _external(settings, data)
     if source is None:
         raise LoadError(distribution_id, "its data does not come from an external http(s) URL "
-                                         "in a format the datastore loads")  # fmt: skip
+                                         "in a format the datastore loads",
+                        code="not_external")  # fmt: skip
     return source
 
 

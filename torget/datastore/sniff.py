@@ -55,11 +55,11 @@ class Dialect:
 
 def _check_not_binary(name: str, head: bytes) -> None:
     if not head.strip():
-        raise LoadError(name, "the file is empty")
+        raise LoadError(name, "the file is empty", code="file_empty")
     if b"\x00" in head[:8192] or head.startswith((b"PK\x03\x04", b"%PDF", b"\x89PNG")):
-        raise LoadError(name, "this is a binary file, not delimited text")
+        raise LoadError(name, "this is a binary file, not delimited text", code="binary_file")
     if head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
-        raise LoadError(name, "this is an HTML page, not data")
+        raise LoadError(name, "this is an HTML page, not data", code="html_page")
 
 
 def _utf8_error(path: Path) -> tuple[int, int, bool] | None:
@@ -89,14 +89,16 @@ def detect_encoding(name: str, path: Path, head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         bad = _utf8_error(path)
         if bad is not None:
-            raise LoadError(name, f"invalid UTF-8 at byte {bad[0]}", line=bad[1])
+            raise LoadError(name, f"invalid UTF-8 at byte {bad[0]}", line=bad[1],
+                            code="invalid_utf8", params={"byte": bad[0]})  # fmt: skip
         return "utf-8-sig"
     bad = _utf8_error(path)
     if bad is None:
         return "utf-8"
     offset, line, multibyte = bad
     if multibyte:
-        raise LoadError(name, f"invalid UTF-8 at byte {offset} (the rest is UTF-8)", line=line)
+        raise LoadError(name, f"invalid UTF-8 at byte {offset} (the rest is UTF-8)", line=line,
+                        code="invalid_utf8", params={"byte": offset})  # fmt: skip
     return "latin-1" if re.search(rb"[\x81\x8d\x8f\x90\x9d]", head) else "cp1252"
 
 
@@ -227,7 +229,8 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
     delimiter = max(DELIMITERS, key=lambda d: _score(text, d))
     rows = _rows(text, delimiter, 60)
     if not rows:
-        raise LoadError(name, "no delimited text: a field in the first lines is over 128 KB")
+        raise LoadError(name, "no delimited text: a field in the first lines is over 128 KB",
+                        code="field_too_long")  # fmt: skip
     first, skip = _preamble(text, delimiter, rows)
     rows = rows[first:]
     width = len(rows[0])
@@ -235,7 +238,8 @@ def sniff(name: str, path: Path, max_columns: int) -> Dialect:
         width = _first_line_fields(path, encoding, delimiter)
     if width > max_columns:
         raise LoadError(name, f"{width} columns; the limit is {max_columns} "
-                              "(datastore_max_columns)", line=1)  # fmt: skip
+                              "(datastore_max_columns)", line=1, code="too_many_columns",
+                        params={"count": width, "limit": max_columns})  # fmt: skip
     header = looks_like_header(rows)
     warnings: list[Note] = []
     names = column_names(rows[0], warnings) if header else [f"column_{i + 1}" for i in range(width)]

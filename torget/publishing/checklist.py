@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset, Distribution
+from torget.datastore.failures import stored_failure
 from torget.datastore.load import loadable_source
 from torget.db.schema import datastore_jobs
 from torget.errors import FieldError
@@ -440,7 +441,8 @@ def _distribution_scan(conn: sa.Connection, dist: Distribution, own: bool) -> di
         state = "pending" if own else ("findings" if held else "clear")
     elif job is not None and job["state"] == "failed" and own:
         state = "unreadable"
-        out["error"] = job["error"]
+        failure = stored_failure(job["error"] or "")
+        out["error"], out["failure"] = failure.message, failure.as_json()
     elif job is not None and job["state"] == "done" and own:
         state = "pending"  # loaded before the guard existed: `torget checklist --scan`
     else:

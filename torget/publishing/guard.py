@@ -24,6 +24,7 @@ from torget.catalog import datasets as dataset_store
 from torget.catalog.stored_files import release_files
 from torget.clock import now
 from torget.datastore import jobs
+from torget.datastore.notes import Note
 from torget.db.engine import after_commit
 from torget.db.schema import (
     datasets,
@@ -140,9 +141,10 @@ def _dataset_of(conn: sa.Connection, distribution_id: str) -> sa.RowMapping | No
 
 def admit_table(
     conn: sa.Connection, distribution_id: str, job_id: str, source: str, findings: list[Finding]
-) -> str | None:
+) -> Note | None:
     """Record the scan of a new table version; None when it may become current, else the
-    reason it may not (a published dataset's data with personal data nobody signed off).
+    reason it may not (a published dataset's data with personal data nobody signed off), as
+    the load's failure (`datastore.failures`).
     Runs in the transaction that would swap the table in."""
     dataset = _dataset_of(conn, distribution_id)
     open_findings = unsigned(findings, signoffs_of(conn, distribution_id))
@@ -153,10 +155,10 @@ def admit_table(
         _record(conn, distribution_id, job_id, source, "blocked", findings)
         _tell_editors(conn, m, open_findings)
         kinds = ", ".join(sorted({f"{f.kind} in {f.column!r}" for f in open_findings}))
-        return (
-            f"personal data found ({kinds}) that no organisation admin has signed off: the "
-            "published table stays as it was"
-        )
+        columns = sorted({f.column for f in open_findings})
+        return Note("personal_data_refused", {"file": source, "columns": columns},
+                    f"personal data found ({kinds}) that no organisation admin has signed off: "
+                    "the published table stays as it was")  # fmt: skip
     if m["state"] == "published":
         _release_previous(conn, distribution_id, str(m["id"]))
     _record(conn, distribution_id, job_id, source, "findings" if findings else "clear", findings)

@@ -26,7 +26,7 @@ from torget.datastore.tables import Table
 from torget.db.engine import read, write
 from torget.web.auth import current_actor
 from torget.web.i18n import pick_language
-from torget.web.load_notes import report_json
+from torget.web.load_notes import failure_json, report_json
 from torget.web.request_site import request_site
 from torget.web.usage import count_sql, count_use
 
@@ -89,9 +89,11 @@ def _columns(table: Table, described: dict[str, ColumnDescription]) -> list[dict
 
 
 def _job_json(job: Job, lang: str) -> dict[str, Any]:
-    """The last load, its report's notes in the language asked for (`?lang=`,
-    `Accept-Language`; Swedish otherwise) beside their `code` and `params`."""
-    return {**job.as_json(), "report": report_json(job.report, lang)}
+    """The last load, its report's notes and its failure in the language asked for (`?lang=`,
+    `Accept-Language`; Swedish otherwise) beside their `code` and `params`; `error` keeps
+    the failure's English message for clients written before failures had codes."""
+    return {**job.as_json(), "report": report_json(job.report, lang),
+            "failure": failure_json(job.failure, lang)}  # fmt: skip
 
 
 @router.get("/{distribution_id}", summary="A loaded table: columns, row count, last load")

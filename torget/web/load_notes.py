@@ -4,6 +4,9 @@ Each code has its words here, filled from the note's params; a count picks the p
 A list of line numbers or positions is joined with commas and ends in "…" when the load kept
 only the first of them. A note without words here (a code added later, or the English
 sentence an older load stored) is shown as the English it came with, marked so.
+
+A failed load's reason is a note too; its words are in `torget.datastore.failures`, shared
+with the editors' letter (`failure_text`, `failure_json`).
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from typing import Any
 
 from babel.support import Translations
 
+from torget.datastore.failures import failure_words
 from torget.datastore.notes import Note, stored_note
 from torget.web.i18n import Text, translations
 
-__all__ = ["WORDS", "note_text", "note_json", "report_json"]
+__all__ = ["WORDS", "note_text", "note_json", "report_json", "failure_text", "failure_json"]
 
 _Words = Callable[[Translations, int], str]
 
@@ -207,3 +211,18 @@ def report_json(report: dict[str, Any] | None, lang: str) -> dict[str, Any] | No
             for s in report["sheets"]
         ]
     return out
+
+
+def failure_text(failure: Note, lang: str) -> Text:
+    """Why a load failed, in `lang`; its English message (marked so) without words for it."""
+    words = failure_words(failure, translations(lang))
+    return Text(failure.message, "en") if words is None else Text(words, lang)
+
+
+def failure_json(failure: Note | None, lang: str) -> dict[str, Any] | None:
+    """A load's failure for the API: code, params, and the message in `lang` (with its `lang`)."""
+    if failure is None:
+        return None
+    text = failure_text(failure, lang)
+    return {"code": failure.code, "params": failure.params, "message": text.text,
+            "lang": text.lang}  # fmt: skip

@@ -40,7 +40,7 @@ from torget.web.i18n import (
     requested_language,
     translations,
 )
-from torget.web.load_notes import note_text
+from torget.web.load_notes import failure_text, note_text
 from torget.web.request_site import request_site
 from torget.web.sessions import csrf_token, page_actor
 
@@ -185,6 +185,7 @@ def _helpers(lang: str) -> dict[str, Any]:
         "filesize": lambda size: format_size(size, lang),
         "number": lambda n: format_number(n, lang),
         "load_note": lambda value: note_text(stored_note(value), lang),
+        "load_failure": lambda failure: failure_text(failure, lang),
         "static": lambda name: f"/static/{name}?v={__version__}",
     }
 
