@@ -230,23 +230,32 @@ class _Search:
         least the page's last (ties included), put in `_page`'s order by their use, recency
         and name; None when ties make them too many."""
         q = self.query
-        end = q.page * q.page_size
+        start, end = (q.page - 1) * q.page_size, q.page * q.page_size
         best = ranked.best(kept, passing, end, most=end + 2000)
         if best is None:
             return None
+        # Only the runs of equal scores that reach into the page need their order decided.
+        scores = list(best.values())
+        first, last = start, min(end, len(scores)) - 1
+        if last < first:
+            return []
+        while first > 0 and scores[first - 1] == scores[first]:
+            first -= 1
+        while last + 1 < len(scores) and scores[last + 1] == scores[last]:
+            last += 1
         p = dataset_popularity
         used = sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)
         rows = list(
             self.conn.execute(
                 sa.select(_docs.c.id, _docs.c.dataset_id, _docs.c.name, _docs.c.modified, used)
                 .outerjoin(p, p.c.dataset_id == _docs.c.dataset_id)
-                .where(_docs.c.id.in_(list(best)))
+                .where(_docs.c.id.in_(list(best)[first : last + 1]))
             )
         )
         rows.sort(key=lambda row: row[2])  # stable sorts: the last key sorted first
         rows.sort(key=lambda row: (row[4], row[3]), reverse=True)
         rows.sort(key=lambda row: best[row[0]], reverse=True)
-        return [row[1] for row in rows[(q.page - 1) * q.page_size : end]]
+        return [row[1] for row in rows[start - first : end - first]]
 
     def _candidates(self, common: bool = False) -> sa.CTE:
         """`common`: the one filter of a search without text passes so many documents that
