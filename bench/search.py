@@ -44,12 +44,13 @@ from torget.catalog.model import DatasetIn, OrganisationIn  # noqa: E402
 from torget.catalog.rules import normalise_dataset, normalise_organisation  # noqa: E402
 from torget.catalog.vocabularies import file_types, vocabulary  # noqa: E402
 from torget.clock import now  # noqa: E402
-from torget.db.engine import make_engine, write  # noqa: E402
+from torget.db.engine import write  # noqa: E402
 from torget.db.migrate import upgrade  # noqa: E402
 from torget.db.schema import datasets, distributions, organisations  # noqa: E402
 from torget.ids import new_id  # noqa: E402
 from torget.search import reindex  # noqa: E402
 from torget.settings import normalise_database_url  # noqa: E402
+from torget.site import Site  # noqa: E402
 
 GOAL_P95_MS = 50.0
 GOAL_PAGE_P95_MS = 100.0
@@ -370,14 +371,17 @@ def run(args: argparse.Namespace) -> int:
         data_dir = Path(tmp)
         settings = bench_settings(data_dir, db_url)
         print(f"Torget search benchmark: {args.datasets:,} datasets on {label}")
-        engine = make_engine(normalise_database_url(settings.resolved_database_url))
-        build(engine, args.datasets)
-        if engine.dialect.name == "postgresql":
-            # What autovacuum does soon after a bulk load: statistics for the planner, the
-            # visibility map for index-only scans, and the GIN pending list merged.
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM ANALYZE search_documents, dataset_facets, datasets")
-        engine.dispose()
+        # A site's engine: reindexing reads the site's settings (served distributions).
+        with Site.open(settings, queue=False) as site:
+            engine = site.engine
+            build(engine, args.datasets)
+            if engine.dialect.name == "postgresql":
+                # What autovacuum does soon after a bulk load: statistics for the planner, the
+                # visibility map for index-only scans, and the GIN pending list merged.
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.exec_driver_sql(
+                        "VACUUM ANALYZE search_documents, dataset_facets, datasets"
+                    )
         wanted = queries(args.queries + 20)
         shape_p95: dict[str, float] = {}
         with server(data_dir, db_url) as (url, pid), httpx.Client(timeout=60) as client:

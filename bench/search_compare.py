@@ -5,7 +5,8 @@ two uvicorn servers (this tree's code, and the reference checkout's, e.g. `main`
 own copy of the same catalogue (the reference's copy in the reference's schema, this one
 migrated by this tree), and measures every shape on them in alternating rounds. Printed per
 shape and side: p50/p95 over all rounds, and CPU ms per request of the server process and, on
-PostgreSQL, of its database backends (bench/search.py's `CpuMeter`).
+PostgreSQL, of its database backends (bench/search.py's `CpuMeter`); and whether both sides
+answer every query alike (total, the page in order, every facet's counts).
 
 The catalogues are built beforehand with `bench.search.build` (as bench/search.py does);
 `--data` and `--reference-data` are their data folders (SQLite: `torget.db` in them), and on
@@ -48,6 +49,25 @@ def _shapes() -> dict[str, list[dict[str, Any]]]:
     return {"text + theme + format + licence": wanted[20:60], **every_shape(wanted[20:40])}
 
 
+def _answer(client: httpx.Client, url: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    """What a search answers: the total, the page's names in order, every facet's counts."""
+    body = client.get(url + "/api/search", params=params).json()
+    facets = {name: sorted((v["value"], v["count"]) for v in values)
+              for name, values in body["facets"].items()}  # fmt: skip
+    return body["count"], [item["name"] for item in body["items"]], facets
+
+
+def _differences(client: httpx.Client, urls: list[str], params: list[dict[str, Any]]) -> int:
+    """The number of queries the two sides answer differently (each printed)."""
+    differ = 0
+    for p in params:
+        answers = [_answer(client, url, p) for url in urls]
+        if answers[0] != answers[1]:
+            differ += 1
+            print(f"  DIFFERENT ANSWERS for {p}: totals {answers[0][0]} / {answers[1][0]}")
+    return differ
+
+
 def run(args: argparse.Namespace) -> None:
     admin = None
     if args.database_url:
@@ -76,7 +96,9 @@ def run(args: argparse.Namespace) -> None:
                     results[label][0].extend(times)
                     if cpu:
                         results[label][1].append(cpu)
-            print(f" {name}")
+            differ = _differences(client, [url for url, _ in running.values()], params)
+            print(f" {name}" + (f"  ({differ} queries answered differently)" if differ else
+                                "  (same answers: totals, pages, facet counts)"))  # fmt: skip
             for label, (times, cpus) in results.items():
                 mean = tuple(sum(c[i] for c in cpus) / len(cpus) for i in (0, 1)) if cpus else None
                 report(f"  {label}", (times, mean))  # type: ignore[arg-type]

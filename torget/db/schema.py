@@ -25,6 +25,7 @@ __all__ = [
     "usage_counts",
     "search_facet_counts",
     "search_facet_pairs",
+    "search_index_version",
     "search_terms",
     "datastore_jobs",
     "datastore_tables",
@@ -328,6 +329,15 @@ search_facet_pairs = sa.Table(
     sa.Column("other_facet", sa.String(20), primary_key=True),
     sa.Column("other_value", sa.String(500), primary_key=True),
     sa.Column("count", sa.Integer, nullable=False),
+)
+
+# One row: a number every write to the search index adds one to, in its transaction, so that
+# a process keeping something derived from the index (torget.search.bitmaps) sees any change.
+search_index_version = sa.Table(
+    "search_index_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )
 
 # Derived: every term the documents were indexed with, for typo tolerance (torget.search.terms).

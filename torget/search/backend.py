@@ -50,6 +50,10 @@ class FullText(Protocol):
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         """Documents matching every query word (score 0 when not `scored`)."""
 
+    def in_title(self, query: list[QueryWord]) -> sa.ColumnElement[bool]:
+        """Whether a `search_documents` row's title holds every query word in some form: the
+        documents `query._tier` may rank above 0 (the others need no look at their title)."""
+
     def planned(self, conn: sa.Connection) -> AbstractContextManager[None]:
         """Around the statements of one text search: whatever the database needs to plan
         them well, undone afterwards."""

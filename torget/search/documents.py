@@ -31,6 +31,7 @@ from torget.db.schema import (
     specification_conformance,
 )
 from torget.search.backend import IndexedText, full_text_for
+from torget.search.bitmaps import changed
 from torget.search.counts import add_counts, clear_counts, documents_of, remove_counts
 from torget.search.facets import canonical_value, facet_rows, keys_text
 from torget.search.terms import add_terms, clear_terms
@@ -166,6 +167,7 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
          for d, t in zip(found, texts, strict=True)],
     )  # fmt: skip
     add_terms(conn, (term for t in texts for f in TEXT_FIELDS for term in t[f].split()))
+    changed(conn)
 
 
 def conforming_distributions(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, str]:
@@ -185,6 +187,7 @@ def unindex_dataset(conn: sa.Connection, dataset_id: str) -> None:
     for doc in documents_of(conn, dataset_id):
         remove_counts(conn, doc.id, doc.organisation_id, doc.state)
         conn.execute(dataset_facets.delete().where(dataset_facets.c.doc_id == doc.id))
+        changed(conn)
     conn.execute(search_documents.delete().where(search_documents.c.dataset_id == dataset_id))
 
 
@@ -230,6 +233,7 @@ def clear_index(conn: sa.Connection) -> None:
     clear_terms(conn)
     conn.execute(dataset_facets.delete())
     conn.execute(search_documents.delete())
+    changed(conn)
 
 
 def reindex(conn: sa.Connection) -> int:

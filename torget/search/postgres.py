@@ -29,17 +29,19 @@ __all__ = ["PostgresFullText"]
 _DOCUMENT: sa.ColumnElement[Any] = sa.literal_column("search_documents.document")
 
 
-def query_text(query: list[QueryWord]) -> str:
-    """The text `to_tsquery('simple', …)` is given: every word, in any of its forms."""
+def query_text(query: list[QueryWord], weights: str = "") -> str:
+    """The text `to_tsquery('simple', …)` is given: every word, in any of its forms (in the
+    fields of `weights` only, when given: "A" is the title)."""
     groups = []
     for word in query:
-        forms = [f.lexeme + (":*" if f.prefix else "") for f in word.forms()]
+        forms = [f.lexeme + (":*" if f.prefix else ":" if weights else "") + weights
+                 for f in word.forms()]  # fmt: skip
         groups.append("(" + " | ".join(forms) + ")")
     return " & ".join(groups)
 
 
-def ts_query(query: list[QueryWord]) -> sa.ColumnElement[Any]:
-    return sa.func.to_tsquery(sa.cast("simple", REGCONFIG), query_text(query))
+def ts_query(query: list[QueryWord], weights: str = "") -> sa.ColumnElement[Any]:
+    return sa.func.to_tsquery(sa.cast("simple", REGCONFIG), query_text(query, weights))
 
 
 class PostgresFullText:
@@ -63,6 +65,9 @@ class PostgresFullText:
 
     def clear(self, conn: sa.Connection) -> None:
         """Nothing to do: the tsvector goes with its row."""
+
+    def in_title(self, query: list[QueryWord]) -> sa.ColumnElement[bool]:
+        return _DOCUMENT.op("@@")(ts_query(query, "A"))
 
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         tsq = ts_query(query)

@@ -60,6 +60,11 @@ class SqliteFullText:
     def clear(self, conn: sa.Connection) -> None:
         conn.exec_driver_sql("DELETE FROM search_fts")
 
+    def in_title(self, query: list[QueryWord]) -> sa.ColumnElement[bool]:
+        found = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :title")
+        found = found.bindparams(title=f"title : ({match_expression(query)})")
+        return search_documents.c.id.in_(found.columns(rowid=sa.Integer))
+
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         score = "-rank" if scored else "0.0"
         found = (

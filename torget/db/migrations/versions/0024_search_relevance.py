@@ -133,10 +133,12 @@ def _reindex() -> None:
     conn = op.get_bind()
     if conn.execute(sa.text("SELECT 1 FROM datasets LIMIT 1")).first() is None:
         return
-    # Today's reindex also writes the pairs' counts of migration 0030, which then keeps them.
-    from torget.db.schema import search_facet_pairs
+    # Today's reindex also writes the pairs' counts of migration 0030 and the index's version
+    # of 0031, which then keep them.
+    from torget.db.schema import search_facet_pairs, search_index_version
 
     search_facet_pairs.create(conn, checkfirst=True)
+    search_index_version.create(conn, checkfirst=True)
     reindex(conn.execution_options(**{SITE_OPTION: _Migrating(settings)}))
 
 

@@ -1,0 +1,68 @@
+"""The bitmaps a process keeps (torget.search.bitmaps) follow writes made elsewhere: another
+server process or the command line, through its own connections to the same database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from torget.accounts.permissions import ANONYMOUS, SYSTEM
+from torget.catalog.datasets import delete_dataset, patch_dataset
+from torget.db.engine import read, write
+from torget.search import SearchQuery, search_datasets
+from torget.search.documents import reindex
+from torget.settings import Settings
+from torget.site import Site
+
+
+def _found(engine: sa.Engine, **query: object) -> tuple[set[str], dict[str, int]]:
+    with read(engine) as conn:
+        result = search_datasets(conn, ANONYMOUS, SearchQuery(**query))  # type: ignore[arg-type]
+    themes = {v.value: v.count for v in result.facets["theme"] if v.count}
+    return {d.name for d in result.items}, themes
+
+
+def test_a_process_sees_another_process_s_writes_at_its_next_search(
+    settings: Settings, engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    two_facets = {"filters": {"format": ["JSON", "CSV"], "license": ["CC0-1.0", "CC-BY-4.0"]}}
+    names, themes = _found(engine, **two_facets)  # this process keeps the bitmaps now
+    assert "bibliotek" not in names and themes["EDUC"] == 1
+    assert "badplatser" in _found(engine, text="bad", filters={"theme": ["ENVI"]})[0]
+    other = Site.open(settings, migrate=False, queue=False)
+    try:
+        with write(other.engine) as conn:
+            patch_dataset(conn, SYSTEM, "bibliotek", {"state": "published"})
+            delete_dataset(conn, SYSTEM, "badplatser")
+    finally:
+        other.close()
+    names, themes = _found(engine, **two_facets)
+    assert "bibliotek" in names and themes["EDUC"] == 2
+    assert "badplatser" not in _found(engine, text="bad", filters={"theme": ["ENVI"]})[0]
+    with write(engine) as conn:  # `torget search reindex`, which publishes no event
+        reindex(conn)
+    assert _found(engine, **two_facets) == (names, themes)
+
+
+def _answers(engine: sa.Engine, queries: list[SearchQuery]) -> list[tuple[object, ...]]:
+    out = []
+    for query in queries:
+        with read(engine) as conn:
+            result = search_datasets(conn, ANONYMOUS, query)
+        out.append((result.total, [d.name for d in result.items], result.facets))
+    return out
+
+
+def test_bitmaps_answer_as_the_counting_in_sql_does(
+    engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    queries = [
+        SearchQuery(text=text, filters=filters, sort=sort, page=page, page_size=2, lang=lang)
+        for text in ("", "bad", "platser", "bathing sites", "data")
+        for filters in ({"theme": ["ENVI", "TRAN"], "format": ["CSV"]}, {"keyword": ["bad"]}, {})
+        for sort in ("relevance", "title", "modified", "name")
+        for page, lang in ((1, "sv"), (2, "en"))
+    ]  # type: ignore[arg-type]
+    with_bitmaps = _answers(engine, queries)
+    with write(engine) as conn:  # an index without a version: searches count in SQL
+        conn.execute(sa.text("DELETE FROM search_index_version"))
+    assert _answers(engine, queries) == with_bitmaps
