@@ -102,6 +102,7 @@ from torget.web.pages import (
 )
 from torget.web.pages.errors import not_found_page, page_error, wants_page
 from torget.web.retry import RetryWrites
+from torget.web.route_index import index_routes
 from torget.web.sessions import SESSION_COOKIE, session_secret
 
 __all__ = ["create_app"]
@@ -300,4 +301,5 @@ def create_app(site: Site) -> FastAPI:
             "guide": f"{base}/about",
         }
 
+    index_routes(app)  # each router rules itself out by its paths first (issue 21)
     return app
