@@ -104,6 +104,7 @@ from torget.web.pages import (
 from torget.web.pages.errors import not_found_page, page_error, wants_page
 from torget.web.request_site import request_site
 from torget.web.retry import RetryWrites
+from torget.web.route_index import index_routes
 from torget.web.sessions import SESSION_COOKIE, session_secret
 
 __all__ = ["create_app"]
@@ -270,6 +271,7 @@ def create_app(site: Site) -> FastAPI:
     static = Path(__file__).parent / "web" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.add_api_route("/api", _api_index, methods=["GET"], include_in_schema=False)
+    index_routes(app)  # each router rules itself out by its paths first (issue 21)
     return app
 
 

@@ -1,0 +1,34 @@
+"""`web.route_index` lets a router rule itself out by its paths: it must answer exactly as
+FastAPI does, for every route's path, a path of no route, and each method."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, _IncludedRouter
+from fastapi.testclient import TestClient
+
+
+def _paths(app: FastAPI) -> set[str]:
+    """A concrete path for every route (each parameter filled in), and a few of no route."""
+    found = {"/", "/nothing-here", "/api/nothing", "/dataset/x/nothing", "/static/torget.css"}
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            found.add(re.sub(r"\{[^}]+\}", "x1", route.path))
+    return found
+
+
+def test_every_router_answers_as_fastapi_does(client: TestClient) -> None:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    routers = [r for r in app.router.routes if isinstance(r, _IncludedRouter)]
+    assert routers
+    for path in sorted(_paths(app)):
+        for method in ("GET", "POST"):
+            scope = {"type": "http", "method": method, "path": path, "root_path": "",
+                     "query_string": b"", "headers": [], "app": app}  # fmt: skip
+            for router in routers:
+                indexed = router.matches(dict(scope))
+                asked = _IncludedRouter.matches(router, dict(scope))
+                assert indexed[0] == asked[0], (path, method, router.original_router.routes)
