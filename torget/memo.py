@@ -2,7 +2,9 @@
 
 Pages keep a few answers whose key names everything they depend on (a table's file, which
 never changes once written; a schema and a header): no expiry is needed, only a bound on how
-many are kept, the oldest forgotten first. The server's threads share one memo.
+many are kept, the oldest forgotten first. An answer that also depends on something a key
+cannot name in advance (the dataset page's loads, found from the answer itself) is checked
+by the caller's `current` and made again when it is not. The server's threads share one memo.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Generic, TypeVar
 __all__ = ["Memo"]
 
 _T = TypeVar("_T")
+_MISSING = object()  # a kept answer may be None
 
 
 class Memo(Generic[_T]):
@@ -22,11 +25,14 @@ class Memo(Generic[_T]):
         self._answers: dict[Hashable, _T] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, answer: Callable[[], _T]) -> _T:
-        """The answer kept for `key`, or `answer()` kept for it. Callers must not change
-        what it returns: the next caller gets the same object."""
-        if key in self._answers:
-            return self._answers[key]
+    def get(
+        self, key: Hashable, answer: Callable[[], _T], current: Callable[[_T], bool] | None = None
+    ) -> _T:
+        """The answer kept for `key` (if `current` says it still is), or `answer()` kept for
+        it. Callers must not change what it returns: the next caller gets the same object."""
+        kept = self._answers.get(key, _MISSING)
+        if kept is not _MISSING and (current is None or current(kept)):  # type: ignore[arg-type]
+            return kept  # type: ignore[return-value]
         found = answer()
         with self._lock:
             self._answers[key] = found

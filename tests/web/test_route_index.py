@@ -4,6 +4,7 @@ FastAPI does, for every route's path, a path of no route, and each method."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import fastapi.routing
 import pytest
@@ -32,8 +33,9 @@ def test_every_router_answers_as_fastapi_does(client: TestClient) -> None:
     assert routers
     for path in sorted(_paths(app)):
         for method in ("GET", "POST"):
-            scope = {"type": "http", "method": method, "path": path, "root_path": "",
-                     "query_string": b"", "headers": [], "app": app}  # fmt: skip
+            scope: dict[str, Any] = {"type": "http", "method": method, "path": path,
+                                     "root_path": "", "query_string": b"", "headers": [],
+                                     "app": app}  # fmt: skip
             for router in routers:
                 indexed = router.matches(dict(scope))
                 asked = included.matches(router, dict(scope))

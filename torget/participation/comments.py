@@ -206,6 +206,11 @@ def list_comments(
 ) -> tuple[Subject, list[Comment]]:
     """The threads on a subject, oldest first, each with its replies."""
     subject = get_subject(conn, actor, subject_type, subject_ref, COMMENT_SUBJECTS)
+    return subject, threads_of(conn, subject)
+
+
+def threads_of(conn: sa.Connection, subject: Subject) -> list[Comment]:
+    """The threads on a subject the caller may read, oldest first, each with its replies."""
     rows = conn.execute(
         _select()
         .where((comments.c.subject_type == subject.type) & (comments.c.subject_id == subject.id))
@@ -215,10 +220,7 @@ def list_comments(
     for row in rows:
         if row.parent_id is not None:
             replies.setdefault(row.parent_id, []).append(_from_row(row))
-    threads = [
-        _from_row(row, tuple(replies.get(row.id, ()))) for row in rows if row.parent_id is None
-    ]
-    return subject, threads
+    return [_from_row(row, tuple(replies.get(row.id, ()))) for row in rows if row.parent_id is None]
 
 
 def _moderate(

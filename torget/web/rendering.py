@@ -48,6 +48,10 @@ __all__ = [
     "Alternate",
     "SECURITY_HEADERS",
     "render",
+    "page_html",
+    "fragment_html",
+    "form_token",
+    "html_response",
     "environment",
     "flash",
     "format_number",
@@ -245,6 +249,87 @@ def _switch_url(request: Request, lang: str) -> str:
     return url.path + "?" + url.query
 
 
+def page_html(
+    request: Request,
+    template: str,
+    *,
+    title: str | Text,
+    alternates: Sequence[Alternate] = (),
+    csrf: object = None,
+    **context: Any,
+) -> str:
+    """The page `template` in the request's language, with the shared layout's context.
+
+    `title` is a message to translate, or metadata (a `Text`) to show as it is; `csrf` stands
+    in for the reader's form token (a page kept for many readers puts a slot there).
+    """
+    lang = pick_language(request)
+    settings = request_site(request).settings
+    actor = page_actor(request)
+    flashes = request.session.pop("flash", []) if "flash" in request.session else []
+    owner = _site_owner(request)
+    return (
+        environment(lang)
+        .get_template(template)
+        .render(
+            request=request,
+            title=title.text if isinstance(title, Text) else translations(lang).gettext(title),
+            alternates=alternates,
+            user=actor.user,
+            actor=actor,
+            csrf_token=_FormToken(request) if csrf is None else csrf,
+            flashes=flashes,
+            site_title=settings.catalog_title_en if lang == "en" else settings.catalog_title_sv,
+            site_owner=localize(owner, lang),
+            other_languages=[
+                (code, _switch_url(request, code)) for code in LANGUAGES if code != lang
+            ],
+            base=settings.public_base,
+            **context,
+        )
+    )
+
+
+def fragment_html(request: Request, template: str, **context: Any) -> Markup:
+    """A part of a page (`_name.html`) in the request's language, with the reader's own
+    context (their account, their form token): what a kept page's slots are filled with."""
+    actor = page_actor(request)
+    return Markup(
+        environment(pick_language(request))
+        .get_template(template)
+        .render(
+            request=request, user=actor.user, actor=actor, csrf_token=_FormToken(request), **context
+        )  # fmt: skip
+    )
+
+
+def form_token(request: Request) -> str:
+    return str(_FormToken(request))
+
+
+def html_response(
+    request: Request, body: str, *, status: int = 200, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """A page's answer: the security headers, its language, and the language cookie when the
+    reader chose one."""
+    settings = request_site(request).settings
+    response = HTMLResponse(
+        body, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})}
+    )
+    response.headers["Content-Language"] = pick_language(request)
+    chosen = requested_language(request)
+    if chosen is not None:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=settings.public_base.startswith("https://"),
+        )
+    return response
+
+
 def render(
     request: Request,
     template: str,
@@ -259,38 +344,5 @@ def render(
 
     `title` is a message to translate, or metadata (a `Text`) to show as it is.
     """
-    lang = pick_language(request)
-    settings = request_site(request).settings
-    actor = page_actor(request)
-    flashes = request.session.pop("flash", []) if "flash" in request.session else []
-    env = environment(lang)
-    owner = _site_owner(request)
-    body = env.get_template(template).render(
-        request=request,
-        title=title.text if isinstance(title, Text) else translations(lang).gettext(title),
-        alternates=alternates,
-        user=actor.user,
-        actor=actor,
-        csrf_token=_FormToken(request),
-        flashes=flashes,
-        site_title=settings.catalog_title_en if lang == "en" else settings.catalog_title_sv,
-        site_owner=localize(owner, lang),
-        other_languages=[(code, _switch_url(request, code)) for code in LANGUAGES if code != lang],
-        base=settings.public_base,
-        **context,
-    )
-    response = HTMLResponse(
-        body, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})}
-    )
-    response.headers["Content-Language"] = lang
-    chosen = requested_language(request)
-    if chosen is not None:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            chosen,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=settings.public_base.startswith("https://"),
-        )
-    return response
+    body = page_html(request, template, title=title, alternates=alternates, **context)
+    return html_response(request, body, status=status, headers=headers)

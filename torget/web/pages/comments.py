@@ -13,7 +13,7 @@ from torget.accounts.permissions import Actor
 from torget.db.engine import read, write
 from torget.errors import ValidationFailed
 from torget.participation import comments as store
-from torget.participation.subjects import get_subject
+from torget.participation.subjects import Subject, get_subject
 from torget.web.abuse import check_honeypot, client_address
 from torget.web.forms import Field, Form, labels
 from torget.web.i18n import N_
@@ -44,11 +44,10 @@ class CommentsSection:
     moderator: bool
 
 
-def comments_section(
-    conn: sa.Connection, actor: Actor, subject_type: str, subject_id: str
-) -> CommentsSection:
-    """The comments section of a page; pass it to the template as `comments_section`."""
-    subject, threads = store.list_comments(conn, actor, subject_type, subject_id)
+def comments_section(conn: sa.Connection, actor: Actor, subject: Subject) -> CommentsSection:
+    """The comments section of the page of `subject` (which `actor` may read); pass it to
+    the template as `comments_section`."""
+    threads = store.threads_of(conn, subject)
     user = actor.user
     return CommentsSection(
         subject.type, subject.id, threads, user is not None,

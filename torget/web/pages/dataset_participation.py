@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import Request
+import sqlalchemy as sa
 
+from torget.accounts.permissions import Actor
 from torget.catalog.datasets import Dataset
-from torget.db.engine import read
 from torget.participation.showcases import Showcase, list_showcases
+from torget.participation.subjects import Subject
 from torget.web.pages.comments import CommentsSection, comments_section
 from torget.web.pages.follows import FollowButton, follow_button
 from torget.web.pages.showcases import KIND_LABELS
-from torget.web.request_site import request_site
-from torget.web.sessions import page_actor
 
 __all__ = ["DatasetParticipation", "dataset_participation"]
 
@@ -28,12 +27,15 @@ class DatasetParticipation:
     kinds: dict[str, str]
 
 
-def dataset_participation(request: Request, dataset: Dataset) -> DatasetParticipation:
-    actor = page_actor(request)
-    with read(request_site(request).engine) as conn:
-        return DatasetParticipation(
-            follow_button(conn, actor, "dataset", dataset.id),
-            list_showcases(conn, dataset_id=dataset.id),
-            comments_section(conn, actor, "dataset", dataset.id),
-            KIND_LABELS,
-        )
+def dataset_participation(
+    conn: sa.Connection, actor: Actor, dataset: Dataset
+) -> DatasetParticipation:
+    """For `dataset` as `actor` read it (so no second look-up of whether they may)."""
+    subject = Subject("dataset", dataset.id, dataset.organisation_id, dataset.data.title,
+                      f"/dataset/{dataset.name}", dataset.state == "published")  # fmt: skip
+    return DatasetParticipation(
+        follow_button(conn, actor, subject),
+        list_showcases(conn, dataset_id=dataset.id),
+        comments_section(conn, actor, subject),
+        KIND_LABELS,
+    )

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from torget.accounts.permissions import Actor
 from torget.db.engine import read, write
 from torget.participation import follows as store
-from torget.participation.subjects import SUBJECT_TYPES, get_subject
+from torget.participation.subjects import Subject
 from torget.web.i18n import N_
 from torget.web.pages.routing import page_router, redirect, signed_in
 from torget.web.rendering import flash, render
@@ -33,18 +33,15 @@ class FollowButton:
     following: bool
     signed_in: bool
     verified: bool
-    followers: int
 
 
-def follow_button(
-    conn: sa.Connection, actor: Actor, subject_type: str, subject_id: str
-) -> FollowButton:
-    """The follow button of a page; pass it to the template as `follow_button`."""
-    subject = get_subject(conn, actor, subject_type, subject_id, SUBJECT_TYPES)
+def follow_button(conn: sa.Connection, actor: Actor, subject: Subject) -> FollowButton:
+    """The follow button of the page of `subject` (which `actor` may read); pass it to the
+    template as `follow_button`."""
     user = actor.user
     return FollowButton(
         subject.type, subject.id, store.is_following(conn, actor, subject), user is not None,
-        user is not None and user.email_verified, store.follower_count(conn, subject),
+        user is not None and user.email_verified,
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from torget.catalog.organisations import Organisation, all_organisations
 from torget.catalog.vocabularies import vocabulary
 from torget.db.engine import read, write
 from torget.participation import votes
+from torget.participation.subjects import get_subject
 from torget.participation.suggestion_status import (
     answer_candidates,
     can_change_status,
@@ -147,8 +148,9 @@ def suggestion_page(
         editor = can_change_status(actor, suggestion)
         history = suggestion_history(conn, suggestion.id)
         voted = votes.has_voted(conn, actor, suggestion.id)
-        follow = follow_button(conn, actor, "suggestion", suggestion.id)
-        comments = comments_section(conn, actor, "suggestion", suggestion.id)
+        subject = get_subject(conn, actor, "suggestion", suggestion.id, ("suggestion",))
+        follow = follow_button(conn, actor, subject)
+        comments = comments_section(conn, actor, subject)
         candidates = answer_candidates(conn, suggestion) if editor else []
         planned = candidates_of_suggestion(conn, actor, suggestion.id)
     return render(
