@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from tests.postgres_copies import Copies, drop_database
 from torget.accounts.password_hashes import use_parameters
 from torget.accounts.permissions import SYSTEM
 from torget.accounts.tokens import create_token
@@ -76,7 +76,7 @@ def postgres_template() -> Iterator[str | None]:
     try:
         yield name
     finally:
-        _drop_database(admin, name)
+        drop_database(admin, name)
         admin.dispose()
 
 
@@ -86,16 +86,37 @@ def _on_database(name: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session")
+def postgres_copies(postgres_template: str | None) -> Iterator[Copies | None]:
+    """The template's copies, made ahead of the tests that take them (tests/postgres_copies.py)."""
+    if postgres_template is None:
+        yield None
+        return
+    admin = sa.create_engine(normalise_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    copies = Copies(admin, postgres_template)
+    try:
+        yield copies
+    finally:
+        copies.close()
+        admin.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     sqlite_template: Path,
-    postgres_template: str | None,
+    postgres_copies: Copies | None,
 ) -> Iterator[str]:
     """A migrated catalogue database of the test's own, on each backend."""
-    template = sqlite_template if request.param == "sqlite" else postgres_template
-    with fresh_database(request.param, tmp_path / "torget.db", template) as url:
+    if request.param == "postgresql" and postgres_copies is not None:
+        name = postgres_copies.take()
+        try:
+            yield _on_database(name)
+        finally:
+            postgres_copies.give_back(name)
+        return
+    with fresh_database(request.param, tmp_path / "torget.db", sqlite_template) as url:
         yield url
 
 
@@ -135,21 +156,8 @@ def _copied_postgres_database(template: str) -> Iterator[str]:
             conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
         yield _on_database(name)
     finally:
-        _drop_database(admin, name)
+        drop_database(admin, name)
         admin.dispose()
-
-
-def _drop_database(admin: sa.Engine, name: str) -> None:
-    """Drop a test's database; a connection that cannot be ended at once (an autovacuum
-    worker, a server thread still closing) gets a few moments. What cannot be dropped stays
-    for the next `.ci/run`, which starts from a fresh cluster."""
-    for attempt in range(20):
-        try:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            return
-        except sa.exc.DBAPIError:
-            time.sleep(0.1 * (attempt + 1))
 
 
 def admin_and_organisation(env: dict[str, str]) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
-from torget.db.migrate import upgrade
+from torget.db.migrate import alembic_config, upgrade
 from torget.db.schema import metadata
 
 # The full-text index has no portable declaration, so schema.py leaves it out and migration
@@ -54,3 +56,13 @@ def test_upgrade_is_idempotent(engine: sa.Engine) -> None:
     upgrade(engine)
     with engine.connect() as conn:
         assert "datasets" in sa.inspect(conn).get_table_names()
+
+
+def test_upgrade_migrates_a_database_behind_the_newest_revision(engine: sa.Engine) -> None:
+    """`upgrade` leaves a database at the newest revision alone without running Alembic; one
+    a revision behind is still migrated."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    command.downgrade(alembic_config(engine), "-1")
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head
