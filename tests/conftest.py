@@ -121,19 +121,14 @@ def database_url(
 
 
 @contextmanager
-def fresh_database(
-    backend: str, sqlite_file: Path, template: Path | str | None = None
-) -> Iterator[str]:
-    """A database of its own: a copy of the migrated `template` when one is given (a SQLite
-    file; a PostgreSQL database, copied as a new database dropped afterwards), else an empty
-    SQLite file or an empty PostgreSQL schema dropped afterwards."""
+def fresh_database(backend: str, sqlite_file: Path, template: Path | None = None) -> Iterator[str]:
+    """A database of its own: on SQLite a copy of the migrated `template` file when one is
+    given, else an empty file; on PostgreSQL an empty schema dropped afterwards (the tests'
+    migrated copies come from `postgres_copies`)."""
     if backend == "sqlite":
         if template is not None:
             shutil.copyfile(template, sqlite_file)
         yield f"sqlite:///{sqlite_file}"
-        return
-    if template is not None:
-        yield from _copied_postgres_database(str(template))
         return
     schema = "t_" + uuid.uuid4().hex[:16]
     admin = sa.create_engine(normalise_database_url(POSTGRES_URL))
@@ -145,18 +140,6 @@ def fresh_database(
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
-
-
-def _copied_postgres_database(template: str) -> Iterator[str]:
-    name = "t_" + uuid.uuid4().hex[:16]
-    admin = sa.create_engine(normalise_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
-        yield _on_database(name)
-    finally:
-        drop_database(admin, name)
         admin.dispose()
 
 

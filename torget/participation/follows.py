@@ -54,7 +54,6 @@ __all__ = [
     "unfollow",
     "is_following",
     "list_follows",
-    "follower_count",
 ]
 
 UPDATE_MAIL_INTERVAL = timedelta(hours=1)
@@ -106,16 +105,6 @@ def is_following(conn: sa.Connection, actor: Actor, subject: Subject) -> bool:
         return False
     found = conn.execute(sa.select(follows.c.user_id).where(_where(actor.user.id, subject)))
     return found.first() is not None
-
-
-def follower_count(conn: sa.Connection, subject: Subject) -> int:
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).where(
-                (follows.c.subject_type == subject.type) & (follows.c.subject_id == subject.id)
-            )
-        ).scalar_one()
-    )
 
 
 def list_follows(conn: sa.Connection, actor: Actor) -> list[Followed]:
