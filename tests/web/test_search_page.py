@@ -59,9 +59,10 @@ def test_sorting_paging_and_english_labels(browser: Browser, sample: Sample) -> 
 
 
 def test_start_page_counts_themes_and_most_used(browser: Browser, sample: Sample) -> None:
+    assert "Mest använda" not in browser.get("/").text  # kept for anonymous readers, until …
     for _ in range(3):
         browser.get(f"/dataset/{sample.swedish_only.name}")
-    client_site(browser.client).usage.flush()  # views are written behind (torget.usage)
+    client_site(browser.client).usage.flush()  # … views are written (behind: torget.usage)
     home = browser.get("/").text
     assert re.search(
         r'href="/search\?theme=ENVI">Miljö</a> <span class="muted">\(1 datamängd\)', home

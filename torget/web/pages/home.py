@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,8 +13,9 @@ from torget.catalog.organisations import Organisation, all_organisations
 from torget.catalog.vocabularies import vocabulary
 from torget.db.engine import read
 from torget.dcat.feed_cache import catalogue_state
+from torget.memo import Memo
 from torget.search.query import SearchResult
-from torget.settings import Settings
+from torget.usage.store import usage_state
 from torget.web.catalogue_search import most_used, search
 from torget.web.feeds import datasets_feed
 from torget.web.i18n import N_, pick_language
@@ -48,23 +48,18 @@ class _Front:
 
 # The start page is the most visited page and the same for every anonymous reader: its
 # catalogue part is kept per site and language until the catalogue changes (the token the
-# feed's cache keys on, which every process sees) or, for the "most used" list, which moves
-# with use rather than with the catalogue, for `_POPULAR_SECONDS`.
-_POPULAR_SECONDS = 300.0
-_KEPT: dict[tuple[Settings, str], tuple[str, float, _Front]] = {}
+# feed's cache keys on) or the use counts do (their own token, renewed by each flush, since
+# "most used" moves with use rather than with the catalogue); every process sees both.
+_KEPT: Memo[_Front] = Memo(16)
 
 
 def _front(request: Request, actor: Actor, lang: str) -> _Front:
     site = request_site(request)
     if actor.user is not None:  # an editor may see more than the public
         return _read_front(site.engine, actor, lang)
-    key, state, now = (site.settings, lang), catalogue_state(site.settings), time.monotonic()
-    kept = _KEPT.get(key)
-    if kept is not None and kept[0] == state and now - kept[1] < _POPULAR_SECONDS:
-        return kept[2]
-    front = _read_front(site.engine, actor, lang)
-    _KEPT[key] = (state, now, front)
-    return front
+    # The tokens are read before the data: a change committed meanwhile gets the next one.
+    states = catalogue_state(site.settings), usage_state(site.settings)
+    return _KEPT.get((site.settings, lang, *states), lambda: _read_front(site.engine, actor, lang))
 
 
 def _read_front(engine: sa.Engine, actor: Actor, lang: str) -> _Front:
