@@ -14,6 +14,7 @@ import torget
 from tests.conftest import World, dataset_payload
 from tests.web.conftest import Browser
 from torget.catalog.visibility import STRUCTURAL_CODES
+from torget.datastore.failures import FAILURE_WORDS
 from torget.errors import FieldError, ValidationFailed
 from torget.web import participation_problems
 from torget.web.forms import MESSAGES, Form, problem_text
@@ -61,6 +62,7 @@ def test_every_code_raised_has_a_page_translation() -> None:
     assert {"swedish_text_required", "too_long", "not_an_email", "link_expired"} <= set(raised)
     translated = MESSAGES.keys() | participation_problems.MESSAGES.keys()
     translated |= account_forms.MESSAGES.keys()
+    translated |= FAILURE_WORDS.keys()  # a failed load's reason (`LoadError`), in its own words
     missing = {code: where for code, where in raised.items() if code not in translated}
     assert missing == {}
 
