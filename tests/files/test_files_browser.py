@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.web.browser import LiveServer, chromium, live_server, needs_chromium
+from tests.web.browser import LiveServer, chromium, click_to_load, live_server, needs_chromium
 from tests.web.sample import PASSWORD
 from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import get_dataset
@@ -65,8 +65,7 @@ def _log_in(context: Any, server: LiveServer, name: str) -> Any:
     page.goto(server.url("/login"))
     page.fill("#f-username", name)
     page.fill("#f-password", PASSWORD)
-    page.click("main form[action='/login'] button[type=submit]")
-    page.wait_for_load_state()
+    click_to_load(page, "main form[action='/login'] button[type=submit]")
     return page
 
 
@@ -82,8 +81,7 @@ def _upload(chrome: Any, server: LiveServer, tmp: Path, name: str, content: byte
         # The sample's dataset has no licence of its own to lend (issue 13 B: every
         # distribution needs one).
         page.select_option("#f-license", "http://creativecommons.org/publicdomain/zero/1.0/")
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        click_to_load(page, "main form button[type=submit]")
     finally:
         context.close()
     with read(server.site.engine) as conn:

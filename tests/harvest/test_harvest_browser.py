@@ -10,7 +10,14 @@ import pytest
 
 from tests.harvest.catalogues import catalogue, dataset
 from tests.harvest.conftest import Served
-from tests.web.browser import axe_violations, chromium, describe, live_server, needs_chromium
+from tests.web.browser import (
+    axe_violations,
+    chromium,
+    click_to_load,
+    describe,
+    live_server,
+    needs_chromium,
+)
 from tests.web.sample import PASSWORD
 from torget.accounts.permissions import SYSTEM
 from torget.db.engine import write
@@ -54,8 +61,7 @@ def test_harvest_pages_are_accessible(tmp_path: Path, served: Served) -> None:
                     found = axe_violations(page)
                     assert found == [], f"{path} ({lang}):\n{describe(found)}"
                 page.goto(live.base + "/publish/harvest")
-                page.click("main form[method=post] button.button >> nth=-1")
-                page.wait_for_load_state()
+                click_to_load(page, "main form[method=post] button.button >> nth=-1")
                 assert page.locator(".error-summary, [role=alert]").count() >= 1
                 found = axe_violations(page)
                 assert found == [], f"form with errors ({lang}):\n{describe(found)}"

@@ -17,6 +17,7 @@ from tests.web.browser import (
     LiveServer,
     axe_violations,
     chromium,
+    click_to_load,
     describe,
     live_server,
     needs_chromium,
@@ -44,8 +45,7 @@ def _accessible(page: Any, lang: str, state: str) -> None:
 
 
 def _submit(page: Any, action: str) -> None:
-    page.click(f"main form[action='{action}'] button[type=submit]")
-    page.wait_for_load_state()
+    click_to_load(page, f"main form[action='{action}'] button[type=submit]")
 
 
 WORDS = {

@@ -16,6 +16,7 @@ from tests.web.browser import (
     LiveServer,
     axe_violations,
     chromium,
+    click_to_load,
     describe,
     live_server,
     needs_chromium,
@@ -59,8 +60,7 @@ def _check(page: Any, name: str, lang: str) -> None:
 
 
 def _submit(page: Any, form: str) -> None:
-    page.locator(form).first.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    click_to_load(page, page.locator(form).first.locator("button[type=submit]"))
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -169,6 +169,6 @@ def test_comment_follow_and_webhook_pages_are_accessible(
     _submit(page, "main form[method=post]:has(#f-url)")
     assert page.inner_text("#new-secret")
     _check(page, "webhooks-created", lang)
-    page.click("text=/Leveranslogg|Delivery log/ >> nth=0")
+    click_to_load(page, "text=/Leveranslogg|Delivery log/ >> nth=0")
     _check(page, "webhook-log", lang)
     admin.close()

@@ -109,6 +109,18 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return list(page.evaluate(_RUN_AXE, AXE_TAGS))
 
 
+def click_to_load(page: Any, target: Any) -> None:
+    """Click `target` (a selector, or a locator) and wait until the document it loads is loaded.
+
+    A click waits only for its navigation to start. Reading the page straight after raced the new
+    document once in CI: `document.documentElement` was null while it was being put in place."""
+    with page.expect_navigation():
+        if isinstance(target, str):
+            page.click(target)
+        else:
+            target.click()
+
+
 def describe(violations: list[dict[str, Any]]) -> str:
     lines = []
     for v in violations:

@@ -13,6 +13,7 @@ from tests.web.browser import (
     LiveServer,
     axe_violations,
     chromium,
+    click_to_load,
     describe,
     live_server,
     needs_chromium,
@@ -69,13 +70,11 @@ def contexts(chrome: Any, server: LiveServer) -> Iterator[dict[tuple[str, bool],
 
 
 def _submit(page: Any) -> None:
-    page.click("main form[method=post] button[type=submit] >> nth=-1")
-    page.wait_for_load_state()
+    click_to_load(page, "main form[method=post] button[type=submit] >> nth=-1")
 
 
 def _submit_first(page: Any) -> None:
-    page.click("main form[method=post] button.button >> nth=0")
-    page.wait_for_load_state()
+    click_to_load(page, "main form[method=post] button.button >> nth=0")
 
 
 Step = Callable[[Any], None] | None

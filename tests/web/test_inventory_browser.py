@@ -15,6 +15,7 @@ from tests.web.browser import (
     LiveServer,
     assert_accessible,
     chromium,
+    click_to_load,
     language_context,
     live_server,
     needs_chromium,
@@ -98,16 +99,14 @@ def test_the_inventory_pages_have_no_accessibility_violations(
     bad = tmp_path / "fel.csv"
     bad.write_text("titel,insats,färg\nA,enorm,röd\n", encoding="utf-8")
     page.set_input_files("#f-file", str(bad))
-    page.click("form[action$='/import'] button[type=submit]")
-    page.wait_for_load_state()
+    click_to_load(page, "form[action$='/import'] button[type=submit]")
     assert page.locator(".error-summary li").count() == 1  # the unknown column
     assert_accessible(page, "inventory with a refused spreadsheet", lang)
     page.goto(server.url(f"/publish/inventory/{server.candidate_id}"))  # type: ignore[attr-defined]
     assert_accessible(page, "candidate", lang)
     page.goto(server.url("/publish/organisation/miljo/inventory/new"))
     page.fill("#f-contact_email", "nope")
-    page.click("main form[method=post] button[type=submit] >> nth=-1")
-    page.wait_for_load_state()
+    click_to_load(page, "main form[method=post] button[type=submit] >> nth=-1")
     assert page.locator("[aria-invalid=true]").count() == 2
     assert_accessible(page, "new candidate with errors", lang)
     page.context.close()

@@ -17,6 +17,7 @@ from tests.web.browser import (
     LiveServer,
     axe_violations,
     chromium,
+    click_to_load,
     describe,
     live_server,
     needs_chromium,
@@ -126,8 +127,7 @@ def test_map_preview_is_accessible_and_draws_every_feature(
         assert page.locator("#preview-map path.leaflet-interactive").count() == 20
         assert page.is_visible("#preview-map") and page.is_visible("#features-caption")
         _check(page, lang, "dataset page with a map")
-        page.click("th[aria-sort] a")  # the sorted header: now descending
-        page.wait_for_load_state()
+        click_to_load(page, "th[aria-sort] a")  # the sorted header: now descending
         assert page.get_attribute("th[aria-sort]", "aria-sort") == "descending"
         first = page.locator("#features-caption >> xpath=ancestor::table//tbody/tr[1]/th")
         assert first.inner_text() == "Ängsjöns badplats"
@@ -149,15 +149,13 @@ def test_polygons_and_the_chart_are_accessible(chrome: Any, site: Site, lang: st
         page.select_option("#ch-fn", "avg")
         page.select_option("#ch-of", "netto_tkr")
         page.select_option("#ch-by", "verksamhet")
-        page.click("text=/Rita diagrammet|Draw the chart/")
-        page.wait_for_load_state()
+        click_to_load(page, "text=/Rita diagrammet|Draw the chart/")
         assert page.locator("svg.bar-chart rect").count() == 10
         page.click("details.chart-data summary")
         page.select_option("#pv-column", "ar")
         page.select_option("#pv-op", "lt")
         page.fill("#pv-value", "2025")
-        page.click("text=/Visa raderna|Show the rows/")
-        page.wait_for_load_state()
+        click_to_load(page, "text=/Visa raderna|Show the rows/")
         assert "chart_fn=avg" in page.url and "column=ar&op=lt&value=2025" in page.url
         header = page.get_attribute("table:has(#preview-caption) thead a >> nth=0", "href")
         assert "f=ar__lt%3D2025" in header
@@ -166,8 +164,7 @@ def test_polygons_and_the_chart_are_accessible(chrome: Any, site: Site, lang: st
         _check(page, lang, "table preview with a filter and a chart")
         page.fill("#pv-value", "inte ett år")
         page.select_option("#pv-column", "ar")
-        page.click("text=/Visa raderna|Show the rows/")
-        page.wait_for_load_state()
+        click_to_load(page, "text=/Visa raderna|Show the rows/")
         assert page.is_visible(".error-summary")
         _check(page, lang, "table preview with a bad filter")
     finally:
@@ -182,14 +179,12 @@ def test_dictionary_editor_is_accessible(chrome: Any, site: Site, lang: str) -> 
         page.goto(site.server.url(f"/publish/distribution/{site.csv}/columns"))
         _check(page, lang, "dictionary editor")
         page.fill("#f-columns-0-description-sv", "x" * 2001)
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        click_to_load(page, "main form button[type=submit]")
         assert page.is_visible(".error-summary")
         _check(page, lang, "dictionary editor with errors")
         page.fill("#f-columns-0-description-sv", "Budgetår")
         page.fill("#f-columns-0-description-en", "Budget year")
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        click_to_load(page, "main form button[type=submit]")
         expected = "Budget year" if lang == "en" else "Budgetår"
         # the column list is folded below the data (issue 17): its text, shown or not
         assert expected in (page.locator(".columns-table").text_content() or "")
