@@ -8,8 +8,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from tests.conftest import World, dataset_payload, published_payload
+from torget.accounts.permissions import SYSTEM
+from torget.catalog.datasets import get_dataset
 from torget.db.schema import datasets
+from torget.dcat.feed import datasets_document, datasets_graph
 from torget.dcat.validation import validate_graph
+from torget.site_lookup import settings_of
 
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
 
@@ -167,3 +171,21 @@ def test_publishing_what_would_break_the_feed_is_refused(world: World, engine: s
         ]
         == "draft"
     )
+
+
+def test_the_guard_checks_the_graph_the_turtle_document_parses_into(
+    world: World, engine: sa.Engine
+) -> None:
+    """The DCAT guard builds the datasets' graph without writing Turtle and parsing it back;
+    it must be the very graph the Turtle document gives (escapes, languages, datatypes,
+    blank nodes, nested distributions)."""
+    _publish_sample(world)
+    world.client.post("/api/datasets", json=dataset_payload(), headers=world.auth("editor"))
+    with engine.begin() as conn:
+        ids = conn.execute(sa.select(datasets.c.id)).scalars().all()
+        records = [get_dataset(conn, SYSTEM, i) for i in ids]
+        settings = settings_of(conn)
+        built = datasets_graph(conn, settings, records, rdflib.Graph())
+        parsed = _graph(datasets_document(conn, settings, records, "ttl"), "turtle")
+    assert len(records) == 2 and len(built) > 60
+    assert isomorphic(built, parsed)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+import rdflib
 import sqlalchemy as sa
 
 from torget.catalog.dataservices import DataService
@@ -38,7 +39,7 @@ from torget.dcat.mapping import (
     dataservice_resource,
     dataset_resource,
 )
-from torget.dcat.serialize import Writer, writer_for
+from torget.dcat.serialize import Resource, Writer, triples_of, writer_for
 from torget.errors import NotFound
 from torget.settings import Settings
 
@@ -46,6 +47,7 @@ __all__ = [
     "iter_catalogue",
     "dataset_document",
     "datasets_document",
+    "datasets_graph",
     "dataservice_document",
     "catalogue_publisher",
 ]
@@ -225,24 +227,41 @@ def dataset_document(conn: sa.Connection, settings: Settings, dataset: Dataset, 
     return datasets_document(conn, settings, [dataset], fmt)
 
 
-def datasets_document(
-    conn: sa.Connection, settings: Settings, records: Sequence[Dataset], fmt: str
-) -> bytes:
-    """Several datasets in one document, each as `dataset_document` gives it (a harvest run's
-    batch, checked at once: the shapes are compiled once, not once per dataset)."""
+def _datasets_resources(
+    conn: sa.Connection, settings: Settings, records: Sequence[Dataset]
+) -> list[Resource]:
+    """The datasets, their publishers and the terms they use, in a document's order."""
     ctx = MappingContext(settings.public_base, all_organisations(conn))
-    writer = writer_for(fmt)
-    parts = [writer.header()]
+    out = []
     for dataset in records:
         data = dataset.data.model_dump(mode="json", exclude={"distributions"})
         dists = [(d.id, d.data.model_dump(mode="json")) for d in dataset.distributions]
-        res = dataset_resource(ctx, dataset.id, dataset.organisation_id, data, dists)
-        parts.append(writer.resource(res))
+        out.append(dataset_resource(ctx, dataset.id, dataset.organisation_id, data, dists))
     for org_id in dict.fromkeys(d.organisation_id for d in records):
-        parts.append(writer.resource(agent_resource(ctx, ctx.publisher(org_id))))
-    parts += [writer.resource(r) for r in ctx.described.resources.values()]
+        out.append(agent_resource(ctx, ctx.publisher(org_id)))
+    return out + list(ctx.described.resources.values())
+
+
+def datasets_document(
+    conn: sa.Connection, settings: Settings, records: Sequence[Dataset], fmt: str
+) -> bytes:
+    """Several datasets in one document, each as `dataset_document` gives it."""
+    writer = writer_for(fmt)
+    parts = [writer.header()]
+    parts += [writer.resource(r) for r in _datasets_resources(conn, settings, records)]
     parts.append(writer.footer())
     return "".join(parts).encode()
+
+
+def datasets_graph(
+    conn: sa.Connection, settings: Settings, records: Sequence[Dataset], graph: rdflib.Graph
+) -> rdflib.Graph:
+    """`datasets_document`'s triples added to `graph`, without writing and parsing text (what
+    the DCAT guard checks: a harvest run's batch at once, the shapes compiled once)."""
+    for res in _datasets_resources(conn, settings, records):
+        for triple in triples_of(res):
+            graph.add(triple)
+    return graph
 
 
 def dataservice_document(

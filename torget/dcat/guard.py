@@ -18,7 +18,7 @@ from rdflib.term import BNode, Node, URIRef
 
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset
-from torget.dcat.feed import dataservice_document, dataset_document, datasets_document
+from torget.dcat.feed import dataservice_document, datasets_graph
 from torget.dcat.findings import Finding
 from torget.dcat.validation import validate_graph
 from torget.errors import FieldError, ValidationFailed
@@ -44,8 +44,14 @@ def _type_linked_records(graph: rdflib.Graph) -> set[str]:
     return added
 
 
-def _violations(body: bytes) -> tuple[rdflib.Graph, list[Finding]]:
-    graph = rdflib.Graph().parse(data=body, format="turtle")
+def _graph() -> rdflib.Graph:
+    """rdflib's store without named graphs: the checks' look-ups cost a third less in it than
+    in the default store, which keeps each triple's contexts (pyshacl, which needs those,
+    gets its own copy: `shacl.entailed`)."""
+    return rdflib.Graph(store="SimpleMemory")
+
+
+def _violations(graph: rdflib.Graph) -> tuple[rdflib.Graph, list[Finding]]:
     context = _type_linked_records(graph)
     found = [
         f for f in validate_graph(graph) if f.severity == "violation" and f.focus not in context
@@ -66,10 +72,11 @@ def check_publishable(
     if record.state != "published":
         return
     if isinstance(record, Dataset):
-        body = dataset_document(conn, settings, record, "ttl")
+        graph = datasets_graph(conn, settings, [record], _graph())
     else:
         body = dataservice_document(conn, settings, record, "ttl")
-    _, violations = _violations(body)
+        graph = _graph().parse(data=body, format="turtle")
+    _, violations = _violations(graph)
     if violations:
         raise ValidationFailed([_error(f) for f in violations])
 
@@ -84,7 +91,7 @@ def refused_datasets(
     published = [d for d in records if d.state == "published"]
     if not published:
         return {}
-    graph, violations = _violations(datasets_document(conn, settings, published, "ttl"))
+    graph, violations = _violations(datasets_graph(conn, settings, published, _graph()))
     by_iri = {f"{settings.public_base}/dataset/{d.id}": d.id for d in published}
     refused: dict[str, list[FieldError]] = {}
     for finding in violations:

@@ -19,8 +19,12 @@ single one would make the whole feed unreadable for every harvester.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 from torget.text import xml_safe
 
@@ -37,6 +41,7 @@ __all__ = [
     "PREFIXES",
     "writer_for",
     "MEDIA_TYPES",
+    "triples_of",
 ]
 
 PREFIXES = {
@@ -308,6 +313,41 @@ class JsonLdWriter:
 
     def footer(self) -> str:
         return "\n]}\n"
+
+
+_RDF_TYPE = URIRef(PREFIXES["rdf"] + "type")
+
+
+def triples_of(res: Resource) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples a writer's text of `res` parses into, without the text: what the DCAT guard
+    checks (turning 1,000 harvested datasets into Turtle and parsing it back cost a harvest
+    about a tenth of its time). Blank nodes are fresh each time, as in a parsed document."""
+    yield from _node_triples(URIRef(xml_safe(res.iri)), res)
+
+
+def _node_triples(subject: Node, node: Resource | Blank) -> Iterator[tuple[Node, Node, Node]]:
+    for curie in node.types:
+        yield subject, _RDF_TYPE, URIRef(_expand(curie))
+    for pred, value in node.props:
+        predicate = URIRef(_expand(pred))
+        if isinstance(value, Lit):
+            text = xml_safe(value.value)
+            if value.lang:
+                obj: Node = Literal(text, lang=value.lang)
+            elif value.datatype:
+                obj = Literal(text, datatype=URIRef(_expand(value.datatype)))
+            else:
+                obj = Literal(text)
+            yield subject, predicate, obj
+        elif isinstance(value, Ref):
+            yield subject, predicate, URIRef(xml_safe(value.iri))
+        elif isinstance(value, Resource):
+            yield subject, predicate, URIRef(xml_safe(value.iri))
+            yield from triples_of(value)
+        else:
+            blank = BNode()
+            yield subject, predicate, blank
+            yield from _node_triples(blank, value)
 
 
 MEDIA_TYPES = {
