@@ -200,6 +200,31 @@ def test_datastore_loads_only_when_the_source_says_so(
     assert count(site.engine, datastore_jobs) == (2 if load else 0)
 
 
+@pytest.mark.parametrize("load", [False, True])
+def test_a_saved_harvested_distribution_is_queued_only_when_its_source_loads(
+    site: Site, region: str, served: Served, load: bool
+) -> None:
+    """The datastore queues no load for a distribution whose source does not load (before,
+    it queued one that the harvest then removed); alone or many at once, as a harvest's."""
+    from torget.db.engine import write
+    from torget.db.schema import datastore_jobs, distributions
+    from torget.events import DistributionSaved, gathered, publish
+
+    source = add(site, served.put("/dcat.ttl", simple(1, 2), "text/turtle"), load_datastore=load)
+    run(site, source)
+    with write(site.engine) as conn:
+        conn.execute(datastore_jobs.delete())
+        saved = [
+            DistributionSaved(r.id, r.dataset_id)
+            for r in conn.execute(sa.select(distributions.c.id, distributions.c.dataset_id))
+        ]
+        publish(conn, saved[0])
+        with gathered(conn):
+            for event in saved[1:]:
+                publish(conn, event)
+    assert count(site.engine, datastore_jobs) == (2 if load else 0)
+
+
 def test_the_dcat_guard_refuses_one_dataset_of_the_batch(
     site: Site, region: str, served: Served
 ) -> None:

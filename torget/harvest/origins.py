@@ -93,7 +93,10 @@ def save_origin(
     iri: str,
     content_hash: str,
     notes: dict[str, list[str]],
+    *,
+    new: bool = False,
 ) -> None:
+    """The dataset's origin now; `new`: the dataset was just made, so it has none yet."""
     values = {
         "source_id": source_id,
         "original_iri": iri,
@@ -102,6 +105,9 @@ def save_origin(
         "withdrawn": False,
         "harvested_at": now(),
     }
+    if new:
+        conn.execute(harvest_origins.insert().values(dataset_id=dataset_id, **values))
+        return
     updated = conn.execute(
         harvest_origins.update().where(harvest_origins.c.dataset_id == dataset_id).values(values)
     )
@@ -118,10 +124,11 @@ def mark_withdrawn(conn: sa.Connection, dataset_id: str) -> None:
 
 
 def hold_datastore_loads(conn: sa.Connection, source_id: str) -> None:
-    """Remove the queued datastore loads of the source's distributions. The datastore queues a
-    load for every new CSV, XLSX or GeoJSON address (`torget.datastore.subscribers`); a
-    harvested one is loaded only when its source says so (`load_datastore`), since a regional
-    aggregate would otherwise download every municipality's files."""
+    """Remove the queued datastore loads of the source's distributions. A harvested
+    distribution is loaded only when its source says so (`load_datastore`), since a regional
+    aggregate would otherwise download every municipality's files: the datastore queues no load
+    for one whose source does not (`torget.datastore.subscribers`), and this removes those
+    queued while the source still did."""
     harvested = (
         sa.select(distributions.c.id)
         .join(harvest_origins, harvest_origins.c.dataset_id == distributions.c.dataset_id)

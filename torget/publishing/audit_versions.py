@@ -133,10 +133,13 @@ def dataset_saved(
     before: Before | None,
     dataset_id: str,
     action: Action | None = None,
+    *,
+    saved: Dataset | None = None,
 ) -> None:
     """Record the change that made the dataset what it is now (`before` None: created);
-    `action` names it when the state does not (a classification, a sign-off)."""
-    dataset = dataset_store.get_dataset(conn, SYSTEM, dataset_id)
+    `action` names it when the state does not (a classification, a sign-off). `saved`: the
+    dataset as the caller has just read it (as `SYSTEM`), instead of reading it again."""
+    dataset = saved or dataset_store.get_dataset(conn, SYSTEM, dataset_id)
     fields = dataset_fields(conn, dataset)
     state = None if before is None else before.state
     named = action or _action(state, dataset.state)

@@ -467,9 +467,9 @@ def _create_harvested(
 ) -> Dataset:
     dataset = datasets.create_dataset(conn, SYSTEM, record.data)
     origins.save_origin(
-        conn, dataset.id, plan.source_id, record.iri, record.content_hash, record.notes
+        conn, dataset.id, plan.source_id, record.iri, record.content_hash, record.notes, new=True
     )
-    audit_versions.dataset_saved(conn, HARVESTER, None, dataset.id)
+    audit_versions.dataset_saved(conn, HARVESTER, None, dataset.id, saved=dataset)
     return dataset
 
 
@@ -491,8 +491,9 @@ def _update_harvested(
     origins.save_origin(
         conn, dataset_id, plan.source_id, record.iri, record.content_hash, record.notes
     )
-    audit_versions.dataset_saved(conn, HARVESTER, before, dataset_id)
-    return datasets.get_dataset(conn, SYSTEM, dataset_id)
+    dataset = datasets.get_dataset(conn, SYSTEM, dataset_id)
+    audit_versions.dataset_saved(conn, HARVESTER, before, dataset_id, saved=dataset)
+    return dataset
 
 
 def remove_harvest_source(

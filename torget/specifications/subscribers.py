@@ -23,6 +23,7 @@ the next rebuild puts the table right. A rebuild only reads the sources that cha
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,10 +32,10 @@ import sqlalchemy as sa
 from torget.datastore import tables
 from torget.db.engine import after_commit
 from torget.db.schema import datasets, distributions, organisations, specification_conformance
-from torget.events import DatasetSaved, DistributionDeleted, Handler
+from torget.events import Bulk, DatasetSaved, DistributionDeleted, Handler
 from torget.site_lookup import site_of
 from torget.specifications.combine import combine, combined_report
-from torget.specifications.conformance import check_after_load, declared_specification
+from torget.specifications.conformance import check_after_load, declared_in
 from torget.specifications.registry import by_iri
 
 if TYPE_CHECKING:  # torget.site lists these subscriptions
@@ -76,7 +77,7 @@ class _Check:
 
 def _recorded(conn: sa.Connection, where: sa.ColumnElement[bool]) -> list[sa.Row[tuple[str, str]]]:
     t = specification_conformance
-    query = sa.select(t.c.distribution_id, t.c.specification_iri)
+    query = sa.select(t.c.distribution_id, t.c.specification_iri, distributions.c.dataset_id)
     return list(conn.execute(query.join(distributions, distributions.c.id == t.c.distribution_id)
                              .where(where)))  # fmt: skip
 
@@ -87,23 +88,37 @@ def _on_distribution_deleted(conn: sa.Connection, event: DistributionDeleted) ->
         after_commit(conn, _Rebuild(site, row.specification_iri))
 
 
-def _on_dataset_saved(conn: sa.Connection, event: DatasetSaved) -> None:
+_CHUNK = 500
+
+
+def _on_datasets_saved(conn: sa.Connection, events: Sequence[DatasetSaved]) -> None:
+    """Each saved dataset's distributions against their recorded checks; a harvest's
+    datasets read together, 500 at a time (one by one this cost a harvest 7 % of its time)."""
     site = site_of(conn, "rebuilding a combined table")
-    mine = distributions.c.dataset_id == event.dataset_id
-    recorded = {r.distribution_id: r.specification_iri for r in _recorded(conn, mine)}
-    ids = conn.execute(
-        sa.select(distributions.c.id).where(distributions.c.dataset_id == event.dataset_id)
-    ).scalars()
-    for distribution_id in ids:
-        declared = declared_specification(conn, distribution_id)
-        iri = recorded.get(distribution_id)
-        if declared is not None and declared.iri != iri and tables.loaded(conn, [distribution_id]):
-            after_commit(conn, _Check(site, distribution_id))
+    ids = list(dict.fromkeys(e.dataset_id for e in events))
+    for i in range(0, len(ids), _CHUNK):
+        _settle_datasets(conn, site, ids[i : i + _CHUNK])
+
+
+def _settle_datasets(conn: sa.Connection, site: Site, dataset_ids: list[str]) -> None:
+    mine = distributions.c.dataset_id.in_(dataset_ids)
+    found = _recorded(conn, mine)
+    recorded = {r.distribution_id: r.specification_iri for r in found}
+    rows = conn.execute(
+        sa.select(distributions.c.id, distributions.c.data, datasets.c.data.label("dataset"))
+        .join(datasets, datasets.c.id == distributions.c.dataset_id)
+        .where(mine)
+    )
+    for row in rows:
+        declared = declared_in(conn, row.data, row.dataset)
+        iri = recorded.get(row.id)
+        if declared is not None and declared.iri != iri and tables.loaded(conn, [row.id]):
+            after_commit(conn, _Check(site, row.id))
         if iri is not None and (declared is None or declared.iri != iri):
             t = specification_conformance
-            conn.execute(t.delete().where(t.c.distribution_id == distribution_id))
-    for iri in set(recorded.values()):
-        if _out_of_step(conn, site, event.dataset_id, iri):
+            conn.execute(t.delete().where(t.c.distribution_id == row.id))
+    for dataset_id, iri in dict.fromkeys((r.dataset_id, r.specification_iri) for r in found):
+        if _out_of_step(conn, site, dataset_id, iri):
             after_commit(conn, _Rebuild(site, iri))
 
 
@@ -139,5 +154,5 @@ def _out_of_step(conn: sa.Connection, site: Site, dataset_id: str, iri: str) -> 
 
 SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
     (DistributionDeleted, _on_distribution_deleted),
-    (DatasetSaved, _on_dataset_saved),
+    (DatasetSaved, Bulk(_on_datasets_saved)),  # a harvest's datasets together
 )
