@@ -19,10 +19,12 @@ resident set size is its own:
   and compared in full, one dataset updated).
 
     .venv/bin/python bench/harvest.py [--datasets 10000] [--harvest-datasets N]
+        [--database-url postgresql://torget:torget@127.0.0.1:5432/torget_test]
 
 `--harvest-datasets` limits the full harvest to the first N datasets (the other phases keep
 `--datasets`): on a machine shared by many processes the full 10,000 takes long, and the
-per-dataset figures extrapolate (the work per dataset is linear).
+per-dataset figures extrapolate (the work per dataset is linear). `--database-url` harvests into
+PostgreSQL instead of SQLite: into a schema of its own, made for the run and dropped after it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -132,13 +136,14 @@ def phase_rdflib(path: Path) -> dict[str, Any]:
     }
 
 
-def _settings(tmp: Path) -> Any:
+def _settings(tmp: Path, database_url: str = "") -> Any:
     from torget.settings import load_settings
 
     return load_settings(
         environ={},
         config_file=tmp / "absent.toml",
         data_dir=tmp / "data",
+        database_url=database_url,
         base_url="https://data.region.example",
         harvest_allow_private=True,
         harvest_timeout_seconds=600,
@@ -173,7 +178,29 @@ def phase_read(path: Path) -> dict[str, Any]:
     }
 
 
-def phase_harvest(path: Path) -> dict[str, Any]:
+@contextmanager
+def _database(url: str) -> Iterator[str]:
+    """SQLite in the data folder (""), or a fresh schema of the PostgreSQL database `url`."""
+    if not url:
+        yield ""
+        return
+    import sqlalchemy as sa
+
+    from torget.settings import normalise_database_url
+
+    schema = f"bench_harvest_{os.getpid()}"
+    engine = sa.create_engine(normalise_database_url(url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()
+
+
+def phase_harvest(path: Path, database_url: str = "") -> dict[str, Any]:
     from torget.accounts.permissions import COMMAND_LINE, SYSTEM
     from torget.catalog.model import OrganisationIn
     from torget.db.engine import write
@@ -186,7 +213,8 @@ def phase_harvest(path: Path) -> dict[str, Any]:
     server, url = _serve(path)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Site.open(_settings(Path(tmp)), queue=False) as site,
+        _database(database_url) as url_of_database,
+        Site.open(_settings(Path(tmp), url_of_database), queue=False) as site,
     ):
         region = OrganisationIn.model_validate(
             {
@@ -233,9 +261,10 @@ def phase_harvest(path: Path) -> dict[str, Any]:
     }
 
 
-def _run_phase(name: str, path: Path) -> dict[str, Any]:
+def _run_phase(name: str, path: Path, database_url: str = "") -> dict[str, Any]:
+    extra = ["--database-url", database_url] if database_url else []
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, "--file", str(path)],
+        [sys.executable, __file__, "--phase", name, "--file", str(path), *extra],
         capture_output=True,
         text=True,
         check=True,
@@ -247,12 +276,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=int, default=GOAL_N)
     parser.add_argument("--harvest-datasets", type=int, default=None)
+    parser.add_argument("--database-url", default="", help="PostgreSQL instead of SQLite")
     parser.add_argument("--phase", choices=["rdflib", "read", "harvest"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        phases = {"rdflib": phase_rdflib, "read": phase_read, "harvest": phase_harvest}
-        print(json.dumps(phases[args.phase](args.file)))
+        if args.phase == "harvest":
+            print(json.dumps(phase_harvest(args.file, args.database_url)))
+        else:
+            phases = {"rdflib": phase_rdflib, "read": phase_read}
+            print(json.dumps(phases[args.phase](args.file)))
         return
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -263,11 +296,12 @@ def main() -> None:
         part.write_bytes(generate(harvested))
         floor = _run_phase("rdflib", whole)
         read = _run_phase("read", whole)
-        full = _run_phase("harvest", part)
+        full = _run_phase("harvest", part, args.database_url)
         size = whole.stat().st_size / 1e6
     print(f"command:  {' '.join(sys.argv)}")
+    database = "PostgreSQL" if args.database_url else "SQLite"
     print(
-        f"python:   {sys.version.split()[0]}, SQLite; load {load:.2f} before, "
+        f"python:   {sys.version.split()[0]}, {database}; load {load:.2f} before, "
         f"{os.getloadavg()[0]:.2f} after"
     )
     print(f"catalogue: {args.datasets} datasets, {size:.1f} MB RDF/XML, {floor['triples']} triples")
