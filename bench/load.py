@@ -25,6 +25,10 @@ one keep-alive connection each); afterwards every dataset written is read back. 
 runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors (issue 21 saw one
 segmentation fault) and for server processes that died.
 
+Each run also gives the server's CPU time per request (its processes' user + system time from
+/proc over the requests answered), which other load on the machine does not inflate as it
+does latency.
+
 Goals (issue 21): for every endpoint, req/s at 64 connections ≥ at 1; record JSON at 64 ≥
 Datasette's row JSON at 64; p99 ≤ 250 ms for the JSON endpoints at 64; the feed at 64 without
 an error, and a conditional fetch answered 304 in ≤ 5 ms (median); the soak with no error, no
@@ -106,6 +110,7 @@ class Run:
     p99_ms: float
     errors: int
     timeouts: int
+    cpu_ms: float = 0.0  # the server's processes' CPU time per request answered
 
 
 @dataclass
@@ -195,6 +200,21 @@ def prepare(data_dir: Path, database_url: str, base: str, n: int) -> Catalogue:
     return Catalogue(setup.ids, token, "badplatser")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its descendants so far (Linux /proc): the
+    server's own cost, whatever else the machine runs meanwhile."""
+    total, pending = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while pending:
+        p = pending.pop()
+        with suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    return total
+
+
 # --- wrk -------------------------------------------------------------------------------------
 
 
@@ -228,6 +248,18 @@ def as_run(server: str, endpoint: str, connections: int, report: dict[str, Any])
     )  # fmt: skip
 
 
+def measured(
+    server: str, pid: int, endpoint: str, url: str, paths: list[tuple[str, str | None]],
+    connections: int, seconds: float,
+) -> Run:  # fmt: skip
+    """One wrk run as a `Run`, with the server's CPU time per request."""
+    before = cpu_seconds(pid)
+    report = wrk(url, paths, connections, seconds)
+    run = as_run(server, endpoint, connections, report)
+    run.cpu_ms = (cpu_seconds(pid) - before) * 1000 / max(report["requests"], 1)
+    return run
+
+
 def endpoints(cat: Catalogue) -> dict[str, list[tuple[str, str | None]]]:
     one = cat.ids[len(cat.ids) // 2]
     return {
@@ -241,14 +273,17 @@ def endpoints(cat: Catalogue) -> dict[str, list[tuple[str, str | None]]]:
 
 
 def conditional_ms(url: str) -> float:
-    """Median time of a conditional fetch of the feed (its ETag), one keep-alive connection."""
+    """Median time of a conditional fetch of the feed (its ETag), one keep-alive connection,
+    after 20 unmeasured ones: the server may still be finishing the last wrk run's requests
+    (hundreds of feed bodies at 64 connections), which is not what this measures."""
     with httpx.Client(base_url=url, timeout=30) as client:
         etag = client.get("/datasets/dcat").headers["etag"]
         times = []
-        for _ in range(50):
+        for i in range(170):
             start = time.perf_counter()
             answer = client.get("/datasets/dcat", headers={"If-None-Match": etag})
-            times.append(time.perf_counter() - start)
+            if i >= 20:
+                times.append(time.perf_counter() - start)
             assert answer.status_code == 304, answer.status_code
     return statistics.median(times) * 1000
 
@@ -330,11 +365,11 @@ def bench_torget(
         command += ["--workers", str(args.workers)]
     server = f"Torget {label}"
     runs: list[Run] = []
-    with running(command, url, "/datasets/dcat", log, env):
+    with running(command, url, "/datasets/dcat", log, env) as proc:
         for name, paths in endpoints(cat).items():
             wrk(url, paths, 8, 2)  # warm-up: caches, the feed's file, each process's imports
             for c in args.connections:
-                runs.append(as_run(server, name, c, wrk(url, paths, c, args.duration)))
+                runs.append(measured(server, proc.pid, name, url, paths, c, args.duration))
                 print(f"  {name:<14} {c:>3} conn: {runs[-1].rps:8.1f} req/s", flush=True)
         conditional = conditional_ms(url)
         print(f"  soak: {args.soak:.0f} s, {SOAK_READERS} readers, {WRITERS} writers …", flush=True)
@@ -361,13 +396,14 @@ def bench_datasette(
         "row page": [(f"/torget/datasets/{one}", HTML)],
     }
     runs: list[Run] = []
-    with running(command, url, "/-/versions.json", work / "datasette.log", dict(os.environ)):
+    log = work / "datasette.log"
+    with running(command, url, "/-/versions.json", log, dict(os.environ)) as proc:
         version = httpx.get(url + "/-/versions.json").json()["datasette"]["version"]
         server = f"Datasette {version}"
         for name, group in paths.items():
             wrk(url, group, 8, 2)
             for c in args.connections:
-                runs.append(as_run(server, name, c, wrk(url, group, c, args.duration)))
+                runs.append(measured(server, proc.pid, name, url, group, c, args.duration))
                 print(f"  {server} {name:<9} {c:>3} conn: {runs[-1].rps:8.1f} req/s", flush=True)
     return runs
 
@@ -439,10 +475,10 @@ def report(
     print(f"catalogue: {args.datasets} datasets × 2 distributions; {args.duration:.0f} s per run; "
           f"server processes: {args.workers or 'one per core'}")  # fmt: skip
     print(f"\n{'server':<24}{'endpoint':<15}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>8}{'t/o':>5}")  # fmt: skip
+          f"{'errors':>8}{'t/o':>5}{'CPU ms/req':>12}")  # fmt: skip
     for r in runs:
         print(f"{r.server:<24}{r.endpoint:<15}{r.connections:>6}{r.rps:>10.1f}{r.p50_ms:>9.1f}"
-              f"{r.p99_ms:>9.1f}{r.errors:>8}{r.timeouts:>5}")  # fmt: skip
+              f"{r.p99_ms:>9.1f}{r.errors:>8}{r.timeouts:>5}{r.cpu_ms:>12.2f}")  # fmt: skip
     for s in soaks:
         print(f"{s.server:<24}{'soak (mixed)':<15}{SOAK_READERS:>6}{s.rps:>10.1f}{'':>9}"
               f"{s.p99_ms:>9.1f}{s.read_errors:>8}{s.timeouts:>5}   + {s.writes} writes by "
