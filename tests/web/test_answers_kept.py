@@ -132,6 +132,10 @@ def test_new_use_counts_reorder_a_search_at_once(kept: Kept, engine: sa.Engine) 
     assert [i["id"] for i in kept.world.client.get(path).json()["items"]] == ids
     add_counts(engine, {Hit(now().date(), ids[-1], "", "view", FIREFOX): 1000})
     assert [i["id"] for i in kept.world.client.get(path).json()["items"]] == ids[::-1]
+    # The links to the next page name the host asked, as an answer built for it would.
+    for host in ("testserver", "data.sjostad.example", "testserver"):
+        paged = kept.world.client.get(f"{path}&page_size=1", headers={"Host": host})
+        assert paged.json()["next"].startswith(f"http://{host}/api/search?"), host
 
 
 _OTHER_PROCESS = """

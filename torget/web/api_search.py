@@ -139,7 +139,7 @@ def search(
         return Answer(json_body(body), "application/json", tuple(ids), loads, until)
 
     # Which datasets are overdue changes with the clock: such a search is built each time.
-    key = ("search", request.url.path, request.url.query)
+    key = ("search", str(request.url))  # its links to other pages name the request's host
     usage = usage_state(site.settings)
     return answer(site, actor, key, build, usage, not overdue, SEARCHES).response()
 
