@@ -166,7 +166,7 @@ def record_answer(site: Site, actor: Actor, ref: str, fmt: str) -> Answer:
     settings = site.settings
 
     def build(conn: sa.Connection) -> Answer:
-        found_id = dataset_id_of(conn, ref)
+        found_id = dataset_id_of(conn, ref) if keeps(actor) else None  # only kept ones
         loads = loads_state(conn, [found_id]) if found_id else ()
         found = get_dataset(conn, actor, ref)
         if fmt == "json":
