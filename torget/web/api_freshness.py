@@ -4,6 +4,7 @@ datasets, and the fields every dataset in the API carries (`due_date`, `overdue`
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,12 +13,13 @@ from fastapi import APIRouter, Depends, Request
 from torget.accounts.permissions import Actor
 from torget.catalog import datasets as store
 from torget.catalog.datasets import Dataset
+from torget.clock import now
 from torget.db.engine import read
 from torget.publishing.freshness import Freshness, freshness_of, overdue_of
 from torget.web.auth import current_actor
 from torget.web.request_site import request_site
 
-__all__ = ["router", "datasets_json", "freshness_fields"]
+__all__ = ["router", "datasets_json", "datasets_json_until", "freshness_fields"]
 
 router = APIRouter(prefix="/api", tags=["freshness"])
 _LIMIT = 1000
@@ -34,8 +36,20 @@ def freshness_fields(status: Freshness) -> dict[str, Any]:
 
 def datasets_json(conn: sa.Connection, found: list[Dataset], base: str) -> list[dict[str, Any]]:
     """Datasets as the API shows them, each with its update status."""
-    status = freshness_of(conn, [d.id for d in found])
-    return [d.as_json(base) | freshness_fields(status[d.id]) for d in found]
+    return datasets_json_until(conn, found, base)[0]
+
+
+def datasets_json_until(
+    conn: sa.Connection, found: list[Dataset], base: str
+) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    """`datasets_json`, and until when it is right: the first of their due dates still to
+    come, when one of them turns overdue (None: none of them will)."""
+    moment = now()
+    status = freshness_of(conn, [d.id for d in found], moment)
+    coming = [due for s in status.values() if (due := s.due_at) is not None and due > moment]
+    return [d.as_json(base) | freshness_fields(status[d.id]) for d in found], min(
+        coming, default=None
+    )
 
 
 @router.get("/datasets/{dataset}/freshness", summary="A dataset's update frequency and due date")

@@ -15,7 +15,7 @@ from torget.accounts.permissions import Actor
 from torget.accounts.tokens import TokenInfo, create_token, list_tokens, revoke_token
 from torget.db.engine import read, write
 from torget.errors import NotAuthenticated
-from torget.web.auth import current_actor, password_user
+from torget.web.auth import current_actor, password_user, request_actor
 from torget.web.request_site import request_site
 
 router = APIRouter(prefix="/api", tags=["tokens"])
@@ -52,7 +52,7 @@ def get_tokens(request: Request, actor: Actor = Depends(current_actor)) -> dict[
 @router.post("/tokens", status_code=201, summary="Create an API token (shown only once)")
 def post_token(request: Request, body: TokenIn) -> dict[str, Any]:
     user = password_user(request)
-    user_id = user.id if user is not None else _user_id(request, current_actor(request))
+    user_id = user.id if user is not None else _user_id(request, request_actor(request))
     with write(request_site(request).engine) as conn:
         info, secret = create_token(conn, user_id, body.name)
     return {**_json(info), "token": secret}

@@ -23,12 +23,11 @@ from starlette.concurrency import run_in_threadpool
 
 from torget.accounts.permissions import Actor
 from torget.catalog.dataservices import get_dataservice
-from torget.catalog.datasets import get_dataset
 from torget.db.engine import read
 from torget.dcat import feed_cache
-from torget.dcat.feed import dataservice_document, dataset_document, iter_catalogue
+from torget.dcat.feed import dataservice_document, iter_catalogue
 from torget.errors import NotFound
-from torget.web.api_freshness import datasets_json
+from torget.web.answers_kept import record_answer
 from torget.web.auth import current_actor
 from torget.web.caching import cache_control, http_date, is_fresh
 from torget.web.negotiation import FORMATS, format_param, negotiate, split_extension
@@ -146,13 +145,10 @@ def dataset(
     fmt = ext or _pick(request, format, "json", _RECORD)
     if fmt == "html":
         return dataset_page(request, ref)
-    settings = request_site(request).settings
-    with read(request_site(request).engine) as conn:
-        found = get_dataset(conn, actor, ref)
-        count_use(request, "api", dataset_id=found.id)  # the use statistics (torget.usage)
-        if fmt == "json":  # as the JSON API has it, with its due date (issue 20)
-            return _document(datasets_json(conn, [found], settings.public_base)[0], fmt)
-        return _document(dataset_document(conn, settings, found, fmt), fmt)
+    # JSON as the JSON API has it, with its due date (issue 20); kept for anonymous callers
+    found = record_answer(request_site(request), actor, ref, fmt)
+    count_use(request, "api", dataset_id=found.dataset_ids[0])  # the use statistics
+    return found.response({**_CORS, "Vary": "Accept"})
 
 
 @router.get(

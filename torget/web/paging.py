@@ -30,7 +30,7 @@ class Page:
         return (self.number - 1) * self.size
 
 
-def page_params(
+async def page_params(  # async: no thread of the pool for a few comparisons (issue 21)
     request: Request,
     page: int = Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1."),
     page_size: int = Query(20, ge=1, description="Items per page (at most max_page_size)."),

@@ -36,7 +36,7 @@ from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, check_key
 from torget.files.serving import HEAD_BYTES, SANDBOX, present
 from torget.settings import Settings
-from torget.web.auth import current_actor
+from torget.web.auth import request_actor
 from torget.web.downloads import counts_as_download
 from torget.web.request_site import request_site
 from torget.web.sessions import page_actor, session_secret
@@ -89,7 +89,7 @@ def _signed(settings: Settings, request: Request, key: str) -> bool:
 def _caller(request: Request) -> Actor:
     """An API token when one is sent; otherwise the browser's log-in, if any."""
     if request.headers.get("authorization", "").lower().startswith("bearer "):
-        return current_actor(request)
+        return request_actor(request)
     return page_actor(request)
 
 
