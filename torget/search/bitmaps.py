@@ -53,7 +53,7 @@ from torget.db.schema import (
 )
 from torget.memo import Memo
 
-__all__ = ["Bitmaps", "Ranked", "ORDERS", "KEEP", "changed", "current"]
+__all__ = ["Bitmaps", "Ranked", "ORDERS", "KEEP", "changed", "current", "members"]
 
 _docs = search_documents
 _K = TypeVar("_K")
@@ -163,6 +163,8 @@ class Bitmaps:
     # The ranking of each recent text query, on this state of the index: a broad word is
     # scored once per process and change, not on every page and filter of it.
     ranked: Memo[Ranked] = field(default_factory=lambda: Memo(32))
+    # The documents matching each recent text query, unscored (`kept_search._matched`).
+    matched: Memo[int] = field(default_factory=lambda: Memo(32))
 
     def of_documents(self, doc_ids: Iterable[int]) -> int:
         """The bitmap of these documents (ids unknown to this state are left out)."""
