@@ -72,7 +72,7 @@ KEEP = 10_000
 _PRUNE = 1000
 
 
-def changed(conn: sa.Connection, documents: Iterable[int] | sa.Select[tuple[int]]) -> None:
+def changed(conn: sa.Connection, documents: Iterable[int] | sa.Select[int]) -> None:
     """The index changed in this transaction: these documents (ids, or a select of them) were
     added or removed. Every process's bitmaps are out of date until they apply the change."""
     v, log = search_index_version, search_index_changes

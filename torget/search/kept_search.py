@@ -37,12 +37,24 @@ RANK_ALL = 2000
 def _ranked(search: _Search, kept: Bitmaps, among: list[int] | None = None) -> Ranked:
     """Every document matching the text (whoever may read it), or those `among` these ids,
     best first, with its score: what `Bitmaps.ranked` keeps per query."""
+    if among is None:
+        return _ranked_all(search, kept)
     found = full_text_for(search.conn).matches(search.words, True)
     score = search.score(found)
     stmt = sa.select(_docs.c.id, score).select_from(found.source).where(found.condition)
-    if among is not None:
-        stmt = stmt.where(_docs.c.id.in_(among))
-    return Ranked.of(kept, search.conn.execute(stmt).all())
+    return Ranked.of(kept, search.conn.execute(stmt.where(_docs.c.id.in_(among))).all())
+
+
+def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
+    """`_ranked` of every match, in two reads: the text index's scores of all of them, and
+    the title's part (`_Search.title_bonus`) of the few whose title holds every word, added
+    as `_Search.score` adds them. A broad word's tens of thousands of matches are never
+    joined to their documents (on SQLite that join cost as much as scoring them)."""
+    text = full_text_for(search.conn)
+    scores = search.conn.execute(text.scores(search.words)).all()
+    titled = sa.select(_docs.c.id, search.title_bonus()).where(text.in_title(search.words))
+    bonus = dict(search.conn.execute(titled).all())
+    return Ranked.of(kept, [(d, bonus[d] + s if d in bonus else s) for d, s in scores])
 
 
 def _matched(search: _Search, kept: Bitmaps) -> int:

@@ -213,10 +213,14 @@ class _Search:
         """The relevance of a text match: its title's tier, the title's shortness, then the
         backend's score. A title without every word ranks 0: told by the full-text index, so
         that a broad word ("data") does not compare the titles of half the catalogue."""
+        return self.title_bonus() + found.score
+
+    def title_bonus(self) -> sa.ColumnElement[Any]:
+        """The part of `score` that comes from the title (0 unless it holds every word)."""
         in_title = full_text_for(self.conn).in_title(self.words)
         tier = sa.case((in_title, _tier(self.conn, self.words)), else_=0.0)
         short = sa.case((tier > 0, _shortness() * SHORT), else_=0.0)
-        return tier * TIER + short + found.score
+        return tier * TIER + short
 
     def _candidates(self, common: bool = False) -> sa.CTE:
         """`common`: the one filter of a search without text passes so many documents that
