@@ -17,6 +17,10 @@ page and the home page; beside each, the CPU time per request of the server proc
 PostgreSQL backends, which stays comparable when other work shares the machine.
 
     .venv/bin/python bench/search.py [--datasets 100000] [--queries 240] [--database-url URL]
+        [--catalogue DIR] [--schema NAME]
+
+`--catalogue DIR` (and on PostgreSQL `--schema NAME`) keeps the catalogue between runs: built
+there on the first, reused and migrated by this tree on the next (the build takes minutes).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +55,8 @@ from torget.db.migrate import upgrade  # noqa: E402
 from torget.db.schema import datasets, distributions, organisations  # noqa: E402
 from torget.ids import new_id  # noqa: E402
 from torget.search import reindex  # noqa: E402
-from torget.settings import normalise_database_url  # noqa: E402
+from torget.search.documents import index_dataset  # noqa: E402
+from torget.settings import Settings, normalise_database_url  # noqa: E402
 from torget.site import Site  # noqa: E402
 
 GOAL_P95_MS = 50.0
@@ -300,6 +307,26 @@ def measure_home(client: httpx.Client, url: str, count: int) -> list[float]:
     return times
 
 
+def measure_after_writes(
+    client: httpx.Client, url: str, settings: Settings, params: list[dict[str, Any]]
+) -> list[float]:
+    """The first search after another process wrote to the index: each round reindexes one
+    dataset (as an edit does) through this process's own site, then times one search, which
+    finds the index's version moved and brings the server's bitmaps up to date."""
+    times = []
+    with Site.open(settings, migrate=False, queue=False) as site:
+        with site.engine.connect() as conn:
+            ids = list(conn.execute(sa.select(datasets.c.id).limit(len(params))).scalars())
+        for dataset_id, p in zip(ids, params, strict=True):
+            with write(site.engine) as conn:
+                index_dataset(conn, dataset_id)
+            start = time.perf_counter()
+            response = client.get(url + "/api/search", params=p)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, response.text
+    return times
+
+
 def _cpu_seconds(pid: int) -> float | None:
     """User + system CPU time of a process on this machine (Linux /proc), or None."""
     try:
@@ -361,20 +388,56 @@ def report(label: str, measured: tuple[list[float], tuple[float, float] | None])
     return p95
 
 
+@contextmanager
+def catalogue(args: argparse.Namespace) -> Iterator[tuple[Path, str, str]]:
+    """(data folder, database URL, label): a fresh catalogue, or the one kept in
+    `--catalogue DIR` (SQLite) or `--schema NAME` (PostgreSQL), made when it is not there yet
+    and migrated by this tree's code when it is."""
+    kept = args.catalogue is not None or args.schema
+    if not kept:
+        with tempfile.TemporaryDirectory() as tmp, backend(args.database_url) as (url, label):
+            yield Path(tmp), url, label
+        return
+    data_dir = args.catalogue or Path(tempfile.mkdtemp(prefix="torget-bench-search-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not args.database_url:
+        yield data_dir, "", "SQLite (kept)"
+        return
+    admin = sa.create_engine(normalise_database_url(args.database_url))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {args.schema}")
+    admin.dispose()
+    sep = "&" if "?" in args.database_url else "?"
+    yield (
+        data_dir,
+        f"{args.database_url}{sep}options=-csearch_path%3D{args.schema}",
+        (f"PostgreSQL, schema {args.schema} (kept)"),
+    )
+
+
+def _built(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("datasets"):
+            return False
+        return conn.execute(sa.select(sa.func.count()).select_from(datasets)).scalar() != 0
+
+
 def run(args: argparse.Namespace) -> int:
     application = f"torget-bench-search-{os.getpid()}"
-    with tempfile.TemporaryDirectory() as tmp, backend(args.database_url) as (db_url, label):
+    with catalogue(args) as (data_dir, db_url, label):
         admin = None
         if db_url.startswith("postgres"):
             db_url += f"&application_name={application}"
             admin = sa.create_engine(normalise_database_url(args.database_url))
-        data_dir = Path(tmp)
         settings = bench_settings(data_dir, db_url)
         print(f"Torget search benchmark: {args.datasets:,} datasets on {label}")
         # A site's engine: reindexing reads the site's settings (served distributions).
         with Site.open(settings, queue=False) as site:
             engine = site.engine
-            build(engine, args.datasets)
+            if _built(engine):
+                print(f"  catalogue kept in {data_dir if not admin else args.schema}: not built")
+            else:
+                build(engine, args.datasets)
             if engine.dialect.name == "postgresql":
                 # What autovacuum does soon after a bulk load: statistics for the planner, the
                 # visibility map for index-only scans, and the GIN pending list merged.
@@ -405,6 +468,14 @@ def run(args: argparse.Namespace) -> int:
             shapes = every_shape(wanted[20:40])
             for name, params in shapes.items():
                 shape_p95[name] = report(name, timed(meter, measure, client, url, params))
+            # Written through connections of their own, which the CPU meter does not count.
+            unmetered = db_url.replace(f"&application_name={application}", "")
+            writer = bench_settings(data_dir, unmetered)
+            after_write = shapes["shape: two facets, no text"][:10]
+            report(
+                "first search after an index write",
+                timed(meter, measure_after_writes, client, url, writer, after_write),
+            )
             measure_page(client, url, wanted[:10])  # warm-up: template compilation
             page_p95 = report(
                 "HTML /search page, text + three facets",
@@ -433,6 +504,12 @@ def main() -> int:
     parser.add_argument("--datasets", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=240)
     parser.add_argument("--database-url", default="", help="postgresql://… (default SQLite)")
+    parser.add_argument(
+        "--catalogue", type=Path, help="keep the catalogue in this folder, and reuse it when there"
+    )
+    parser.add_argument(
+        "--schema", default="", help="PostgreSQL: keep the catalogue in this schema, and reuse it"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)

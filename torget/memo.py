@@ -25,6 +25,10 @@ class Memo(Generic[_T]):
         self._answers: dict[Hashable, _T] = {}
         self._lock = threading.Lock()
 
+    def peek(self, key: Hashable) -> _T | None:
+        """The answer kept for `key`, or None: nothing is made."""
+        return self._answers.get(key)
+
     def get(
         self, key: Hashable, answer: Callable[[], _T], current: Callable[[_T], bool] | None = None
     ) -> _T:

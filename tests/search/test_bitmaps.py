@@ -3,12 +3,16 @@ server process or the command line, through its own connections to the same data
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
+from tests.search.conftest import _dataset, _dist
 from torget.accounts.permissions import ANONYMOUS, SYSTEM
-from torget.catalog.datasets import delete_dataset, patch_dataset
+from torget.catalog.datasets import create_dataset, delete_dataset, patch_dataset
+from torget.catalog.model import DatasetIn
 from torget.db.engine import read, write
-from torget.search import SearchQuery, search_datasets
+from torget.search import SearchQuery, bitmaps, search_datasets
 from torget.search.documents import reindex
 from torget.settings import Settings
 from torget.site import Site
@@ -63,6 +67,50 @@ def test_bitmaps_answer_as_the_counting_in_sql_does(
         for page, lang in ((1, "sv"), (2, "en"))
     ]  # type: ignore[arg-type]
     with_bitmaps = _answers(engine, queries)
+    # Again, each text's every match now ranked and kept: filters choose from that ranking.
+    assert _answers(engine, queries) == with_bitmaps
     with write(engine) as conn:  # an index without a version: searches count in SQL
         conn.execute(sa.text("DELETE FROM search_index_version"))
     assert _answers(engine, queries) == with_bitmaps
+
+
+def _every_shape() -> list[SearchQuery]:
+    return [
+        SearchQuery(text=text, filters=filters, sort=sort, page=page, page_size=2)
+        for text in ("", "bad", "zebra")
+        for filters in ({"theme": ["ENVI", "TRAN"]}, {"format": ["JSON"]}, {})
+        for sort in ("relevance", "title", "modified", "name")
+        for page in (1, 2, 3)
+    ]  # type: ignore[arg-type]
+
+
+def test_a_process_applies_another_process_s_changes_instead_of_reading_everything(
+    settings: Settings, engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    _answers(engine, _every_shape())  # this process keeps the bitmaps now
+    other = Site.open(settings, migrate=False, queue=False)
+    try:
+        with write(other.engine) as conn:
+            patch_dataset(conn, SYSTEM, "bibliotek", {"state": "published"})
+            delete_dataset(conn, SYSTEM, "badplatser")
+            added = _dataset(
+                "aaa",
+                "Abborrar",
+                "Perch",
+                themes=["ENVI"],
+                distributions=[_dist("JSON")],
+                modified=dt.date(2025, 1, 1),
+            )
+            create_dataset(conn, SYSTEM, DatasetIn.model_validate(added))
+        with write(other.engine) as conn:
+            # The newest document removed and added again: SQLite gives the new one its id.
+            patch_dataset(conn, SYSTEM, "aaa", {"title": {"sv": "Öringar", "en": "Trout"}})
+            patch_dataset(conn, SYSTEM, "zebra", {"modified": "2026-01-01", "themes": ["ENVI"]})
+    finally:
+        other.close()
+    applied = _answers(engine, _every_shape())
+    kept = bitmaps._kept[engine]
+    assert -1 in kept.ids  # the removed documents' places: the change applied, not read whole
+    with write(engine) as conn:  # an index without a version: searches count in SQL
+        conn.execute(sa.text("DELETE FROM search_index_version"))
+    assert _answers(engine, _every_shape()) == applied

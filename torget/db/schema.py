@@ -26,6 +26,7 @@ __all__ = [
     "search_facet_counts",
     "search_facet_pairs",
     "search_index_version",
+    "search_index_changes",
     "search_terms",
     "datastore_jobs",
     "datastore_tables",
@@ -338,6 +339,16 @@ search_index_version = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+# Which documents each version of the index added or removed (a document is never changed in
+# place: reindexing removes it and adds a new one), so that a process brings what it keeps up
+# to date by the change instead of reading the whole index again (torget.search.bitmaps).
+search_index_changes = sa.Table(
+    "search_index_changes",
+    metadata,
+    sa.Column("version", sa.BigInteger, primary_key=True),
+    sa.Column("doc_id", sa.Integer, primary_key=True, autoincrement=False),
 )
 
 # Derived: every term the documents were indexed with, for typo tolerance (torget.search.terms).

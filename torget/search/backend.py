@@ -50,6 +50,11 @@ class FullText(Protocol):
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         """Documents matching every query word (score 0 when not `scored`)."""
 
+    def scores(self, query: list[QueryWord]) -> sa.Select[int, float]:
+        """(document id, score) of the documents matching every query word, read from the
+        text index alone: what ranking every match of a broad word needs, without a look at
+        each one's `search_documents` row."""
+
     def in_title(self, query: list[QueryWord]) -> sa.ColumnElement[bool]:
         """Whether a `search_documents` row's title holds every query word in some form: the
         documents `query._tier` may rank above 0 (the others need no look at their title)."""

@@ -12,24 +12,33 @@ word cost 200-500 ms (bm25 or ts_rank of tens of thousands of documents), and it
 filter or sort order then walks the kept ranking to the page's last score and orders only
 those few by use, recency and name, as `query._Search._page` does.
 
-Kept per process and per database (engine), and rebuilt when `search_index_version` moved:
-every write to the index (`documents.index_datasets`, `unindex_dataset`, `reindex`) adds one to
-it in the writer's transaction (`changed`), so every server process (`torget serve --workers
-N`) sees a commit of another process, or of the command line, at its next search, for the price
-of reading one row. The version is read before the rows, so what is kept may be newer than its
-version, never older. A rebuild reads every facet row and the sort orders: 1.5-2.5 s of CPU at
-100,000 datasets on a busy machine, paid by the first search after a change in each process,
-one thread at a time (the others wait for it); kept, about 30 MB.
+Kept per process and per database (engine), and brought up to date when `search_index_version`
+moved: every write to the index (`documents.index_datasets`, `unindex_dataset`, `reindex`) adds
+one to it in the writer's transaction and records the documents it added or removed under the
+new version in `search_index_changes` (`changed`; a document is never changed in place), so
+every server process (`torget serve --workers N`) sees a commit of another process, or of the
+command line, at its next search, for the price of reading one row. The version is read before
+the rows, so what is kept may be newer than its version, never older. A change is applied by
+reading only the documents it names (`_updated`): the removed ones' bits cleared, the added
+ones put at new positions and into each kept order by their sort keys, which are kept for that
+and compare in Python as in SQL (byte order: SQLite's BINARY, PostgreSQL's "C"). A full read
+(every facet row and the sort orders: 1.5-2.5 s of CPU at 100,000 datasets on a busy machine,
+paid by the first search in each process, one thread at a time) remains for a process that
+keeps nothing yet, fell more than `KEEP` versions behind, or whose changes reach a tenth of
+the index (a reindex); kept, about 50 MB at 100,000 datasets.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import threading
 import weakref
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -39,13 +48,15 @@ from torget.db.schema import (
     dataset_facets,
     search_documents,
     search_facet_counts,
+    search_index_changes,
     search_index_version,
 )
 from torget.memo import Memo
 
-__all__ = ["Bitmaps", "Ranked", "ORDERS", "changed", "current"]
+__all__ = ["Bitmaps", "Ranked", "ORDERS", "KEEP", "changed", "current", "members"]
 
 _docs = search_documents
+_K = TypeVar("_K")
 # The kept orders of the page without text, each exactly as `query._Search._page` sorts.
 ORDERS: dict[str, tuple[sa.ColumnElement[object], ...]] = {
     "title_sv": (_docs.c.title_key_sv.asc(), _docs.c.name.asc()),
@@ -55,12 +66,33 @@ ORDERS: dict[str, tuple[sa.ColumnElement[object], ...]] = {
 }
 
 
-def changed(conn: sa.Connection) -> None:
-    """The index changed in this transaction: every process's bitmaps are out of date."""
-    v = search_index_version
-    moved = conn.execute(sa.update(v).where(v.c.id == 1).values(version=v.c.version + 1))
-    if moved.rowcount == 0:
+# How many versions of changes `search_index_changes` keeps: a process further behind reads
+# the whole index again. Pruned every `_PRUNE` versions.
+KEEP = 10_000
+_PRUNE = 1000
+
+
+def changed(conn: sa.Connection, documents: Iterable[int] | sa.Select[int]) -> None:
+    """The index changed in this transaction: these documents (ids, or a select of them) were
+    added or removed. Every process's bitmaps are out of date until they apply the change."""
+    v, log = search_index_version, search_index_changes
+    version = conn.execute(
+        sa.update(v).where(v.c.id == 1).values(version=v.c.version + 1).returning(v.c.version)
+    ).scalar()
+    if version is None:
         conn.execute(sa.insert(v).values(id=1, version=1))
+        conn.execute(sa.delete(log))  # a count started again: older changes mean nothing
+        version = 1
+    if isinstance(documents, sa.Select):
+        chosen = documents.subquery()
+        rows = sa.select(sa.literal(version, sa.BigInteger), chosen.c[0])
+        conn.execute(sa.insert(log).from_select(["version", "doc_id"], rows))
+    else:
+        found = [{"version": version, "doc_id": d} for d in documents]
+        if found:
+            conn.execute(sa.insert(log), found)
+    if version % _PRUNE == 0:
+        conn.execute(sa.delete(log).where(log.c.version <= version - KEEP))
 
 
 def _bits(positions: Iterable[int], size: int) -> int:
@@ -116,8 +148,10 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Bitmaps:
-    """One state of the index: documents by position (ids ascending), the bitmaps of each
-    (organisation, state) and of each facet value, and the kept orders as positions."""
+    """One state of the index: documents by position (ids ascending when read whole; added
+    documents after them, a removed one's place left empty: id -1), the bitmaps of each
+    (organisation, state) and of each facet value, the kept orders as positions, and each
+    position's sort keys (`SortKeys`), by which added documents find their places."""
 
     version: int
     ids: list[int]
@@ -125,9 +159,12 @@ class Bitmaps:
     groups: dict[tuple[str, str], int]
     values: dict[str, dict[str, int]]
     orders: dict[str, list[int]]
+    keys: list[SortKeys | None]
     # The ranking of each recent text query, on this state of the index: a broad word is
     # scored once per process and change, not on every page and filter of it.
     ranked: Memo[Ranked] = field(default_factory=lambda: Memo(32))
+    # The documents matching each recent text query, unscored (`kept_search._matched`).
+    matched: Memo[int] = field(default_factory=lambda: Memo(32))
 
     def of_documents(self, doc_ids: Iterable[int]) -> int:
         """The bitmap of these documents (ids unknown to this state are left out)."""
@@ -205,35 +242,150 @@ class Bitmaps:
         return rank
 
 
+# A document's sort keys: title_key_sv, title_key_en, its `modified` in microseconds negated
+# (newest first), name. Compared as the database compares them (ORDERS).
+SortKeys = tuple[str, str, int, str]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_ORDER_KEYS: dict[str, Callable[[SortKeys], Any]] = {
+    "title_sv": lambda k: (k[0], k[3]),
+    "title_en": lambda k: (k[1], k[3]),
+    "modified": lambda k: (k[2], k[3]),
+    "name": lambda k: k[3],
+}
+_KEYED = (_docs.c.title_key_sv, _docs.c.title_key_en, _docs.c.modified, _docs.c.name)
+
+
+def _sort_keys(title_sv: str, title_en: str, modified: dt.datetime, name: str) -> SortKeys:
+    # SQLite gives back the stored (UTC) time without its zone, and orders the stored text.
+    moment = modified if modified.tzinfo else modified.replace(tzinfo=dt.UTC)
+    return title_sv, title_en, -((moment - _EPOCH) // dt.timedelta(microseconds=1)), name
+
+
+def _listed(conn: sa.Connection) -> sa.ColumnElement[str]:
+    """A group's documents' ids, comma-separated: one row per value instead of one per row."""
+    f = dataset_facets.c
+    if conn.dialect.name == "postgresql":
+        return sa.func.string_agg(sa.cast(f.doc_id, sa.Text), ",")
+    return sa.func.group_concat(f.doc_id, ",")
+
+
 def _read(conn: sa.Connection, version: int) -> Bitmaps:
     d = _docs.c
-    rows = conn.execute(sa.select(d.id, d.organisation_id, d.state).order_by(d.id)).all()
+    rows = conn.execute(sa.select(d.id, d.organisation_id, d.state, *_KEYED).order_by(d.id)).all()
     ids = [row[0] for row in rows]
     positions = {doc_id: i for i, doc_id in enumerate(ids)}
     size = len(ids)
     grouped: dict[tuple[str, str], list[int]] = {}
-    for i, (_, organisation_id, state) in enumerate(rows):
+    for i, (_, organisation_id, state, *_rest) in enumerate(rows):
         grouped.setdefault((organisation_id, state), []).append(i)
     groups = {key: _bits(found, size) for key, found in grouped.items()}
+    keys: list[SortKeys | None] = [_sort_keys(*row[3:]) for row in rows]
     f = dataset_facets.c
-    # One row per value with its documents' ids, instead of a row per document and value.
-    listed = (
-        sa.func.string_agg(sa.cast(f.doc_id, sa.Text), ",")
-        if conn.dialect.name == "postgresql"
-        else sa.func.group_concat(f.doc_id, ",")
-    )
     values: dict[str, dict[str, int]] = {}
     for facet, value, doc_ids in conn.execute(
-        sa.select(f.facet, f.value, listed).group_by(f.facet, f.value)
+        sa.select(f.facet, f.value, _listed(conn)).group_by(f.facet, f.value)
     ):
         docs = (positions.get(int(x)) for x in doc_ids.split(","))
         values.setdefault(facet, {})[value] = _bits((p for p in docs if p is not None), size)
     orders = {
-        name: [positions[i] for i in conn.execute(sa.select(d.id).order_by(*keys)).scalars()
+        name: [positions[i] for i in conn.execute(sa.select(d.id).order_by(*by)).scalars()
                if i in positions]
-        for name, keys in ORDERS.items()
+        for name, by in ORDERS.items()
     }  # fmt: skip
-    return Bitmaps(version, ids, positions, groups, values, orders)
+    return Bitmaps(version, ids, positions, groups, values, orders, keys)
+
+
+def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None:
+    """`kept` with the changes since its version applied (`search_index_changes`), reading
+    only the documents they name; None when a full read is due: the log does not reach back
+    to `kept`, or the changes (or the places removed documents left empty) are too many."""
+    if not 0 < version - kept.version < KEEP:
+        return None
+    log = search_index_changes.c
+    named = (
+        sa.select(log.doc_id)
+        .where(log.version > kept.version, log.version <= version)
+        .distinct()
+        .subquery()
+    )
+    doc_ids = set(conn.execute(sa.select(named.c.doc_id)).scalars())
+    live = len(kept.positions)
+    if len(doc_ids) > max(1000, live // 10) or len(kept.ids) + len(doc_ids) > live * 5 // 4 + 1000:
+        return None
+    d, f = _docs.c, dataset_facets.c
+    rows = conn.execute(
+        sa.select(d.id, d.organisation_id, d.state, *_KEYED).where(d.id.in_(sa.select(named)))
+    ).all()
+    facet_rows = conn.execute(
+        sa.select(f.doc_id, f.facet, f.value).where(f.doc_id.in_(sa.select(named)))
+    ).all()
+    ids, positions, keys = list(kept.ids), dict(kept.positions), list(kept.keys)
+    removed = {positions.pop(doc_id) for doc_id in doc_ids if doc_id in positions}
+    for p in removed:
+        ids[p], keys[p] = -1, None
+    added: dict[int, int] = {}
+    for doc_id, _organisation_id, _state, *sorting in rows:
+        added[doc_id] = positions[doc_id] = len(ids)
+        ids.append(doc_id)
+        keys.append(_sort_keys(*sorting))
+    size = len(ids)
+    gone = _bits(removed, size)
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for doc_id, organisation_id, state, *_rest in rows:
+        grouped.setdefault((organisation_id, state), []).append(added[doc_id])
+    by_value: dict[str, dict[str, list[int]]] = {}
+    for doc_id, facet, value in facet_rows:
+        if doc_id in added:  # its facet rows may outlive it in a newer snapshot than its row's
+            by_value.setdefault(facet, {}).setdefault(value, []).append(added[doc_id])
+    groups = _applied(kept.groups, gone, grouped, size)
+    values = {
+        facet: _applied(kept.values.get(facet, {}), gone, by_value.get(facet, {}), size)
+        for facet in {*kept.values, *by_value}
+    }
+    orders = {}
+    for name, order in kept.orders.items():
+        placed = _placed(order, _ORDER_KEYS[name], kept.keys, keys, removed, added.values())
+        if placed is None:
+            return None
+        orders[name] = placed
+    return Bitmaps(version, ids, positions, groups, values, orders, keys)
+
+
+def _placed(
+    order: list[int],
+    by: Callable[[SortKeys], Any],
+    before: list[SortKeys | None],
+    after: list[SortKeys | None],
+    removed: set[int],
+    added: Iterable[int],
+) -> list[int] | None:
+    """A kept order without the `removed` positions and with the `added` ones, each found by
+    bisection on its sort keys (`before` the change for the removed, `after` for the added;
+    keys end with the unique name, so a position's place is exact); None if the order and
+    the keys disagree (a full read then puts it right)."""
+    placed = list(order)
+    for p in removed:
+        i = bisect.bisect_left(placed, by(before[p]), key=lambda q: by(before[q]))  # type: ignore[arg-type]
+        if i == len(placed) or placed[i] != p:
+            return None
+        del placed[i]
+    for p in added:
+        bisect.insort(placed, p, key=lambda q: by(after[q]))  # type: ignore[arg-type]
+    return placed
+
+
+def _applied(
+    bitmaps: dict[_K, int], gone: int, added: dict[_K, list[int]], size: int
+) -> dict[_K, int]:
+    """The bitmaps without the `gone` positions and with the `added` ones, empty ones left out."""
+    out = {}
+    for key, bits in bitmaps.items():
+        if bits & gone:
+            bits &= ~gone
+        out[key] = bits
+    for key, found in added.items():
+        out[key] = out.get(key, 0) | _bits(found, size)
+    return {key: bits for key, bits in out.items() if bits}
 
 
 _kept: weakref.WeakKeyDictionary[sa.Engine, Bitmaps] = weakref.WeakKeyDictionary()
@@ -254,6 +406,6 @@ def current(conn: sa.Connection) -> Bitmaps | None:
     with _lock:
         kept = _kept.get(engine)
         if kept is None or kept.version != version:
-            kept = _read(conn, int(version))
+            kept = (kept and _updated(kept, conn, int(version))) or _read(conn, int(version))
             _kept[engine] = kept
     return kept

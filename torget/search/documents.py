@@ -167,7 +167,7 @@ def index_datasets(conn: sa.Connection, found: list[Dataset]) -> None:
          for d, t in zip(found, texts, strict=True)],
     )  # fmt: skip
     add_terms(conn, (term for t in texts for f in TEXT_FIELDS for term in t[f].split()))
-    changed(conn)
+    changed(conn, doc_ids.values())
 
 
 def conforming_distributions(conn: sa.Connection, dataset_ids: list[str]) -> dict[str, str]:
@@ -187,7 +187,7 @@ def unindex_dataset(conn: sa.Connection, dataset_id: str) -> None:
     for doc in documents_of(conn, dataset_id):
         remove_counts(conn, doc.id, doc.organisation_id, doc.state)
         conn.execute(dataset_facets.delete().where(dataset_facets.c.doc_id == doc.id))
-        changed(conn)
+        changed(conn, [doc.id])
     conn.execute(search_documents.delete().where(search_documents.c.dataset_id == dataset_id))
 
 
@@ -228,12 +228,12 @@ def _dataset_id_batches(conn: sa.Connection) -> Iterator[list[str]]:
 
 def clear_index(conn: sa.Connection) -> None:
     """Every document, facet row, kept count and term gone."""
+    changed(conn, sa.select(search_documents.c.id))
     full_text_for(conn).clear(conn)
     clear_counts(conn)
     clear_terms(conn)
     conn.execute(dataset_facets.delete())
     conn.execute(search_documents.delete())
-    changed(conn)
 
 
 def reindex(conn: sa.Connection) -> int:

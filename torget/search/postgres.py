@@ -69,6 +69,11 @@ class PostgresFullText:
     def in_title(self, query: list[QueryWord]) -> sa.ColumnElement[bool]:
         return _DOCUMENT.op("@@")(ts_query(query, "A"))
 
+    def scores(self, query: list[QueryWord]) -> sa.Select[int, float]:
+        tsq = ts_query(query)
+        score = sa.func.ts_rank(_DOCUMENT, tsq, 1)
+        return sa.select(search_documents.c.id, score).where(_DOCUMENT.op("@@")(tsq))
+
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         tsq = ts_query(query)
         score = sa.func.ts_rank(_DOCUMENT, tsq, 1) if scored else sa.literal(0.0)

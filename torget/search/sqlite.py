@@ -65,6 +65,17 @@ class SqliteFullText:
         found = found.bindparams(title=f"title : ({match_expression(query)})")
         return search_documents.c.id.in_(found.columns(rowid=sa.Integer))
 
+    def scores(self, query: list[QueryWord]) -> sa.Select[int, float]:
+        found = (
+            sa.text(
+                "SELECT rowid AS doc_id, -rank AS score FROM search_fts WHERE search_fts MATCH :fts"
+            )
+            .bindparams(fts=match_expression(query))
+            .columns(doc_id=sa.Integer, score=sa.Float)
+            .subquery("scores")
+        )
+        return sa.select(found.c.doc_id, found.c.score)
+
     def matches(self, query: list[QueryWord], scored: bool) -> Match:
         score = "-rank" if scored else "0.0"
         found = (

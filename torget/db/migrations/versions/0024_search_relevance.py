@@ -134,11 +134,12 @@ def _reindex() -> None:
     if conn.execute(sa.text("SELECT 1 FROM datasets LIMIT 1")).first() is None:
         return
     # Today's reindex also writes the pairs' counts of migration 0030 and the index's version
-    # of 0031, which then keep them.
-    from torget.db.schema import search_facet_pairs, search_index_version
+    # of 0031 and its changes of 0032, which then keep them.
+    from torget.db.schema import search_facet_pairs, search_index_changes, search_index_version
 
     search_facet_pairs.create(conn, checkfirst=True)
     search_index_version.create(conn, checkfirst=True)
+    search_index_changes.create(conn, checkfirst=True)
     reindex(conn.execution_options(**{SITE_OPTION: _Migrating(settings)}))
 
 

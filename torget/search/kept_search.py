@@ -1,0 +1,148 @@
+"""A search answered from what the process keeps (`bitmaps.py`): counts, and most pages.
+
+Counts are ANDs and popcounts over the readable documents that match the text. The text's
+matches come from the kept ranking of the query when there is one (`Bitmaps.ranked`), else
+as a bitmap without scores (`Bitmaps.matched`): scoring every match of a word is what a
+search pays the most for (ts_rank or bm25 of each), so it is done, and kept, only when the
+page needs it, ordering by relevance the matches of the text alone or of filters that leave
+many of them (`RANK_ALL`). Fewer are scored alone, only those passing every filter, and not
+kept: at 100,000 datasets, text and three facets leave a few hundred of a word's thousands
+of matches. Sorts other than relevance walk a kept order (`Bitmaps.page`); popularity is
+ranked in SQL.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from torget.db.schema import dataset_popularity, search_documents
+from torget.search.backend import full_text_for
+from torget.search.bitmaps import Bitmaps, Ranked, members
+from torget.search.facets import FACETS, stored_facet
+
+if TYPE_CHECKING:
+    from torget.search.query import _Search
+
+__all__ = ["with_bitmaps", "page_of", "RANK_ALL"]
+
+_docs = search_documents
+# Filters passing more of a text's matches than this rank (and keep) every match instead.
+RANK_ALL = 2000
+
+
+def _ranked(search: _Search, kept: Bitmaps, among: list[int] | None = None) -> Ranked:
+    """Every document matching the text (whoever may read it), or those `among` these ids,
+    best first, with its score: what `Bitmaps.ranked` keeps per query."""
+    if among is None:
+        return _ranked_all(search, kept)
+    found = full_text_for(search.conn).matches(search.words, True)
+    score = search.score(found)
+    stmt = sa.select(_docs.c.id, score).select_from(found.source).where(found.condition)
+    return Ranked.of(kept, search.conn.execute(stmt.where(_docs.c.id.in_(among))).all())
+
+
+def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
+    """`_ranked` of every match, in two reads: the text index's scores of all of them, and
+    the title's part (`_Search.title_bonus`) of the few whose title holds every word, added
+    as `_Search.score` adds them. A broad word's tens of thousands of matches are never
+    joined to their documents (on SQLite that join cost as much as scoring them)."""
+    text = full_text_for(search.conn)
+    scores = search.conn.execute(text.scores(search.words)).all()
+    titled = sa.select(_docs.c.id, search.title_bonus()).where(text.in_title(search.words))
+    bonus = dict(search.conn.execute(titled).all())
+    return Ranked.of(kept, [(d, bonus[d] + s if d in bonus else s) for d, s in scores])
+
+
+def _matched(search: _Search, kept: Bitmaps) -> int:
+    """The documents matching the text (whoever may read it), unscored."""
+    found = full_text_for(search.conn).matches(search.words, False)
+    rows = search.conn.execute(
+        sa.select(_docs.c.id).select_from(found.source).where(found.condition)
+    )
+    return kept.of_documents(rows.scalars())
+
+
+def _best_page(search: _Search, kept: Bitmaps, ranked: Ranked, passing: int) -> list[str] | None:
+    """The page by relevance from the kept ranking: the passing documents scoring at least
+    the page's last (ties included), put in `_Search._page`'s order by their use, recency and
+    name; None when ties make them too many."""
+    q = search.query
+    start, end = (q.page - 1) * q.page_size, q.page * q.page_size
+    best = ranked.best(kept, passing, end, most=end + 2000)
+    if best is None:
+        return None
+    # Only the runs of equal scores that reach into the page need their order decided.
+    scores = list(best.values())
+    first, last = start, min(end, len(scores)) - 1
+    if last < first:
+        return []
+    while first > 0 and scores[first - 1] == scores[first]:
+        first -= 1
+    while last + 1 < len(scores) and scores[last + 1] == scores[last]:
+        last += 1
+    p = dataset_popularity
+    used = sa.func.coalesce(p.c.views, 0) + 3 * sa.func.coalesce(p.c.downloads, 0)
+    rows = list(
+        search.conn.execute(
+            sa.select(_docs.c.id, _docs.c.dataset_id, _docs.c.name, _docs.c.modified, used)
+            .outerjoin(p, p.c.dataset_id == _docs.c.dataset_id)
+            .where(_docs.c.id.in_(list(best)[first : last + 1]))
+        )
+    )
+    rows.sort(key=lambda row: row[2])  # stable sorts: the last key sorted first
+    rows.sort(key=lambda row: (row[4], row[3]), reverse=True)
+    rows.sort(key=lambda row: best[row[0]], reverse=True)
+    return [row[1] for row in rows[start - first : end - first]]
+
+
+def page_of(search: _Search, kept: Bitmaps, passing: int) -> list[str]:
+    """The page of the `passing` documents in the query's order, walked along a kept order
+    (title, name; modified for relevance without text)."""
+    q = search.query
+    order = {"title": f"title_{q.lang}", "name": "name"}.get(q.sort, "modified")
+    start = (q.page - 1) * q.page_size
+    doc_ids = kept.page(passing, order, start, start + q.page_size)
+    named = dict(
+        search.conn.execute(
+            sa.select(_docs.c.id, _docs.c.dataset_id).where(_docs.c.id.in_(doc_ids))
+        ).all()
+    )
+    return [named[d] for d in doc_ids if d in named]
+
+
+def with_bitmaps(search: _Search, kept: Bitmaps) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Counts from the bitmaps over the readable text matches; the page from a kept order or
+    ranking, or ranked in SQL (relevance with text and narrow filters, popularity)."""
+    q = search.query
+    within = kept.readable(search.conn, search.actor)
+    filters = {facet: kept.chosen(facet, values) for facet, values in search.chosen.items()}
+    ranked = None
+    if search.words:
+        key = tuple(search.words)
+        ranked = kept.ranked.peek(key)
+        if ranked is None and q.sort == "relevance" and not filters:
+            ranked = kept.ranked.get(key, lambda: _ranked(search, kept))
+        if ranked is not None:
+            matching = ranked.matching
+        else:
+            matching = kept.matched.get(key, lambda: _matched(search, kept))
+            narrowed = functools.reduce(operator.and_, filters.values(), within & matching)
+            if q.sort == "relevance" and narrowed.bit_count() > RANK_ALL:
+                ranked = kept.ranked.get(key, lambda: _ranked(search, kept))
+            elif q.sort == "relevance":  # only the few the page is chosen from, not kept
+                ranked = _ranked(search, kept, [kept.ids[p] for p in members(narrowed)])
+        within &= matching
+    stored = [stored_facet(f, q.lang) for f in FACETS]
+    counts = kept.counts(within, filters, stored)
+    passing = functools.reduce(operator.and_, filters.values(), within)
+    if ranked is not None and q.sort == "relevance":
+        page = _best_page(search, kept, ranked, passing)
+        if page is not None:
+            return page, counts
+    if q.sort == "popularity" or (search.words and q.sort == "relevance"):
+        return search.page_in_sql(), counts
+    return page_of(search, kept, passing), counts
