@@ -258,12 +258,12 @@ def write_missing_row_copies(settings: Settings, engine: sa.Engine) -> Path | No
             if row_copies.rows_file(table.path).exists() or not table.path.exists():
                 continue
             job = jobs.get_job(conn, table.job_id)
-            break
+            found = columns_by_table(job.report) if job is not None and job.report else {}
+            if found and all(row_copies.copyable(c) for c in found.values()):
+                break  # (a table the copy cannot hold would be tried again every minute)
         else:
             return None
-    if job is None or job.report is None:
-        return None
-    _write_row_copies(settings, table.path, columns_by_table(job.report))
+    _write_row_copies(settings, table.path, found)
     return table.path
 
 

@@ -38,7 +38,7 @@ import duckdb
 
 from torget.datastore.infer import quote_ident
 
-__all__ = ["rows_file", "write_beside", "fetch", "fetch_after_id"]
+__all__ = ["rows_file", "copyable", "write_beside", "fetch", "fetch_after_id"]
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ def rows_file(table_file: Path) -> Path:
     return table_file.with_name(table_file.name + ".rows")
 
 
-def _copyable(columns: list[dict[str, Any]]) -> bool:
+def copyable(columns: list[dict[str, Any]]) -> bool:
+    """Whether a table of these columns can have a row copy that reads back exactly."""
     return all(c["type"] in _AS_JSON for c in columns if c["name"] != "_id")
 
 
@@ -108,7 +109,7 @@ def write_beside(
                 db.execute(f"CREATE TABLE {_META} (tbl TEXT PRIMARY KEY, names TEXT NOT NULL)")
                 for table, columns in tables.items():
                     big = _count(source, quote_ident(table)) >= min_rows
-                    if big and _copyable(columns):
+                    if big and copyable(columns):
                         _copy_table(source, db, table, columns)
                         copied += 1
                 db.commit()
