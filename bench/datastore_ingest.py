@@ -60,6 +60,7 @@ class IngestRun:
     keys_seconds: float = 0.0  # Torget's: the sort-key copies, written after the swap
     keys_peak_mb: float = 0.0
     copies: int = 0
+    cpu_seconds: float = 0.0  # user + system of the load, all threads (DuckDB's included)
 
 
 def make_catalogue(data_dir: Path) -> tuple[Any, Any, str]:
@@ -91,6 +92,11 @@ def make_catalogue(data_dir: Path) -> tuple[Any, Any, str]:
     return settings, engine, dataset.distributions[0].id
 
 
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -109,9 +115,9 @@ def _child_torget(csv: Path, work: Path) -> dict[str, Any]:
     with write(engine) as conn:
         job_id = jobs.create_job(conn, dist, str(csv), "csv")
     baseline = _rss_mb()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     run_job(settings, engine, job_id)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     with read(engine) as conn:
         job = jobs.get_job(conn, job_id)
         table = current_table(conn, settings.datastore_path, dist)
@@ -124,7 +130,8 @@ def _child_torget(csv: Path, work: Path) -> dict[str, Any]:
     return {"seconds": seconds, "peak_mb": peak, "baseline_mb": baseline,
             "rows": table.row_count, "types": table.column_types,
             "file_mb": table.path.stat().st_size / 1e6, "distribution": dist,
-            "keys_seconds": keys_seconds, "keys_peak_mb": _rss_mb(), "copies": copies}  # fmt: skip
+            "keys_seconds": keys_seconds, "keys_peak_mb": _rss_mb(), "copies": copies,
+            "cpu_seconds": cpu}  # fmt: skip
 
 
 def _child_duckdb(csv: Path, work: Path, dialect: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +139,7 @@ def _child_duckdb(csv: Path, work: Path, dialect: dict[str, Any]) -> dict[str, A
 
     target = work / "raw.duckdb"
     baseline = _rss_mb()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     con = duckdb.connect(str(target))
     con.execute(
         "CREATE TABLE data AS SELECT * FROM read_csv(?, delim = ?, quote = ?, escape = ?, "
@@ -141,14 +148,14 @@ def _child_duckdb(csv: Path, work: Path, dialect: dict[str, Any]) -> dict[str, A
          dialect["header"], dialect["encoding"]],
     )  # fmt: skip
     con.close()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     con = duckdb.connect(str(target), read_only=True)
     rows = con.execute("SELECT count(*) FROM data").fetchone()
     types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns()").fetchall())
     con.close()
     return {"seconds": seconds, "peak_mb": _rss_mb(), "baseline_mb": baseline,
             "rows": rows[0] if rows else 0, "types": types,
-            "file_mb": target.stat().st_size / 1e6}  # fmt: skip
+            "file_mb": target.stat().st_size / 1e6, "cpu_seconds": cpu}  # fmt: skip
 
 
 def _run_child(who: str, csv: Path, work: Path, dialect: dict[str, Any]) -> IngestRun:
@@ -186,8 +193,9 @@ def bench_ingest(csv: Path, work: Path, repeat: int) -> tuple[list[IngestRun], l
         ours.append(_run_child("torget", csv, target, dialect))
         if not last:
             subprocess.run(["rm", "-rf", str(target)], check=True)
-        print(f"  run {i + 1}/{repeat}: DuckDB {raw[-1].seconds:.2f} s, "
-              f"Torget {ours[-1].seconds:.2f} s", flush=True)  # fmt: skip
+        print(f"  run {i + 1}/{repeat}: DuckDB {raw[-1].seconds:.2f} s "
+              f"({raw[-1].cpu_seconds:.1f} s CPU), Torget {ours[-1].seconds:.2f} s "
+              f"({ours[-1].cpu_seconds:.1f} s CPU)", flush=True)  # fmt: skip
     return raw, ours
 
 
@@ -211,7 +219,8 @@ def print_ingest(raw: list[IngestRun], ours: list[IngestRun]) -> tuple[bool, boo
     print(_line("Torget run_job (worker's path)", ours))
     keys = statistics.median(r.keys_seconds for r in ours)
     keys_peak = max(r.keys_peak_mb for r in ours)
-    print(f"  then, the table queryable meanwhile: {ours[0].copies} sort-key copies "
+    print(f"  then, the table queryable meanwhile: {ours[0].copies} sort-key copies and the row "
+          "copies "
           f"{keys:.2f} s, peak {keys_peak:.0f} MB (the worker's `write_sort_keys`)")  # fmt: skip
     if raw[0].rows != ours[0].rows:
         print(f"  ROW COUNTS DIFFER: DuckDB {raw[0].rows:,}, Torget {ours[0].rows:,}")
@@ -219,6 +228,14 @@ def print_ingest(raw: list[IngestRun], ours: list[IngestRun]) -> tuple[bool, boo
     names = list(ours[0].types)
     print("  types  " + ", ".join(
         f"{n} {raw[0].types.get(n, '?')}→{ours[0].types[n]}" for n in names))  # fmt: skip
+    cpu_ratio = statistics.median(r.cpu_seconds for r in ours) / statistics.median(
+        r.cpu_seconds for r in raw
+    )
+    pairs = [o.seconds / r.seconds for r, o in zip(raw, ours, strict=True)]
+    print(f"  CPU (all threads): DuckDB {statistics.median(r.cpu_seconds for r in raw):.1f} s, "
+          f"Torget {statistics.median(r.cpu_seconds for r in ours):.1f} s, ratio "
+          f"{cpu_ratio:.2f}×; wall ratio of each round: "
+          + ", ".join(f"{p:.2f}×" for p in pairs))  # fmt: skip
     time_ok, memory_ok = ratio <= GOAL_RATIO, peak <= GOAL_PEAK_MB
     print(f"  ratio Torget / DuckDB: {ratio:.2f}× (goal ≤ {GOAL_RATIO}×: "
           f"{'met' if time_ok else 'MISSED'}); Torget peak {peak:.0f} MB "

@@ -73,6 +73,7 @@ class Case:
     duckdb: tuple[str, list[Any]]
     datasette: str
     times: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # the server's CPU s per request
 
 
 # --- The servers -----------------------------------------------------------------------------
@@ -242,6 +243,12 @@ def check_answers(case: Case, torget: Any, raw: list[tuple[Any, ...]], datasette
         raise SystemExit(f"{case.name}: the answers differ:\n{got}")
 
 
+def server_cpu(pid: int) -> float:
+    """A process's CPU seconds so far (user + system, all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -249,8 +256,10 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def measure(case: Case, torget: httpx.Client, raw: duckdb.DuckDBPyConnection,
-            datasette: httpx.Client, runs: int) -> None:  # fmt: skip
-    """Warm up, check the answers, then alternate the three `runs` times."""
+            datasette: httpx.Client, runs: int, pids: dict[str, int]) -> None:  # fmt: skip
+    """Warm up, check the answers, then alternate the three `runs` times; the servers' CPU
+    time (from /proc, so what the neighbours of a busy machine use is not counted) is summed
+    over the runs, since its clock ticks only every 10 ms."""
     sql, params = case.duckdb
     actions: dict[str, Callable[[], Any]] = {
         "torget": lambda: torget.get(case.torget).raise_for_status().json(),
@@ -260,9 +269,14 @@ def measure(case: Case, torget: httpx.Client, raw: duckdb.DuckDBPyConnection,
     answers = {who: action() for who, action in actions.items()}
     check_answers(case, answers["torget"], answers["duckdb"], answers["datasette"])
     case.times = {who: [] for who in actions}
+    case.cpu = dict.fromkeys(pids, 0.0)
     for _ in range(runs):
         for who, action in actions.items():
+            before = server_cpu(pids[who]) if who in pids else 0.0
             case.times[who].append(_timed(action))
+            if who in pids:
+                case.cpu[who] += server_cpu(pids[who]) - before
+    case.cpu = {who: total / runs for who, total in case.cpu.items()}
 
 
 def floor_ms(torget: httpx.Client, dist: str, runs: int) -> float:
@@ -301,16 +315,19 @@ def bench_queries(data_dir: Path, dist: str, rows: int, runs: int) -> tuple[list
     datasette_url = f"http://127.0.0.1:{datasette_port}"
     found = cases(dist, raw, rows)
     with (
-        running(torget_args, torget_url, f"/api/datastore/{dist}"),
-        running(datasette_args, datasette_url, "/-/versions.json"),
+        running(torget_args, torget_url, f"/api/datastore/{dist}") as torget_proc,
+        running(datasette_args, datasette_url, "/-/versions.json") as datasette_proc,
         httpx.Client(base_url=torget_url, timeout=600) as torget,
         httpx.Client(base_url=datasette_url, timeout=600) as datasette,
     ):
         floor = floor_ms(torget, dist, max(runs, 11))
+        pids = {"torget": torget_proc.pid, "datasette": datasette_proc.pid}
         for case in found:
-            measure(case, torget, raw, datasette, runs)
+            measure(case, torget, raw, datasette, runs, pids)
             print(f"  {case.name}: " + ", ".join(
                 f"{who} {statistics.median(t) * 1000:.1f} ms" for who, t in case.times.items()
+            ) + "; server CPU " + ", ".join(
+                f"{who} {c * 1000:.1f} ms" for who, c in case.cpu.items()
             ), flush=True)  # fmt: skip
     raw.close()
     return found, floor
@@ -337,6 +354,16 @@ def print_queries(found: list[Case], runs: int, floor: float) -> bool:
         ok = ok and met
         print(f"  {case.name:<24}{cells}{vs_duckdb:>14.2f}×{vs_datasette:>17.2f}×"
               f"  {'met' if met else 'MISSED'}")  # fmt: skip
+    print("server CPU per request (user + system from /proc, summed over the runs), ms; "
+          "req/s at that CPU on one core")  # fmt: skip
+    print(f"  {'query':<24}{'Torget':>10}{'Datasette':>11}{'ratio':>8}{'Torget req/s':>14}"
+          f"{'Datasette req/s':>17}")  # fmt: skip
+    for case in found:
+        mine, theirs = case.cpu["torget"] * 1000, case.cpu["datasette"] * 1000
+        ratio = mine / theirs if theirs else math.inf
+        rate = {who: 1 / c if c else math.inf for who, c in case.cpu.items()}
+        print(f"  {case.name:<24}{mine:>10.1f}{theirs:>11.1f}{ratio:>7.2f}×"
+              f"{rate['torget']:>14.0f}{rate['datasette']:>17.0f}")  # fmt: skip
     print(f"  Torget's floor (HTTP, auth, catalogue lookup, JSON; no DuckDB query): {floor:.1f} ms")
     print(f"  goals: Torget ≤ {GOAL_VS_DUCKDB}× raw DuckDB and < 1× Datasette on every query: "
           f"{'met' if ok else 'MISSED'}")  # fmt: skip

@@ -219,8 +219,9 @@ class Settings:
         default=50_000,
         metadata=_help(
             "Tables with at least this many rows get sort-key copies of their number and date "
-            "columns when loaded, so that deep pages in those columns' order are fast; they "
-            "cost load time and disk. A very large number switches them off."
+            "columns and a row copy in SQLite when loaded, so that deep pages in those "
+            "columns' order are fast; they cost load time and disk. A very large number "
+            "switches them off."
         ),
     )
     datastore_sql_timeout_ms: int = field(

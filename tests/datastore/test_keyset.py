@@ -1,7 +1,8 @@
 """Keyset pages over awkward sort keys: NULLs, ties, doubles that must round-trip exactly,
 dates and booleans; every row once, in the same order as one sorted query. Each test runs on
-a table loaded without and with sort-key copies (`sort_keys`), which must page alike. Pages
-are read through the readers' cursors, as the API reads them (they attach the copies)."""
+a table loaded without and with sort-key copies (`sort_keys`), and with row copies
+(`row_copies`) as well, which must page alike. Pages are read through the readers' cursors,
+as the API reads them (they attach the copies)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from torget.datastore import sort_keys
+from torget.datastore import row_copies, sort_keys
 from torget.datastore.ingest import Limits, columns_by_table, ingest
 from torget.datastore.query import fetch_rows, parse_row_query
 from torget.datastore.readers import cursor_for
@@ -20,7 +21,7 @@ from torget.datastore.tables import Table, sheets
 from torget.errors import ValidationFailed
 
 
-@pytest.fixture(params=["sorted by query", "sort-key copies"])
+@pytest.fixture(params=["sorted by query", "sort-key copies", "row copies"])
 def table(tmp_path: Path, request: pytest.FixtureRequest) -> Table:
     lines = ["nr;belopp;datum;aktiv;namn"]
     for i in range(157):
@@ -31,11 +32,12 @@ def table(tmp_path: Path, request: pytest.FixtureRequest) -> Table:
     source = tmp_path / "t.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     target = tmp_path / "t.duckdb"
-    least = 0 if request.param == "sort-key copies" else 10**9
+    least = 10**9 if request.param == "sorted by query" else 0
     report = ingest("t.csv", source, "csv", target, Limits(sort_keys_min_rows=least))
-    sort_keys.write_beside(
-        target, columns_by_table(report.as_json()), least
-    )  # as a load does after the swap
+    columns = columns_by_table(report.as_json())
+    sort_keys.write_beside(target, columns, least)  # as a load does after the swap
+    if request.param == "row copies":
+        assert row_copies.write_beside(target, columns, least, "1GB") == 1
     return Table("d", "j", target, report.rows, report.columns, dt.datetime.now(dt.UTC))
 
 
@@ -62,7 +64,9 @@ def _one_query(table: Table, sort: str) -> list[int]:
     return [r[0] for r in found]
 
 
-@pytest.mark.parametrize("sort", ["belopp", "-belopp", "datum,-belopp", "-aktiv,namn", "-datum"])
+@pytest.mark.parametrize(
+    "sort", ["belopp", "-belopp", "datum,-belopp", "-aktiv,namn", "-datum", "_id", "-_id"]
+)
 @pytest.mark.parametrize("limit", [1, 7, 50])
 def test_keyset_pages_match_one_sorted_query(table: Table, sort: str, limit: int) -> None:
     assert table.column_types["belopp"] == "DOUBLE" and table.column_types["datum"] == "DATE"
@@ -120,9 +124,68 @@ def test_copies_exist_for_number_and_date_columns_only_and_stay_out_of_sight(
         assert sheets(con) == []  # the copies are not a spreadsheet's further sheets
         indexes = con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()
     keyed = {key for key, name in found.items() if name is not None}
-    if request.node.callspec.params["table"] == "sort-key copies":
+    if request.node.callspec.params["table"] != "sorted by query":
         assert keyed == {(c, d) for c in ("nr", "belopp", "datum") for d in (False, True)}
         assert indexes == [("data/_id",)]
     else:
         assert keyed == set() and indexes == []
         assert not sort_keys.keys_file(table.path).exists()
+
+
+def _every_kind(tmp_path: Path, name: str, copies: bool) -> Table:
+    """A table with a column of every type a load gives, awkward values included."""
+    lines = ["nr;belopp;stor;datum;tid;aktiv;kryss;namn"]
+    for i in range(60):
+        belopp = "" if i % 7 == 0 else f"{(i * 7919) % 23},{(i * 31) % 1000}"
+        stor = f"{i * 1234567891}"
+        tid = (
+            ""
+            if i % 5 == 0
+            else f"2024-03-{1 + i % 28:02d} 12:{i:02d}:0{i % 10}"
+            + (f".{i % 7}" if i % 3 == 0 else "")
+        )
+        namn = ['Åsa ""A""; \\b', "", "ny\\nrad", "€ ⁂", "x"][i % 5]  # quoted below
+        aktiv, kryss = "ja" if i % 4 else "nej", "x" if i % 3 else ""
+        lines.append(
+            f'{i};{belopp};{stor};{1 + i % 28}/{1 + i % 12} 2024;{tid};{aktiv};{kryss};"{namn}"'
+        )
+    source = tmp_path / f"{name}.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / f"{name}.duckdb"
+    report = ingest(source.name, source, "csv", target, Limits(sort_keys_min_rows=0))
+    columns = columns_by_table(report.as_json())
+    sort_keys.write_beside(target, columns, 0)
+    if copies:
+        row_copies.write_beside(target, columns, 0, "1GB")
+    return Table("d", "j", target, report.rows, report.columns, dt.datetime.now(dt.UTC))
+
+
+def _pages(table: Table, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    pages, after = [], []
+    with cursor_for(table.path) as con:
+        while True:
+            query = parse_row_query([*params, ("limit", "9"), *after], table, 1000)
+            page = fetch_rows(con, table, query, 10**9)
+            pages.append(page)
+            if page["cursor"] is None:
+                return pages
+            after = [("after", page["cursor"])]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [[("sort", "belopp")], [("sort", "-datum"), ("fields", "namn,tid,_id")], [("sort", "-_id")],
+     [("fields", "kryss,stor")], [("sort", "-stor"), ("fields", "belopp")]],
+)  # fmt: skip
+def test_pages_from_row_copies_are_the_tables_own_values(tmp_path: Path, params: Any) -> None:
+    copied, plain = _every_kind(tmp_path, "copied", True), _every_kind(tmp_path, "plain", False)
+    expected = {"nr": "BIGINT", "belopp": "DOUBLE", "stor": "BIGINT", "datum": "DATE",
+                "tid": "TIMESTAMP", "aktiv": "BOOLEAN", "kryss": "BOOLEAN",
+                "namn": "TEXT"}  # fmt: skip
+    assert copied.column_types == expected
+    assert row_copies.rows_file(copied.path).exists()
+    assert not row_copies.rows_file(plain.path).exists()
+    query = parse_row_query(params, copied, 1000)  # the rows do come from the copy
+    names = query.fields or ["_id", *copied.column_types]
+    assert row_copies.fetch(copied.path, "data", [3, 1], names) is not None
+    assert _pages(copied, params) == _pages(plain, params)

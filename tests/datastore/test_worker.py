@@ -223,3 +223,32 @@ def test_a_worker_whose_parent_dies_exits(tmp_path: Path) -> None:
         time.sleep(0.5)
     os.kill(worker_pid, 9)
     raise AssertionError("the worker outlived its parent")
+
+
+def test_tables_loaded_before_row_copies_get_them_from_the_sweep(
+    world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from tests.conftest import dataset_payload
+    from torget.datastore.load import load_local, write_missing_row_copies
+    from torget.datastore.row_copies import rows_file
+
+    headers = world.auth("editor")
+    created = world.client.post("/api/datasets", json=dataset_payload(), headers=headers).json()
+    dist = created["distributions"][0]["id"]
+    source = tmp_path / "t.csv"
+    source.write_text("nr;belopp\n" + "".join(f"{i};{(i * 7) % 5},5\n" for i in range(30)))
+    small = dataclasses.replace(settings, datastore_sort_key_min_rows=1)
+    load_local(small, engine, dist, source, "csv")  # keys, then row copies
+    with read(engine) as conn:
+        table = current_table(conn, settings.datastore_path, dist)
+    assert table is not None and rows_file(table.path).exists()
+    url = f"/api/datastore/{dist}/rows?sort=-belopp&limit=7"
+    first = world.client.get(url, headers=headers).json()
+    rows_file(table.path).unlink()  # as a table loaded before row copies existed
+    assert write_missing_row_copies(small, engine) == table.path
+    assert rows_file(table.path).exists()
+    assert write_missing_row_copies(small, engine) is None  # one table a sweep, then none
+    again = world.client.get(url, headers=headers).json()
+    assert again["rows"] == first["rows"] and again["next"] == first["next"]

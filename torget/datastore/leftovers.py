@@ -2,10 +2,11 @@
 
 A load writes only inside `<datastore_dir>/<distribution id>/`, and names everything after its
 job: the table `<job>.duckdb` (with DuckDB's `.wal`), the sort-key copies `<job>.duckdb.keys`
-(written as `.keys.part` and renamed), and temporary folders `<job>.<random>.tmp` that hold
-the downloaded source, the converted CSV and DuckDB's spill files. A killed process (out of
-memory, a deploy, a power cut) removes none of them: the source copy alone is as large as the
-file, 148 MB in the hostile test of issue 19, and stayed for good.
+(written as `.keys.part` and renamed), the row copies `<job>.duckdb.rows` (written as
+`.rows.<random>.part`), and temporary folders `<job>.<random>.tmp` that hold the downloaded
+source, the converted CSV and DuckDB's spill files. A killed process (out of memory, a deploy,
+a power cut) removes none of them: the source copy alone is as large as the file, 148 MB in
+the hostile test of issue 19, and stayed for good.
 
 `remove_leftovers` runs when a worker starts and with each sweep after it (once a minute),
 after dead jobs have been requeued; several workers may run it at once. It removes the files
@@ -46,7 +47,7 @@ _TABLE = re.compile(r"(?P<job>[^.]+)\.duckdb(?P<rest>.*)")
 _TEMPORARY = re.compile(r"(?P<job>[^.]+)\..*\.tmp")
 _UNNAMED = re.compile(r"tmp\w{8}")  # tempfile's own names, before folders carried a job id
 # The current table's files; readers spill into `<file>.tmp`, DuckDB's default.
-_LIVE = ("", ".wal", ".tmp", ".keys", ".keys.wal", ".keys.tmp")
+_LIVE = ("", ".wal", ".tmp", ".keys", ".keys.wal", ".keys.tmp", ".rows")
 _ORPHAN_AGE = 24 * 3600  # for files no job names: a DataStore write's version in the making
 
 

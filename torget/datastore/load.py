@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
 from torget.catalog.stored_files import owner_of_key
-from torget.datastore import jobs, sort_keys, tables, version_store
+from torget.datastore import jobs, row_copies, sort_keys, tables, version_store
 from torget.datastore.column_types import chosen_types
 from torget.datastore.errors import LoadError
 from torget.datastore.failures import failure_note
@@ -31,7 +31,7 @@ from torget.datastore.leftovers import remove_job_files, temporary_folder
 from torget.datastore.load_letters import tell_editors_of_failure
 from torget.datastore.notes import Note
 from torget.db.engine import read, write
-from torget.db.schema import distributions
+from torget.db.schema import datastore_tables, distributions
 from torget.errors import NotFound
 from torget.files import FileStore, InvalidKey, open_file_store
 from torget.files.store import CHUNK
@@ -46,6 +46,7 @@ __all__ = [
     "fetch_source",
     "run_job",
     "write_sort_keys",
+    "write_missing_row_copies",
     "load_local",
     "limits_from",
 ]
@@ -221,13 +222,49 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
 
 
 def _write_sort_keys(settings: Settings, target: Path, columns: dict[str, Any]) -> int:
-    """The sort-key copies beside a table that is already live (see `sort_keys`). A failure
-    only leaves its deep pages sorted, and the load has succeeded: logged, never raised."""
+    """The sort-key copies beside a table that is already live (see `sort_keys`), then its
+    row copies (`row_copies`). A failure only leaves its deep pages slower, and the load has
+    succeeded: logged, never raised."""
+    min_rows = settings.datastore_sort_key_min_rows
     try:
-        return sort_keys.write_beside(target, columns, settings.datastore_sort_key_min_rows)
+        written = sort_keys.write_beside(target, columns, min_rows)
     except Exception:  # noqa: BLE001 - superseded meanwhile, disk full, …: the table stands
         log.warning("no sort keys for %s", target, exc_info=True)
         return 0
+    if written:
+        _write_row_copies(settings, target, columns)
+    return written
+
+
+def _write_row_copies(settings: Settings, target: Path, columns: dict[str, Any]) -> int:
+    try:
+        return row_copies.write_beside(
+            target, columns, settings.datastore_sort_key_min_rows, settings.datastore_memory_limit
+        )
+    except Exception:  # noqa: BLE001 - as for the sort keys: the table stands
+        log.warning("no row copies for %s", target, exc_info=True)
+        return 0
+
+
+def write_missing_row_copies(settings: Settings, engine: sa.Engine) -> Path | None:
+    """Give one current table that has sort-key copies but no row copies (loaded before they
+    existed) its row copies; the table's file, or None when every table has them. The sweep
+    runs it once a minute, so already-loaded tables get theirs one at a time."""
+    with read(engine) as conn:
+        for row in conn.execute(sa.select(datastore_tables)).all():
+            table = tables.table_of(row, settings.datastore_path)
+            if not sort_keys.keys_file(table.path).exists():
+                continue
+            if row_copies.rows_file(table.path).exists() or not table.path.exists():
+                continue
+            job = jobs.get_job(conn, table.job_id)
+            found = columns_by_table(job.report) if job is not None and job.report else {}
+            if found and all(row_copies.copyable(c) for c in found.values()):
+                break  # (a table the copy cannot hold would be tried again every minute)
+        else:
+            return None
+    _write_row_copies(settings, table.path, found)
+    return table.path
 
 
 def write_sort_keys(settings: Settings, engine: sa.Engine, job_id: str) -> int:

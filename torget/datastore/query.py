@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from torget.datastore import sort_keys
+from torget.datastore import row_copies, sort_keys
 from torget.datastore.infer import quote_ident
 from torget.datastore.refusals import BadParameter, NotAMeasure, UnknownColumn, is_number
 from torget.datastore.tables import Table
@@ -222,7 +222,12 @@ def _after(
     return condition, []
 
 
+_PLAIN = frozenset((str, int, bool, type(None)))
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: a page has a thousand of them
+        return value
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
@@ -258,9 +263,14 @@ def _keyed_page(
     """The page through a sort-key copy, when the query walks one column's order unfiltered.
 
     The copy holds the column and `_id` in page order, so the cursor's condition and a LIMIT
-    without ORDER BY give the page's ids in order; the rows come by `_id` (unique index)."""
+    without ORDER BY give the page's keys in order; the rows come from the row copy
+    (`row_copies`), or by `_id` from the table while it has none."""
     keys = _order(query)
-    if query.filters or query.q or len(keys) != 2 or keys[1] != ("_id", False):
+    if query.filters or query.q:
+        return None
+    if len(keys) == 1:
+        return _id_page(table, query, offset)
+    if len(keys) != 2 or keys[1] != ("_id", False):
         return None
     source = sort_keys.key_table(con, table.path, table.name, *keys[0])
     if source is None:
@@ -268,21 +278,37 @@ def _keyed_page(
     where = ""
     if query.after is not None:
         where = " WHERE " + _after(keys, query.after, table.column_types)[0]
-    ids = [
-        r[0]
-        for r in con.execute(
-            f"SELECT _id FROM {source}{where} LIMIT {query.limit + 1} OFFSET {offset}"
-        ).fetchall()
-    ]
-    if not ids:
-        return []
-    _, select = _selected(query, table)
     found = con.execute(
-        f"SELECT {select} FROM {quote_ident(table.name)} "
-        f"WHERE _id IN ({', '.join(str(int(i)) for i in ids)})"
+        f"SELECT {quote_ident(keys[0][0])}, _id FROM {source}{where} "
+        f"LIMIT {query.limit + 1} OFFSET {offset}"
     ).fetchall()
-    by_id = {row[-1]: row for row in found}  # the last sort key is always `_id`
+    if not found:
+        return []
+    ids = [int(i) for _, i in found]
+    names, select = _selected(query, table)
+    copied = row_copies.fetch(table.path, table.name, ids, names)
+    if copied is not None:
+        return [(*row, *key) for row, key in zip(copied, found, strict=True)]
+    rows = con.execute(
+        f"SELECT {select} FROM {quote_ident(table.name)} WHERE _id IN ({', '.join(map(str, ids))})"
+    ).fetchall()
+    by_id = {row[-1]: row for row in rows}  # the last sort key is always `_id`
     return [by_id[i] for i in ids]
+
+
+def _id_page(table: Table, query: RowQuery, offset: int) -> list[tuple[Any, ...]] | None:
+    """A page in `_id` order from the row copy, its B-tree walked from the cursor; None when
+    there is no copy, or for an offset (DuckDB skips rows faster than SQLite walks them)."""
+    desc = _order(query)[0][1]
+    after = query.after
+    if offset or (after is not None and (len(after) != 1 or type(after[0]) is not int)):
+        return None
+    names, _ = _selected(query, table)
+    first = None if after is None else after[0]
+    found = row_copies.fetch_after_id(
+        table.path, table.name, first, desc, query.limit + 1, [*names, "_id"]
+    )
+    return found
 
 
 def fetch_rows(

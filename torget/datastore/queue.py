@@ -16,7 +16,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from torget.datastore import jobs
 from torget.datastore.leftovers import remove_leftovers
-from torget.datastore.load import run_job, write_sort_keys
+from torget.datastore.load import run_job, write_missing_row_copies, write_sort_keys
 from torget.db.engine import read, write
 from torget.files import FileStore
 from torget.settings import Settings
@@ -71,6 +71,7 @@ def make_queue(settings: Settings, engine: sa.Engine, files: FileStore | None = 
     def sweep() -> None:
         for job_id in sweep_now(settings, engine):
             task(job_id)
+        write_missing_row_copies(settings, engine)  # tables loaded before row copies existed
 
     huey.periodic_task(crontab(minute="*"), name="torget.datastore.sweep")(sweep)
     return Queue(huey, task)
