@@ -120,6 +120,15 @@ SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value F
 """
 
 
+# The triggers a reset turns off while it deletes and puts rows back (the audit log's refuse
+# a DELETE): it restores rows, it does not change them.
+_TRIGGERS = f"""
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(t.tgname)
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND t.tgenabled = 'O' AND {_USER.format("n")}
+ORDER BY 1, 2
+"""
+
 _COLUMNS = """
 SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
 WHERE attrelid = %(table)s::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
@@ -134,6 +143,7 @@ class Reset:
     order: list[str]  # the tables, each before the tables it refers to
     rows: dict[str, tuple[str, str]]  # the tables with rows: their columns, their rows as JSON
     sequences: dict[str, int | None]  # each sequence's last value (None: never used)
+    triggers: list[tuple[str, str]]  # each table's triggers, on in the template
 
     @classmethod
     def read(cls, conn: sa.Connection) -> Reset | None:
@@ -158,14 +168,18 @@ class Reset:
             order=order,
             rows=rows,
             sequences={str(s): v for s, v in conn.exec_driver_sql(_SEQUENCES)},
+            triggers=[(str(t), str(n)) for t, n in conn.exec_driver_sql(_TRIGGERS)],
         )
 
     def apply(self, conn: sa.Connection) -> bool:
         """Make the copy on `conn` (in a transaction) equal the template again: every row
-        deleted, the template's rows put back, the sequences set back. False, with nothing
+        deleted and the template's rows put back (the triggers off meanwhile), the sequences
+        set back. False, with nothing
         done, when its schema differs."""
         if conn.exec_driver_sql(_FINGERPRINT).scalar() != self.fingerprint:
             return False
+        for table, trigger in self.triggers:
+            conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         for table in self.order:
             conn.exec_driver_sql(f"DELETE FROM {table}")
         for table in reversed(self.order):
@@ -176,6 +190,8 @@ class Reset:
                     f"SELECT {columns} FROM json_populate_recordset(NULL::{table}, %(rows)s)",
                     {"rows": found},
                 )
+        for table, trigger in self.triggers:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         for sequence, last in self.sequences.items():
             if last is None:
                 conn.exec_driver_sql(f"ALTER SEQUENCE {sequence} RESTART")

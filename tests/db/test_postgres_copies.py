@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs TORGET_TEST_POST
 CONTENT = """
 SELECT (SELECT json_agg(t ORDER BY t::text) FROM alembic_version AS t)::text,
        (SELECT json_agg(t ORDER BY t::text) FROM search_index_version AS t)::text,
-       (SELECT count(*) FROM users),
+       (SELECT count(*) FROM users), (SELECT count(*) FROM audit_log),
        (SELECT json_agg(json_build_array(sequencename, last_value) ORDER BY sequencename)
         FROM pg_sequences)::text
 """
@@ -78,6 +78,20 @@ def test_a_used_copy_is_given_out_again_equal_to_the_template(copies: Copies) ->
                 "password_hash": "x",
                 "created_at": datetime.now(UTC),
                 "updated_at": datetime.now(UTC),
+            },
+        )
+        conn.execute(
+            sa.insert(schema.audit_log),  # append-only: its triggers refuse a DELETE
+            {
+                "at": datetime.now(UTC),
+                "actor_kind": "system",
+                "channel": "cli",
+                "action": "create",
+                "subject_type": "dataset",
+                "subject_id": "d1",
+                "subject_name": "badplatser",
+                "organisation_id": "o1",
+                "changes": "{}",
             },
         )
         conn.exec_driver_sql("UPDATE search_index_version SET version = version + 5")
