@@ -40,3 +40,18 @@ def test_every_router_answers_as_fastapi_does(client: TestClient) -> None:
                 indexed = router.matches(dict(scope))
                 asked = included.matches(router, dict(scope))
                 assert indexed[0] == asked[0], (path, method, router.original_router.routes)
+
+
+@pytest.mark.skipif(not INDEXED, reason="this FastAPI has no _IncludedRouter: nothing indexed")
+def test_the_index_is_made_from_paths_alone(client: TestClient) -> None:
+    """Making the app builds no router's routes: FastAPI builds a router's (each route's
+    dependencies, 0.5 s for the whole app) when a request first reaches it. The suite makes
+    an app per test."""
+    included = fastapi.routing._IncludedRouter
+    app = client.app
+    assert isinstance(app, FastAPI)
+    routers = [r for r in app.router.routes if isinstance(r, included)]
+    assert [r for r in routers if r._effective_candidates_version is not None] == []
+    assert client.get("/api/datasets").status_code == 200
+    built = [r for r in routers if r._effective_candidates_version is not None]
+    assert 0 < len(built) < len(routers)

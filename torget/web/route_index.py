@@ -8,7 +8,7 @@ whose router comes late in `create_app`'s list (the statistics, the DCAT feed, `
 expressions (a fraction of a microsecond each); only a router with a route whose pattern
 matches is asked as before, so what answers, and in what order, is what FastAPI decides.
 A router whose routes are not all plain API routes (a nested router, a mount) is always asked.
-It leans on FastAPI's private `_IncludedRouter` and `_EffectiveRouteContext` (FastAPI 0.165):
+It leans on FastAPI's private `_IncludedRouter` and its `include_context` (FastAPI 0.165):
 with a FastAPI that lacks them (older, or an upgrade that renames them) routes are found as
 FastAPI finds them, only slower (`INDEXED` says which; a test compares both ways' answers).
 """
@@ -21,11 +21,11 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
-from starlette.routing import Match
+from starlette.routing import Match, compile_path
 from starlette.types import Scope
 
 try:
-    from fastapi.routing import _EffectiveRouteContext, _IncludedRouter
+    from fastapi.routing import _IncludedRouter
 except ImportError:  # pragma: no cover - another FastAPI: route as it does
     INDEXED = False
 else:
@@ -37,17 +37,18 @@ __all__ = ["index_routes", "INDEXED"]
 _GROUP = re.compile(r"\(\?P<\w+>")
 
 
-def _pattern(candidates: list[Any]) -> re.Pattern[str] | None:
-    """One pattern for all of a router's route paths (each route's own, its named groups
-    made plain), or None when one is not a plain API route."""
+def _pattern(router: Any) -> re.Pattern[str] | None:
+    """One pattern for all of a router's route paths (each route's own, as FastAPI compiles
+    it for this inclusion, its named groups made plain), or None when one is not a plain API
+    route. Made from the paths alone: FastAPI's `effective_candidates()` would also build each
+    route's dependencies, 0.5 s for the whole app, which FastAPI itself does only for the
+    routers a request reaches."""
     found = []
-    for candidate in candidates:
-        if not (
-            isinstance(candidate, _EffectiveRouteContext)
-            and isinstance(candidate.original_route, APIRoute)
-        ):
+    for route in router.original_router.routes:
+        if not isinstance(route, APIRoute):
             return None
-        found.append(_GROUP.sub("(?:", candidate.path_regex.pattern))
+        regex, _, _ = compile_path(router.include_context.path_for(route))
+        found.append(_GROUP.sub("(?:", regex.pattern))
     return re.compile("|".join(f"(?:{p})" for p in found))
 
 
@@ -55,12 +56,12 @@ def _indexed(router: Any) -> Any:
     asked = router.matches
     routes = router.original_router.routes
     # how many routes the pattern was made of, and the pattern
-    kept: list[Any] = [len(routes), _pattern(router.effective_candidates())]
+    kept: list[Any] = [len(routes), _pattern(router)]
 
     def matches(scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] == "http":
             if len(routes) != kept[0]:  # routes added since: make the pattern again
-                kept[:] = [len(routes), _pattern(router.effective_candidates())]
+                kept[:] = [len(routes), _pattern(router)]
             pattern = kept[1]
             if pattern is not None and pattern.match(get_route_path(scope)) is None:
                 return Match.NONE, {}
