@@ -39,6 +39,10 @@ __all__ = ["SqlLimits", "SqlRefused", "SqlSandbox"]
 # Seconds a process gets past the query's own time limit (DuckDB's interrupt comes first;
 # this is for operators that do not check it) before it is killed.
 _GRACE_S = 1.0
+# How long a new sandbox process may take to import DuckDB before its first query. The query's
+# own time limit starts only after: on a busy machine a new process's imports alone took longer
+# than the 2 s a query may run, and a first `SELECT 1` was refused as "ran longer than 2000 ms".
+_START_S = 60.0
 
 
 class SqlRefused(TorgetError):
@@ -75,9 +79,11 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self._ready = False
 
     def ask(self, request: _Request) -> dict[str, Any]:
         """The process's answer, or SqlRefused when it overran its time or died."""
+        self._wait_until_started()
         self.conn.send(request)
         if not self.conn.poll(request.limits.timeout_ms / 1000 + _GRACE_S):
             self.kill()
@@ -96,6 +102,18 @@ class _Worker:
             raise SqlRefused(str(payload))
         assert isinstance(payload, dict)
         return payload
+
+    def _wait_until_started(self) -> None:
+        if self._ready:
+            return
+        try:
+            started = self.conn.poll(_START_S) and self.conn.recv() == ("ready", None)
+        except (EOFError, OSError):
+            started = False
+        if not started:
+            self.kill()
+            raise RateLimited("SQL", 5)  # too busy to start a sandbox: try again shortly
+        self._ready = True
 
     @property
     def alive(self) -> bool:
@@ -194,6 +212,11 @@ def _serve(conn: multiprocessing.connection.Connection, memory_mb: int) -> None:
     cap = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     watchdog = _Watchdog()
+    import duckdb  # noqa: F401  (imported before "ready", so no query's time pays for it)
+
+    import torget.datastore.query  # noqa: F401
+
+    conn.send(("ready", None))
     while True:
         try:
             request = conn.recv()
