@@ -313,6 +313,29 @@ def test_an_archive_that_is_no_workbook_is_refused(tmp_path: Path) -> None:
         to_delimited("brev.xlsx", tmp_path / "brev.xlsx", "xlsx", tmp_path, Limits())
 
 
+def test_a_sheet_whose_xml_is_broken_is_named_in_the_refusal(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "made.xlsx"))
+    book.add_worksheet("Blad1").write_row(0, 0, ["a", "b"])
+    book.close()
+    with (
+        zipfile.ZipFile(tmp_path / "made.xlsx") as made,
+        zipfile.ZipFile(tmp_path / "bruten.xlsx", "w") as broken,
+    ):
+        for member in made.namelist():
+            content = made.read(member)
+            if member == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut off mid-way, as a failed copy
+            broken.writestr(member, content)
+    with pytest.raises(LoadError, match=r"bruten.xlsx \[Blad1\]: the sheet cannot be read") as xlsx:
+        to_delimited("bruten.xlsx", tmp_path / "bruten.xlsx", "xlsx", tmp_path, Limits())
+    _ods(tmp_path / "bruten.ods", iter(['<table:table table:name="Blad1"><table:table-row>'
+                                         '<table:table-cell office:value-type="float"/>'
+                                         "</table:table>"]))  # fmt: skip
+    with pytest.raises(LoadError, match=r"bruten.ods \[Blad1\]: the sheet cannot be read") as ods:
+        to_delimited("bruten.ods", tmp_path / "bruten.ods", "ods", tmp_path, Limits())
+    assert xlsx.value.code == ods.value.code == "sheet_unreadable"
+
+
 def test_a_sheet_wider_than_the_limit_is_refused(tmp_path: Path) -> None:
     book = xlsxwriter.Workbook(str(tmp_path / "bred.xlsx"))
     book.add_worksheet("Blad1").write_row(0, 0, [f"k{i}" for i in range(1001)])

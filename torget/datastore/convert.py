@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,64 +145,61 @@ def _sheet_csv(label: str, rows: SheetRows, path: Path, max_columns: int) -> boo
 
 
 def _xlsx(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
-    parts = []
     with zipfile.ZipFile(source) as archive:
         try:
             book = xlsx.open_workbook(archive)
         except (KeyError, ValueError, ElementTree.ParseError) as exc:
-            raise LoadError(
-                name,
-                f"the spreadsheet cannot be read: {exc}",
-                code="spreadsheet_unreadable",
-                params={"detail": str(exc)},
-            ) from None
-        for index, (sheet, member) in enumerate(book.sheets):
-            label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
-
-            def rows(member: str = member) -> Iterator[tuple[int, dict[int, Any]]]:
-                return xlsx.sheet_rows(archive, book, member)
-
-            try:
-                if _sheet_csv(label, rows, path, limits.max_columns):
-                    parts.append(Part(label, path, {"sheet": sheet}))
-            except (KeyError, ValueError, expat.ExpatError) as exc:
-                raise LoadError(
-                    label,
-                    f"the sheet cannot be read: {exc}",
-                    code="sheet_unreadable",
-                    params={"detail": str(exc)},
-                ) from None
-    return parts
+            raise _unreadable_book(name, str(exc)) from None
+        sheets = [
+            (sheet, functools.partial(xlsx.sheet_rows, archive, book, member))
+            for sheet, member in book.sheets
+        ]
+        return _sheet_parts(name, sheets, scratch, limits, (KeyError, ValueError, expat.ExpatError))
 
 
 def _ods(name: str, source: Path, scratch: Path, limits: Limits) -> list[Part]:
-    parts = []
     with zipfile.ZipFile(source) as archive:
         try:
             names = ods.sheet_names(archive)
         except (KeyError, expat.ExpatError) as exc:
+            raise _unreadable_book(name, repr(exc)) from None
+        sheets = [
+            (sheet, functools.partial(ods.sheet_rows, archive, index))
+            for index, sheet in enumerate(names)
+        ]
+        return _sheet_parts(name, sheets, scratch, limits, (ValueError, expat.ExpatError))
+
+
+def _unreadable_book(name: str, detail: str) -> LoadError:
+    return LoadError(
+        name,
+        f"the spreadsheet cannot be read: {detail}",
+        code="spreadsheet_unreadable",
+        params={"detail": detail},
+    )
+
+
+def _sheet_parts(
+    name: str,
+    sheets: Sequence[tuple[str, SheetRows]],
+    scratch: Path,
+    limits: Limits,
+    unreadable: tuple[type[Exception], ...],
+) -> list[Part]:
+    """One part per sheet with a value; `unreadable`: the reader's errors for a bad sheet."""
+    parts = []
+    for index, (sheet, rows) in enumerate(sheets):
+        label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
+        try:
+            if _sheet_csv(label, rows, path, limits.max_columns):
+                parts.append(Part(label, path, {"sheet": sheet}))
+        except unreadable as exc:
             raise LoadError(
-                name,
-                f"the spreadsheet cannot be read: {exc!r}",
-                code="spreadsheet_unreadable",
-                params={"detail": repr(exc)},
+                label,
+                f"the sheet cannot be read: {exc}",
+                code="sheet_unreadable",
+                params={"detail": str(exc)},
             ) from None
-        for index, sheet in enumerate(names):
-            label, path = f"{name} [{sheet}]", scratch / f"sheet{index}.csv"
-
-            def rows(index: int = index) -> Iterator[tuple[int, dict[int, Any]]]:
-                return ods.sheet_rows(archive, index)
-
-            try:
-                if _sheet_csv(label, rows, path, limits.max_columns):
-                    parts.append(Part(label, path, {"sheet": sheet}))
-            except (ValueError, expat.ExpatError) as exc:
-                raise LoadError(
-                    label,
-                    f"the sheet cannot be read: {exc}",
-                    code="sheet_unreadable",
-                    params={"detail": str(exc)},
-                ) from None
     return parts
 
 
