@@ -5,6 +5,7 @@ file), and concurrent writes that all land."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from pathlib import Path
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from tests.conftest import CLASSIFIED, dataset_payload
 from torget.accounts.permissions import actor_for
 from torget.accounts.users import get_user
-from torget.datastore import access, writes
+from torget.datastore import access, row_copies, sort_keys, writes
 from torget.datastore.jobs import latest_job
 from torget.datastore.load import load_local
 from torget.datastore.query import parse_row_query
@@ -173,3 +174,19 @@ def test_concurrent_writes_all_land(writer: Writer) -> None:
     assert {f"Plats {i}" for i in range(6)} <= names and len(names) == 9
     files = list((writer.settings.datastore_path / writer.dist).glob("*.duckdb"))
     assert len(files) == 1  # superseded versions are removed
+
+
+def test_a_large_written_version_gets_the_deep_page_copies_a_load_gets(writer: Writer) -> None:
+    writer.settings = dataclasses.replace(writer.settings, datastore_sort_key_min_rows=3)
+    writer.create(["namn"])
+    table = writer.write([{"namn": "Ekudden", "antal": 13}, {"namn": "Nya", "antal": 1}])
+    assert sort_keys.keys_file(table.path).exists()
+    assert row_copies.rows_file(table.path).exists()
+    names = ["_id", "namn", "kommun", "antal"]
+    assert row_copies.fetch(table.path, "data", [4, 2], names) == [
+        (4, "Nya", None, 1), (2, "Ekudden", "Grannby", 13),
+    ]  # fmt: skip
+    query = parse_row_query([("sort", "-antal"), ("limit", "2")], table, 1000)
+    assert [r["namn"] for r in access.fetch_page(table, query, 10**9).rows] == [
+        "Badhuset", "Ekudden",
+    ]  # fmt: skip

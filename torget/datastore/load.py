@@ -15,13 +15,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 
 from torget.catalog.model import DistributionIn
 from torget.catalog.stored_files import owner_of_key
-from torget.datastore import jobs, row_copies, sort_keys, tables, version_store
+from torget.datastore import deep_pages, jobs, row_copies, sort_keys, tables, version_store
 from torget.datastore.column_types import chosen_types
 from torget.datastore.errors import LoadError
 from torget.datastore.failures import failure_note
@@ -221,31 +220,6 @@ def _swap(engine: sa.Engine, settings: Settings, job: jobs.Job, target: Path,
     return True
 
 
-def _write_sort_keys(settings: Settings, target: Path, columns: dict[str, Any]) -> int:
-    """The sort-key copies beside a table that is already live (see `sort_keys`), then its
-    row copies (`row_copies`). A failure only leaves its deep pages slower, and the load has
-    succeeded: logged, never raised."""
-    min_rows = settings.datastore_sort_key_min_rows
-    try:
-        written = sort_keys.write_beside(target, columns, min_rows)
-    except Exception:  # noqa: BLE001 - superseded meanwhile, disk full, …: the table stands
-        log.warning("no sort keys for %s", target, exc_info=True)
-        return 0
-    if written:
-        _write_row_copies(settings, target, columns)
-    return written
-
-
-def _write_row_copies(settings: Settings, target: Path, columns: dict[str, Any]) -> int:
-    try:
-        return row_copies.write_beside(
-            target, columns, settings.datastore_sort_key_min_rows, settings.datastore_memory_limit
-        )
-    except Exception:  # noqa: BLE001 - as for the sort keys: the table stands
-        log.warning("no row copies for %s", target, exc_info=True)
-        return 0
-
-
 def write_missing_row_copies(settings: Settings, engine: sa.Engine) -> Path | None:
     """Give one current table that has sort-key copies but no row copies (loaded before they
     existed) its row copies; the table's file, or None when every table has them. The sweep
@@ -263,7 +237,7 @@ def write_missing_row_copies(settings: Settings, engine: sa.Engine) -> Path | No
                 break  # (a table the copy cannot hold would be tried again every minute)
         else:
             return None
-    _write_row_copies(settings, table.path, found)
+    deep_pages.write_row_copies(settings, table.path, found)
     return table.path
 
 
@@ -277,7 +251,7 @@ def write_sort_keys(settings: Settings, engine: sa.Engine, job_id: str) -> int:
         )  # fmt: skip
     if job is None or job.report is None or table is None or table.job_id != job.id:
         return 0
-    return _write_sort_keys(settings, table.path, columns_by_table(job.report))
+    return deep_pages.write_copies(settings, table.path, columns_by_table(job.report))
 
 
 def _claim(engine: sa.Engine, job_id: str) -> jobs.Job | None:
@@ -371,5 +345,5 @@ def load_local(
             jobs.fail_job(conn, job.id, exc.note())
         raise
     if _swap(engine, settings, job, target, report):
-        _write_sort_keys(settings, target, columns_by_table(report.as_json()))
+        deep_pages.write_copies(settings, target, columns_by_table(report.as_json()))
     return report

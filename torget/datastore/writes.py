@@ -42,7 +42,7 @@ import duckdb
 import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
-from torget.datastore import jobs, sort_keys, tables
+from torget.datastore import deep_pages, jobs, sort_keys, tables
 from torget.datastore.access import find_table, refusing_bad_values
 from torget.datastore.infer import quote_ident
 from torget.datastore.ingest import columns_by_table
@@ -360,7 +360,7 @@ def _swap(
     if refusal is not None:
         raise refused
     tables.remove_stale(root, distribution_id, keep=target)
-    _write_sort_keys(settings, target, report)
+    _write_copies(settings, target, report)
     check_after_load(engine, settings, distribution_id)  # issue 16: as after a file's load
     return table
 
@@ -369,18 +369,12 @@ def _version(table: Table | None) -> str | None:
     return table.job_id if table is not None else None
 
 
-def _write_sort_keys(settings: Settings, target: Path, report: dict[str, Any]) -> None:
-    """The sort-key copies of a large new version (see `sort_keys`), after the swap. They cost
+def _write_copies(settings: Settings, target: Path, report: dict[str, Any]) -> None:
+    """The deep-page copies of a large new version (`deep_pages`), after the swap. They cost
     more than the write itself (1.5 s of an upsert's 2.5 s into a million rows), but a thread
     that outlived its request could be cut off inside DuckDB when the server stops."""
-    if report["rows"] < settings.datastore_sort_key_min_rows and not report["sheets"]:
-        return
-    try:
-        sort_keys.write_beside(
-            target, columns_by_table(report), settings.datastore_sort_key_min_rows
-        )
-    except Exception:  # noqa: BLE001 - the version stands; only its deep pages sort instead
-        log.warning("no sort keys for %s", target, exc_info=True)
+    if report["rows"] >= settings.datastore_sort_key_min_rows or report["sheets"]:
+        deep_pages.write_copies(settings, target, columns_by_table(report))
 
 
 def _new_version(
