@@ -12,9 +12,10 @@ after that token, so a build that raced a change is filed under the old token an
 served for the new one; the files are shared by every server process and by the command
 line, whichever made the change. Builds take a file lock, so 64 clients arriving after a
 change wait for one build instead of running 64; the server's readers wait only when no feed
-was built yet, and otherwise get the newest one while the build runs (`open_feed`'s `newest`). The stamp's token is the feed's ETag, its
-modification time the feed's Last-Modified: answering a conditional request reads one small
-file and touches neither the database nor the feed.
+was built yet, and otherwise get the newest one while the build runs (`open_feed`'s
+`newest`). The stamp's token is the feed's ETag, its modification time the feed's
+Last-Modified: answering a conditional request reads one small file and touches neither the
+database nor the feed.
 
 Changes made behind Torget's back (SQL typed into the database, a restored backup) show in
 the feed after the next change made through Torget, or at once when `<data_dir>/feed/stamp` is
