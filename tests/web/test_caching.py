@@ -11,6 +11,8 @@ full server answers 503 with Retry-After at once.
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import threading
 
 import httpx
 from fastapi.testclient import TestClient
@@ -151,3 +153,36 @@ def test_the_start_page_shows_a_change_at_once(
     with write(site.engine) as conn:
         patch_dataset(conn, COMMAND_LINE, sample.bathing.id, {"state": "draft"})
     assert "Strandbad" not in client.get("/").text
+
+
+def test_while_the_feed_builds_readers_get_the_newest_one_at_once(
+    client: TestClient, site: Site, sample: Sample
+) -> None:
+    """Under a stream of writes the catalogue changes faster than a large feed is built: a
+    reader gets the newest feed built so far, with its own ETag, instead of holding a thread
+    of the pool until the build is done (issue 21: the soak at 10,000 datasets timed out)."""
+    first = client.get("/datasets/dcat")
+    with write(site.engine) as conn:
+        patch_dataservice(conn, COMMAND_LINE, sample.service_name, {"title": {"sv": "Strand-API"}})
+    locked, done = threading.Event(), threading.Event()
+
+    def building() -> None:  # another process building the new state's feed
+        with (site.settings.data_dir / "feed" / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            locked.set()
+            done.wait(30)  # a reader that waits for the build is let go at last, and fails
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+    builder = threading.Thread(target=building)
+    builder.start()
+    locked.wait()
+    try:
+        during = client.get("/datasets/dcat")
+    finally:
+        done.set()
+        builder.join()
+    assert during.status_code == 200 and during.text == first.text
+    assert during.headers["etag"] == first.headers["etag"]
+    assert "last-modified" not in during.headers  # older than the last change: no date
+    after = client.get("/datasets/dcat", headers={"If-None-Match": first.headers["etag"]})
+    assert after.status_code == 200 and "Strand-API" in after.text

@@ -209,3 +209,21 @@ def test_the_kept_page_is_the_page_built_for_a_reader(page: Page) -> None:
     unquery = re.sub(r"\?preview=[^\"&]*&amp;lang=|\?lang=", "?lang=", built)
     assert "<!--slot:" not in kept and "<!--slot:" not in built
     assert _without_use(unquery) == _without_use(kept)
+
+
+def test_the_use_summary_is_read_once_per_batch_of_counts(page: Page, engine: sa.Engine) -> None:
+    """The summary moves only when counts are written (their token changes): a view of the
+    kept page does not read the counts again (issue 21: two grouped queries per view)."""
+    reader = page.reader()
+    page.read(reader)
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert reader.get(page.path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert seen and not [s for s in seen if "usage_counts" in s]

@@ -11,9 +11,11 @@ organisations). A build reads the stamp *before* it reads the database and names
 after that token, so a build that raced a change is filed under the old token and never
 served for the new one; the files are shared by every server process and by the command
 line, whichever made the change. Builds take a file lock, so 64 clients arriving after a
-change wait for one build instead of running 64. The stamp's token is the feed's ETag, its
-modification time the feed's Last-Modified: answering a conditional request reads one small
-file and touches neither the database nor the feed.
+change wait for one build instead of running 64; the server's readers wait only when no feed
+was built yet, and otherwise get the newest one while the build runs (`open_feed`'s
+`newest`). The stamp's token is the feed's ETag, its modification time the feed's
+Last-Modified: answering a conditional request reads one small file and touches neither the
+database nor the feed.
 
 Changes made behind Torget's back (SQL typed into the database, a restored backup) show in
 the feed after the next change made through Torget, or at once when `<data_dir>/feed/stamp` is
@@ -78,6 +80,7 @@ class FeedVersion:
 
     etag: str
     modified: float  # seconds since the epoch
+    behind: bool = False  # an older feed, given while the current one builds: no date known
 
 
 def _folder(settings: Settings) -> Path:
@@ -117,6 +120,42 @@ def _name(token: str, settings: Settings, fmt: str) -> str:
     return f"catalogue-{token}-{_settings_key(settings)}.{fmt}"
 
 
+def _building(folder: Path) -> bool:
+    """Whether a build holds the lock now (taking it without waiting fails)."""
+    with (folder / _LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def _while_building(
+    folder: Path, settings: Settings, fmt: str
+) -> tuple[BinaryIO, FeedVersion] | None:
+    """The newest feed built in `fmt`, open, if a build is running now; else None."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not _building(folder):
+        return None
+    suffix = f"-{_settings_key(settings)}.{fmt}"
+    for path in sorted(folder.glob(f"catalogue-*{suffix}"), key=_mtime, reverse=True):
+        try:
+            handle = path.open("rb")  # a build's pruning may have removed it meanwhile
+        except FileNotFoundError:
+            continue
+        token = path.name.removeprefix("catalogue-").removesuffix(suffix)
+        return handle, FeedVersion(f'"{token}-{_settings_key(settings)}-{fmt}"', 0.0, True)
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # pruned meanwhile
+        return -1.0
+
+
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """One build at a time across threads and processes (flock per open file)."""
@@ -145,8 +184,16 @@ def _prune(folder: Path, token: str) -> None:
         entry.unlink(missing_ok=True)
 
 
-def open_feed(engine: sa.Engine, settings: Settings, fmt: str) -> tuple[BinaryIO, FeedVersion]:
-    """The current feed in `fmt`, open for reading, built first if this state has none yet."""
+def open_feed(
+    engine: sa.Engine, settings: Settings, fmt: str, newest: bool = False
+) -> tuple[BinaryIO, FeedVersion]:
+    """The current feed in `fmt`, open for reading, built first if this state has none yet.
+
+    With `newest`, while another thread or process is building it, the newest feed built so
+    far instead (its own ETag, no Last-Modified: it is older than the stamp's time), when
+    there is one: under a stream of writes the catalogue changes faster than 10,000 datasets
+    are built, and each reader waiting for the next build held a thread of the pool until the
+    pool was full and every other request timed out (issue 21: the soak at 10,000)."""
     token, modified = _stamp(settings)
     version = FeedVersion(f'"{token}-{_settings_key(settings)}-{fmt}"', modified)
     folder = _folder(settings)
@@ -155,6 +202,8 @@ def open_feed(engine: sa.Engine, settings: Settings, fmt: str) -> tuple[BinaryIO
         return target.open("rb"), version
     except FileNotFoundError:
         pass
+    if newest and (found := _while_building(folder, settings, fmt)) is not None:
+        return found
     with _locked(folder):
         if not target.exists():  # another thread or process may have built it meanwhile
             _build(engine, settings, fmt, target)

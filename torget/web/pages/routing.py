@@ -16,8 +16,9 @@ from torget.web.sessions import check_csrf, page_actor
 __all__ = ["page_router", "redirect", "signed_in", "safe_next", "login_url"]
 
 
-def _mark_page(request: Request) -> None:
-    """Errors raised while serving this request are shown as pages, not JSON."""
+async def _mark_page(request: Request) -> None:
+    """Errors raised while serving this request are shown as pages, not JSON. (On the event
+    loop: a plain `def` dependency costs every page a hop to a thread of the pool.)"""
     request.state.page = True
 
 
