@@ -98,14 +98,9 @@ def save_origin(
     iri: str,
     content_hash: str,
     notes: dict[str, list[str]],
-    *,
-    new: bool = False,
 ) -> None:
-    """The dataset's origin now; `new`: the dataset was just made, so it has none yet."""
+    """The dataset's origin now (new datasets' origins: `save_new_origins`)."""
     values = _values(source_id, iri, content_hash, notes)
-    if new:
-        conn.execute(harvest_origins.insert().values(dataset_id=dataset_id, **values))
-        return
     updated = conn.execute(
         harvest_origins.update().where(harvest_origins.c.dataset_id == dataset_id).values(values)
     )
