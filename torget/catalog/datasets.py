@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,8 @@ from pydantic import ValidationError
 
 from torget.accounts.permissions import Actor
 from torget.catalog.model import DatasetIn, DistributionIn
-from torget.catalog.organisations import get_organisation, no_organisation
-from torget.catalog.rules import normalise_dataset, normalise_distribution
+from torget.catalog.organisations import Organisation, get_organisation, no_organisation
+from torget.catalog.rules import normalise_dataset, normalise_distribution, slugify
 from torget.catalog.stored_files import (
     kept_distribution,
     served_distributions,
@@ -29,7 +30,7 @@ from torget.catalog.stored_files import (
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
 from torget.db.schema import dataservices, datasets, distributions, organisations
-from torget.errors import Conflict, FieldError, NotFound, ValidationFailed
+from torget.errors import Conflict, FieldError, NotFound, TorgetError, ValidationFailed
 from torget.events import (
     DatasetDeleted,
     DatasetPublished,
@@ -60,7 +61,15 @@ __all__ = [
     "patch_distribution",
     "delete_distribution",
     "replace_distributions",
+    "Lookups",
+    "lookups",
+    "bulk_lookups",
+    "NewDataset",
+    "prepare_new",
+    "insert_new",
 ]
+
+Taken = Callable[[str], bool]  # whether a name, identifier, … is another dataset's (or known)
 
 
 @dataclass(frozen=True)
@@ -257,20 +266,26 @@ def list_datasets(
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def _owner(conn: sa.Connection, actor: Actor, org_name: str, action: str) -> str:
+def _owner(conn: sa.Connection, actor: Actor, org_name: str, action: str) -> Organisation:
     try:
         org = get_organisation(conn, org_name)
     except NotFound:
         raise no_organisation("organisation", org_name) from None
     actor.require(org.id, "editor", action)
-    return org.id
+    return org
 
 
-def _unique_name(conn: sa.Connection, wanted: str, given: bool, own_id: str | None) -> str:
-    def taken(name: str) -> bool:
-        row = conn.execute(sa.select(datasets.c.id).where(datasets.c.name == name)).first()
+def _row_taken(conn: sa.Connection, column: sa.Column[str], own_id: str | None) -> Taken:
+    """Whether a value of `column` is another dataset's, asked of the database."""
+
+    def taken(value: str) -> bool:
+        row = conn.execute(sa.select(datasets.c.id).where(column == value)).first()
         return row is not None and row.id != own_id
 
+    return taken
+
+
+def _unique_name(taken: Taken, wanted: str, given: bool) -> str:
     if not taken(wanted):
         return wanted
     if given:
@@ -285,52 +300,186 @@ def _unique_name(conn: sa.Connection, wanted: str, given: bool, own_id: str | No
     return f"{wanted}-{n}"
 
 
-def _check_identifier(conn: sa.Connection, identifier: str, own_id: str | None) -> None:
-    row = conn.execute(sa.select(datasets.c.id).where(datasets.c.identifier == identifier)).first()
-    if row is not None and row.id != own_id:
+def _check_identifier(taken: Taken, identifier: str) -> None:
+    if taken(identifier):
         raise Conflict(f"a dataset with the identifier {identifier!r} already exists")
 
 
-def _check_services(conn: sa.Connection, dist: DistributionIn, prefix: str = "") -> None:
-    for i, service_id in enumerate(dist.access_services):
+def _service_known(conn: sa.Connection) -> Taken:
+    def known(service_id: str) -> bool:
         row = conn.execute(sa.select(dataservices.c.id).where(dataservices.c.id == service_id))
-        if row.first() is None:
+        return row.first() is not None
+
+    return known
+
+
+def _check_services(known: Taken, dist: DistributionIn, prefix: str = "") -> None:
+    for i, service_id in enumerate(dist.access_services):
+        if not known(service_id):
             raise ValidationFailed(
                 [FieldError(f"{prefix}access_services.{i}", f"no data service {service_id!r}")]
             )
 
 
-def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Dataset:
-    org_id = _owner(conn, actor, data.organisation, "create datasets in this organisation")
+@dataclass(frozen=True)
+class Lookups:
+    """What a new dataset's rules ask of the catalogue: one question at a time for a single
+    dataset (`lookups`), the answers for a whole batch at once for many (`bulk_lookups`)."""
+
+    owner: Callable[[str], tuple[str, str]]  # organisation → (id, name), the editor role checked
+    name_taken: Taken
+    identifier_taken: Taken
+    service_known: Taken
+
+
+def _owner_of(conn: sa.Connection, actor: Actor) -> Callable[[str], tuple[str, str]]:
+    def owner(org_name: str) -> tuple[str, str]:
+        org = _owner(conn, actor, org_name, "create datasets in this organisation")
+        return org.id, org.name
+
+    return owner
+
+
+def lookups(conn: sa.Connection, actor: Actor) -> Lookups:
+    return Lookups(
+        _owner_of(conn, actor),
+        _row_taken(conn, datasets.c.name, None),
+        _row_taken(conn, datasets.c.identifier, None),
+        _service_known(conn),
+    )
+
+
+class _Batch:
+    """The values a batch asks about, found in the database with one query per 500, and
+    those the batch itself has claimed so far (the second of two equal names is taken)."""
+
+    def __init__(self, conn: sa.Connection, column: sa.Column[str], wanted: set[str]) -> None:
+        self.one = _row_taken(conn, column, None)
+        self.asked = wanted
+        self.stored: set[str] = set()
+        ordered = sorted(wanted)
+        for i in range(0, len(ordered), 500):
+            part = ordered[i : i + 500]
+            self.stored.update(conn.execute(sa.select(column).where(column.in_(part))).scalars())
+        self.claimed: set[str] = set()
+
+    def __call__(self, value: str) -> bool:
+        if value in self.claimed:
+            return True
+        return value in self.stored if value in self.asked else self.one(value)
+
+
+def bulk_lookups(conn: sa.Connection, actor: Actor, many: Sequence[DatasetIn]) -> Lookups:
+    """`lookups` for `many` new datasets: each organisation looked up once, the names and
+    identifiers they ask for in one query per 500 (a name made from the title is asked as
+    the normalised record will have it: `prepare_new` claims what it gives)."""
+    owners: dict[str, tuple[str, str] | TorgetError] = {}
+    one_owner = _owner_of(conn, actor)
+
+    def owner(org_name: str) -> tuple[str, str]:
+        if org_name not in owners:
+            try:
+                owners[org_name] = one_owner(org_name)
+            except TorgetError as exc:
+                owners[org_name] = exc
+        found = owners[org_name]
+        if isinstance(found, TorgetError):
+            raise found
+        return found
+
+    names = {d.name or slugify(d.title.sv or "dataset") for d in many}
+    identifiers = {d.identifier for d in many if d.identifier}
+    services = conn.execute(sa.select(dataservices.c.id)).scalars()
+    return Lookups(
+        owner,
+        _Batch(conn, datasets.c.name, names),
+        _Batch(conn, datasets.c.identifier, identifiers),
+        set(services).__contains__,
+    )
+
+
+@dataclass(frozen=True)
+class NewDataset:
+    """A new dataset that met the rules, not yet written: as `get_dataset` will read it, and
+    its distributions as the catalogue keeps them."""
+
+    dataset: Dataset
+    kept: list[str]
+
+
+def prepare_new(conn: sa.Connection, asks: Lookups, data: DatasetIn) -> NewDataset:
+    """The rules of a new dataset (its organisation and the editor's role there, the model's
+    `normalise_dataset`, a unique name and identifier, known data services), in this order;
+    the first broken raises. Nothing is written."""
+    org_id, org_name = asks.owner(data.organisation)
     name_given = data.name is not None
     data = normalise_dataset(data)
     assert data.name is not None and data.identifier is not None
-    data.name = _unique_name(conn, data.name, name_given, None)
-    _check_identifier(conn, data.identifier, None)
-    stamp = now()
-    dataset_id = new_id()
+    data.name = _unique_name(asks.name_taken, data.name, name_given)
+    _check_identifier(asks.identifier_taken, data.identifier)
     new_dists = data.distributions or []
     data.distributions = None
-    conn.execute(
-        datasets.insert().values(
-            id=dataset_id,
-            identifier=data.identifier,
-            name=data.name,
-            organisation_id=org_id,
-            state=data.state,
-            title_sv=data.title.sv,
-            data=data.model_dump_json(exclude={"distributions"}),
-            created_at=stamp,
-            updated_at=stamp,
-        )
-    )
     for i, dist in enumerate(new_dists):
-        _check_services(conn, dist, f"distributions.{i}.")
-        dist_id = _insert_distribution(conn, dataset_id, i, dist, stamp)
-        publish(conn, DistributionSaved(dist_id, dataset_id))
-    publish(conn, DatasetSaved(dataset_id))
-    _announce(conn, dataset_id, "draft", data.state)
-    return get_dataset(conn, actor, dataset_id)
+        _check_services(asks.service_known, dist, f"distributions.{i}.")
+    for claims, value in ((asks.name_taken, data.name), (asks.identifier_taken, data.identifier)):
+        if isinstance(claims, _Batch):
+            claims.claimed.add(value)
+    stamp, dataset_id = now(), new_id()
+    kept = [kept_distribution(conn, dist) for dist in new_dists]
+    dists = [
+        Distribution(new_id(), dataset_id, i, shown_distribution(conn, text), stamp, stamp)
+        for i, text in enumerate(kept)
+    ]
+    data.organisation = org_name
+    return NewDataset(Dataset(dataset_id, org_id, data, dists, stamp, stamp), kept)
+
+
+def insert_new(conn: sa.Connection, new: Sequence[NewDataset]) -> None:
+    """Write prepared datasets, many rows per statement, and announce each."""
+    if not new:
+        return
+    conn.execute(
+        datasets.insert(),
+        [
+            {
+                "id": n.dataset.id,
+                "identifier": n.dataset.data.identifier,
+                "name": n.dataset.name,
+                "organisation_id": n.dataset.organisation_id,
+                "state": n.dataset.state,
+                "title_sv": n.dataset.data.title.sv,
+                "data": n.dataset.data.model_dump_json(exclude={"distributions"}),
+                "created_at": n.dataset.created_at,
+                "updated_at": n.dataset.updated_at,
+            }
+            for n in new
+        ],
+    )
+    rows = [
+        {
+            "id": dist.id,
+            "dataset_id": dist.dataset_id,
+            "position": dist.position,
+            "data": text,
+            "created_at": dist.created_at,
+            "updated_at": dist.updated_at,
+        }
+        for n in new
+        for dist, text in zip(n.dataset.distributions, n.kept, strict=True)
+    ]
+    if rows:
+        conn.execute(distributions.insert(), rows)
+    for n in new:
+        for dist in n.dataset.distributions:
+            publish(conn, DistributionSaved(dist.id, dist.dataset_id))
+        publish(conn, DatasetSaved(n.dataset.id))
+        _announce(conn, n.dataset.id, "draft", n.dataset.state)
+
+
+def create_dataset(conn: sa.Connection, actor: Actor, data: DatasetIn) -> Dataset:
+    new = prepare_new(conn, lookups(conn, actor), data)
+    insert_new(conn, [new])
+    return get_dataset(conn, actor, new.dataset.id)
 
 
 def update_dataset(conn: sa.Connection, actor: Actor, id_or_name: str, data: DatasetIn) -> Dataset:
@@ -341,15 +490,15 @@ def update_dataset(conn: sa.Connection, actor: Actor, id_or_name: str, data: Dat
         raise ValidationFailed(
             [FieldError("distributions", "change distributions through their own endpoints")]
         )
-    org_id = _owner(conn, actor, data.organisation, "move datasets to this organisation")
+    org_id = _owner(conn, actor, data.organisation, "move datasets to this organisation").id
     if data.identifier is None:
         data.identifier = current.data.identifier
     if data.name is None:
         data.name = current.name
     data = normalise_dataset(data)
     assert data.name is not None and data.identifier is not None
-    _unique_name(conn, data.name, True, current.id)
-    _check_identifier(conn, data.identifier, current.id)
+    _unique_name(_row_taken(conn, datasets.c.name, current.id), data.name, True)
+    _check_identifier(_row_taken(conn, datasets.c.identifier, current.id), data.identifier)
     conn.execute(
         datasets.update()
         .where(datasets.c.id == current.id)
@@ -442,7 +591,7 @@ def add_distribution(
     dataset = lock_dataset(conn, actor, dataset_id)  # the next position, and no other's
     actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
     data = normalise_distribution(data)
-    _check_services(conn, data)
+    _check_services(_service_known(conn), data)
     position = max((d.position for d in dataset.distributions), default=-1) + 1
     dist_id = _insert_distribution(conn, dataset.id, position, data, now())
     publish(conn, DistributionSaved(dist_id, dataset.id))
@@ -471,7 +620,7 @@ def update_distribution(
     dataset = get_dataset(conn, actor, current.dataset_id)
     actor.require(dataset.organisation_id, "editor", "change this distribution")
     data = normalise_distribution(data)
-    _check_services(conn, data)
+    _check_services(_service_known(conn), data)
     conn.execute(
         distributions.update()
         .where(distributions.c.id == dist_id)
@@ -531,7 +680,7 @@ def replace_distributions(
             raise ValidationFailed(
                 [dataclasses.replace(e, field=f"distributions.{i}.{e.field}") for e in exc.errors]
             ) from None
-        _check_services(conn, data, f"distributions.{i}.")
+        _check_services(_service_known(conn), data, f"distributions.{i}.")
         if dist_id in current and dist_id not in kept:
             kept.add(dist_id)
             conn.execute(

@@ -87,7 +87,7 @@ def parse_document(fetched: Fetched, problems: list[Problem]) -> Graph:
         )
     fmt = detect_format(fetched.body, content_type=declared, name=urlsplit(fetched.url).path)
     try:
-        return load_graph(fetched.body, format=fmt, base=fetched.url, store=_store(fmt))
+        return load_graph(fetched.body, format=fmt, base=fetched.url, store=_store(fmt), fast=True)
     except CatalogueLoadError as exc:
         detail = str(exc).replace("data:", f"{fetched.url}:", 1)
         raise SourceFailed("not_parseable", detail) from None

@@ -6,6 +6,8 @@ master and the next run would undo them."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,12 +20,15 @@ from torget.db.schema import (
     harvest_sources,
 )
 
+Row = dict[str, Any]
+
 __all__ = [
     "Provenance",
     "provenance_of",
     "source_of_dataset",
     "source_of_distribution",
     "save_origin",
+    "save_new_origins",
     "mark_withdrawn",
     "release",
     "hold_datastore_loads",
@@ -93,11 +98,18 @@ def save_origin(
     iri: str,
     content_hash: str,
     notes: dict[str, list[str]],
-    *,
-    new: bool = False,
 ) -> None:
-    """The dataset's origin now; `new`: the dataset was just made, so it has none yet."""
-    values = {
+    """The dataset's origin now (new datasets' origins: `save_new_origins`)."""
+    values = _values(source_id, iri, content_hash, notes)
+    updated = conn.execute(
+        harvest_origins.update().where(harvest_origins.c.dataset_id == dataset_id).values(values)
+    )
+    if updated.rowcount == 0:
+        conn.execute(harvest_origins.insert().values(dataset_id=dataset_id, **values))
+
+
+def _values(source_id: str, iri: str, content_hash: str, notes: dict[str, list[str]]) -> Row:
+    return {
         "source_id": source_id,
         "original_iri": iri,
         "content_hash": content_hash,
@@ -105,14 +117,18 @@ def save_origin(
         "withdrawn": False,
         "harvested_at": now(),
     }
-    if new:
-        conn.execute(harvest_origins.insert().values(dataset_id=dataset_id, **values))
-        return
-    updated = conn.execute(
-        harvest_origins.update().where(harvest_origins.c.dataset_id == dataset_id).values(values)
-    )
-    if updated.rowcount == 0:
-        conn.execute(harvest_origins.insert().values(dataset_id=dataset_id, **values))
+
+
+def save_new_origins(
+    conn: sa.Connection,
+    source_id: str,
+    new: Sequence[tuple[str, str, str, dict[str, list[str]]]],
+) -> None:
+    """The origins of datasets just made, (dataset id, IRI, hash, notes) each, in one
+    statement."""
+    rows = [{"dataset_id": d, **_values(source_id, i, h, n)} for d, i, h, n in new]
+    if rows:
+        conn.execute(harvest_origins.insert(), rows)
 
 
 def mark_withdrawn(conn: sa.Connection, dataset_id: str) -> None:

@@ -29,7 +29,7 @@ import datetime as dt
 import enum
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +47,7 @@ __all__ = [
     "Subject",
     "Entry",
     "record",
+    "record_many",
     "organisation_log",
     "dataset_log",
     "as_csv",
@@ -93,21 +94,32 @@ def record(
     conn: sa.Connection, actor: Acting, action: Action, subject: Subject, changes: Changes
 ) -> None:
     """One entry, in the caller's transaction."""
-    person = _person(actor)
-    conn.execute(
-        audit_log.insert().values(
-            at=now(),
-            actor_id=person,
-            actor_kind="system" if person is None else "person",
-            channel=actor.channel.value,
-            action=action.value,
-            subject_type=subject.type,
-            subject_id=subject.id,
-            subject_name=subject.name[:200],
-            organisation_id=subject.organisation_id,
-            changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
-        )
-    )
+    record_many(conn, actor, [(action, subject, changes)])
+
+
+def record_many(
+    conn: sa.Connection, actor: Acting, entries: Sequence[tuple[Action, Subject, Changes]]
+) -> None:
+    """One entry per change, written in one statement (a harvest's thousands of datasets)."""
+    if not entries:
+        return
+    person, at = _person(actor), now()
+    rows = [
+        {
+            "at": at,
+            "actor_id": person,
+            "actor_kind": "system" if person is None else "person",
+            "channel": actor.channel.value,
+            "action": action.value,
+            "subject_type": subject.type,
+            "subject_id": subject.id,
+            "subject_name": subject.name[:200],
+            "organisation_id": subject.organisation_id,
+            "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        }
+        for action, subject, changes in entries
+    ]
+    conn.execute(audit_log.insert(), rows)
 
 
 # --- Reading ---------------------------------------------------------------------------------

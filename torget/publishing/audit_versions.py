@@ -17,6 +17,7 @@ published to draft `withdrawn`, anything else `changed`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from torget.catalog.datasets import Dataset
 from torget.catalog.organisations import Organisation
 from torget.db.schema import dataset_classifications, memberships
 from torget.errors import NotFound
-from torget.publishing.audit import Action, Changes, Subject, record
+from torget.publishing.audit import Action, Changes, Subject, record, record_many
 
 __all__ = [
     "Before",
@@ -41,6 +42,7 @@ __all__ = [
     "dataset_fields",
     "before_dataset",
     "dataset_saved",
+    "datasets_created",
     "dataset_deleted",
     "dataset_settled",
     "before_distribution",
@@ -100,13 +102,17 @@ def _action(before: str | None, after: str | None) -> Action:
 
 def dataset_fields(conn: sa.Connection, dataset: Dataset) -> Fields:
     """The dataset as the log compares it: its record, distributions and classification."""
-    record_: dict[str, Any] = dataset.data.model_dump(mode="json", exclude={"distributions"})
-    record_["distributions"] = {d.id: d.data.model_dump(mode="json") for d in dataset.distributions}
     t = dataset_classifications
     levels = (t.c.confidentiality, t.c.integrity, t.c.availability, t.c.reason)
     found = conn.execute(sa.select(*levels).where(t.c.dataset_id == dataset.id)).first()
-    if found is not None:
-        record_["classification"] = dict(found._mapping)
+    return _fields(dataset, None if found is None else dict(found._mapping))
+
+
+def _fields(dataset: Dataset, classification: dict[str, Any] | None) -> Fields:
+    record_: dict[str, Any] = dataset.data.model_dump(mode="json", exclude={"distributions"})
+    record_["distributions"] = {d.id: d.data.model_dump(mode="json") for d in dataset.distributions}
+    if classification is not None:
+        record_["classification"] = classification
     return flatten(record_)
 
 
@@ -145,6 +151,15 @@ def dataset_saved(
     named = action or _action(state, dataset.state)
     changes = diff({} if before is None else before.fields, fields)
     record(conn, actor, named, _dataset_subject(dataset), changes)
+
+
+def datasets_created(conn: sa.Connection, actor: Acting, created: Sequence[Dataset]) -> None:
+    """`dataset_saved` of many datasets just created (as the caller made them: a new dataset
+    has no classification yet), their entries written in one statement."""
+    entries = [
+        (_action(None, d.state), _dataset_subject(d), diff({}, _fields(d, None))) for d in created
+    ]
+    record_many(conn, actor, entries)
 
 
 def dataset_settled(

@@ -41,7 +41,7 @@ from torget.events import gathered
 from torget.harvest import origins, sources
 from torget.harvest.plan import Applied, HarvestPlan, Settled
 from torget.harvest.problems import Problem
-from torget.publishing import audit, audit_versions, settlements
+from torget.publishing import audit, audit_versions, bulk, settlements
 from torget.publishing.checklist import checklist
 from torget.site_lookup import settings_of
 
@@ -358,9 +358,6 @@ def publish_requested(conn: sa.Connection, dataset_id: str) -> None:
 
 
 HARVESTER = SYSTEM.via(Channel.HARVEST)  # what a harvest run's changes are logged as
-# Datasets checked by the DCAT guard at once: enough that compiling the shapes costs nothing
-# per dataset, few enough that the graph of a large source stays within a few hundred MB.
-_GUARD_BATCH = 1000
 
 
 def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
@@ -375,30 +372,29 @@ def _not_harvested(conn: sa.Connection, source_id: str | None) -> None:
 
 def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
     """One source's difference, in the caller's transaction (one per source: the run stands or
-    falls whole). Each dataset goes in a savepoint, so one the rules refuse is rolled back,
-    reported and skipped while the rest is applied. The DCAT guard checks the new and changed
-    datasets together, a thousand at a time (`refused_datasets`), not one by one: when it
-    refuses some, the run's writes are rolled back and made again without them."""
-    refused: dict[str, list[FieldError]] = {}
-    while True:
-        batch = conn.begin_nested()
-        applied = Applied()
-        with gathered(conn) as gathering:  # the search index, due dates…: once, for all
-            written = _write_batch(conn, plan, applied, set(refused))
-            stored = [dataset for _, dataset in written.values()]
-            found: dict[str, list[FieldError]] = {}
-            for i in range(0, len(stored), _GUARD_BATCH):
-                part = stored[i : i + _GUARD_BATCH]
-                found.update(refused_datasets(conn, settings_of(conn), part))
-            if found:
-                gathering.discard()
-        if not found:
-            batch.commit()
-            break
-        batch.rollback()
-        refused.update({written[dataset_id][0]: errors for dataset_id, errors in found.items()})
-    for iri, errors in refused.items():
+    falls whole). The new datasets are saved together (`bulk.create_datasets`: the rules of
+    `create_dataset`, set-based). Each changed dataset goes in a savepoint, so one the rules
+    refuse is rolled back, reported and skipped while the rest is applied; the DCAT guard
+    checks the changed datasets together, a thousand at a time (`refused_datasets`), not one
+    by one: when it refuses some, their writes are rolled back and made again without them."""
+    applied = Applied()
+    records = {c.record.iri: c.record for c in plan.create}
+    with gathered(conn):  # the search index, due dates…: once, for all, origins included
+        created = bulk.create_datasets(
+            conn, HARVESTER, [(iri, record.data) for iri, record in records.items()]
+        )
+        origins.save_new_origins(
+            conn,
+            plan.source_id,
+            [
+                (dataset.id, iri, records[iri].content_hash, records[iri].notes)
+                for iri, dataset in created.saved
+            ],
+        )
+    applied.created = len(created.saved)
+    for iri, errors in created.refused:
         _refused(applied, iri, errors)
+    _apply_updates(conn, plan, applied)
     for remove in plan.remove:
         before = audit_versions.before_dataset(conn, HARVESTER, remove.dataset_id)
         if plan.withdraw_vanished:
@@ -412,19 +408,38 @@ def apply_harvest(conn: sa.Connection, plan: HarvestPlan) -> Applied:
     return applied
 
 
-def _write_batch(
+def _apply_updates(conn: sa.Connection, plan: HarvestPlan, applied: Applied) -> None:
+    refused: dict[str, list[FieldError]] = {}
+    while True:
+        batch = conn.begin_nested()
+        done = Applied()
+        with gathered(conn) as gathering:  # the search index, due dates…: once, for all
+            written = _write_updates(conn, plan, done, set(refused))
+            stored = [dataset for _, dataset in written.values()]
+            found: dict[str, list[FieldError]] = {}
+            for i in range(0, len(stored), bulk.GUARD_BATCH):
+                part = stored[i : i + bulk.GUARD_BATCH]
+                found.update(refused_datasets(conn, settings_of(conn), part))
+            if found:
+                gathering.discard()
+        if not found:
+            batch.commit()
+            break
+        batch.rollback()
+        refused.update({written[dataset_id][0]: errors for dataset_id, errors in found.items()})
+    applied.updated += done.updated
+    applied.skipped += done.skipped
+    applied.problems += done.problems
+    for iri, errors in refused.items():
+        _refused(applied, iri, errors)
+
+
+def _write_updates(
     conn: sa.Connection, plan: HarvestPlan, applied: Applied, leave_out: set[str]
 ) -> dict[str, tuple[str, Dataset]]:
-    """The creates and updates of `plan` but those in `leave_out` (IRIs); dataset id → (IRI,
-    dataset) of each written."""
+    """The updates of `plan` but those in `leave_out` (IRIs); dataset id → (IRI, dataset) of
+    each written."""
     written: dict[str, tuple[str, Dataset]] = {}
-    for create in plan.create:
-        iri = create.record.iri
-        if iri not in leave_out:
-            dataset = _each(conn, applied, iri, _create_harvested, plan, None, create.record)
-            if dataset is not None:
-                applied.created += 1
-                written[dataset.id] = (iri, dataset)
     for update in plan.update:
         iri = update.record.iri
         if iri not in leave_out:
@@ -459,17 +474,6 @@ def _each(
         )
         return None
     savepoint.commit()
-    return dataset
-
-
-def _create_harvested(
-    conn: sa.Connection, plan: HarvestPlan, _dataset_id: None, record: Settled
-) -> Dataset:
-    dataset = datasets.create_dataset(conn, SYSTEM, record.data)
-    origins.save_origin(
-        conn, dataset.id, plan.source_id, record.iri, record.content_hash, record.notes, new=True
-    )
-    audit_versions.dataset_saved(conn, HARVESTER, None, dataset.id, saved=dataset)
     return dataset
 
 
