@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
@@ -52,6 +54,7 @@ from torget.db.schema import (
     search_index_version,
 )
 from torget.memo import Memo
+from torget.search.postings import KeptText
 
 __all__ = ["Bitmaps", "Ranked", "ORDERS", "KEEP", "changed", "current", "members"]
 
@@ -127,6 +130,21 @@ class Ranked:
         ids = array("q", (d for d, _ in order))
         return cls(kept.of_documents(ids), ids, array("d", (s for _, s in order)))
 
+    @classmethod
+    def at(
+        cls,
+        kept: Bitmaps,
+        positions: npt.NDArray[np.int64],
+        ids: npt.NDArray[np.int64],
+        scores: npt.NDArray[np.float64],
+    ) -> Ranked:
+        """`of` the documents at these positions (ascending), with these ids and scores."""
+        order = np.argsort(-scores, kind="stable")
+        found = np.zeros(len(kept.ids), np.bool_)
+        found[positions] = True
+        matching = int.from_bytes(np.packbits(found, bitorder="little").tobytes(), "little")
+        return cls(matching, array("q", ids[order].tobytes()), array("d", scores[order].tobytes()))
+
     def best(self, kept: Bitmaps, passing: int, end: int, most: int) -> dict[int, float] | None:
         """The `passing` documents (id → score) down to the `end`-th one's score, ties
         included; None when they are more than `most`."""
@@ -165,6 +183,8 @@ class Bitmaps:
     ranked: Memo[Ranked] = field(default_factory=lambda: Memo(32))
     # The documents matching each recent text query, unscored (`kept_search._matched`).
     matched: Memo[int] = field(default_factory=lambda: Memo(32))
+    # The documents' terms, to rank a text's matches in the process (`postings.py`).
+    text: KeptText = field(default_factory=KeptText)
 
     def of_documents(self, doc_ids: Iterable[int]) -> int:
         """The bitmap of these documents (ids unknown to this state are left out)."""
@@ -348,7 +368,7 @@ def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None
         if placed is None:
             return None
         orders[name] = placed
-    return Bitmaps(version, ids, positions, groups, values, orders, keys)
+    return Bitmaps(version, ids, positions, groups, values, orders, keys, text=KeptText(kept.text))
 
 
 def _placed(

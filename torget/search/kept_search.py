@@ -2,13 +2,14 @@
 
 Counts are ANDs and popcounts over the readable documents that match the text. The text's
 matches come from the kept ranking of the query when there is one (`Bitmaps.ranked`), else
-as a bitmap without scores (`Bitmaps.matched`): scoring every match of a word is what a
-search pays the most for (ts_rank or bm25 of each), so it is done, and kept, only when the
-page needs it, ordering by relevance the matches of the text alone or of filters that leave
-many of them (`RANK_ALL`). Fewer are scored alone, only those passing every filter, and not
-kept: at 100,000 datasets, text and three facets leave a few hundred of a word's thousands
-of matches. Sorts other than relevance walk a kept order (`Bitmaps.page`); popularity is
-ranked in SQL.
+as a bitmap without scores (`Bitmaps.matched`, from the kept postings). Every match of a text
+is ranked from the kept postings (`scores.rank`: the backend's formula, a few ms for a broad
+word's tens of thousands) and the ranking kept, whatever the filters; where the postings do
+not keep the formula (several words on PostgreSQL), scoring every match in the database is
+what a search pays the most for, so it is done, and kept, only when the page needs it,
+ordering by relevance the matches of the text alone or of filters that leave many of them
+(`RANK_ALL`); fewer are scored alone, only those passing every filter, and not kept. Sorts
+other than relevance walk a kept order (`Bitmaps.page`); popularity is ranked in SQL.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import functools
 import operator
 from typing import TYPE_CHECKING
 
+import numpy as np
 import sqlalchemy as sa
 
 from torget.db.schema import dataset_popularity, search_documents
 from torget.search.backend import full_text_for
 from torget.search.bitmaps import Bitmaps, Ranked, members
 from torget.search.facets import FACETS, stored_facet
+from torget.search.scores import matching, rank
 
 if TYPE_CHECKING:
     from torget.search.query import _Search
@@ -46,24 +49,38 @@ def _ranked(search: _Search, kept: Bitmaps, among: list[int] | None = None) -> R
 
 
 def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
-    """`_ranked` of every match, in two reads: the text index's scores of all of them, and
-    the title's part (`_Search.title_bonus`) of the few whose title holds every word, added
-    as `_Search.score` adds them. A broad word's tens of thousands of matches are never
-    joined to their documents (on SQLite that join cost as much as scoring them)."""
+    """`_ranked` of every match, in two parts: the backend's scores of all of them, and the
+    title's part (`_Search.title_bonus`) of the few whose title holds every word, added as
+    `_Search.score` adds them. The scores come from the kept postings (`scores.rank`) when
+    they keep the backend's formula for the query, else from the text index; a broad word's
+    tens of thousands of matches are never joined to their documents."""
     text = full_text_for(search.conn)
-    scores = search.conn.execute(text.scores(search.words)).all()
     titled = sa.select(_docs.c.id, search.title_bonus()).where(text.in_title(search.words))
     bonus = dict(search.conn.execute(titled).all())
-    return Ranked.of(kept, [(d, bonus[d] + s if d in bonus else s) for d, s in scores])
+    postings = kept.text.postings(search.conn, kept)
+    found = rank(search.conn.dialect.name, postings, search.words)
+    if found is None:
+        scores = search.conn.execute(text.scores(search.words)).all()
+        return Ranked.of(kept, [(d, bonus[d] + s if d in bonus else s) for d, s in scores])
+    positions, score = found
+    for doc_id, extra in bonus.items():
+        i = int(np.searchsorted(positions, kept.positions.get(doc_id, -1)))
+        if i < len(positions) and postings.ids[positions[i]] == doc_id:
+            score[i] = extra + score[i]
+    return Ranked.at(kept, positions, postings.ids[positions], score)
+
+
+def _ranks_all(search: _Search) -> bool:
+    """Whether the kept postings rank the text (`scores.rank`): then every match is ranked
+    and kept at once, however few pass the filters, as cheaply as ranking a few in SQL."""
+    return search.conn.dialect.name != "postgresql" or len(search.words) == 1
 
 
 def _matched(search: _Search, kept: Bitmaps) -> int:
-    """The documents matching the text (whoever may read it), unscored."""
-    found = full_text_for(search.conn).matches(search.words, False)
-    rows = search.conn.execute(
-        sa.select(_docs.c.id).select_from(found.source).where(found.condition)
-    )
-    return kept.of_documents(rows.scalars())
+    """The documents matching the text (whoever may read it), unscored: from the kept
+    postings."""
+    found = matching(kept.text.postings(search.conn, kept), search.words)
+    return int.from_bytes(np.packbits(found, bitorder="little").tobytes(), "little")
 
 
 def _best_page(search: _Search, kept: Bitmaps, ranked: Ranked, passing: int) -> list[str] | None:
@@ -131,7 +148,7 @@ def with_bitmaps(search: _Search, kept: Bitmaps) -> tuple[list[str], dict[str, d
         else:
             matching = kept.matched.get(key, lambda: _matched(search, kept))
             narrowed = functools.reduce(operator.and_, filters.values(), within & matching)
-            if q.sort == "relevance" and narrowed.bit_count() > RANK_ALL:
+            if q.sort == "relevance" and (narrowed.bit_count() > RANK_ALL or _ranks_all(search)):
                 ranked = kept.ranked.get(key, lambda: _ranked(search, kept))
             elif q.sort == "relevance":  # only the few the page is chosen from, not kept
                 ranked = _ranked(search, kept, [kept.ids[p] for p in members(narrowed)])
