@@ -63,10 +63,12 @@ def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
         scores = search.conn.execute(text.scores(search.words)).all()
         return Ranked.of(kept, [(d, bonus[d] + s if d in bonus else s) for d, s in scores])
     positions, score = found
-    for doc_id, extra in bonus.items():
-        i = int(np.searchsorted(positions, kept.positions.get(doc_id, -1)))
-        if i < len(positions) and postings.ids[positions[i]] == doc_id:
-            score[i] = extra + score[i]
+    if bonus:
+        titled_at = np.array([kept.positions.get(d, -1) for d in bonus], np.int64)
+        extra = np.array(list(bonus.values()), np.float64)
+        i = np.minimum(np.searchsorted(positions, titled_at), max(len(positions) - 1, 0))
+        hit = (positions[i] == titled_at) if len(positions) else np.zeros(len(bonus), np.bool_)
+        score[i[hit]] = extra[hit] + score[i[hit]]
     return Ranked.at(kept, positions, postings.ids[positions], score)
 
 
