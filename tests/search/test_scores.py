@@ -13,6 +13,7 @@ from torget.accounts.permissions import ANONYMOUS, SYSTEM
 from torget.catalog.datasets import create_dataset, delete_dataset, patch_dataset
 from torget.catalog.model import DatasetIn
 from torget.db.engine import read, write
+from torget.db.schema import search_documents
 from torget.search import SearchQuery, bitmaps, search_datasets
 from torget.search.backend import full_text_for
 from torget.search.scores import matching, rank
@@ -45,6 +46,9 @@ def _compared(engine: sa.Engine) -> int:
             in_sql = dict(conn.execute(full_text_for(conn).scores(words)).all())
             found = matching(postings, words)
             assert set(postings.ids[found].tolist()) == set(in_sql), text
+            titled = sa.select(search_documents.c.id).where(full_text_for(conn).in_title(words))
+            in_title = matching(postings, words, title=True)
+            assert set(postings.ids[in_title].tolist()) == set(conn.execute(titled).scalars())
             ranked = rank(conn.dialect.name, postings, words)
             if ranked is None:
                 assert conn.dialect.name == "postgresql" and len(words) > 1, text

@@ -55,14 +55,20 @@ def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
     they keep the backend's formula for the query, else from the text index; a broad word's
     tens of thousands of matches are never joined to their documents."""
     text = full_text_for(search.conn)
-    titled = sa.select(_docs.c.id, search.title_bonus()).where(text.in_title(search.words))
-    bonus = dict(search.conn.execute(titled).all())
     postings = kept.text.postings(search.conn, kept)
     found = rank(search.conn.dialect.name, postings, search.words)
     if found is None:
+        titled = sa.select(_docs.c.id, search.title_bonus()).where(text.in_title(search.words))
+        bonus = dict(search.conn.execute(titled).all())
         scores = search.conn.execute(text.scores(search.words)).all()
         return Ranked.of(kept, [(d, bonus[d] + s if d in bonus else s) for d, s in scores])
     positions, score = found
+    # The titles holding every word, told by the postings: on PostgreSQL the text index
+    # finds them only by reading every match's tsvector (95 ms for "data" at 100,000).
+    in_title = postings.ids[matching(postings, search.words, title=True)].tolist()
+    bonus_of = search.title_bonus(sa.true())
+    titled = sa.select(_docs.c.id, bonus_of).where(_docs.c.id.in_(in_title))
+    bonus = dict(search.conn.execute(titled).all()) if in_title else {}
     if bonus:
         titled_at = np.array([kept.positions.get(d, -1) for d in bonus], np.int64)
         extra = np.array(list(bonus.values()), np.float64)

@@ -55,13 +55,15 @@ def _form_hits(postings: Postings, lexeme: str, prefix: bool) -> tuple[IntArray,
             np.concatenate([c for _, _, c in found]).astype(np.int64))  # fmt: skip
 
 
-def matching(postings: Postings, words: list[QueryWord]) -> Mask:
-    """The live documents holding every word in some form."""
+def matching(postings: Postings, words: list[QueryWord], title: bool = False) -> Mask:
+    """The live documents holding every word in some form (in the title, when `title`: the
+    backends' `in_title`)."""
     found = postings.ids >= 0
     for word in words:
         has = np.zeros(len(found), np.bool_)
         for form in word.forms():
-            has[_form_hits(postings, form.lexeme, form.prefix)[0]] = True
+            where, counts = _form_hits(postings, form.lexeme, form.prefix)
+            has[where[counts[:, 0] > 0] if title else where] = True
         found &= has
     return found
 
