@@ -15,11 +15,13 @@ other than relevance walk a kept order (`Bitmaps.page`); popularity is ranked in
 from __future__ import annotations
 
 import functools
+import json
 import operator
 from typing import TYPE_CHECKING
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from torget.db.schema import dataset_popularity, search_documents
 from torget.search.backend import full_text_for
@@ -35,7 +37,6 @@ __all__ = ["with_bitmaps", "page_of", "RANK_ALL"]
 _docs = search_documents
 # Filters passing more of a text's matches than this rank (and keep) every match instead.
 RANK_ALL = 2000
-TITLED = 2000
 
 
 def _ranked(search: _Search, kept: Bitmaps, among: list[int] | None = None) -> Ranked:
@@ -49,10 +50,18 @@ def _ranked(search: _Search, kept: Bitmaps, among: list[int] | None = None) -> R
     return Ranked.of(kept, search.conn.execute(stmt.where(_docs.c.id.in_(among))).all())
 
 
-def _among(column: sa.ColumnElement[int], ids: list[int]) -> sa.ColumnElement[bool]:
-    """`column IN ids`, one parameter for the list: `in_` of a list of thousands built and
-    compiled a parameter each (130 ms for a broad word's tied matches)."""
-    return column.in_(sa.bindparam("among", ids, type_=sa.Integer, expanding=True))
+def _among(
+    conn: sa.Connection, column: sa.ColumnElement[int], ids: list[int]
+) -> sa.ColumnElement[bool]:
+    """`column IN ids` with the list as one parameter (a PostgreSQL array, a JSON array on
+    SQLite): `in_` of a list of thousands built and compiled a parameter each (130 ms for a
+    broad word's tied matches), and SQLite takes at most 32,766 parameters."""
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("among", ids, type_=ARRAY(sa.Integer)))
+    listed = sa.select(sa.column("value", sa.Integer)).select_from(
+        sa.func.json_each(sa.bindparam("among", json.dumps(ids)))
+    )
+    return column.in_(listed)
 
 
 def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
@@ -72,14 +81,9 @@ def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
     positions, score = found
     # The titles holding every word, told by the postings: on PostgreSQL the text index
     # finds them only by reading every match's tsvector (95 ms for "data" at 100,000).
-    # Named by their ids up to `TITLED` of them: a longer list costs more to send than the
-    # text index to search.
     in_title = postings.ids[matching(postings, search.words, title=True)].tolist()
-    if len(in_title) > TITLED:
-        titled = sa.select(_docs.c.id, search.title_bonus()).where(text.in_title(search.words))
-    else:
-        bonus_of = search.title_bonus(sa.true())
-        titled = sa.select(_docs.c.id, bonus_of).where(_among(_docs.c.id, in_title))
+    bonus_of = search.title_bonus(sa.true())
+    titled = sa.select(_docs.c.id, bonus_of).where(_among(search.conn, _docs.c.id, in_title))
     bonus = dict(search.conn.execute(titled).all()) if in_title else {}
     if bonus:
         titled_at = np.array([kept.positions.get(d, -1) for d in bonus], np.int64)
@@ -129,7 +133,7 @@ def _best_page(search: _Search, kept: Bitmaps, ranked: Ranked, passing: int) -> 
         search.conn.execute(
             sa.select(_docs.c.id, used)
             .join(p, p.c.dataset_id == _docs.c.dataset_id)
-            .where(_among(_docs.c.id, run))
+            .where(_among(search.conn, _docs.c.id, run))
         ).all()
     )
     order = {}
@@ -144,7 +148,9 @@ def _dataset_ids(search: _Search, doc_ids: list[int]) -> list[str]:
     """The datasets of these documents, in their order (a document gone since: left out)."""
     named = dict(
         search.conn.execute(
-            sa.select(_docs.c.id, _docs.c.dataset_id).where(_among(_docs.c.id, doc_ids))
+            sa.select(_docs.c.id, _docs.c.dataset_id).where(
+                _among(search.conn, _docs.c.id, doc_ids)
+            )
         ).all()
     )
     return [named[d] for d in doc_ids if d in named]
