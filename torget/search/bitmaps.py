@@ -34,12 +34,13 @@ import bisect
 import datetime as dt
 import threading
 import weakref
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 
 from torget.accounts.permissions import Actor
@@ -52,6 +53,7 @@ from torget.db.schema import (
     search_index_version,
 )
 from torget.memo import Memo
+from torget.search.postings import KeptText
 
 __all__ = ["Bitmaps", "Ranked", "ORDERS", "KEEP", "changed", "current", "members"]
 
@@ -114,36 +116,58 @@ def members(bits: int) -> list[int]:
 @dataclass(frozen=True)
 class Ranked:
     """The documents matching one query, by position: all of them as a bitmap, and in the
-    order of their score, best first (`query._Search._ranked`)."""
+    order of their score, best first (`query._Search._ranked`): their positions (-1 for a
+    document this state does not know), ids and scores, 24 bytes a match (a broad word's
+    70,000 in 1.7 MB)."""
 
     matching: int
-    ids: array[int]  # compact: 16 bytes a match, a broad word's 70,000 in 1.1 MB
-    scores: array[float]
+    positions: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.int64]
+    scores: npt.NDArray[np.float64]
 
     @classmethod
     def of(cls, kept: Bitmaps, rows: Iterable[tuple[int, float]]) -> Ranked:
         order = [(d, s) for d, s in rows]
         order.sort(key=itemgetter(1), reverse=True)
-        ids = array("q", (d for d, _ in order))
-        return cls(kept.of_documents(ids), ids, array("d", (s for _, s in order)))
+        ids = np.array([d for d, _ in order], np.int64)
+        where = kept.positions
+        positions = np.array([where.get(d, -1) for d, _ in order], np.int64)
+        scores = np.array([s for _, s in order], np.float64)
+        return cls(kept.of_documents(ids.tolist()), positions, ids, scores)
+
+    @classmethod
+    def at(
+        cls,
+        kept: Bitmaps,
+        positions: npt.NDArray[np.int64],
+        ids: npt.NDArray[np.int64],
+        scores: npt.NDArray[np.float64],
+    ) -> Ranked:
+        """`of` the documents at these positions (ascending), with these ids and scores."""
+        order = np.argsort(-scores, kind="stable")
+        found = np.zeros(len(kept.ids), np.bool_)
+        found[positions] = True
+        matching = int.from_bytes(np.packbits(found, bitorder="little").tobytes(), "little")
+        return cls(matching, positions[order], ids[order], scores[order])
 
     def best(self, kept: Bitmaps, passing: int, end: int, most: int) -> dict[int, float] | None:
         """The `passing` documents (id → score) down to the `end`-th one's score, ties
         included; None when they are more than `most`."""
-        flags = passing.to_bytes((len(kept.ids) >> 3) + 1, "little")
-        where = kept.positions
-        found: dict[int, float] = {}
-        last = None
-        for doc_id, score in zip(self.ids, self.scores, strict=True):
-            p = where.get(doc_id)
-            if p is None or not flags[p >> 3] >> (p & 7) & 1:
-                continue
-            if len(found) >= end and score != last:
-                break
-            found[doc_id] = last = score
-            if len(found) > most:
-                return None
-        return found
+        flags = np.unpackbits(
+            np.frombuffer(passing.to_bytes((len(kept.ids) >> 3) + 1, "little"), np.uint8),
+            bitorder="little",
+        )
+        known = self.positions >= 0
+        passes = np.zeros(len(self.positions), np.bool_)
+        passes[known] = flags[self.positions[known]].astype(np.bool_)
+        chosen = np.flatnonzero(passes)
+        if len(chosen) > end:  # the scores fall along the ranking: the ties follow the end-th
+            chosen = chosen[
+                : int(np.count_nonzero(self.scores[chosen] >= self.scores[chosen[end - 1]]))
+            ]
+        if len(chosen) > most:
+            return None
+        return dict(zip(self.ids[chosen].tolist(), self.scores[chosen].tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -165,6 +189,8 @@ class Bitmaps:
     ranked: Memo[Ranked] = field(default_factory=lambda: Memo(32))
     # The documents matching each recent text query, unscored (`kept_search._matched`).
     matched: Memo[int] = field(default_factory=lambda: Memo(32))
+    # The documents' terms, to rank a text's matches in the process (`postings.py`).
+    text: KeptText = field(default_factory=KeptText)
 
     def of_documents(self, doc_ids: Iterable[int]) -> int:
         """The bitmap of these documents (ids unknown to this state are left out)."""
@@ -348,7 +374,7 @@ def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None
         if placed is None:
             return None
         orders[name] = placed
-    return Bitmaps(version, ids, positions, groups, values, orders, keys)
+    return Bitmaps(version, ids, positions, groups, values, orders, keys, text=KeptText(kept.text))
 
 
 def _placed(

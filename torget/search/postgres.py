@@ -71,7 +71,9 @@ class PostgresFullText:
 
     def scores(self, query: list[QueryWord]) -> sa.Select[int, float]:
         tsq = ts_query(query)
-        score = sa.func.ts_rank(_DOCUMENT, tsq, 1)
+        # As a double, the float's exact value, as `matches`' score is added in SQL; a real
+        # would reach Python as its shortest decimal, a slightly different number.
+        score = sa.cast(sa.func.ts_rank(_DOCUMENT, tsq, 1), sa.Float(53))
         return sa.select(search_documents.c.id, score).where(_DOCUMENT.op("@@")(tsq))
 
     def matches(self, query: list[QueryWord], scored: bool) -> Match:

@@ -215,9 +215,9 @@ class _Search:
         that a broad word ("data") does not compare the titles of half the catalogue."""
         return self.title_bonus() + found.score
 
-    def title_bonus(self) -> sa.ColumnElement[Any]:
-        """The part of `score` that comes from the title (0 unless it holds every word)."""
-        in_title = full_text_for(self.conn).in_title(self.words)
+    def title_bonus(self, in_title: sa.ColumnElement[bool] | None = None) -> sa.ColumnElement[Any]:
+        """The part of `score` from the title (0 unless it holds every word: `in_title`)."""
+        in_title = full_text_for(self.conn).in_title(self.words) if in_title is None else in_title
         tier = sa.case((in_title, _tier(self.conn, self.words)), else_=0.0)
         short = sa.case((tier > 0, _shortness() * SHORT), else_=0.0)
         return tier * TIER + short

@@ -1,0 +1,117 @@
+"""The process ranks a text's matches from its kept postings (torget.search.postings, scores)
+exactly as the database does: the same score, to the last bit, for every match, and so the
+same pages, before and after another process changed the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from tests.search.conftest import NASTY, _dataset, _dist
+from torget.accounts.permissions import ANONYMOUS, SYSTEM
+from torget.catalog.datasets import create_dataset, delete_dataset, patch_dataset
+from torget.catalog.model import DatasetIn
+from torget.db.engine import read, write
+from torget.db.schema import search_documents
+from torget.search import SearchQuery, bitmaps, search_datasets
+from torget.search.backend import full_text_for
+from torget.search.scores import matching, rank
+from torget.search.text import query_words
+from torget.settings import Settings
+from torget.site import Site
+
+TEXTS = [
+    "bad", "badplatser", "badplats", "bathing", "bathing sites", "sites", "platser", "park",
+    "parkering", "parking spaces", "förskola", "forskolor", "ängar", "angar", "åkrar", "zebra",
+    "zebralinjer", "crossings", "waste", "avfall", "bibliotek", "library opening", "öppettider",
+    "vatten", "vattenkvalitet", "water quality", "beskrivning", "about", "csv", "json", "hvd",
+    "b", "ba", "kvalitet", "strand beach", "sjostad", "data", "e6", "2024", "zebr",
+    *NASTY,
+]  # fmt: skip
+
+
+def _compared(engine: sa.Engine) -> int:
+    """Asserts the kept postings' score of every match of every text equals the database's;
+    the number of texts whose ranking they keep."""
+    kept_here = 0
+    with read(engine) as conn:
+        kept = bitmaps.current(conn)
+        assert kept is not None
+        postings = kept.text.postings(conn, kept)
+        for text in TEXTS:
+            words = query_words(text)
+            if not words:
+                continue
+            in_sql = dict(conn.execute(full_text_for(conn).scores(words)).all())
+            found = matching(postings, words)
+            assert set(postings.ids[found].tolist()) == set(in_sql), text
+            titled = sa.select(search_documents.c.id).where(full_text_for(conn).in_title(words))
+            in_title = matching(postings, words, title=True)
+            assert set(postings.ids[in_title].tolist()) == set(conn.execute(titled).scalars())
+            ranked = rank(conn.dialect.name, postings, words)
+            if ranked is None:
+                assert conn.dialect.name == "postgresql" and len(words) > 1, text
+                continue
+            positions, scores = ranked
+            assert dict(zip(postings.ids[positions].tolist(), scores.tolist(), strict=True)) == (
+                in_sql
+            ), text
+            kept_here += 1
+    return kept_here
+
+
+def _pages(engine: sa.Engine) -> list[tuple[object, ...]]:
+    out = []
+    for text in TEXTS[:40]:
+        for filters in ({}, {"theme": ["ENVI", "TRAN"]}):
+            for page in (1, 2):
+                query = SearchQuery(text=text, filters=filters, page=page, page_size=2)
+                with read(engine) as conn:
+                    result = search_datasets(conn, ANONYMOUS, query)
+                out.append((result.total, [d.name for d in result.items], result.facets))
+    return out
+
+
+def _changed_elsewhere(settings: Settings) -> None:
+    other = Site.open(settings, migrate=False, queue=False)
+    try:
+        with write(other.engine) as conn:
+            patch_dataset(conn, SYSTEM, "bibliotek", {"state": "published"})
+            delete_dataset(conn, SYSTEM, "badplatser")
+            added = _dataset("aaa", "Badplatser i Ale", "Bathing sites in Ale",
+                             themes=["ENVI"], distributions=[_dist("JSON")],
+                             keywords={"sv": ["bad", "bad", "strand"], "en": ["beach"]},
+                             modified=dt.date(2025, 1, 1))  # fmt: skip
+            create_dataset(conn, SYSTEM, DatasetIn.model_validate(added))
+    finally:
+        other.close()
+
+
+def test_kept_postings_score_every_match_as_the_database_does(
+    settings: Settings, engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    assert _compared(engine) > 30
+    _changed_elsewhere(settings)  # applied to the kept postings, not read whole
+    assert _compared(engine) > 30
+    with read(engine) as conn:
+        kept = bitmaps.current(conn)
+        assert kept is not None and -1 in kept.ids
+        assert kept.text.postings(conn, kept).added_texts
+
+
+def test_pages_ranked_from_the_kept_postings_are_those_ranked_in_sql(
+    settings: Settings, engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    for change in (False, True):
+        if change:
+            _changed_elsewhere(settings)
+        kept = _pages(engine)
+        with write(engine) as conn:  # an index without a version: searches rank in SQL
+            version = conn.execute(sa.text("SELECT version FROM search_index_version")).scalar()
+            conn.execute(sa.text("DELETE FROM search_index_version"))
+        assert _pages(engine) == kept
+        with write(engine) as conn:
+            conn.execute(
+                sa.text(f"INSERT INTO search_index_version (id, version) VALUES (1, {version})")
+            )

@@ -1,0 +1,188 @@
+"""Each document's terms per weighted field, kept per process beside the bitmaps, to rank a
+text's matches without asking the database.
+
+A broad word matches tens of thousands of documents, and scoring all of them in the database
+cost 170-430 ms of CPU per new word at 100,000 datasets (SQLite: FTS5 finding the prefix's
+terms and bm25 of each match, then Python reading the rows; bench/search.py). Here every term
+has its postings (the documents, by the bitmaps' positions, with the term's count in each of
+the four weighted fields: title, keywords and themes, description, the rest) and every
+document its fields' lengths, as numpy arrays, so that `scores.py` computes the backend's own
+formula over all matches at once, in the order of operations the backend uses, for the same
+numbers to the last bit.
+
+Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it:
+read whole (the documents' terms: 3-6 s of CPU at 100,000 datasets on a busy machine, about
+70 MB, once per process and full read of the bitmaps), or from the postings of an older
+state, which an applied change leaves valid for every position it had (a removed document's
+place is emptied in the bitmaps, never reused) with the documents at the new positions read
+and kept apart (`_Segment`, rebuilt from their kept texts at each change: the changes between
+two full reads are few).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import sqlalchemy as sa
+
+from torget.db.schema import search_documents
+
+if TYPE_CHECKING:
+    from torget.search.bitmaps import Bitmaps
+
+__all__ = ["Postings", "KeptText", "FIELDS"]
+
+# The weighted fields, in the order both backends keep them (FTS5's columns, PostgreSQL's
+# A-D labels): what a document's text is split into.
+FIELDS = 4
+_LAST = "\U0010ffff"
+Texts = tuple[str, str, str, str]  # a document's terms per field, space-separated
+IntArray = npt.NDArray[np.int64]
+
+
+def _fields(title_sv: str, title_en: str, keywords: str, body: str, extra: str) -> Texts:
+    return f"{title_sv} {title_en}", keywords, body, extra
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """The postings of some documents: term i's are `positions[starts[i]:starts[i+1]]`
+    (ascending), with their counts per field in the same rows of `counts`."""
+
+    terms: list[str]  # sorted: a prefix's terms are a run of them
+    starts: IntArray
+    positions: IntArray
+    counts: npt.NDArray[np.int32]  # one row per posting, one column per field
+
+    @classmethod
+    def of(cls, texts: Sequence[tuple[int, Texts]]) -> tuple[_Segment, IntArray]:
+        """The segment of these documents' texts, and their fields' lengths (a row each)."""
+        where = np.array([p for p, _ in texts], dtype=np.int64)
+        tokens: list[list[str]] = []
+        lengths = np.zeros((len(texts), FIELDS), dtype=np.int64)
+        for f in range(FIELDS):
+            split = [fields[f].split() for _, fields in texts]
+            lengths[:, f] = [len(found) for found in split]
+            tokens.append(list(itertools.chain.from_iterable(split)))
+        terms = sorted(set(itertools.chain.from_iterable(tokens)))
+        index = {t: i for i, t in enumerate(terms)}
+        term_of = np.array([index[t] for found in tokens for t in found], dtype=np.int64)
+        at = np.concatenate([np.repeat(where, lengths[:, f]) for f in range(FIELDS)])
+        field = np.repeat(np.arange(FIELDS), lengths.sum(axis=0))
+        size = int(where.max()) + 1 if len(where) else 1
+        keys, inverse = np.unique(term_of * size + at, return_inverse=True)
+        flat = np.bincount(inverse.ravel() * FIELDS + field, minlength=len(keys) * FIELDS)
+        starts = np.searchsorted(keys // size, np.arange(len(terms) + 1)).astype(np.int64)
+        counts = flat.reshape(-1, FIELDS).astype(np.int32)
+        return cls(terms, starts, keys % size, counts), lengths
+
+    def matching(self, lexeme: str, prefix: bool) -> Iterator[tuple[str, slice]]:
+        """The terms a query form matches (itself, or every term it begins), in byte order,
+        each with its rows of postings."""
+        lo = bisect.bisect_left(self.terms, lexeme)
+        hi = bisect.bisect_left(self.terms, lexeme + _LAST) if prefix else lo + 1
+        for i in range(lo, min(hi, len(self.terms))):
+            if prefix or self.terms[i] == lexeme:
+                yield self.terms[i], slice(int(self.starts[i]), int(self.starts[i + 1]))
+
+
+@dataclass(frozen=True)
+class Postings:
+    """The postings of every document of one state of the bitmaps: `base` (read whole),
+    `added` (the documents placed by changes since, with their texts), and each position's
+    field lengths."""
+
+    base: _Segment
+    added: _Segment
+    added_texts: tuple[tuple[int, Texts], ...]
+    lengths: npt.NDArray[np.int64]  # positions × fields
+    ids: IntArray  # the document at each position (-1: removed), as `Bitmaps.ids`
+
+    def postings(
+        self, lexeme: str, prefix: bool
+    ) -> list[tuple[str, IntArray, npt.NDArray[np.int32]]]:
+        """(term, positions, counts per field) of every term the form matches, in the order
+        of the terms (a term kept in both segments: its base postings, then its added ones)."""
+        found = [
+            (t, s, rows) for s in (self.base, self.added) for t, rows in s.matching(lexeme, prefix)
+        ]
+        found.sort(key=lambda item: item[0])  # stable: base before added
+        return [(t, s.positions[rows], s.counts[rows]) for t, s, rows in found]
+
+
+def _read_texts(
+    conn: sa.Connection, positions: dict[int, int], ids: Iterable[int] | None
+) -> list[tuple[int, Texts]]:
+    d = search_documents.c
+    stmt = sa.select(d.id, d.title_sv, d.title_en, d.keywords, d.body, d.extra)
+    if ids is not None:
+        stmt = stmt.where(d.id.in_(list(ids)))
+    out = []
+    for doc_id, *fields in conn.execute(stmt):
+        p = positions.get(doc_id)
+        if p is not None:
+            out.append((p, _fields(*fields)))
+    return out
+
+
+def _lengths(
+    texts: Sequence[tuple[int, Texts]], rows: IntArray, size: int, older: IntArray | None = None
+) -> IntArray:
+    """Every position's field lengths: those `older` knew, and these texts' `rows`."""
+    lengths = np.zeros((size, FIELDS), dtype=np.int64)
+    if older is not None:
+        lengths[: len(older)] = older
+    lengths[[p for p, _ in texts]] = rows
+    return lengths
+
+
+def _postings(conn: sa.Connection, kept: Bitmaps, before: Postings | None) -> Postings:
+    size = len(kept.ids)
+    ids = np.asarray(kept.ids, dtype=np.int64)
+    if before is None:
+        texts = _read_texts(conn, kept.positions, None)
+        base, rows = _Segment.of(texts)
+        return Postings(base, _Segment.of([])[0], (), _lengths(texts, rows, size), ids)
+    known = len(before.lengths)
+    new = {kept.ids[p] for p in range(known, size) if kept.ids[p] >= 0}
+    texts = _read_texts(conn, kept.positions, new) if new else []
+    if not texts:
+        lengths = _lengths([], np.zeros((0, FIELDS), np.int64), size, before.lengths)
+        return Postings(before.base, before.added, before.added_texts, lengths, ids)
+    added = (*before.added_texts, *texts)
+    segment, rows = _Segment.of(added)
+    lengths = _lengths(added, rows, size, before.lengths)
+    return Postings(before.base, segment, added, lengths, ids)
+
+
+class KeptText:
+    """The postings of one state of the bitmaps, made at the first text search that needs
+    them, from those of the state it was changed from (`before`) when that had them."""
+
+    def __init__(self, before: KeptText | None = None):
+        self._before = before
+        self._postings: Postings | None = None
+        self._lock = threading.Lock()
+
+    def latest(self) -> KeptText | None:
+        """This holder if it has postings, else the nearest older one that has."""
+        here: KeptText | None = self
+        while here is not None and here._postings is None:
+            here = here._before
+        return here
+
+    def postings(self, conn: sa.Connection, kept: Bitmaps) -> Postings:
+        if self._postings is None:
+            with self._lock:
+                if self._postings is None:
+                    older = self._before.latest() if self._before else None
+                    self._postings = _postings(conn, kept, older._postings if older else None)
+                    self._before = None  # the older states' postings may go
+        return self._postings
