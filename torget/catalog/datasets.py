@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +19,20 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from torget.accounts.permissions import Actor
+from torget.catalog.dataset_rules import (
+    Lookups,
+    check_identifier,
+    check_services,
+    claim,
+    editable_organisation,
+    lookups,
+    row_taken,
+    service_known,
+    unique_name,
+)
 from torget.catalog.model import DatasetIn, DistributionIn
-from torget.catalog.organisations import Organisation, get_organisation, no_organisation
-from torget.catalog.rules import normalise_dataset, normalise_distribution, slugify
+from torget.catalog.organisations import get_organisation
+from torget.catalog.rules import normalise_dataset, normalise_distribution
 from torget.catalog.stored_files import (
     kept_distribution,
     served_distributions,
@@ -29,8 +40,8 @@ from torget.catalog.stored_files import (
 )
 from torget.catalog.visibility import readable_by, validation_failed_from
 from torget.clock import as_utc, now
-from torget.db.schema import dataservices, datasets, distributions, organisations
-from torget.errors import Conflict, FieldError, NotFound, TorgetError, ValidationFailed
+from torget.db.schema import datasets, distributions, organisations
+from torget.errors import FieldError, NotFound, ValidationFailed
 from torget.events import (
     DatasetDeleted,
     DatasetPublished,
@@ -61,15 +72,10 @@ __all__ = [
     "patch_distribution",
     "delete_distribution",
     "replace_distributions",
-    "Lookups",
-    "lookups",
-    "bulk_lookups",
     "NewDataset",
     "prepare_new",
     "insert_new",
 ]
-
-Taken = Callable[[str], bool]  # whether a name, identifier, … is another dataset's (or known)
 
 
 @dataclass(frozen=True)
@@ -266,138 +272,6 @@ def list_datasets(
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def _owner(conn: sa.Connection, actor: Actor, org_name: str, action: str) -> Organisation:
-    try:
-        org = get_organisation(conn, org_name)
-    except NotFound:
-        raise no_organisation("organisation", org_name) from None
-    actor.require(org.id, "editor", action)
-    return org
-
-
-def _row_taken(conn: sa.Connection, column: sa.Column[str], own_id: str | None) -> Taken:
-    """Whether a value of `column` is another dataset's, asked of the database."""
-
-    def taken(value: str) -> bool:
-        row = conn.execute(sa.select(datasets.c.id).where(column == value)).first()
-        return row is not None and row.id != own_id
-
-    return taken
-
-
-def _unique_name(taken: Taken, wanted: str, given: bool) -> str:
-    if not taken(wanted):
-        return wanted
-    if given:
-        raise Conflict(
-            f"a dataset named {wanted!r} already exists",
-            code="dataset_name_taken",
-            params={"value": wanted},
-        )
-    n = 2
-    while taken(f"{wanted}-{n}"):
-        n += 1
-    return f"{wanted}-{n}"
-
-
-def _check_identifier(taken: Taken, identifier: str) -> None:
-    if taken(identifier):
-        raise Conflict(f"a dataset with the identifier {identifier!r} already exists")
-
-
-def _service_known(conn: sa.Connection) -> Taken:
-    def known(service_id: str) -> bool:
-        row = conn.execute(sa.select(dataservices.c.id).where(dataservices.c.id == service_id))
-        return row.first() is not None
-
-    return known
-
-
-def _check_services(known: Taken, dist: DistributionIn, prefix: str = "") -> None:
-    for i, service_id in enumerate(dist.access_services):
-        if not known(service_id):
-            raise ValidationFailed(
-                [FieldError(f"{prefix}access_services.{i}", f"no data service {service_id!r}")]
-            )
-
-
-@dataclass(frozen=True)
-class Lookups:
-    """What a new dataset's rules ask of the catalogue: one question at a time for a single
-    dataset (`lookups`), the answers for a whole batch at once for many (`bulk_lookups`)."""
-
-    owner: Callable[[str], tuple[str, str]]  # organisation → (id, name), the editor role checked
-    name_taken: Taken
-    identifier_taken: Taken
-    service_known: Taken
-
-
-def _owner_of(conn: sa.Connection, actor: Actor) -> Callable[[str], tuple[str, str]]:
-    def owner(org_name: str) -> tuple[str, str]:
-        org = _owner(conn, actor, org_name, "create datasets in this organisation")
-        return org.id, org.name
-
-    return owner
-
-
-def lookups(conn: sa.Connection, actor: Actor) -> Lookups:
-    return Lookups(
-        _owner_of(conn, actor),
-        _row_taken(conn, datasets.c.name, None),
-        _row_taken(conn, datasets.c.identifier, None),
-        _service_known(conn),
-    )
-
-
-class _Batch:
-    """The values a batch asks about, found in the database with one query per 500, and
-    those the batch itself has claimed so far (the second of two equal names is taken)."""
-
-    def __init__(self, conn: sa.Connection, column: sa.Column[str], wanted: set[str]) -> None:
-        self.one = _row_taken(conn, column, None)
-        self.asked = wanted
-        self.stored: set[str] = set()
-        ordered = sorted(wanted)
-        for i in range(0, len(ordered), 500):
-            part = ordered[i : i + 500]
-            self.stored.update(conn.execute(sa.select(column).where(column.in_(part))).scalars())
-        self.claimed: set[str] = set()
-
-    def __call__(self, value: str) -> bool:
-        if value in self.claimed:
-            return True
-        return value in self.stored if value in self.asked else self.one(value)
-
-
-def bulk_lookups(conn: sa.Connection, actor: Actor, many: Sequence[DatasetIn]) -> Lookups:
-    """`lookups` for `many` new datasets: each organisation looked up once, the names and
-    identifiers they ask for in one query per 500 (a name made from the title is asked as
-    the normalised record will have it: `prepare_new` claims what it gives)."""
-    owners: dict[str, tuple[str, str] | TorgetError] = {}
-    one_owner = _owner_of(conn, actor)
-
-    def owner(org_name: str) -> tuple[str, str]:
-        if org_name not in owners:
-            try:
-                owners[org_name] = one_owner(org_name)
-            except TorgetError as exc:
-                owners[org_name] = exc
-        found = owners[org_name]
-        if isinstance(found, TorgetError):
-            raise found
-        return found
-
-    names = {d.name or slugify(d.title.sv or "dataset") for d in many}
-    identifiers = {d.identifier for d in many if d.identifier}
-    services = conn.execute(sa.select(dataservices.c.id)).scalars()
-    return Lookups(
-        owner,
-        _Batch(conn, datasets.c.name, names),
-        _Batch(conn, datasets.c.identifier, identifiers),
-        set(services).__contains__,
-    )
-
-
 @dataclass(frozen=True)
 class NewDataset:
     """A new dataset that met the rules, not yet written: as `get_dataset` will read it, and
@@ -415,15 +289,13 @@ def prepare_new(conn: sa.Connection, asks: Lookups, data: DatasetIn) -> NewDatas
     name_given = data.name is not None
     data = normalise_dataset(data)
     assert data.name is not None and data.identifier is not None
-    data.name = _unique_name(asks.name_taken, data.name, name_given)
-    _check_identifier(asks.identifier_taken, data.identifier)
+    data.name = unique_name(asks.name_taken, data.name, name_given)
+    check_identifier(asks.identifier_taken, data.identifier)
     new_dists = data.distributions or []
     data.distributions = None
     for i, dist in enumerate(new_dists):
-        _check_services(asks.service_known, dist, f"distributions.{i}.")
-    for claims, value in ((asks.name_taken, data.name), (asks.identifier_taken, data.identifier)):
-        if isinstance(claims, _Batch):
-            claims.claimed.add(value)
+        check_services(asks.service_known, dist, f"distributions.{i}.")
+    claim(asks, data.name, data.identifier)
     stamp, dataset_id = now(), new_id()
     kept = [kept_distribution(conn, dist) for dist in new_dists]
     dists = [
@@ -490,15 +362,17 @@ def update_dataset(conn: sa.Connection, actor: Actor, id_or_name: str, data: Dat
         raise ValidationFailed(
             [FieldError("distributions", "change distributions through their own endpoints")]
         )
-    org_id = _owner(conn, actor, data.organisation, "move datasets to this organisation").id
+    org_id = editable_organisation(
+        conn, actor, data.organisation, "move datasets to this organisation"
+    ).id
     if data.identifier is None:
         data.identifier = current.data.identifier
     if data.name is None:
         data.name = current.name
     data = normalise_dataset(data)
     assert data.name is not None and data.identifier is not None
-    _unique_name(_row_taken(conn, datasets.c.name, current.id), data.name, True)
-    _check_identifier(_row_taken(conn, datasets.c.identifier, current.id), data.identifier)
+    unique_name(row_taken(conn, datasets.c.name, current.id), data.name, True)
+    check_identifier(row_taken(conn, datasets.c.identifier, current.id), data.identifier)
     conn.execute(
         datasets.update()
         .where(datasets.c.id == current.id)
@@ -591,7 +465,7 @@ def add_distribution(
     dataset = lock_dataset(conn, actor, dataset_id)  # the next position, and no other's
     actor.require(dataset.organisation_id, "editor", "add distributions to this dataset")
     data = normalise_distribution(data)
-    _check_services(_service_known(conn), data)
+    check_services(service_known(conn), data)
     position = max((d.position for d in dataset.distributions), default=-1) + 1
     dist_id = _insert_distribution(conn, dataset.id, position, data, now())
     publish(conn, DistributionSaved(dist_id, dataset.id))
@@ -620,7 +494,7 @@ def update_distribution(
     dataset = get_dataset(conn, actor, current.dataset_id)
     actor.require(dataset.organisation_id, "editor", "change this distribution")
     data = normalise_distribution(data)
-    _check_services(_service_known(conn), data)
+    check_services(service_known(conn), data)
     conn.execute(
         distributions.update()
         .where(distributions.c.id == dist_id)
@@ -680,7 +554,7 @@ def replace_distributions(
             raise ValidationFailed(
                 [dataclasses.replace(e, field=f"distributions.{i}.{e.field}") for e in exc.errors]
             ) from None
-        _check_services(_service_known(conn), data, f"distributions.{i}.")
+        check_services(service_known(conn), data, f"distributions.{i}.")
         if dist_id in current and dist_id not in kept:
             kept.add(dist_id)
             conn.execute(

@@ -4,7 +4,7 @@
 editor's role there, `normalise_dataset`, a unique name and identifier, known data services:
 `catalog.datasets.prepare_new`), the DCAT guard, one audit entry and the domain events.
 `create_datasets` runs the same functions over many, set-based: the organisation looked up
-once, the names and identifiers asked in one query per 500 (`datasets.bulk_lookups`), the DCAT
+once, the names and identifiers asked in one query per 500 (`dataset_rules.bulk_lookups`), the
 guard once per thousand datasets over the records as they will be written (so before anything
 is written, and a refused dataset needs no rollback), many rows per INSERT, no read-back of
 what was just written, and the audit entries in one statement; the caller gathers the events
@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from torget.accounts.permissions import Acting, Channel
 from torget.catalog import datasets
+from torget.catalog.dataset_rules import bulk_lookups
 from torget.catalog.datasets import Dataset, NewDataset
 from torget.catalog.model import DatasetIn
 from torget.dcat.guard import refused_datasets
@@ -62,7 +63,7 @@ def create_datasets(
     refused with its errors under the caller's key (a harvested dataset's IRI)."""
     if actor.channel is not Channel.HARVEST:
         raise ValueError("only a harvest saves datasets in bulk (see the module's docstring)")
-    asks = datasets.bulk_lookups(conn, actor, [data for _, data in new])
+    asks = bulk_lookups(conn, actor, [data for _, data in new])
     ready: list[tuple[str, NewDataset | None]] = []
     refused: dict[int, list[FieldError]] = {}
     for i, (key, data) in enumerate(new):
