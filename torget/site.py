@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from torget.catalog import stored_files
+from torget.datastore import loads_stamp
 from torget.datastore import subscribers as datastore_jobs
 from torget.datastore import version_store as datastore_versions
 from torget.datastore.queue import Queue, make_queue
@@ -113,6 +114,7 @@ class Site:
             upgrade(bare, settings)
         files = open_file_store(settings)
         engine = bare.execution_options()  # this site's own options over the shared pool
+        loads_stamp.watch(engine, settings)  # what the web keeps of records (answers_kept)
         site = cls(
             settings=settings,
             engine=engine,

@@ -208,3 +208,65 @@ def test_an_answer_is_made_again_when_a_due_date_it_shows_passes(site: Site) -> 
     for until in (later, later, now(), now()):
         answer(site, ANONYMOUS, ("due", until == later), lambda _conn, u=until: build(u))
     assert len(made) == 3  # kept until next year; made again once its moment has passed
+
+
+class _Reads:
+    """The statements run on an engine outside write transactions (the use counts' flush
+    writes in its own), as they run."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.seen: list[str] = []
+
+    def __enter__(self) -> list[str]:
+        sa.event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self.seen
+
+    def __exit__(self, *exc: object) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn: sa.Connection, _cursor: object, statement: str, *_: object) -> None:
+        if not conn.get_execution_options().get("torget_write") and statement != "BEGIN":
+            self.seen.append(statement)  # SQLite's BEGIN is the read's own
+
+
+def test_a_kept_answer_runs_no_query_until_the_loads_change(
+    kept: Kept, settings: Settings, engine: sa.Engine
+) -> None:
+    """A kept answer is known right by its tokens alone (three small files) and answered
+    without a query; a load by another process renews the loads' token, and the answers'
+    loads are compared (one query each) and found changed."""
+    (before,) = _last_change(kept, kept.read())
+    with _Reads(engine) as seen:
+        kept.read()
+    assert seen == []
+    _in_another_process(settings, kept, "befolkning-per-distrikt.csv", rename=False)
+    with _Reads(engine) as seen:
+        (after,) = _last_change(kept, kept.read())
+    assert after > before
+    assert any("datastore_jobs" in s for s in seen)
+    with _Reads(engine) as seen:
+        kept.read()
+    assert seen == []
+
+
+def test_a_write_to_the_loads_that_changes_nothing_shown_costs_a_query_not_a_build(
+    kept: Kept, settings: Settings, engine: sa.Engine
+) -> None:
+    """A load's heartbeat writes its job's row: the loads' token is renewed, each kept answer
+    compares its loads once (the same) and is kept, without reading its records again."""
+    from torget.datastore import jobs
+
+    kept.read()
+    with write(engine) as conn:
+        job = jobs.create_job(conn, kept.csv, "https://data.sjostad.example/b.csv", "csv")
+        jobs.claim_job(conn, job)
+    kept.read()  # the new load shows (a load that has not passed holds its file)
+    with write(engine) as conn:
+        jobs.beat(conn, job, "reading", 50.0)
+    with _Reads(engine) as seen:
+        kept.read()
+    assert seen and all("datastore_jobs" in s or "datastore_tables" in s for s in seen), seen
+    with _Reads(engine) as seen:
+        kept.read()
+    assert seen == []

@@ -12,11 +12,19 @@ and format (`RECORDS` and `SEARCHES`, bounded `Memo`s), as the dataset page is
   in the same transaction), a data service or an organisation, in whichever process;
 - for a search answer, the use counts are as they were: `usage_state`, also in the key,
   because use breaks ties in the relevance order and makes the popularity order;
-- the datastore of the datasets it shows is as it was (`loads_state`, one query compared on
-  every use, which sees a write of any process): a load's time is the dataset's last data
-  change, and a load that has not passed holds the file it loads (`publishing.held_files`),
-  so the record points at the one served meanwhile;
+- the datastore of the datasets it shows is as it was (`loads_state`, one query, which sees
+  a write of any process): a load's time is the dataset's last data change, and a load that
+  has not passed holds the file it loads (`publishing.held_files`), so the record points at
+  the one served meanwhile. The query is run again only after the datastore's loads token
+  (`datastore.loads_stamp`, renewed after every commit writing a load or a table, in any
+  process) has changed since the answer's loads were last found current (`Answer.seen`);
 - no due date it shows has passed: a dataset turns overdue at that moment.
+
+A kept answer known right by its tokens alone (three small file reads: the catalogue's, the
+use counts' for a search, the loads') is answered on the event loop (`answered`), as the
+start page is: no thread of the pool, no pooled connection, no query. Before, each kept
+record still cost a hop to a thread and the loads query, 0.5-1 ms of a core on PostgreSQL,
+and at 64 connections the threads' turns at the GIL delayed the event loop's every answer.
 
 Signed-in callers (an `Authorization` header) may see drafts and held files: their answers
 are built for the request, by the same code. What a kept answer can be wrong about is only
@@ -28,15 +36,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from torget.accounts.permissions import Actor
 from torget.catalog.datasets import get_dataset
 from torget.clock import now
+from torget.datastore.loads_stamp import loads_token
 from torget.db.engine import read
 from torget.db.schema import datasets, datastore_jobs, datastore_tables, distributions
 from torget.dcat.feed import dataset_document
@@ -49,7 +59,10 @@ from torget.web.negotiation import FORMATS
 
 __all__ = [
     "Answer",
+    "Seen",
     "answer",
+    "answered",
+    "kept",
     "record_answer",
     "json_body",
     "loads_state",
@@ -58,6 +71,16 @@ __all__ = [
     "RECORDS",
     "SEARCHES",
 ]
+
+
+class Seen:
+    """The datastore's loads token (`loads_stamp`) under which a kept answer's `loads` were
+    last found current: until it changes, no query is needed to know they still are."""
+
+    __slots__ = ("token",)
+
+    def __init__(self) -> None:
+        self.token = ""  # none yet: compare
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,7 @@ class Answer:
     dataset_ids: tuple[str, ...]  # the datasets it shows (their loads_state is compared)
     loads: tuple[object, ...]  # `loads_state` of those before the answer was read
     until: dt.datetime | None = None  # when a due date it shows passes
+    seen: Seen = field(default_factory=Seen, compare=False, repr=False)
 
     def response(self, headers: dict[str, str] | None = None) -> Response:
         return Response(self.body, media_type=self.media_type, headers=headers)
@@ -126,6 +150,29 @@ def keeps(actor: Actor) -> bool:
     return actor.user is None
 
 
+def _full_key(site: Site, usage: str | None, key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+    # The token before anything is read: an answer is never older than its key.
+    return (site.settings, catalogue_state(site.settings), usage, *key)
+
+
+def _overdue(kept: Answer) -> bool:
+    return kept.until is not None and now() >= kept.until
+
+
+def kept(
+    site: Site, key: tuple[Hashable, ...], usage: str | None = None, memo: Memo[Answer] = RECORDS
+) -> Answer | None:
+    """The answer kept under `key` for an anonymous caller when it is known to be right
+    without a query (no write to the datastore's loads since its loads were last compared),
+    else None: what the event loop answers without a thread (issue 21)."""
+    found = memo.peek(_full_key(site, usage, key))
+    if found is None or _overdue(found):
+        return None
+    if found.dataset_ids and found.seen.token != loads_token(site.settings):
+        return None
+    return found
+
+
 def answer(
     site: Site,
     actor: Actor,
@@ -146,21 +193,48 @@ def answer(
 
     if not (keep and keeps(actor)):
         return made()
-    # The token before anything is read: an answer is never older than its key.
-    full = (site.settings, catalogue_state(site.settings), usage, *key)
+    full = _full_key(site, usage, key)
+
+    def made_kept() -> Answer:
+        token = loads_token(site.settings)  # before the loads are read, as the key's
+        found = made()
+        found.seen.token = token
+        return found
 
     def current(kept: Answer) -> bool:
-        if kept.until is not None and now() >= kept.until:
+        if _overdue(kept):
             return False
         if not kept.dataset_ids:
             return True
+        token = loads_token(site.settings)
+        if kept.seen.token == token:
+            return True
         with read(site.engine) as conn:
-            return loads_state(conn, kept.dataset_ids) == kept.loads
+            same = loads_state(conn, kept.dataset_ids) == kept.loads
+        if same:
+            kept.seen.token = token
+        return same
 
-    return memo.get(full, made, current)
+    return memo.get(full, made_kept, current)
 
 
-def record_answer(site: Site, actor: Actor, ref: str, fmt: str) -> Answer:
+async def answered(
+    site: Site,
+    actor: Actor,
+    key: tuple[Hashable, ...],
+    build: Callable[[sa.Connection], Answer],
+    usage: str | None = None,
+    keep: bool = True,
+    memo: Memo[Answer] = RECORDS,
+) -> Answer:
+    """`answer` from the event loop: a kept answer known right without a query at once,
+    anything else (built, compared, or for a signed-in caller) in a thread of the pool."""
+    if keep and keeps(actor) and (found := kept(site, key, usage, memo)) is not None:
+        return found
+    return await run_in_threadpool(answer, site, actor, key, build, usage, keep, memo)
+
+
+async def record_answer(site: Site, actor: Actor, ref: str, fmt: str) -> Answer:
     """A dataset's record (by id or name) as JSON (the API's, with its due date) or RDF
     (`fmt`: json, rdf, ttl or jsonld); NotFound when the actor may not read it."""
     settings = site.settings
@@ -176,4 +250,4 @@ def record_answer(site: Site, actor: Actor, ref: str, fmt: str) -> Answer:
         media = FORMATS[fmt] + ("; charset=utf-8" if fmt != "jsonld" else "")
         return Answer(body, media, (found.id,), loads)
 
-    return answer(site, actor, ("record", ref, fmt), build)
+    return await answered(site, actor, ("record", ref, fmt), build)

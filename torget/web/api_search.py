@@ -17,7 +17,7 @@ from torget.db.engine import read
 from torget.search import FACETS, SearchQuery, SearchResult, search_datasets, suggest_datasets
 from torget.search.query import Lang, Sort
 from torget.usage.store import usage_state
-from torget.web.answers_kept import SEARCHES, Answer, answer, json_body, keeps, loads_state
+from torget.web.answers_kept import SEARCHES, Answer, answered, json_body, keeps, loads_state
 from torget.web.api_freshness import datasets_json_until
 from torget.web.auth import current_actor
 from torget.web.paging import Page, page_body, page_params
@@ -95,7 +95,7 @@ def _facets_json(result: SearchResult) -> dict[str, list[dict[str, Any]]]:
     "the other facets' filters, not its own. Drafts are included for members of their "
     "organisation.",
 )
-def search(
+async def search(
     request: Request,
     q: str = Query("", description="Words to look for.", max_length=1000),
     theme: list[str] = _THEME,
@@ -141,7 +141,8 @@ def search(
     # Which datasets are overdue changes with the clock: such a search is built each time.
     key = ("search", str(request.url))  # its links to other pages name the request's host
     usage = usage_state(site.settings)
-    return answer(site, actor, key, build, usage, not overdue, SEARCHES).response()
+    found = await answered(site, actor, key, build, usage, not overdue, SEARCHES)
+    return found.response()  # a kept one on the event loop, without a thread (answers_kept)
 
 
 class Suggestion(BaseModel):

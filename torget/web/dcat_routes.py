@@ -155,12 +155,13 @@ async def dataset(
     fmt = ext or _pick(request, format, "json", _RECORD)
     if fmt == "html":  # a few pages at a time per process (web/page_threads.py)
         return await in_page_thread(lambda: dataset_page(request, ref))
-    return await run_in_threadpool(_record, request, actor, ref, fmt)
+    return await _record(request, actor, ref, fmt)
 
 
-def _record(request: Request, actor: Actor, ref: str, fmt: str) -> Response:
+async def _record(request: Request, actor: Actor, ref: str, fmt: str) -> Response:
     # JSON as the JSON API has it, with its due date (issue 20); kept for anonymous callers
-    found = record_answer(request_site(request), actor, ref, fmt)
+    # and then answered on the event loop (answers_kept, issue 21)
+    found = await record_answer(request_site(request), actor, ref, fmt)
     count_use(request, "api", dataset_id=found.dataset_ids[0])  # the use statistics
     return found.response({**_CORS, "Vary": "Accept"})
 
