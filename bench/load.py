@@ -8,7 +8,9 @@ connections: 0.5 req/s and 39 pool time-outs) where Datasette's rose. This runs 
 measurement with `wrk` (Debian's package: `apt-get install wrk`), a C load generator, so that
 the client does not share the server's cores' Python:
 
-* **Torget**: `torget serve --workers W --no-worker` (the real command, every server process),
+* **Torget**: `torget serve --workers W --no-worker` (the real command, every server process;
+  without its access log, `server_access_log = false`, as behind a proxy that logs: 3-11 % of
+  a small answer's CPU; `--access-log` keeps it),
   on a fresh catalogue of `--datasets` datasets (33 by default, the demo's scale; made through
   `create_dataset`, or bulk-inserted above a few hundred, then indexed) with two
   distributions each, on SQLite and on a throw-away PostgreSQL schema;
@@ -365,6 +367,8 @@ def bench_torget(
     cat = prepare(data_dir, database_url, url, args.datasets)
     log = data_dir / "serve.log"
     env = torget_env(data_dir, database_url, url)
+    # A public site's requests are logged by the proxy in front (docs/deployment.md).
+    env["TORGET_SERVER_ACCESS_LOG"] = "true" if args.access_log else "false"
     command = [str(ROOT / ".venv/bin/torget"), "serve", "--port", str(port), "--no-worker"]
     if args.workers:
         command += ["--workers", str(args.workers)]
@@ -497,7 +501,8 @@ def report(
     print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python {python}; "
           f"load average before {before}, after {after}")  # fmt: skip
     print(f"catalogue: {args.datasets} datasets × 2 distributions; {args.duration:.0f} s per run; "
-          f"server processes: {args.workers or 'one per core'}")  # fmt: skip
+          f"server processes: {args.workers or 'one per core'}; "
+          f"access log: {'on' if args.access_log else 'off'}")  # fmt: skip
     print(f"\n{'server':<24}{'endpoint':<15}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
           f"{'errors':>8}{'t/o':>5}{'CPU ms/req':>12}")  # fmt: skip
     for r in runs:
@@ -533,6 +538,9 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument(
+        "--access-log", action="store_true", help="the server logs each request (default: not)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args()
 

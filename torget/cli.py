@@ -207,6 +207,7 @@ def serve(state: _State, host: str, port: int, workers: int | None, no_worker: b
             host=host,
             port=port,
             log_level="info",
+            access_log=settings.server_access_log,
             proxy_headers=True,
             # A server process that does not answer uvicorn's health check for this long is
             # replaced; 5 s (the default) is less than starting one takes on a busy machine.
