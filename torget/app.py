@@ -65,6 +65,7 @@ from torget.web.body_limit import FORM_OVERHEAD, BodyLimit
 from torget.web.caching import HttpCaching
 from torget.web.cors import CrossOrigin
 from torget.web.hsts import StrictTransportSecurity
+from torget.web.kept_door import KeptAnswers
 from torget.web.pages import (
     about,
     accessibility,
@@ -280,6 +281,8 @@ def _add_error_handlers_and_middleware(app: FastAPI, settings: Settings) -> None
     app.add_exception_handler(RequestValidationError, _request_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(PoolExhausted, _pool_exhausted)
+    # Innermost: every middleware below labels, counts and guards its answers as the routes'.
+    app.add_middleware(KeptAnswers)  # kept record and search answers before routing
     # Inside RetryWrites, which keeps a body's first MiB to replay it: the limit then
     # applies where the application reads, and a page's own 413 page still answers.
     app.add_middleware(BodyLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD)

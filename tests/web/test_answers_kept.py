@@ -23,6 +23,7 @@ from torget.catalog import datasets
 from torget.clock import now
 from torget.datastore.load import load_local
 from torget.db.engine import write
+from torget.db.schema import usage_counts
 from torget.settings import Settings
 from torget.site import Site
 from torget.usage.counter import Hit
@@ -145,6 +146,7 @@ from torget.accounts.permissions import SYSTEM
 from torget.catalog import datasets
 from torget.datastore.load import load_local
 from torget.db.engine import write
+from torget.db.schema import usage_counts
 from torget.settings import load_settings
 from torget.site import Site
 
@@ -270,3 +272,35 @@ def test_a_write_to_the_loads_that_changes_nothing_shown_costs_a_query_not_a_bui
     with _Reads(engine) as seen:
         kept.read()
     assert seen == []
+
+
+def _api_uses(engine: sa.Engine, dataset_id: str) -> int:
+    u = usage_counts
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(u.c.count), 0)).where(
+                u.c.dataset_id == dataset_id, u.c.kind == "api"
+            )
+        ).scalar()
+    return int(found or 0)
+
+
+def test_answers_given_before_routing_are_the_routes_own(kept: Kept, site: Site) -> None:
+    """A kept answer is given before routing (`web/kept_door.py`): the same bytes and
+    headers as the route's, its use counted as the route counts it, and a miss (another
+    query string, another address) left to the route."""
+    client = kept.world.client
+    for what, path in kept.paths.items():
+        routed, door = client.get(path), client.get(path)  # built and kept; given at the door
+        assert door.content == routed.content, what
+        for header in ("content-type", "access-control-allow-origin", "vary", "etag"):
+            assert door.headers.get(header) == routed.headers.get(header), (what, header)
+    site.usage.flush()
+    before = _api_uses(site.engine, kept.id)
+    for path in ("/api/datasets/" + kept.id, f"/dataset/{kept.name}.ttl"):
+        assert client.get(path).status_code == 200
+    site.usage.flush()
+    assert _api_uses(site.engine, kept.id) == before + 2
+    # Not the kept answer: the route answers (a parameter it refuses, a page of the search).
+    assert client.get(f"/api/datasets/{kept.id}?x=1").status_code == 200
+    assert client.get("/api/search?q=badplatser&page=0").status_code == 422

@@ -19,6 +19,7 @@ stamp, which that deletion renews.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,20 +30,21 @@ from sqlalchemy.sql.dml import UpdateBase
 from torget.db.engine import after_commit
 from torget.db.schema import datastore_jobs, datastore_tables
 from torget.settings import Settings
-from torget.stamps import read_stamp, renew
+from torget.stamps import read_token, renew
 
 __all__ = ["loads_token", "watch", "WATCHED"]
 
 WATCHED = frozenset({datastore_jobs.name, datastore_tables.name})
 
 
+@functools.lru_cache(maxsize=8)
 def _path(settings: Settings) -> Path:
     return settings.data_dir / "stamps" / "datastore-loads"
 
 
 def loads_token(settings: Settings) -> str:
     """The token of the datastore's loads and tables as of now: read it *before* them."""
-    return read_stamp(_path(settings))[0]
+    return read_token(_path(settings))
 
 
 @dataclass(frozen=True)

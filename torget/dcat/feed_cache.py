@@ -54,7 +54,7 @@ from torget.events import (
 )
 from torget.settings import Settings
 from torget.site_lookup import settings_of
-from torget.stamps import read_stamp, renew
+from torget.stamps import read_stamp, read_token, renew
 
 __all__ = [
     "FeedVersion",
@@ -104,10 +104,15 @@ def _stamp(settings: Settings) -> tuple[str, float]:
     return read_stamp(_folder(settings) / _STAMP)
 
 
+@functools.lru_cache(maxsize=8)
+def _stamp_path(settings: Settings) -> Path:
+    return _folder(settings) / _STAMP
+
+
 def catalogue_state(settings: Settings) -> str:
     """A token that changes with every change to what the feed shows (datasets, data
     services, organisations), in every process: what the pages may key their own caches on."""
-    return _stamp(settings)[0]
+    return read_token(_stamp_path(settings))
 
 
 def current(settings: Settings, fmt: str) -> FeedVersion:

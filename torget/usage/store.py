@@ -15,6 +15,7 @@ Every commit that writes counts renews the use statistics' stamp (`usage_state`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from torget.db.schema import datasets, distributions, usage_counts
 from torget.search.popularity import add_use
 from torget.settings import Settings
 from torget.site_lookup import settings_of
-from torget.stamps import read_stamp, renew
+from torget.stamps import read_token, renew
 from torget.usage.bots import is_bot
 from torget.usage.counter import Hit
 
@@ -72,6 +73,7 @@ def _key(item: tuple[Row, int]) -> tuple[str, str, str, str, bool]:
     return dataset_id, str(day), dist, kind, bot
 
 
+@functools.lru_cache(maxsize=8)
 def _stamp(settings: Settings) -> Path:
     return settings.data_dir / "stamps" / "usage"
 
@@ -79,7 +81,7 @@ def _stamp(settings: Settings) -> Path:
 def usage_state(settings: Settings) -> str:
     """A token that changes with every write of use counts (and popularity), in every
     process: what the statistics' readers may key their own caches on."""
-    return read_stamp(_stamp(settings))[0]
+    return read_token(_stamp(settings))
 
 
 @dataclass(frozen=True)
