@@ -376,6 +376,8 @@ def bench_torget(
     runs: list[Run] = []
     with running(command, url, "/datasets/dcat", log, env) as proc:
         for name, paths in endpoints(cat).items():
+            if args.endpoints and name not in args.endpoints:
+                continue
             wrk(url, paths, 8, 2)  # warm-up: caches, the feed's file, each process's imports
             for c in args.connections:
                 runs.append(measured(server, proc.pid, name, url, paths, c, args.duration))
@@ -535,6 +537,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--postgres", default="postgresql://torget:torget@127.0.0.1:5432/torget_test"
+    )
+    parser.add_argument(
+        "--endpoints",
+        type=lambda s: tuple(x.strip() for x in s.split(",")),
+        default=(),
+        help='only these, e.g. "record JSON,search" (default: all)',
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-datasette", action="store_true")
