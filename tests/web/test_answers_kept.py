@@ -293,8 +293,15 @@ def test_answers_given_before_routing_are_the_routes_own(kept: Kept, site: Site)
     for what, path in kept.paths.items():
         routed, door = client.get(path), client.get(path)  # built and kept; given at the door
         assert door.content == routed.content, what
-        for header in ("content-type", "access-control-allow-origin", "vary", "etag"):
+        for header in ("content-type", "access-control-allow-origin", "vary", "etag",
+                       "cache-control"):  # fmt: skip
             assert door.headers.get(header) == routed.headers.get(header), (what, header)
+        again = client.get(path, headers={"If-None-Match": door.headers["etag"]})
+        assert (again.status_code, again.content) == (304, b""), what
+        assert again.headers["etag"] == door.headers["etag"], what
+        assert again.headers["cache-control"] == door.headers["cache-control"], what
+        other = client.get(path, headers={"If-None-Match": 'W/"other"'})
+        assert (other.status_code, other.content) == (200, door.content), what
     site.usage.flush()
     before = _api_uses(site.engine, kept.id)
     for path in ("/api/datasets/" + kept.id, f"/dataset/{kept.name}.ttl"):

@@ -26,7 +26,14 @@ from collections.abc import Mapping
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["HttpCaching", "cache_control", "http_date", "is_fresh", "BUFFER_BYTES"]
+__all__ = [
+    "HttpCaching",
+    "body_etag",
+    "cache_control",
+    "http_date",
+    "is_fresh",
+    "BUFFER_BYTES",
+]
 
 BUFFER_BYTES = 1 << 20
 _OWN_HEADERS = ("/static/", "/files/")
@@ -35,6 +42,11 @@ _OWN_HEADERS = ("/static/", "/files/")
 def http_date(timestamp: float) -> str:
     """An HTTP date (RFC 9110 §5.6.7) for seconds since the epoch."""
     return email.utils.formatdate(timestamp, usegmt=True)
+
+
+def body_etag(body: bytes) -> str:
+    """The ETag of an answer's body (weak: the same bytes, whatever the encoding)."""
+    return f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
 
 def _tags(header: str) -> set[str]:
@@ -142,7 +154,7 @@ class HttpCaching:
 
     async def _answer(self, start: Message, body: bytes, request: Headers, send: Send) -> None:
         headers = MutableHeaders(scope=start)
-        etag = f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+        etag = body_etag(body)
         headers["etag"] = etag
         if is_fresh(request, etag):
             del headers["content-length"]

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from starlette.datastructures import URL
+from starlette.datastructures import URL, Headers
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from torget.site import Site
 from torget.usage.store import usage_state
 from torget.web.answers_kept import RECORDS, SEARCHES, Answer, kept
+from torget.web.caching import cache_control, is_fresh
 from torget.web.usage import count_use
 
 __all__ = ["KeptAnswers"]
@@ -60,6 +62,18 @@ def _record_key(path: str) -> tuple[tuple[Hashable, ...], dict[str, str] | None]
     return ("record", ref, ext), _TWIN_HEADERS
 
 
+def _response(scope: Scope, answer: Answer, extra: dict[str, str] | None) -> Response:
+    """The answer, with its ETag hashed once (`HttpCaching` then leaves it be, and labels
+    it); a 304 when the caller has it, as `HttpCaching` would answer."""
+    headers = {**(extra or {}), "etag": answer.etag}
+    asked = Headers(scope=scope)
+    if not is_fresh(asked, answer.etag):
+        return answer.response(headers)
+    max_age = scope["app"].state.site.settings.http_cache_max_age
+    headers["cache-control"] = cache_control(asked, max_age)
+    return Response(status_code=304, headers=headers)
+
+
 class KeptAnswers:
     """The kept answers of records and searches for anonymous callers, before routing."""
 
@@ -73,7 +87,7 @@ class KeptAnswers:
                 answer, headers, counted = found
                 if counted:
                     count_use(Request(scope), "api", dataset_id=answer.dataset_ids[0])
-                await answer.response(headers)(scope, receive, send)
+                await _response(scope, answer, headers)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
