@@ -13,7 +13,9 @@ still labels, counts and guards the answer as before), looks for the kept answer
 - `GET /api/search?…`: `("search", url)` under the use counts' token, as `api_search.search`
   keeps it;
 
-for an anonymous caller (no `Authorization` header) and gives it when there is one. Anything
+for an anonymous caller (no `Authorization` header) and gives it when there is one, with
+its ETag hashed once (`Answer.etag`, as `HttpCaching` hashes it) and a 304 when the caller
+has it. Anything
 else, and a miss, goes on to the router, which builds, keeps and answers it. A key is only
 ever filled by its own route, after that route accepted the request (a bad parameter is a
 422 and keeps nothing), so an answer given here is the one the route would give.
