@@ -20,8 +20,9 @@ the client does not share the server's cores' Python:
 
 Endpoints: `GET /api/datasets/{id}` (record JSON), `GET /dataset/{id}.rdf`, `GET /api/search?q=`
 (one word), `GET /` (home page), `GET /dataset/{id}` as a browser asks for it (the dataset
-page) and `GET /datasets/dcat` (the whole feed), each for `--duration` seconds at 1, 8 and 64
-connections. Then the soak: `--soak` seconds of 64 wrk connections cycling through those
+page) and `GET /datasets/dcat` (the whole feed, twice: with `Accept-Encoding: gzip`, as
+harvesters' HTTP libraries ask for it, and without, as wrk alone asks), each for `--duration`
+seconds at 1, 8 and 64 connections. Then the soak: `--soak` seconds of 64 wrk connections cycling through those
 endpoints while 4 writers create and change datasets through the JSON API (Python threads,
 one keep-alive connection each); afterwards every dataset written is read back. The server
 runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors (issue 21 saw one
@@ -81,6 +82,8 @@ WRITERS = 4
 SOAK_READERS = 64
 WRK_TIMEOUT_S = 10
 HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+# A wrk request: its path, its Accept header (None: none) and, optionally, its Accept-Encoding.
+Ask = tuple[str, str | None] | tuple[str, str | None, str]
 
 # wrk's report as one JSON line: latency in microseconds, errors by kind. A status of 400 or
 # more counts as an error (wrk's `status`), so do 5xx.
@@ -90,7 +93,10 @@ local i = 0
 request = function()
   i = i + 1
   local p = paths[(i %% #paths) + 1]
-  return wrk.format("GET", p[1], p[2] and {["Accept"] = p[2]} or nil)
+  local h = {}
+  if p[2] then h["Accept"] = p[2] end
+  if p[3] then h["Accept-Encoding"] = p[3] end
+  return wrk.format("GET", p[1], h)
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -223,13 +229,13 @@ def cpu_seconds(pid: int) -> float:
 
 
 def wrk(
-    url: str, paths: list[tuple[str, str | None]], connections: int, seconds: float,
+    url: str, paths: list[Ask], connections: int, seconds: float,
     header: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """One wrk run over `paths` (path, Accept) in turn, with `header` on those without an
     Accept of their own; its report."""
     listed = ", ".join(
-        "{" + json.dumps(p) + ("," + json.dumps(a) if a else "") + "}" for p, a in paths
+        "{" + ",".join(json.dumps(part or False) for part in path) + "}" for path in paths
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(REPORT_LUA.replace("%PATHS%", listed).replace("%%", "%"))
@@ -256,7 +262,7 @@ def as_run(server: str, endpoint: str, connections: int, report: dict[str, Any])
 
 
 def measured(
-    server: str, pid: int, endpoint: str, url: str, paths: list[tuple[str, str | None]],
+    server: str, pid: int, endpoint: str, url: str, paths: list[Ask],
     connections: int, seconds: float, header: str | None = None,
 ) -> Run:  # fmt: skip
     """One wrk run as a `Run`, with the server's CPU time per request."""
@@ -267,7 +273,7 @@ def measured(
     return run
 
 
-def endpoints(cat: Catalogue) -> dict[str, list[tuple[str, str | None]]]:
+def endpoints(cat: Catalogue) -> dict[str, list[Ask]]:
     one = cat.ids[len(cat.ids) // 2]
     return {
         "record JSON": [(f"/api/datasets/{one}", None)],
@@ -275,8 +281,17 @@ def endpoints(cat: Catalogue) -> dict[str, list[tuple[str, str | None]]]:
         "search": [(f"/api/search?q={cat.word}", None)],
         "home page": [("/", HTML)],
         "dataset page": [(f"/dataset/{one}", HTML)],
-        "feed": [("/datasets/dcat", None)],
+        # As harvesters' HTTP libraries ask for it (gzip), and as wrk alone does (no coding).
+        "feed": [("/datasets/dcat", None, "gzip")],
+        "feed, no gzip": [("/datasets/dcat", None)],
     }
+
+
+def _feed_size(url: str, coding: str) -> int:
+    """The feed's size as sent with Accept-Encoding `coding` (its headers only: no HEAD)."""
+    headers = {"Accept-Encoding": coding}
+    with httpx.stream("GET", url + "/datasets/dcat", headers=headers, timeout=60) as feed:
+        return int(feed.headers["content-length"])
 
 
 def conditional(server: str, pid: int, url: str, seconds: float) -> Run:
@@ -286,7 +301,7 @@ def conditional(server: str, pid: int, url: str, seconds: float) -> Run:
     etag = httpx.get(url + "/datasets/dcat", timeout=30).headers["etag"]
     asked = httpx.get(url + "/datasets/dcat", headers={"If-None-Match": etag}, timeout=30)
     assert asked.status_code == 304, asked.status_code
-    paths: list[tuple[str, str | None]] = [("/datasets/dcat", None)]
+    paths: list[Ask] = [("/datasets/dcat", None)]
     return measured(server, pid, "feed 304", url, paths, 1, seconds, f"If-None-Match: {etag}")
 
 
@@ -382,11 +397,9 @@ def bench_torget(
             for c in args.connections:
                 runs.append(measured(server, proc.pid, name, url, paths, c, args.duration))
                 print(f"  {name:<14} {c:>3} conn: {runs[-1].rps:8.1f} req/s", flush=True)
-        with httpx.stream("GET", url + "/datasets/dcat", timeout=60) as feed:  # no HEAD
-            size = int(feed.headers["content-length"])
         for run in runs:
-            if run.endpoint == "feed":
-                run.body_bytes = size
+            if run.endpoint.startswith("feed"):
+                run.body_bytes = _feed_size(url, "gzip" if run.endpoint == "feed" else "identity")
         runs.append(conditional(server, proc.pid, url, args.duration))
         print(f"  feed 304         1 conn: {runs[-1].p50_ms:8.1f} ms (median)", flush=True)
         print(f"  soak: {args.soak:.0f} s, {SOAK_READERS} readers, {WRITERS} writers …", flush=True)
@@ -408,7 +421,7 @@ def bench_datasette(
     url = f"http://127.0.0.1:{port}"
     command = [str(exe), "serve", "-i", str(copy), "--port", str(port)]
     one = cat.ids[len(cat.ids) // 2]
-    paths: dict[str, list[tuple[str, str | None]]] = {
+    paths: dict[str, list[Ask]] = {
         "row JSON": [(f"/torget/datasets/{one}.json", None)],
         "row page": [(f"/torget/datasets/{one}", HTML)],
     }
@@ -455,11 +468,12 @@ def goals(runs: list[Run], soaks: list[Soak]) -> list[str]:
             vs = f"{datasette.server} row JSON {datasette.rps:.0f}"
             ok = record.rps >= datasette.rps
             lines.append(f"{_met(ok)}: {server} record JSON at {top}: {record.rps:.0f} ≥ {vs}")
-        feed = by.get((server, "feed", top))
-        if feed:
-            ok = feed.errors == 0 and feed.timeouts == 0
-            said = f"{feed.errors} errors, {feed.timeouts} time-outs"
-            lines.append(f"{_met(ok)}: {server} feed at {top}: {said}{_bandwidth(feed)}")
+        for name in ("feed", "feed, no gzip"):
+            feed = by.get((server, name, top))
+            if feed:
+                ok = feed.errors == 0 and feed.timeouts == 0
+                said = f"{feed.errors} errors, {feed.timeouts} time-outs"
+                lines.append(f"{_met(ok)}: {server} {name} at {top}: {said}{_bandwidth(feed)}")
         fresh = by.get((server, "feed 304", 1))
         if fresh:
             ok = fresh.p50_ms <= CONDITIONAL_MS and fresh.errors == 0

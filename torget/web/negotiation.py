@@ -7,7 +7,14 @@ gets the default, JSON.
 
 from __future__ import annotations
 
-__all__ = ["negotiate", "split_extension", "format_param", "prefers_html", "FORMATS"]
+__all__ = [
+    "negotiate",
+    "split_extension",
+    "format_param",
+    "prefers_html",
+    "accepts_gzip",
+    "FORMATS",
+]
 
 # Representation name -> media type. `json` is Torget's own JSON; the others are RDF syntaxes.
 FORMATS = {
@@ -66,3 +73,13 @@ def format_param(value: str | None, allowed: tuple[str, ...]) -> str | None:
 def prefers_html(accept: str) -> bool:
     """True when the client ranks `text/html` above JSON (a browser's navigation)."""
     return negotiate(accept, ("json", "html"), "json") == "html"
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110 §12.5.3): named (or `x-gzip`,
+    or `*`) with a q-value above 0. Without the header, no: identity is the safe default."""
+    allowed = {coding.lower(): q for coding, q in weighted(accept_encoding) if coding}
+    for coding in ("gzip", "x-gzip"):
+        if coding in allowed:
+            return allowed[coding] > 0
+    return allowed.get("*", 0.0) > 0
