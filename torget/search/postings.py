@@ -178,6 +178,11 @@ class KeptText:
             here = here._before
         return here
 
+    @property
+    def ready(self) -> bool:
+        """Whether this state's postings are made."""
+        return self._postings is not None
+
     def postings(self, conn: sa.Connection, kept: Bitmaps) -> Postings:
         if self._postings is None:
             with self._lock:
