@@ -422,30 +422,28 @@ def catalogue(args: argparse.Namespace) -> Iterator[tuple[Path, str, str]]:
 def serve(data_dir: Path, database_url: str, port: int, lazy: bool, pauses: Path) -> None:
     """The server subprocess: uvicorn with Torget's app, its search made ready first as
     `torget serve` does (`search.ready.keep_ready`; `lazy`: not, as before). Every pause of
-    Python's garbage collector is written to `pauses` (ms, one a line) when it stops."""
+    Python's garbage collector of 1 ms or more is written to `pauses` (ms, one a line)."""
     import gc
 
     import uvicorn
 
     from torget.app import create_app
 
-    found: list[float] = []
     started = [0.0]
+    written = pauses.open("a", buffering=1)  # uvicorn ends by the signal it stopped on
 
     def timing(phase: str, _info: dict[str, int]) -> None:
         if phase == "start":
             started[0] = time.perf_counter()
-        else:
-            found.append((time.perf_counter() - started[0]) * 1000)
+        elif (took := (time.perf_counter() - started[0]) * 1000) >= 1.0:
+            written.write(f"{took:.2f}\n")
 
     with Site.open(bench_settings(data_dir, database_url), migrate=False) as site:
         app = create_app(site)
         if not lazy:
             keep_ready(site.engine)
-        found.clear()  # from here on: while serving
-        gc.callbacks.append(timing)
+        gc.callbacks.append(timing)  # from here on: while serving
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    pauses.write_text("".join(f"{p:.2f}\n" for p in found))
 
 
 @contextmanager
@@ -557,7 +555,7 @@ def run(args: argparse.Namespace) -> int:
             admin.dispose()
         found = [float(x) for x in pauses.read_text().split()] if pauses.exists() else []
         pauses.unlink(missing_ok=True)
-        print(f"  garbage collector while serving: {len(found)} pauses, "
+        print(f"  garbage collector while serving: {len(found)} pauses ≥ 1 ms, "
               f"{sum(p > 20 for p in found)} over 20 ms, longest {max(found, default=0):.1f} ms, "
               f"{sum(found):.0f} ms in all")  # fmt: skip
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
