@@ -57,7 +57,10 @@ def _among(
     SQLite): `in_` of a list of thousands built and compiled a parameter each (130 ms for a
     broad word's tied matches), and SQLite takes at most 32,766 parameters."""
     if conn.dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam("among", ids, type_=ARRAY(sa.Integer)))
+        # As the array's text, which the server parses: psycopg dumped a list element by
+        # element (a regular expression each: 26 ms of CPU for 7,800 titles holding "2020").
+        listed_pg = sa.bindparam("among", "{" + ",".join(map(str, ids)) + "}", type_=sa.Text)
+        return column == sa.any_(sa.cast(listed_pg, ARRAY(sa.Integer)))
     listed = sa.select(sa.column("value", sa.Integer)).select_from(
         sa.func.json_each(sa.bindparam("among", json.dumps(ids)))
     )
@@ -84,13 +87,16 @@ def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
     in_title = postings.ids[matching(postings, search.words, title=True)].tolist()
     bonus_of = search.title_bonus(sa.true())
     titled = sa.select(_docs.c.id, bonus_of).where(_among(search.conn, _docs.c.id, in_title))
-    bonus = dict(search.conn.execute(titled).all()) if in_title else {}
-    if bonus:
-        titled_at = np.array([kept.positions.get(d, -1) for d in bonus], np.int64)
-        extra = np.array(list(bonus.values()), np.float64)
-        i = np.minimum(np.searchsorted(positions, titled_at), max(len(positions) - 1, 0))
-        hit = (positions[i] == titled_at) if len(positions) else np.zeros(len(bonus), np.bool_)
-        score[i[hit]] = extra[hit] + score[i[hit]]
+    rows = search.conn.execute(titled).all() if in_title else []
+    if rows and len(positions):
+        titled_id, extra = (np.array(column) for column in zip(*rows, strict=True))
+        # Each titled document's position: its id found among the ranked ones' (sorted).
+        ids = postings.ids[positions]
+        by_id = np.argsort(ids, kind="stable")
+        j = np.minimum(np.searchsorted(ids, titled_id, sorter=by_id), len(ids) - 1)
+        i = by_id[j]
+        hit = ids[i] == titled_id
+        score[i[hit]] = extra[hit].astype(np.float64) + score[i[hit]]
     return Ranked.at(kept, positions, postings.ids[positions], score)
 
 
