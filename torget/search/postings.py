@@ -10,7 +10,8 @@ document its fields' lengths, as numpy arrays, so that `scores.py` computes the 
 formula over all matches at once, in the order of operations the backend uses, for the same
 numbers to the last bit.
 
-Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it:
+Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it,
+or, in a server process, with the state itself (`ready.py`):
 read whole (the documents' terms: 3-6 s of CPU at 100,000 datasets on a busy machine, about
 70 MB, once per process and full read of the bitmaps), or from the postings of an older
 state, which an applied change leaves valid for every position it had (a removed document's

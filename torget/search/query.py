@@ -16,7 +16,8 @@ no filter, the chosen facet when there is one) are read from the kept counts ins
 all counts of one click on a value of a bounded facet (`counts.PAIRED`), from the pairs' counts.
 Every other search without a due date counts with the bitmaps each process keeps
 (`bitmaps.py`), and pages from its kept orders or its kept ranking of the text's matches
-(`kept_search.py`), as does a deep page of one clicked value; the statement above remains
+(`kept_search.py`), as do a deep page of one clicked value and of the bare search (no text,
+no filter); the statement above remains
 for due dates and a database without them.
 """
 
