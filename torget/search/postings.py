@@ -10,7 +10,8 @@ document its fields' lengths, as numpy arrays, so that `scores.py` computes the 
 formula over all matches at once, in the order of operations the backend uses, for the same
 numbers to the last bit.
 
-Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it:
+Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it,
+or, in a server process, with the state itself (`ready.py`):
 read whole (the documents' terms: 3-6 s of CPU at 100,000 datasets on a busy machine, about
 70 MB, once per process and full read of the bitmaps), or from the postings of an older
 state, which an applied change leaves valid for every position it had (a removed document's
@@ -177,6 +178,11 @@ class KeptText:
         while here is not None and here._postings is None:
             here = here._before
         return here
+
+    @property
+    def ready(self) -> bool:
+        """Whether this state's postings are made."""
+        return self._postings is not None
 
     def postings(self, conn: sa.Connection, kept: Bitmaps) -> Postings:
         if self._postings is None:

@@ -16,8 +16,8 @@ no filter, the chosen facet when there is one) are read from the kept counts ins
 all counts of one click on a value of a bounded facet (`counts.PAIRED`), from the pairs' counts.
 Every other search without a due date counts with the bitmaps each process keeps
 (`bitmaps.py`), and pages from its kept orders or its kept ranking of the text's matches
-(`kept_search.py`), as does a deep page of one clicked value; the statement above remains
-for due dates and a database without them.
+(`kept_search.py`), as do a deep page of one clicked value and of the bare search (no text,
+no filter); the statement above remains for due dates and a database without them.
 """
 
 from __future__ import annotations
@@ -457,6 +457,9 @@ class _Search:
             common = self._common(counts[facet].get(value, 0))
         elif kept:
             counts.update(visible_counts(self.conn, self.actor, kept))
+            bitmaps = current_bitmaps(self.conn) if not self.chosen and self._deep() else None
+            if bitmaps is not None:  # SQL walks the sort's index to the page, 80,000 rows deep
+                return page_of(self, bitmaps, bitmaps.readable(self.conn, self.actor)), counts
         found = self._candidates(common)
         page_stmt = self._page(found, found.c.mask == full)
         stmt: sa.Select[Any] | sa.CompoundSelect[Any]

@@ -5,7 +5,8 @@ factory) and opening its own `Site` from the same settings: the environment and 
 they inherit, with `TORGET_BASE_URL` set by `serve` to the address it chose, so that every
 process mints the same IRIs. The parent migrates the database and makes the session key once
 before they start. Each process also keeps the DCAT feed ready (`feed_cache.keep_ready`;
-a file lock lets one of them build) and closes its site when it stops.
+a file lock lets one of them build), reads the search index's kept structures before it
+answers (`search.ready.keep_ready`) and closes its site when it stops.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fastapi import FastAPI
 
 from torget.app import create_app
 from torget.dcat import feed_cache
+from torget.search.ready import keep_ready
 from torget.settings import load_settings
 from torget.site import Site
 
@@ -31,6 +33,7 @@ def application() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        keep_ready(site.engine)  # before the first connection: no searcher pays for it
         stop = threading.Event()
         keeper = threading.Thread(
             target=feed_cache.keep_ready,
