@@ -372,7 +372,10 @@ def _check_type_choice(node: Node, spec: PropertySpec, values: list[Node]) -> It
 def _check_property(
     graph: Graph, node: Node, spec: PropertySpec, described: dict[Node, set[Node]]
 ) -> Iterator[Finding]:
-    values = sorted({v for p in spec.predicates for v in described.get(p, ())}, key=str)
+    # Each predicate's values are a set already; only two predicates (org's http and https
+    # spellings) need merging, and a set of literals costs their slow hashes once more.
+    found = [described[p] for p in spec.predicates if p in described]
+    values = sorted(found[0] if len(found) == 1 else {v for vs in found for v in vs}, key=str)
     if spec.predicates[0] == _TYPE:
         yield from _check_type_choice(node, spec, values)
         return
