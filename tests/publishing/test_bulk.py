@@ -14,9 +14,10 @@ from torget.accounts.permissions import COMMAND_LINE, SYSTEM, Channel
 from torget.catalog import datasets
 from torget.catalog.model import DatasetIn, OrganisationIn
 from torget.db.engine import write
-from torget.db.schema import audit_log
+from torget.db.schema import audit_log, search_documents
 from torget.dcat.guard import check_publishable
 from torget.errors import FieldError, TorgetError, ValidationFailed
+from torget.events import gathered
 from torget.publishing import bulk
 from torget.publishing.changes import HARVESTER, create_organisation
 from torget.site import Site
@@ -139,3 +140,22 @@ def test_bulk_refuses_what_single_saves_refuse(
 def test_only_the_harvester_saves_in_bulk(catalogue: Site) -> None:
     with write(catalogue.engine) as conn, pytest.raises(ValueError):
         bulk.create_datasets(conn, SYSTEM.via(Channel.CLI), RECORDS[:1])
+
+
+def test_the_index_takes_a_bulk_saved_dataset_as_it_is_at_the_blocks_end(
+    catalogue: Site,
+) -> None:
+    """The search index takes the new datasets as the bulk save wrote them (`DatasetSaved`
+    hands them over) unless a later save in the block changed one (then it reads it back) or
+    it is gone."""
+    records = [(key, data) for key, data in RECORDS[:2]]
+    with write(catalogue.engine) as conn, gathered(conn):
+        created = bulk.create_datasets(conn, HARVESTER, records)
+        (_, renamed), (_, gone) = created.saved
+        changed = renamed.data.model_copy(update={"name": "omdopt"})
+        datasets.update_dataset(conn, SYSTEM, renamed.id, changed)
+        datasets.delete_dataset(conn, SYSTEM, gone.id)
+    with catalogue.engine.connect() as conn:
+        docs = search_documents.c
+        names = dict(conn.execute(sa.select(docs.dataset_id, docs.name)).all())
+    assert names.get(renamed.id) == "omdopt" and gone.id not in names
