@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+import shacl_rust
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -167,3 +168,13 @@ def test_a_graph_the_engine_cannot_read_is_not_screened(iri: str) -> None:
     graph = Graph().parse(data=VALID, format="turtle")
     graph.add((URIRef(iri), RDF.type, URIRef("http://www.w3.org/ns/dcat#Distribution")))
     assert violations(graph) is None and violating_nodes(graph) is None
+
+
+def test_an_engine_failure_is_no_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever else goes wrong in the engine (it is not ours), pyshacl decides."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the engine's own failure")
+
+    monkeypatch.setattr(shacl_rust, "validate", broken)
+    assert violations(Graph().parse(data=VALID, format="turtle")) is None

@@ -19,6 +19,7 @@ to pyshacl.
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import dataclass
 
 import shacl_rust
@@ -29,6 +30,8 @@ from torget.dcat.shacl import SH, entailed_text, shapes_graph
 __all__ = ["Violation", "violating_nodes", "violations"]
 
 _VIOLATION = f"<{SH.Violation}>"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,16 @@ def violations(graph: Graph) -> list[Violation] | None:
     None when the engine cannot check it."""
     try:
         data = entailed_text(graph)
+    except ValueError:  # a term N-Triples cannot write
+        return None
+    try:
         report = shacl_rust.validate(
             data, _shapes_text(), data_format="nt", shapes_format="nt", experimental_index=True
         )
-    except ValueError:  # a term N-Triples cannot write, or text the engine will not parse
+    except ValueError:  # text the engine will not parse (an IRI RFC 3987 refuses)
+        return None
+    except Exception:  # any other failure of the engine's: pyshacl decides, as before it
+        log.warning("shacl-rust failed; the batch goes to pyshacl", exc_info=True)
         return None
     return [
         Violation(str(r["focusNode"]), str(r.get("resultPath", "")), str(r["severity"]))
