@@ -17,11 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from torget.site_lookup import site_of
+
+if TYPE_CHECKING:  # the catalogue publishes these events: no import of it at run time
+    from torget.catalog.datasets import Dataset
 
 __all__ = [
     "DatasetSaved",
@@ -51,9 +54,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DatasetSaved:
-    """A dataset or one of its distributions was created or changed."""
+    """A dataset or one of its distributions was created or changed. `written` is the dataset
+    as the save wrote it when the save has it at hand (a harvest's bulk insert), so that the
+    search index need not read 10,000 new datasets back; None: read it."""
 
     dataset_id: str
+    written: Dataset | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -180,9 +186,11 @@ class Bulk:
 @dataclass
 class Gathering:
     """The events kept for `Bulk` handlers in a `gathered` block: each event once per
-    handler, handlers in the order they first had one."""
+    handler, handlers in the order they first had one. Of equal events the last is kept, in
+    the place of the first: a `DatasetSaved` that hands over the dataset as written is
+    replaced by a later save's, which does not (so the index reads the dataset back)."""
 
-    kept: dict[Bulk, dict[object, None]] = field(default_factory=dict)
+    kept: dict[Bulk, dict[object, object]] = field(default_factory=dict)
 
     def discard(self) -> None:
         """Forget what was kept (the block's writes are being rolled back)."""
@@ -191,7 +199,7 @@ class Gathering:
     def deliver(self, conn: sa.Connection) -> None:
         while self.kept:
             handler = next(iter(self.kept))
-            handler.many(conn, list(self.kept.pop(handler)))
+            handler.many(conn, list(self.kept.pop(handler).values()))
 
 
 _GATHERING = "torget.events.gathering"
@@ -222,6 +230,6 @@ def publish(conn: sa.Connection, event: object) -> None:
     gathering: Gathering | None = conn.info.get(_GATHERING)
     for handler in site.subscribers.get(type(event), ()):
         if gathering is not None and isinstance(handler, Bulk):
-            gathering.kept.setdefault(handler, {})[event] = None
+            gathering.kept.setdefault(handler, {})[event] = event
         else:
             handler(conn, event)

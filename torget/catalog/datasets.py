@@ -344,7 +344,7 @@ def insert_new(conn: sa.Connection, new: Sequence[NewDataset]) -> None:
     for n in new:
         for dist in n.dataset.distributions:
             publish(conn, DistributionSaved(dist.id, dist.dataset_id))
-        publish(conn, DatasetSaved(n.dataset.id))
+        publish(conn, DatasetSaved(n.dataset.id, n.dataset))
         _announce(conn, n.dataset.id, "draft", n.dataset.state)
 
 

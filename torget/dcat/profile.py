@@ -66,6 +66,7 @@ _TYPED = {
     "DataService": DCAT.DataService,
     "DatasetSeries": DCAT.DatasetSeries,
 }
+_TYPE = RDF.type  # looked up once: rdflib's namespace attributes cost microseconds each
 _AGENT_TYPES = (FOAF.Agent, FOAF.Organization, FOAF.Person)
 _LEVELS = ("optional", "recommended", "mandatory")
 _KIND_TEXT = {
@@ -115,7 +116,7 @@ class PropertySpec:
     conditional: bool
     rules: tuple[PropertyRule, ...]
 
-    @property
+    @functools.cached_property  # asked for each node checked, some 70 times a dataset
     def deprecated(self) -> bool:
         return all(rule.deprecated for rule in self.rules)
 
@@ -295,6 +296,7 @@ def _check_value(graph: Graph, node: Node, spec: PropertySpec, value: Node) -> I
 # --- per-property checks ---------------------------------------------------------------------
 
 
+@functools.cache  # the specs are few and fixed; a check asks for each some 10 times a dataset
 def _expects(spec: PropertySpec) -> str:
     """What the property takes, for messages: "language-tagged", "IRI, one of 3 values"…"""
     if spec.group in _GROUP_EXPECTS:
@@ -370,8 +372,11 @@ def _check_type_choice(node: Node, spec: PropertySpec, values: list[Node]) -> It
 def _check_property(
     graph: Graph, node: Node, spec: PropertySpec, described: dict[Node, set[Node]]
 ) -> Iterator[Finding]:
-    values = sorted({v for p in spec.predicates for v in described.get(p, ())}, key=str)
-    if spec.predicates[0] == RDF.type:
+    # Each predicate's values are a set already; only two predicates (org's http and https
+    # spellings) need merging, and a set of literals costs their slow hashes once more.
+    found = [described[p] for p in spec.predicates if p in described]
+    values = sorted(found[0] if len(found) == 1 else {v for vs in found for v in vs}, key=str)
+    if spec.predicates[0] == _TYPE:
         yield from _check_type_choice(node, spec, values)
         return
     if spec.deprecated:

@@ -30,15 +30,27 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
+from collections.abc import Callable, Iterable
 from importlib import resources
+from typing import TypeVar
 
 from pyshacl import ShapesGraph, validate
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from torget.dcat.findings import PREFIXES, Finding, class_label, curie, node_label, term_text
 
-__all__ = ["check_shacl", "shapes_graph", "targeted_shapes", "ontology_for", "entailed", "ONTOLOGY"]
+__all__ = [
+    "check_shacl",
+    "shapes_graph",
+    "targeted_shapes",
+    "ontology_for",
+    "entailed",
+    "entailed_triples",
+    "entailed_text",
+    "ONTOLOGY",
+]
 
 SHAPES_FILE = "dcat-ap-3.0.0-SHACL.ttl"
 VOCABULARY_FILE = "dcat-ap-se-3.0.1-controlled-values.ttl"
@@ -88,6 +100,10 @@ _NAMESPACE_TYPES = (
 )
 
 Triple = tuple[Node, Node, Node]
+T = TypeVar("T")
+
+# Looked up once: an attribute of rdflib's namespaces costs a few microseconds each time.
+_TYPE, _RANGE, _SUBCLASS, _RESOURCE = RDF.type, RDFS.range, RDFS.subClassOf, RDFS.Resource
 
 # What lets one shape reach another, besides a node shape's own `sh:property` (targeted_shapes).
 _REACHING = tuple(
@@ -154,8 +170,9 @@ def _base_ontology() -> tuple[Triple, ...]:
 
 
 @functools.cache
-def _individuals() -> dict[URIRef, tuple[Triple, ...]]:
-    """Each vocabulary value with the triples that describe it."""
+def _individuals() -> dict[str, tuple[Triple, ...]]:
+    """Each vocabulary value (by its IRI's text: rdflib's terms hash slowly) with the triples
+    that describe it."""
     found: dict[URIRef, list[Triple]] = {}
     vocabulary = Graph().parse(data=_spec_text(VOCABULARY_FILE), format="turtle")
     for s, p, o in vocabulary:
@@ -164,11 +181,11 @@ def _individuals() -> dict[URIRef, tuple[Triple, ...]]:
     for row in csv.DictReader(_spec_text(FILE_TYPES_FILE).splitlines()):
         iri = URIRef(row["uri"])
         found.setdefault(iri, []).append((iri, RDF.type, DCTERMS.MediaTypeOrExtent))
-    return {iri: tuple(triples) for iri, triples in found.items()}
+    return {str(iri): tuple(triples) for iri, triples in found.items()}
 
 
 def _describe(iri: URIRef) -> tuple[Triple, ...]:
-    known = _individuals().get(iri)
+    known = _individuals().get(str(iri))
     if known:
         return known
     for namespace, cls in _NAMESPACE_TYPES:
@@ -177,19 +194,101 @@ def _describe(iri: URIRef) -> tuple[Triple, ...]:
     return ()
 
 
-def ontology_for(graph: Graph) -> Graph:
-    """`ONTOLOGY` plus the vocabulary individuals that `graph` mentions."""
-    ontology = Graph()
-    for triple in _base_ontology():
-        ontology.add(triple)
-    mentioned = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+def _ontology_triples(data: Iterable[Triple]) -> set[Triple]:
+    """`ONTOLOGY`'s axioms and the descriptions of the vocabulary values `data` mentions."""
+    found = set(_base_ontology())
+    mentioned = {term for triple in data for term in triple if isinstance(term, URIRef)}
     for iri in mentioned:
         description = _describe(iri)
         if description:
-            ontology.add((iri, RDF.type, OWL.NamedIndividual))
-            for triple in description:
-                ontology.add(triple)
+            found.add((iri, RDF.type, OWL.NamedIndividual))
+            found.update(description)
+    return found
+
+
+def ontology_for(graph: Graph) -> Graph:
+    """`ONTOLOGY` plus the vocabulary individuals that `graph` mentions."""
+    ontology = Graph()
+    for triple in _ontology_triples(graph):
+        ontology.add(triple)
     return ontology
+
+
+def _closure(
+    mixed: set[tuple[T, T, T]],
+    ontology: Iterable[tuple[T, T, T]],
+    names: tuple[T, T, T, T],
+    is_literal: Callable[[T], bool],
+) -> set[tuple[T, T, T]]:
+    """`mixed` (data and ontology) with the types the ontology entails (`entailed`), in
+    whatever terms the triples are written: rdflib's, or N-Triples text (`entailed_text`).
+    `names` are rdf:type, rdfs:range, rdfs:subClassOf and rdfs:Resource in those terms."""
+    type_, range_, subclass, resource = names
+    ranges = {s: o for s, p, o in ontology if p == range_}
+    parents: dict[T, set[T]] = {}
+    for s, p, o in ontology:
+        if p == subclass:
+            parents.setdefault(s, set()).add(o)
+    resources = {t for s, _, o in mixed for t in (s, o) if not is_literal(t)}
+    typed: list[tuple[T, T]] = [(r, resource) for r in resources]
+    typed += [(o, ranges[p]) for _, p, o in mixed if p in ranges]
+    typed += [(s, o) for s, p, o in mixed if p == type_]
+    while typed:
+        node, cls = typed.pop()
+        mixed.add((node, type_, cls))
+        typed += [
+            (node, parent) for parent in parents.get(cls, ()) if (node, type_, parent) not in mixed
+        ]
+    return mixed
+
+
+def entailed_triples(graph: Graph) -> set[Triple]:
+    """`entailed(graph)`'s triples as a set, without an rdflib graph to fill."""
+    data = list(graph)
+    ontology = _ontology_triples(data)
+    names = (_TYPE, _RANGE, _SUBCLASS, _RESOURCE)
+    return _closure(set(data) | ontology, ontology, names, lambda t: isinstance(t, Literal))
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _literal_text(literal: Literal) -> str:
+    """N-Triples' STRING_LITERAL_QUOTE (RDF 1.1 N-Triples §7) with its language or datatype."""
+    text = f'"{str(literal).translate(_ESCAPES)}"'
+    if literal.language:
+        return f"{text}@{literal.language}"
+    return f"{text}^^<{literal.datatype}>" if literal.datatype else text
+
+
+# What an IRIREF of N-Triples (RDF 1.1 N-Triples §7) cannot hold unescaped.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _text(term: Node) -> str:
+    """A term as N-Triples writes it; ValueError for an IRI it cannot hold."""
+    if isinstance(term, Literal):
+        return _literal_text(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if _NOT_IN_IRI.search(str(term)):
+        raise ValueError(f"not an IRI N-Triples can hold: {term!r}")
+    return f"<{term}>"
+
+
+def entailed_text(graph: Graph) -> str:
+    """`entailed(graph)` as N-Triples text, for a SHACL engine that reads text
+    (`shacl_screen`). The closure is taken over the triples' text, whose hashes Python keeps:
+    over rdflib's terms it costs twice as much. Raises ValueError for a term N-Triples cannot
+    write (an IRI with a space, say)."""
+    data = list(graph)
+    ontology = {(_text(s), _text(p), _text(o)) for s, p, o in _ontology_triples(data)}
+    mixed = {(_text(s), _text(p), _text(o)) for s, p, o in data} | ontology
+    names = (_text(_TYPE), _text(_RANGE), _text(_SUBCLASS), _text(_RESOURCE))
+    entailed = _closure(mixed, ontology, names, lambda t: t.startswith('"'))
+    # A range types a literal object too (`"12" a foaf:Document`), which RDF cannot write;
+    # the shapes never ask a literal's class (sh:class fails on a literal), so it goes.
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in entailed if not s.startswith('"'))
 
 
 def entailed(graph: Graph) -> Graph:
@@ -206,27 +305,7 @@ def entailed(graph: Graph) -> Graph:
     mixed = Graph()
     for prefix, namespace in graph.namespaces():  # messages name nodes by the data's prefixes
         mixed.bind(prefix, namespace, override=True, replace=True)
-    for triple in graph:
-        mixed.add(triple)
-    ontology = ontology_for(graph)
-    for triple in ontology:
-        mixed.add(triple)
-    ranges = {p: c for p, c in ontology.subject_objects(RDFS.range)}
-    parents: dict[Node, set[Node]] = {}
-    for child, parent in ontology.subject_objects(RDFS.subClassOf):
-        parents.setdefault(child, set()).add(parent)
-    resources = {t for s, _, o in mixed for t in (s, o) if not isinstance(t, Literal)}
-    typed: list[tuple[Node, Node]] = [(r, RDFS.Resource) for r in resources]
-    typed += [(o, ranges[p]) for _, p, o in mixed if p in ranges]
-    typed += [(s, c) for s, c in mixed.subject_objects(RDF.type)]
-    while typed:
-        node, cls = typed.pop()
-        mixed.add((node, RDF.type, cls))
-        typed += [
-            (node, parent)
-            for parent in parents.get(cls, ())
-            if (node, RDF.type, parent) not in mixed
-        ]
+    mixed.addN((s, p, o, mixed) for s, p, o in entailed_triples(graph))
     return mixed
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,17 +196,28 @@ def index_dataset(conn: sa.Connection, dataset_id: str) -> None:
     reindex_datasets(conn, [dataset_id])
 
 
-def reindex_datasets(conn: sa.Connection, dataset_ids: Sequence[str]) -> None:
+def reindex_datasets(
+    conn: sa.Connection, dataset_ids: Sequence[str], written: Mapping[str, Dataset] | None = None
+) -> None:
     """`index_dataset` for many datasets: the documents that exist taken out one by one (their
     counts), then all written again in one pass per `BATCH` (a harvest's new datasets have
-    none to take out)."""
+    none to take out). Those in `written` (as their save just wrote them) are not read back,
+    only asked whether they still exist."""
     for start in range(0, len(dataset_ids), BATCH):
-        ids = list(dataset_ids[start : start + BATCH])
+        ids = list(dict.fromkeys(dataset_ids[start : start + BATCH]))
         docs = search_documents.c
         indexed = conn.execute(sa.select(docs.dataset_id).where(docs.dataset_id.in_(ids)))
         for dataset_id in indexed.scalars().all():
             unindex_dataset(conn, dataset_id)
-        index_datasets(conn, get_datasets(conn, SYSTEM, ids))
+        index_datasets(conn, _current(conn, ids, written or {}))
+
+
+def _current(conn: sa.Connection, ids: list[str], written: Mapping[str, Dataset]) -> list[Dataset]:
+    kept = [i for i in ids if i in written]
+    there = set(conn.execute(sa.select(datasets.c.id).where(datasets.c.id.in_(kept))).scalars())
+    read = {d.id: d for d in get_datasets(conn, SYSTEM, [i for i in ids if i not in written])}
+    found = [written[i] if i in there else read.get(i) for i in ids]
+    return [d for d in found if d is not None]
 
 
 def _dataset_id_batches(conn: sa.Connection) -> Iterator[list[str]]:

@@ -22,7 +22,13 @@ __all__: list[str] = []
 
 
 def _on_datasets_saved(conn: sa.Connection, events: Sequence[DatasetSaved]) -> None:
-    reindex_datasets(conn, [e.dataset_id for e in events])
+    """The datasets indexed as their saves wrote them, where every save of one in the block
+    handed it over (a harvest's new datasets); the others read back."""
+    written = {e.dataset_id: e.written for e in events if e.written is not None}
+    for e in events:
+        if e.written is None:
+            written.pop(e.dataset_id, None)
+    reindex_datasets(conn, [e.dataset_id for e in events], written)
 
 
 def _on_dataset_deleted(conn: sa.Connection, event: DatasetDeleted) -> None:
