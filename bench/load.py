@@ -22,9 +22,10 @@ Endpoints: `GET /api/datasets/{id}` (record JSON), `GET /dataset/{id}.rdf`, `GET
 (one word), `GET /` (home page), `GET /dataset/{id}` as a browser asks for it (the dataset
 page) and `GET /datasets/dcat` (the whole feed, twice: with `Accept-Encoding: gzip`, as
 harvesters' HTTP libraries ask for it, and without, as wrk alone asks), each for `--duration`
-seconds at 1, 8 and 64 connections. Then the soak: `--soak` seconds of 64 wrk connections cycling through those
-endpoints while 4 writers create and change datasets through the JSON API (Python threads,
-one keep-alive connection each); afterwards every dataset written is read back. The server
+seconds at 1, 8 and 64 connections. Then the soak: `--soak` seconds of 64 wrk connections
+cycling through those endpoints while 4 writers create and change datasets through the JSON
+API (Python threads, one keep-alive connection each); afterwards every dataset written is read
+back. The server
 runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors (issue 21 saw one
 segmentation fault) and for server processes that died.
 
