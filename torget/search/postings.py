@@ -38,7 +38,7 @@ from torget.db.schema import search_documents
 if TYPE_CHECKING:
     from torget.search.bitmaps import Bitmaps
 
-__all__ = ["Postings", "KeptText", "FIELDS"]
+__all__ = ["Postings", "KeptText", "FIELDS", "Title"]
 
 # The weighted fields, in the order both backends keep them (FTS5's columns, PostgreSQL's
 # A-D labels): what a document's text is split into.
@@ -46,6 +46,9 @@ FIELDS = 4
 _LAST = "\U0010ffff"
 Texts = tuple[str, str, str, str]  # a document's terms per field, space-separated
 IntArray = npt.NDArray[np.int64]
+# A document's title as its relevance compares it with a query (`scores.title_bonus`): its
+# plain words (`title_words`) and its Swedish and English roots, each space-separated.
+Title = tuple[str, str, str]
 
 
 def _fields(title_sv: str, title_en: str, keywords: str, body: str, extra: str) -> Texts:
@@ -105,6 +108,7 @@ class Postings:
     added_texts: tuple[tuple[int, Texts], ...]
     lengths: npt.NDArray[np.int64]  # positions × fields
     ids: IntArray  # the document at each position (-1: removed), as `Bitmaps.ids`
+    titles: list[Title | None]  # each position's title (None: a removed document's)
 
     def postings(
         self, lexeme: str, prefix: bool
@@ -120,17 +124,34 @@ class Postings:
 
 def _read_texts(
     conn: sa.Connection, positions: dict[int, int], ids: Iterable[int] | None
-) -> list[tuple[int, Texts]]:
+) -> tuple[list[tuple[int, Texts]], list[tuple[int, Title]]]:
+    """The documents' texts by position, and their titles."""
     d = search_documents.c
-    stmt = sa.select(d.id, d.title_sv, d.title_en, d.keywords, d.body, d.extra)
+    stmt = sa.select(
+        d.id, d.title_sv, d.title_en, d.keywords, d.body, d.extra,
+        d.title_words, d.roots_sv, d.roots_en,
+    )  # fmt: skip
     if ids is not None:
         stmt = stmt.where(d.id.in_(list(ids)))
-    out = []
+    out, titles = [], []
     for doc_id, *fields in conn.execute(stmt):
         p = positions.get(doc_id)
         if p is not None:
-            out.append((p, _fields(*fields)))
-    return out
+            out.append((p, _fields(*fields[:5])))
+            titles.append((p, (fields[5], fields[6], fields[7])))
+    return out, titles
+
+
+def _titles(
+    read: list[tuple[int, Title]], size: int, older: list[Title | None] | None = None
+) -> list[Title | None]:
+    """Every position's title: those `older` knew, and these read ones."""
+    titles: list[Title | None] = [None] * size
+    if older is not None:
+        titles[: len(older)] = older
+    for p, title in read:
+        titles[p] = title
+    return titles
 
 
 def _lengths(
@@ -148,19 +169,21 @@ def _postings(conn: sa.Connection, kept: Bitmaps, before: Postings | None) -> Po
     size = len(kept.ids)
     ids = np.asarray(kept.ids, dtype=np.int64)
     if before is None:
-        texts = _read_texts(conn, kept.positions, None)
+        texts, read = _read_texts(conn, kept.positions, None)
         base, rows = _Segment.of(texts)
-        return Postings(base, _Segment.of([])[0], (), _lengths(texts, rows, size), ids)
+        lengths = _lengths(texts, rows, size)
+        return Postings(base, _Segment.of([])[0], (), lengths, ids, _titles(read, size))
     known = len(before.lengths)
     new = {kept.ids[p] for p in range(known, size) if kept.ids[p] >= 0}
-    texts = _read_texts(conn, kept.positions, new) if new else []
+    texts, read = _read_texts(conn, kept.positions, new) if new else ([], [])
+    titles = _titles(read, size, before.titles)
     if not texts:
         lengths = _lengths([], np.zeros((0, FIELDS), np.int64), size, before.lengths)
-        return Postings(before.base, before.added, before.added_texts, lengths, ids)
+        return Postings(before.base, before.added, before.added_texts, lengths, ids, titles)
     added = (*before.added_texts, *texts)
     segment, rows = _Segment.of(added)
     lengths = _lengths(added, rows, size, before.lengths)
-    return Postings(before.base, segment, added, lengths, ids)
+    return Postings(before.base, segment, added, lengths, ids, titles)
 
 
 class KeptText:
