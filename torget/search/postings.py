@@ -47,7 +47,8 @@ _LAST = "\U0010ffff"
 Texts = tuple[str, str, str, str]  # a document's terms per field, space-separated
 IntArray = npt.NDArray[np.int64]
 # A document's title as its relevance compares it with a query (`scores.title_bonus`): its
-# plain words (`title_words`) and its Swedish and English roots, each space-separated.
+# plain words (`title_words`) and its Swedish and English roots, each space-separated and
+# with a space before and after (as `query._tier` compares them).
 Title = tuple[str, str, str]
 
 
@@ -138,7 +139,7 @@ def _read_texts(
         p = positions.get(doc_id)
         if p is not None:
             out.append((p, _fields(*fields[:5])))
-            titles.append((p, (fields[5], fields[6], fields[7])))
+            titles.append((p, (f" {fields[5]} ", f" {fields[6]} ", f" {fields[7]} ")))
     return out, titles
 
 
