@@ -6,7 +6,8 @@ cost 170-430 ms of CPU per new word at 100,000 datasets (SQLite: FTS5 finding th
 terms and bm25 of each match, then Python reading the rows; bench/search.py). Here every term
 has its postings (the documents, by the bitmaps' positions, with the term's count in each of
 the four weighted fields: title, keywords and themes, description, the rest) and every
-document its fields' lengths, as numpy arrays, so that `scores.py` computes the backend's own
+document its fields' lengths, as numpy arrays (and its title's words and roots, for the
+title's bonus: `scores.title_bonus`), so that `scores.py` computes the backend's own
 formula over all matches at once, in the order of operations the backend uses, for the same
 numbers to the last bit.
 
