@@ -14,11 +14,11 @@ numbers to the last bit.
 Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it,
 or, in a server process, with the state itself (`ready.py`):
 read whole (the documents' terms: 3-6 s of CPU at 100,000 datasets on a busy machine, about
-70 MB, once per process and full read of the bitmaps), or from the postings of an older
-state, which an applied change leaves valid for every position it had (a removed document's
-place is emptied in the bitmaps, never reused) with the documents at the new positions read
-and kept apart (`_Segment`, rebuilt from their kept texts at each change: the changes between
-two full reads are few).
+70 MB, and 32 MB of titles; once per process and full read of the bitmaps), or from the
+postings of an older state, which an applied change leaves valid for every position it had
+(a removed document's place is emptied in the bitmaps, never reused) with the documents at
+the new positions read and kept apart (`_Segment`, rebuilt from their kept texts at each
+change: the changes between two full reads are few).
 """
 
 from __future__ import annotations
