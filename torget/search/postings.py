@@ -6,18 +6,19 @@ cost 170-430 ms of CPU per new word at 100,000 datasets (SQLite: FTS5 finding th
 terms and bm25 of each match, then Python reading the rows; bench/search.py). Here every term
 has its postings (the documents, by the bitmaps' positions, with the term's count in each of
 the four weighted fields: title, keywords and themes, description, the rest) and every
-document its fields' lengths, as numpy arrays, so that `scores.py` computes the backend's own
+document its fields' lengths, as numpy arrays (and its title's words and roots, for the
+title's bonus: `scores.title_bonus`), so that `scores.py` computes the backend's own
 formula over all matches at once, in the order of operations the backend uses, for the same
 numbers to the last bit.
 
 Kept on a state of the bitmaps (`Bitmaps.text`) and made when a text search first needs it,
 or, in a server process, with the state itself (`ready.py`):
 read whole (the documents' terms: 3-6 s of CPU at 100,000 datasets on a busy machine, about
-70 MB, once per process and full read of the bitmaps), or from the postings of an older
-state, which an applied change leaves valid for every position it had (a removed document's
-place is emptied in the bitmaps, never reused) with the documents at the new positions read
-and kept apart (`_Segment`, rebuilt from their kept texts at each change: the changes between
-two full reads are few).
+70 MB, and 32 MB of titles; once per process and full read of the bitmaps), or from the
+postings of an older state, which an applied change leaves valid for every position it had
+(a removed document's place is emptied in the bitmaps, never reused) with the documents at
+the new positions read and kept apart (`_Segment`, rebuilt from their kept texts at each
+change: the changes between two full reads are few).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from torget.db.schema import search_documents
 if TYPE_CHECKING:
     from torget.search.bitmaps import Bitmaps
 
-__all__ = ["Postings", "KeptText", "FIELDS"]
+__all__ = ["Postings", "KeptText", "FIELDS", "Title"]
 
 # The weighted fields, in the order both backends keep them (FTS5's columns, PostgreSQL's
 # A-D labels): what a document's text is split into.
@@ -46,6 +47,10 @@ FIELDS = 4
 _LAST = "\U0010ffff"
 Texts = tuple[str, str, str, str]  # a document's terms per field, space-separated
 IntArray = npt.NDArray[np.int64]
+# A document's title as its relevance compares it with a query (`scores.title_bonus`): its
+# plain words (`title_words`) and its Swedish and English roots, each space-separated and
+# with a space before and after (as `query._tier` compares them).
+Title = tuple[str, str, str]
 
 
 def _fields(title_sv: str, title_en: str, keywords: str, body: str, extra: str) -> Texts:
@@ -105,6 +110,7 @@ class Postings:
     added_texts: tuple[tuple[int, Texts], ...]
     lengths: npt.NDArray[np.int64]  # positions × fields
     ids: IntArray  # the document at each position (-1: removed), as `Bitmaps.ids`
+    titles: list[Title | None]  # each position's title (None: a removed document's)
 
     def postings(
         self, lexeme: str, prefix: bool
@@ -120,17 +126,34 @@ class Postings:
 
 def _read_texts(
     conn: sa.Connection, positions: dict[int, int], ids: Iterable[int] | None
-) -> list[tuple[int, Texts]]:
+) -> tuple[list[tuple[int, Texts]], list[tuple[int, Title]]]:
+    """The documents' texts by position, and their titles."""
     d = search_documents.c
-    stmt = sa.select(d.id, d.title_sv, d.title_en, d.keywords, d.body, d.extra)
+    stmt = sa.select(
+        d.id, d.title_sv, d.title_en, d.keywords, d.body, d.extra,
+        d.title_words, d.roots_sv, d.roots_en,
+    )  # fmt: skip
     if ids is not None:
         stmt = stmt.where(d.id.in_(list(ids)))
-    out = []
+    out, titles = [], []
     for doc_id, *fields in conn.execute(stmt):
         p = positions.get(doc_id)
         if p is not None:
-            out.append((p, _fields(*fields)))
-    return out
+            out.append((p, _fields(*fields[:5])))
+            titles.append((p, (f" {fields[5]} ", f" {fields[6]} ", f" {fields[7]} ")))
+    return out, titles
+
+
+def _titles(
+    read: list[tuple[int, Title]], size: int, older: list[Title | None] | None = None
+) -> list[Title | None]:
+    """Every position's title: those `older` knew, and these read ones."""
+    titles: list[Title | None] = [None] * size
+    if older is not None:
+        titles[: len(older)] = older
+    for p, title in read:
+        titles[p] = title
+    return titles
 
 
 def _lengths(
@@ -148,19 +171,21 @@ def _postings(conn: sa.Connection, kept: Bitmaps, before: Postings | None) -> Po
     size = len(kept.ids)
     ids = np.asarray(kept.ids, dtype=np.int64)
     if before is None:
-        texts = _read_texts(conn, kept.positions, None)
+        texts, read = _read_texts(conn, kept.positions, None)
         base, rows = _Segment.of(texts)
-        return Postings(base, _Segment.of([])[0], (), _lengths(texts, rows, size), ids)
+        lengths = _lengths(texts, rows, size)
+        return Postings(base, _Segment.of([])[0], (), lengths, ids, _titles(read, size))
     known = len(before.lengths)
     new = {kept.ids[p] for p in range(known, size) if kept.ids[p] >= 0}
-    texts = _read_texts(conn, kept.positions, new) if new else []
+    texts, read = _read_texts(conn, kept.positions, new) if new else ([], [])
+    titles = _titles(read, size, before.titles)
     if not texts:
         lengths = _lengths([], np.zeros((0, FIELDS), np.int64), size, before.lengths)
-        return Postings(before.base, before.added, before.added_texts, lengths, ids)
+        return Postings(before.base, before.added, before.added_texts, lengths, ids, titles)
     added = (*before.added_texts, *texts)
     segment, rows = _Segment.of(added)
     lengths = _lengths(added, rows, size, before.lengths)
-    return Postings(before.base, segment, added, lengths, ids)
+    return Postings(before.base, segment, added, lengths, ids, titles)
 
 
 class KeptText:

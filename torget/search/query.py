@@ -47,6 +47,7 @@ from torget.search.bitmaps import current as current_bitmaps
 from torget.search.counts import PAIRED, visible_counts, visible_pair_counts
 from torget.search.facets import FACETS, canonical_value, facet_key, label_of, stored_facet
 from torget.search.kept_search import page_of, with_bitmaps
+from torget.search.scores import SHORT, TIER
 from torget.search.terms import corrected
 from torget.search.text import QueryWord, fold, query_words
 
@@ -148,10 +149,6 @@ def _filter_mask(conn: sa.Connection, chosen: dict[str, list[str]]) -> sa.Column
     return functools.reduce(operator.add, bits)
 
 
-# The order of relevance: the tier of the title's match, then the title's shortness, then the
-# backend's score (bm25, ts_rank), each step above any difference in the next.
-TIER = 100_000.0
-SHORT = 1000.0
 # How far down (in documents) a page of one clicked value comes from the bitmaps (`_deep`).
 DEEP = 500
 

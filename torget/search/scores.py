@@ -29,13 +29,18 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from torget.search.postings import FIELDS, IntArray, Postings
-from torget.search.text import QueryWord
+from torget.search.postings import FIELDS, IntArray, Postings, Title
+from torget.search.text import QueryWord, fold
 
-__all__ = ["matching", "rank"]
+__all__ = ["matching", "rank", "title_bonus", "TIER", "SHORT"]
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float64]
+
+# The order of relevance: the tier of the title's match, then the title's shortness, then the
+# backend's score (bm25, ts_rank), each step above any difference in the next.
+TIER = 100_000.0
+SHORT = 1000.0
 
 _K1, _B = 1.2, 0.75
 _BM25_WEIGHTS = np.array([10.0, 5.0, 2.0, 1.0])
@@ -66,6 +71,36 @@ def matching(postings: Postings, words: list[QueryWord], title: bool = False) ->
             has[where[counts[:, 0] > 0] if title else where] = True
         found &= has
     return found
+
+
+def title_bonus(postings: Postings, titled: IntArray, words: list[QueryWord]) -> Scores:
+    """The part of relevance from the title (`query._Search.title_bonus`) of each of these
+    positions, whose titles hold every word (`matching(..., title=True)`), from the kept
+    titles: what the database computed row by row (15-35 ms for a broad word's 7,800 titles).
+
+    The tiers are `query._tier`'s steps on the same strings, in one loop without a call per
+    title (a few ms for thousands). Every titled position has at least tier 1, since its title
+    holds every word in some form (`_tier`'s last test, which asks the same of the same
+    terms). Both databases compute the bonus in doubles (the literals are bound as floats,
+    the count of spaces cast to one), in this order."""
+    typed = " " + " ".join(fold(w.word) for w in words) + " "
+    sv, en = (" " + " ".join(w.roots[i] for w in words) + " " for i in (0, 1))
+    tiers = np.ones(len(titled), np.float64)
+    spaces = np.zeros(len(titled), np.int64)
+    titles = postings.titles
+    for k, p in enumerate(titled.tolist()):
+        title: Title | None = titles[p]
+        if title is None:
+            continue
+        plain, roots_sv, roots_en = title
+        spaces[k] = plain.count(" ") - 2
+        if plain == typed:
+            tiers[k] = 4.0
+        elif roots_sv == sv or roots_en == en:
+            tiers[k] = 3.0
+        elif sv in roots_sv or en in roots_en:
+            tiers[k] = 2.5 if typed in plain else 2.0
+    return tiers * TIER + (1.0 / (spaces + 1.0)) * SHORT
 
 
 def rank(
