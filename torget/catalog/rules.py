@@ -302,8 +302,12 @@ def _described(errors: _Errors, record: T) -> T:
     return record
 
 
-def normalise_dataset(data: DatasetIn) -> DatasetIn:
-    record = data.model_copy(deep=True)
+def normalise_dataset(data: DatasetIn, *, owned: bool = False) -> DatasetIn:
+    """`data` as the rules have it, or ValidationFailed with every broken rule. `data` is left
+    as it was, unless the caller passes it `owned`: made for this call and shared with nothing
+    (a record just validated from a harvested dict), it is then normalised in place, without
+    the deep copy (some 4 % of a harvest's first run)."""
+    record = data if owned else data.model_copy(deep=True)
     errors = _Errors()
     _text(errors, "title", record.title, required=True)
     _text(errors, "description", record.description, required=True)
@@ -336,7 +340,8 @@ def normalise_dataset(data: DatasetIn) -> DatasetIn:
         normalised = []
         for i, dist in enumerate(record.distributions):
             try:
-                normalised.append(normalise_distribution(dist))
+                # The record is already this call's own: its distributions are not copied again.
+                normalised.append(normalise_distribution(dist, owned=True))
             except ValidationFailed as exc:
                 errors.items.extend(
                     dataclasses.replace(e, field=f"distributions.{i}.{e.field}") for e in exc.errors
@@ -347,8 +352,9 @@ def normalise_dataset(data: DatasetIn) -> DatasetIn:
     return record
 
 
-def normalise_distribution(data: DistributionIn) -> DistributionIn:
-    record = data.model_copy(deep=True)
+def normalise_distribution(data: DistributionIn, *, owned: bool = False) -> DistributionIn:
+    """As `normalise_dataset`, for a distribution."""
+    record = data if owned else data.model_copy(deep=True)
     errors = _Errors()
     _text(errors, "title", record.title, required=False)
     _text(errors, "description", record.description, required=False)

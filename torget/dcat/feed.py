@@ -258,9 +258,12 @@ def datasets_graph(
 ) -> rdflib.Graph:
     """`datasets_document`'s triples added to `graph`, without writing and parsing text (what
     the DCAT guard checks: a harvest run's batch at once, the shapes compiled once)."""
+    # Into the store directly, as `parse` fills its graphs: `Graph.add` only asserts that
+    # each term is a Node (triples_of makes nothing else), a frame per triple.
+    add = graph.store.add
     for res in _datasets_resources(conn, settings, records):
         for triple in triples_of(res):
-            graph.add(triple)
+            add(triple, graph)
     return graph
 
 

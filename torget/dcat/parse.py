@@ -161,7 +161,12 @@ def _parsed_by_oxigraph(graph: Graph, data: bytes, fmt: str, base: str | None) -
                 iri = iris[value.value] = URIRef(value.value)
             return iri
         if isinstance(value, ox.BlankNode):
-            return blanks.setdefault(value.value, BNode())
+            # Made on first sight only: `setdefault(…, BNode())` drew a uuid4 for every
+            # mention (a tenth of the parse).
+            blank = blanks.get(value.value)
+            if blank is None:
+                blank = blanks[value.value] = BNode()
+            return blank
         if isinstance(value, ox.Literal):
             if value.language:
                 return Literal(value.value, lang=value.language)

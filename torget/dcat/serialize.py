@@ -18,6 +18,7 @@ single one would make the whole feed unreadable for every harvester.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -325,17 +326,23 @@ def triples_of(res: Resource) -> Iterator[tuple[Node, Node, Node]]:
     yield from _node_triples(URIRef(xml_safe(res.iri)), res)
 
 
+@functools.lru_cache(maxsize=1024)
+def _curie_term(curie: str) -> URIRef:
+    """The IRI of a mapping's class, property or datatype: a few dozen, met in every record."""
+    return URIRef(_expand(curie))
+
+
 def _node_triples(subject: Node, node: Resource | Blank) -> Iterator[tuple[Node, Node, Node]]:
     for curie in node.types:
-        yield subject, _RDF_TYPE, URIRef(_expand(curie))
+        yield subject, _RDF_TYPE, _curie_term(curie)
     for pred, value in node.props:
-        predicate = URIRef(_expand(pred))
+        predicate = _curie_term(pred)
         if isinstance(value, Lit):
             text = xml_safe(value.value)
             if value.lang:
                 obj: Node = Literal(text, lang=value.lang)
             elif value.datatype:
-                obj = Literal(text, datatype=URIRef(_expand(value.datatype)))
+                obj = Literal(text, datatype=_curie_term(value.datatype))
             else:
                 obj = Literal(text)
             yield subject, predicate, obj

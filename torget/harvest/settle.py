@@ -98,7 +98,9 @@ def settle(record: Harvested, source_id: str, organisation: str) -> tuple[Datase
     for _ in range(_ROUNDS):
         try:
             model = DatasetIn.model_validate(data)
-            return normalise_dataset(model), problems
+            # Validated from `data` just now (new lists and models, none of its own): the
+            # rules may change it in place; refused, it is dropped and validated anew.
+            return normalise_dataset(model, owned=True), problems
         except ValidationError as exc:
             errors = validation_failed_from(exc).errors
         except ValidationFailed as exc:
