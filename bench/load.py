@@ -94,6 +94,7 @@ request = function()
   i = i + 1
   local p = paths[(i %% #paths) + 1]
   local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end  -- wrk.format drops -H's when given a table
   if p[2] then h["Accept"] = p[2] end
   if p[3] then h["Accept-Encoding"] = p[3] end
   return wrk.format("GET", p[1], h)
