@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import org_payload
-from torget.accounts.permissions import SYSTEM
+from torget.accounts.permissions import ANONYMOUS, SYSTEM
 from torget.catalog.datasets import create_dataset
 from torget.catalog.model import DatasetIn, OrganisationIn
 from torget.catalog.organisations import create_organisation
-from torget.db.engine import write
+from torget.db.engine import read, write
+from torget.search import SearchQuery, search_datasets
 
 HVD_GEO = "c_ac64a52d"
 SPEC = "https://example.org/spec/parkering"
@@ -27,6 +28,16 @@ NASTY = [
     "ÅÄÖ åäö", "😀 bad", "x²", "ﬁsk", "İstanbul", "Straße", "e6", "2024", "3.5", "—", "\t\n",
     "a" * 300, " ".join(["bad"] * 50), "och", "the and of", "\u200b",
 ]  # fmt: skip
+
+
+def _answers(engine: sa.Engine, queries: list[SearchQuery]) -> list[tuple[object, ...]]:
+    """Each query's total, names and facets, each read in a transaction of its own."""
+    out = []
+    for query in queries:
+        with read(engine) as conn:
+            result = search_datasets(conn, ANONYMOUS, query)
+        out.append((result.total, [d.name for d in result.items], result.facets))
+    return out
 
 
 def _dist(fmt: str, licence: str | None = "CC0-1.0", **more: Any) -> dict[str, Any]:

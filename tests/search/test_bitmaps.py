@@ -7,7 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from tests.search.conftest import _dataset, _dist
+from tests.search.conftest import _answers, _dataset, _dist
 from torget.accounts.permissions import ANONYMOUS, SYSTEM
 from torget.catalog.datasets import create_dataset, delete_dataset, patch_dataset
 from torget.catalog.model import DatasetIn
@@ -45,15 +45,6 @@ def test_a_process_sees_another_process_s_writes_at_its_next_search(
     with write(engine) as conn:  # `torget search reindex`, which publishes no event
         reindex(conn)
     assert _found(engine, **two_facets) == (names, themes)
-
-
-def _answers(engine: sa.Engine, queries: list[SearchQuery]) -> list[tuple[object, ...]]:
-    out = []
-    for query in queries:
-        with read(engine) as conn:
-            result = search_datasets(conn, ANONYMOUS, query)
-        out.append((result.total, [d.name for d in result.items], result.facets))
-    return out
 
 
 def test_bitmaps_answer_as_the_counting_in_sql_does(

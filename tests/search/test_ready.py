@@ -9,25 +9,16 @@ import gc
 
 import sqlalchemy as sa
 
-from tests.search.conftest import _dataset, build_catalogue
-from torget.accounts.permissions import ANONYMOUS, SYSTEM
+from tests.search.conftest import _answers, _dataset, build_catalogue
+from torget.accounts.permissions import SYSTEM
 from torget.catalog.datasets import create_dataset, delete_dataset, patch_dataset
 from torget.catalog.model import DatasetIn
 from torget.db.engine import read, write
-from torget.search import SearchQuery, bitmaps, search_datasets
+from torget.search import SearchQuery, bitmaps
 from torget.search.popularity import add_use
 from torget.search.ready import keep_ready
 from torget.settings import Settings
 from torget.site import Site
-
-
-def _answers(engine: sa.Engine, queries: list[SearchQuery]) -> list[tuple[object, ...]]:
-    out = []
-    for query in queries:
-        with read(engine) as conn:
-            result = search_datasets(conn, ANONYMOUS, query)
-        out.append((result.total, [d.name for d in result.items], result.facets))
-    return out
 
 
 def _in_sql(engine: sa.Engine, queries: list[SearchQuery]) -> list[tuple[object, ...]]:
