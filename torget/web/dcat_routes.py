@@ -74,7 +74,7 @@ async def _catalogue(request: Request, fmt: str, organisation: str | None = None
 async def _whole_catalogue(request: Request, fmt: str) -> Response:
     """On the event loop: a conditional fetch reads the stamp (a few bytes) and answers 304
     without a thread; only opening (or building) the feed goes to one. A client that accepts
-    gzip gets the feed's gzip copy (`feed_cache`), a twelfth of the bytes."""
+    gzip gets the feed's gzip copy (`feed_cache`): 2.6 MB of 46 MB at 10,000 datasets."""
     site = request_site(request)
     gzipped = accepts_gzip(request.headers.get("accept-encoding", ""))
     version = feed_cache.current(site.settings, fmt, gzipped)
