@@ -54,6 +54,8 @@ def by_pyshacl(graph: Graph) -> set[Result]:
 def by_screen(graph: Graph) -> set[Result]:
     found = violations(graph)
     assert found is not None
+    # The guard gives the screen its batch's triples as a list, not the graph.
+    assert set(violations(list(graph)) or ()) == set(found)
     return {(v.focus, v.path, v.severity) for v in found}
 
 

@@ -3,6 +3,7 @@ what was harvested; and that the source is the master."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -364,3 +365,25 @@ def test_data_services_and_series_are_named_in_the_report(
         ("https://data.example/dataset/1", "dcat:inSeries"),
     }
     assert all(p.severity == "warning" for p in result.problems if p.code == "not_harvested")
+
+
+def test_a_run_holds_off_full_collections(site: Site, region: str, served: Served) -> None:
+    """A large harvest paid a third of its CPU for the collector's walks over what it holds
+    (torget/collector.py); the young generations are still collected during the run."""
+    url = served.put("/dcat.ttl", simple(1, 2, 3), "text/turtle")
+    source = add(site, url)
+    before = gc.get_threshold()
+    seen: list[tuple[int, tuple[int, int, int]]] = []
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append((info["generation"], gc.get_threshold()))
+
+    gc.callbacks.append(collected)
+    try:
+        assert run(site, source).created == 3
+    finally:
+        gc.callbacks.remove(collected)
+    assert seen, "no collection ran during the harvest"
+    assert all(threshold[2] > 1_000_000 for _, threshold in seen)
+    assert gc.get_threshold() == before

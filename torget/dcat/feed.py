@@ -13,12 +13,13 @@ one organisation and the units under it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import rdflib
 import sqlalchemy as sa
+from rdflib.term import Node
 
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset
@@ -48,6 +49,8 @@ __all__ = [
     "dataset_document",
     "datasets_document",
     "datasets_graph",
+    "datasets_triples",
+    "graph_of",
     "dataservice_document",
     "catalogue_publisher",
 ]
@@ -258,13 +261,25 @@ def datasets_graph(
 ) -> rdflib.Graph:
     """`datasets_document`'s triples added to `graph`, without writing and parsing text (what
     the DCAT guard checks: a harvest run's batch at once, the shapes compiled once)."""
+    return graph_of(datasets_triples(conn, settings, records), graph)
+
+
+def graph_of(triples: Iterable[tuple[Node, Node, Node]], graph: rdflib.Graph) -> rdflib.Graph:
+    """`triples` added to `graph` (`triples_of`'s, which are rdflib Nodes), returned."""
     # Into the store directly, as `parse` fills its graphs: `Graph.add` only asserts that
     # each term is a Node (triples_of makes nothing else), a frame per triple.
     add = graph.store.add
-    for res in _datasets_resources(conn, settings, records):
-        for triple in triples_of(res):
-            add(triple, graph)
+    for triple in triples:
+        add(triple, graph)
     return graph
+
+
+def datasets_triples(
+    conn: sa.Connection, settings: Settings, records: Sequence[Dataset]
+) -> list[tuple[Node, Node, Node]]:
+    """`datasets_graph`'s triples as a list: what a reader of every triple (the SHACL
+    screen's N-Triples) takes without walking an rdflib graph."""
+    return [t for res in _datasets_resources(conn, settings, records) for t in triples_of(res)]
 
 
 def dataservice_document(

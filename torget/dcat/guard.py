@@ -18,7 +18,7 @@ from rdflib.term import BNode, Node, URIRef
 
 from torget.catalog.dataservices import DataService
 from torget.catalog.datasets import Dataset
-from torget.dcat.feed import dataservice_document, datasets_graph
+from torget.dcat.feed import dataservice_document, datasets_graph, datasets_triples, graph_of
 from torget.dcat.findings import Finding
 from torget.dcat.harvest_rules import check_harvest_rules
 from torget.dcat.profile import check_profile
@@ -29,6 +29,8 @@ from torget.settings import Settings
 
 __all__ = ["check_publishable", "refused_datasets"]
 
+Triple = tuple[Node, Node, Node]
+
 # Links from a record to others that its own document names but does not describe. The feed
 # describes those records in full; here they only get their class, as context for the shapes.
 _LINKS = {
@@ -37,14 +39,20 @@ _LINKS = {
 }
 
 
-def _type_linked_records(graph: rdflib.Graph) -> set[str]:
-    added: set[str] = set()
+def _type_linked_records(graph: rdflib.Graph) -> list[Triple]:
+    """The class of each linked record the graph does not describe, added to it; the
+    triples added."""
+    added: list[Triple] = []
     for predicate, cls in _LINKS.items():
         for target in set(graph.objects(None, predicate)):
             if (target, RDF.type, None) not in graph:
                 graph.add((target, RDF.type, cls))
-                added.add(str(target))
+                added.append((target, RDF.type, cls))
     return added
+
+
+def _linked(added: list[Triple]) -> set[str]:
+    return {str(target) for target, _, _ in added}
 
 
 def _graph() -> rdflib.Graph:
@@ -55,7 +63,7 @@ def _graph() -> rdflib.Graph:
 
 
 def _violations(graph: rdflib.Graph) -> tuple[rdflib.Graph, list[Finding]]:
-    context = _type_linked_records(graph)
+    context = _linked(_type_linked_records(graph))
     found = [
         f for f in validate_graph(graph) if f.severity == "violation" and f.focus not in context
     ]
@@ -99,9 +107,9 @@ def refused_datasets(
     published = [d for d in records if d.state == "published"]
     if not published:
         return {}
-    graph = datasets_graph(conn, settings, published, _graph())
+    triples = datasets_triples(conn, settings, published)
     by_iri = {f"{settings.public_base}/dataset/{d.id}": d.id for d in published}
-    suspects = _suspects(graph, by_iri)
+    suspects = _suspects(graph_of(triples, _graph()), triples, by_iri)
     if suspects is not None:
         if not suspects:
             return {}
@@ -111,11 +119,15 @@ def refused_datasets(
     return _refused(datasets_graph(conn, settings, published, _graph()), by_iri)
 
 
-def _suspects(graph: rdflib.Graph, by_iri: dict[str, str]) -> set[str] | None:
+def _suspects(
+    graph: rdflib.Graph, triples: list[Triple], by_iri: dict[str, str]
+) -> set[str] | None:
     """The datasets whose description holds a node with a violation, or None when the SHACL
-    engine could not check the graph."""
-    context = _type_linked_records(graph)
-    shacl = violating_nodes(graph)
+    engine could not check the graph. `triples` are the graph's, which the SHACL screen
+    reads as a list (walking the rdflib graph for them cost it a fifth of its time)."""
+    typed = _type_linked_records(graph)
+    context = _linked(typed)
+    shacl = violating_nodes(triples + typed)
     if shacl is None:
         return None
     ours = check_profile(graph) + check_harvest_rules(graph)

@@ -102,9 +102,11 @@ class PropertyRule:
     deprecated: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PropertySpec:
-    """All rows for one property of one class, checked together as alternatives."""
+    """All rows for one property of one class, checked together as alternatives. Made once
+    (`property_specs`), so known by identity: a hash of the fields cost the guard's check
+    of a harvest a few per cent."""
 
     focus_class: str
     path: str
@@ -119,6 +121,14 @@ class PropertySpec:
     @functools.cached_property  # asked for each node checked, some 70 times a dataset
     def deprecated(self) -> bool:
         return all(rule.deprecated for rule in self.rules)
+
+    @functools.cached_property
+    def quiet_when_absent(self) -> bool:
+        """Whether a node without a value for it gets no finding (`_check_property`): most
+        properties of a class, on most of its nodes."""
+        if self.predicates[0] == _TYPE:
+            return False
+        return self.deprecated or (not self.conditional and self.level == "optional")
 
     def cardinality(self) -> str:
         return f"{self.min}..{'n' if self.max is None else self.max}"
@@ -319,18 +329,25 @@ def _expects(spec: PropertySpec) -> str:
     return " or ".join(kinds)
 
 
-def _check_missing(node: Node, spec: PropertySpec) -> Iterator[Finding]:
+@functools.cache  # the same words for every node without the value
+def _missing(spec: PropertySpec) -> tuple[Severity, str] | None:
     if spec.conditional or spec.level == "optional":
-        return
+        return None
     cardinality = f"{SPEC}: {spec.cardinality()}, {_expects(spec)}"
     relaxed = _RELAXED.get((spec.focus_class, spec.path))
     if spec.level == "mandatory" and spec.min >= 1 and not relaxed:
-        yield _finding("violation", node, spec, f"missing mandatory value ({cardinality})")
-    elif spec.level == "mandatory" and relaxed:
-        message = f"missing value ({cardinality}); mandatory in the templates but {relaxed}"
-        yield _finding("warning", node, spec, message)
-    elif spec.level == "recommended":
-        yield _finding("warning", node, spec, f"missing recommended value ({cardinality})")
+        return "violation", f"missing mandatory value ({cardinality})"
+    if spec.level == "mandatory" and relaxed:
+        return "warning", f"missing value ({cardinality}); mandatory in the templates but {relaxed}"
+    if spec.level == "recommended":
+        return "warning", f"missing recommended value ({cardinality})"
+    return None
+
+
+def _check_missing(node: Node, spec: PropertySpec) -> Iterator[Finding]:
+    missing = _missing(spec)
+    if missing is not None:
+        yield _finding(missing[0], node, spec, missing[1])
 
 
 def _check_max(node: Node, spec: PropertySpec, values: list[Node]) -> Iterator[Finding]:
@@ -400,8 +417,12 @@ def _check_class(graph: Graph, specs: Iterable[PropertySpec], cls: str) -> Itera
         for p, o in graph.predicate_objects(node):
             properties.setdefault(p, set()).add(o)
     for spec in specs:
+        quiet = spec.quiet_when_absent
         for node in nodes:
-            yield from _check_property(graph, node, spec, described[node])
+            properties = described[node]
+            if quiet and not any(p in properties for p in spec.predicates):
+                continue  # nothing to say (`_check_property`), without the generators
+            yield from _check_property(graph, node, spec, properties)
 
 
 def check_profile(graph: Graph) -> list[Finding]:

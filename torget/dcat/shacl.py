@@ -276,10 +276,11 @@ def _text(term: Node) -> str:
     return f"<{term}>"
 
 
-def entailed_text(graph: Graph) -> str:
+def entailed_text(graph: Iterable[Triple]) -> str:
     """`entailed(graph)` as N-Triples text, for a SHACL engine that reads text
     (`shacl_screen`). The closure is taken over the triples' text, whose hashes Python keeps:
-    over rdflib's terms it costs twice as much. Raises ValueError for a term N-Triples cannot
+    over rdflib's terms it costs twice as much. `graph` may be the triples alone (a list
+    is read faster than an rdflib graph). Raises ValueError for a term N-Triples cannot
     write (an IRI with a space, say)."""
     data = list(graph)
     ontology = {(_text(s), _text(p), _text(o)) for s, p, o in _ontology_triples(data)}

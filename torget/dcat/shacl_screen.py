@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import shacl_rust
-from rdflib import Graph
 
-from torget.dcat.shacl import SH, entailed_text, shapes_graph
+from torget.dcat.shacl import SH, Triple, entailed_text, shapes_graph
 
 __all__ = ["Violation", "violating_nodes", "violations"]
 
@@ -49,9 +49,9 @@ def _shapes_text() -> str:
     return shapes_graph().serialize(format="nt")
 
 
-def violations(graph: Graph) -> list[Violation] | None:
-    """Every result of the SEMIC shapes on `graph` (entailed as `check_shacl` entails it), or
-    None when the engine cannot check it."""
+def violations(graph: Iterable[Triple]) -> list[Violation] | None:
+    """Every result of the SEMIC shapes on `graph` (a Graph, or its triples: entailed as
+    `check_shacl` entails it), or None when the engine cannot check it."""
     try:
         data = entailed_text(graph)
     except ValueError:  # a term N-Triples cannot write
@@ -71,7 +71,7 @@ def violations(graph: Graph) -> list[Violation] | None:
     ]
 
 
-def violating_nodes(graph: Graph) -> set[str] | None:
+def violating_nodes(graph: Iterable[Triple]) -> set[str] | None:
     """The nodes (`<iri>` or `_:id`) with a violation (severity sh:Violation) of the SEMIC
     shapes, or None when the engine cannot check `graph`."""
     found = violations(graph)

@@ -24,6 +24,7 @@ from torget.accounts.permissions import SYSTEM
 from torget.catalog.model import LangText, OrganisationIn
 from torget.catalog.organisations import all_organisations
 from torget.catalog.rules import normalise_org_number, slugify
+from torget.collector import full_collections_held
 from torget.db.engine import read as read_only
 from torget.db.engine import write
 from torget.db.schema import datasets, harvest_origins
@@ -97,7 +98,13 @@ def _settle_all(
 def run_source(
     engine: sa.Engine, settings: Settings, source_id: str, progress: Progress = _quiet
 ) -> Run:
-    """Harvest one source now; the finished run (done or failed)."""
+    """Harvest one source now; the finished run (done or failed). The collector's full
+    collections wait until it ends (`torget.collector`: a third of a large first run)."""
+    with full_collections_held():
+        return _run(engine, settings, source_id, progress)
+
+
+def _run(engine: sa.Engine, settings: Settings, source_id: str, progress: Progress) -> Run:
     with write(engine) as conn:
         source = sources.get_source(conn, SYSTEM, source_id)
         run_id = sources.start_run(conn, source.id)
