@@ -17,6 +17,7 @@ def test_positions_after_changes_are_those_of_a_dictionary_built_again() -> None
     assert dict(second) == {10: 0, 13: 4, 14: 5} and len(second) == 3
     assert 12 not in second and second.get(12, -1) == -1 and second.get(12) is None
     assert second[13] == 4 and 13 in second and 11 not in first
+    assert second.of([10, 11, 12, 13, 14, 15]) == [0, -1, -1, 4, 5, -1]
 
 
 def test_many_changes_are_folded_into_a_new_dictionary() -> None:

@@ -132,9 +132,9 @@ class Ranked:
     def of(cls, kept: Bitmaps, rows: Iterable[tuple[int, float]]) -> Ranked:
         order = [(d, s) for d, s in rows]
         order.sort(key=itemgetter(1), reverse=True)
-        ids = np.array([d for d, _ in order], np.int64)
-        where = kept.positions
-        positions = np.array([where.get(d, -1) for d, _ in order], np.int64)
+        listed = [d for d, _ in order]
+        ids = np.array(listed, np.int64)
+        positions = np.array(kept.positions.of(listed), np.int64)
         scores = np.array([s for _, s in order], np.float64)
         return cls(kept.of_documents(ids.tolist()), positions, ids, scores)
 
@@ -194,8 +194,8 @@ class Bitmaps:
 
     def of_documents(self, doc_ids: Iterable[int]) -> int:
         """The bitmap of these documents (ids unknown to this state are left out)."""
-        where = self.positions
-        return _bits((where[d] for d in doc_ids if d in where), len(self.ids))
+        found = self.positions.of(list(doc_ids))
+        return _bits((p for p in found if p >= 0), len(self.ids))
 
     def readable(self, conn: sa.Connection, actor: Actor) -> int:
         """The documents the actor may read: the (organisation, state) groups that

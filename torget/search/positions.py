@@ -17,7 +17,8 @@ state reading only the positions it has (the older states' prefix is never writt
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import TypeVar, overload
 
 __all__ = ["Positions", "grown"]
@@ -59,6 +60,11 @@ class Positions(Mapping[int, int]):
 
     def __contains__(self, doc_id: object) -> bool:
         return self._at(doc_id) >= 0
+
+    def of(self, doc_ids: Sequence[int]) -> list[int]:
+        """The position of each of these documents (-1: not here), found by the dictionaries'
+        own look-ups: a Python call per document (`get`) cost 14 instead of 5 ms for 70,000."""
+        return list(map(self._moved.get, doc_ids, map(self._base.get, doc_ids, repeat(-1))))
 
     def __len__(self) -> int:
         return self._live
