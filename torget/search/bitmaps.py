@@ -21,7 +21,10 @@ command line, at its next search, for the price of reading one row. The version 
 the rows, so what is kept may be newer than its version, never older. A change is applied by
 reading only the documents it names (`_updated`): the removed ones' bits cleared, the added
 ones put at new positions and into each kept order by their sort keys, which are kept for that
-and compare in Python as in SQL (byte order: SQLite's BINARY, PostgreSQL's "C"). A full read
+and compare in Python as in SQL (byte order: SQLite's BINARY, PostgreSQL's "C"); what the
+states hold per position is shared or kept in numpy arrays (`positions.py`), so that a change
+costs the change: copied whole, it cost the first search after another process's write 40 of
+its 57 ms of CPU at 100,000 datasets (bench/search.py). A full read
 (every facet row and the sort orders: 1.5-2.5 s of CPU at 100,000 datasets on a busy machine,
 one thread at a time; a server process pays it at start-up, `ready.py`) remains for a process
 that keeps nothing yet, fell more than `KEEP` versions behind, or whose changes reach a tenth
@@ -55,6 +58,7 @@ from torget.db.schema import (
     search_index_version,
 )
 from torget.memo import Memo
+from torget.search.positions import Positions, grown
 from torget.search.postings import KeptText
 
 __all__ = ["Bitmaps", "Ranked", "ORDERS", "KEEP", "changed", "current", "keep_with", "members"]
@@ -131,9 +135,9 @@ class Ranked:
     def of(cls, kept: Bitmaps, rows: Iterable[tuple[int, float]]) -> Ranked:
         order = [(d, s) for d, s in rows]
         order.sort(key=itemgetter(1), reverse=True)
-        ids = np.array([d for d, _ in order], np.int64)
-        where = kept.positions
-        positions = np.array([where.get(d, -1) for d, _ in order], np.int64)
+        listed = [d for d, _ in order]
+        ids = np.array(listed, np.int64)
+        positions = np.array(kept.positions.of(listed), np.int64)
         scores = np.array([s for _, s in order], np.float64)
         return cls(kept.of_documents(ids.tolist()), positions, ids, scores)
 
@@ -170,16 +174,17 @@ class Ranked:
 class Bitmaps:
     """One state of the index: documents by position (ids ascending when read whole; added
     documents after them, a removed one's place left empty: id -1), the bitmaps of each
-    (organisation, state) and of each facet value, the kept orders as positions, and each
-    position's sort keys (`SortKeys`), by which added documents find their places."""
+    (organisation, state) and of each facet value, the kept orders as arrays of positions,
+    and each position's sort keys (`SortKeys`, a removed one's kept), by which added
+    documents find their places."""
 
     version: int
-    ids: list[int]
-    positions: dict[int, int]
+    ids: npt.NDArray[np.int64]
+    positions: Positions
     groups: dict[tuple[str, str], int]
     values: dict[str, dict[str, int]]
-    orders: dict[str, list[int]]
-    keys: list[SortKeys | None]
+    orders: dict[str, npt.NDArray[np.int64]]
+    keys: list[SortKeys]  # shared with the states changed from this one (`positions.grown`)
     # The ranking of each recent text query, on this state of the index: a broad word is
     # scored once per process and change, not on every page and filter of it.
     ranked: Memo[Ranked] = field(default_factory=lambda: Memo(32))
@@ -187,13 +192,13 @@ class Bitmaps:
     matched: Memo[int] = field(default_factory=lambda: Memo(32))
     # The documents' terms, to rank a text's matches in the process (`postings.py`).
     text: KeptText = field(default_factory=KeptText)
-    # The kept orders as arrays, and each position's place in them (`order`, `rank`).
+    # Each position's place in the kept orders (`rank`).
     _arrays: dict[str, npt.NDArray[np.int64]] = field(default_factory=dict)
 
     def of_documents(self, doc_ids: Iterable[int]) -> int:
         """The bitmap of these documents (ids unknown to this state are left out)."""
-        where = self.positions
-        return _bits((where[d] for d in doc_ids if d in where), len(self.ids))
+        found = self.positions.of(list(doc_ids))
+        return _bits((p for p in found if p >= 0), len(self.ids))
 
     def readable(self, conn: sa.Connection, actor: Actor) -> int:
         """The documents the actor may read: the (organisation, state) groups that
@@ -243,7 +248,7 @@ class Bitmaps:
         documents, where walking the order in Python took 40 ms of CPU to page 4,000)."""
         kept = self.order(order)
         found = kept[self.flags(passing)[kept]][start:end]
-        return [self.ids[p] for p in found.tolist()]
+        return self.ids[found].tolist()  # type: ignore[no-any-return]
 
     def flags(self, bits: int) -> npt.NDArray[np.bool_]:
         """A bitmap as one flag per position."""
@@ -251,11 +256,8 @@ class Bitmaps:
         return np.unpackbits(raw, bitorder="little")[: len(self.ids)].view(np.bool_)
 
     def order(self, name: str) -> npt.NDArray[np.int64]:
-        """A kept order as an array of positions, made at its first use in this state."""
-        found = self._arrays.get(name)
-        if found is None:
-            found = self._arrays[name] = np.array(self.orders[name], np.int64)
-        return found
+        """A kept order as an array of positions."""
+        return self.orders[name]
 
     def rank(self, name: str) -> npt.NDArray[np.int64]:
         """Each position's place in a kept order (a removed document's: after every other)."""
@@ -306,7 +308,7 @@ def _read(conn: sa.Connection, version: int) -> Bitmaps:
     for i, (_, organisation_id, state, *_rest) in enumerate(rows):
         grouped.setdefault((organisation_id, state), []).append(i)
     groups = {key: _bits(found, size) for key, found in grouped.items()}
-    keys: list[SortKeys | None] = [_sort_keys(*row[3:]) for row in rows]
+    keys = [_sort_keys(*row[3:]) for row in rows]
     f = dataset_facets.c
     values: dict[str, dict[str, int]] = {}
     for facet, value, doc_ids in conn.execute(
@@ -315,17 +317,29 @@ def _read(conn: sa.Connection, version: int) -> Bitmaps:
         docs = (positions.get(int(x)) for x in doc_ids.split(","))
         values.setdefault(facet, {})[value] = _bits((p for p in docs if p is not None), size)
     orders = {
-        name: [positions[i] for i in conn.execute(sa.select(d.id).order_by(*by)).scalars()
-               if i in positions]
+        name: np.array([positions[i] for i in conn.execute(sa.select(d.id).order_by(*by)).scalars()
+                        if i in positions], np.int64)
         for name, by in ORDERS.items()
     }  # fmt: skip
-    return Bitmaps(version, ids, positions, groups, values, orders, keys)
+    return Bitmaps(
+        version, np.array(ids, np.int64), Positions(positions), groups, values, orders, keys
+    )
 
 
-def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None:
-    """`kept` with the changes since its version applied (`search_index_changes`), reading
-    only the documents they name; None when a full read is due: the log does not reach back
-    to `kept`, or the changes (or the places removed documents left empty) are too many."""
+@dataclass(frozen=True)
+class _Change:
+    """What the change log names since a state: the documents' index rows now (those still
+    there) and their facet rows."""
+
+    doc_ids: set[int]
+    rows: list[tuple[Any, ...]]  # id, organisation, state, the sort keys' columns
+    facet_rows: list[tuple[Any, ...]]  # doc_id, facet, value
+
+
+def _change(kept: Bitmaps, conn: sa.Connection, version: int) -> _Change | None:
+    """The documents changed since `kept`'s version, read; None when a full read is due: the
+    log does not reach back to `kept`, or the changes (or the places removed documents left
+    empty) are too many."""
     if not 0 < version - kept.version < KEEP:
         return None
     log = search_index_changes.c
@@ -346,22 +360,44 @@ def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None
     facet_rows = conn.execute(
         sa.select(f.doc_id, f.facet, f.value).where(f.doc_id.in_(sa.select(named)))
     ).all()
-    ids, positions, keys = list(kept.ids), dict(kept.positions), list(kept.keys)
-    removed = {positions.pop(doc_id) for doc_id in doc_ids if doc_id in positions}
-    for p in removed:
-        ids[p], keys[p] = -1, None
-    added: dict[int, int] = {}
-    for doc_id, _organisation_id, _state, *sorting in rows:
-        added[doc_id] = positions[doc_id] = len(ids)
-        ids.append(doc_id)
-        keys.append(_sort_keys(*sorting))
-    size = len(ids)
+    return _Change(doc_ids, [tuple(r) for r in rows], [tuple(r) for r in facet_rows])
+
+
+def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None:
+    """`kept` with the changes since its version applied (`search_index_changes`), reading
+    only the documents they name, at a cost that follows the change, not the catalogue: the
+    removed ones' places emptied, the added ones put at new positions and into each kept
+    order by their sort keys; None when a full read is due (`_change`, `_placed`)."""
+    change = _change(kept, conn, version)
+    if change is None:
+        return None
+    size = len(kept.ids)
+    removed = sorted(kept.positions[d] for d in change.doc_ids if d in kept.positions)
+    added = {row[0]: size + i for i, row in enumerate(change.rows)}
+    ids = np.concatenate([kept.ids, np.fromiter(added, np.int64, len(added))])
+    ids[removed] = -1
+    keys = grown(kept.keys, size, (_sort_keys(*row[3:]) for row in change.rows))
+    orders = {}
+    for name, order in kept.orders.items():
+        placed = _placed(order, _ORDER_KEYS[name], keys, removed, list(added.values()))
+        if placed is None:
+            return None
+        orders[name] = placed
+    groups, values = _regrouped(kept, change, removed, added, len(ids))
+    positions = kept.positions.changed(change.doc_ids, added)
+    return Bitmaps(version, ids, positions, groups, values, orders, keys, text=KeptText(kept.text))
+
+
+def _regrouped(
+    kept: Bitmaps, change: _Change, removed: list[int], added: dict[int, int], size: int
+) -> tuple[dict[tuple[str, str], int], dict[str, dict[str, int]]]:
+    """The bitmaps of the groups and of the facet values after the change."""
     gone = _bits(removed, size)
     grouped: dict[tuple[str, str], list[int]] = {}
-    for doc_id, organisation_id, state, *_rest in rows:
+    for doc_id, organisation_id, state, *_rest in change.rows:
         grouped.setdefault((organisation_id, state), []).append(added[doc_id])
     by_value: dict[str, dict[str, list[int]]] = {}
-    for doc_id, facet, value in facet_rows:
+    for doc_id, facet, value in change.facet_rows:
         if doc_id in added:  # its facet rows may outlive it in a newer snapshot than its row's
             by_value.setdefault(facet, {}).setdefault(value, []).append(added[doc_id])
     groups = _applied(kept.groups, gone, grouped, size)
@@ -369,36 +405,33 @@ def _updated(kept: Bitmaps, conn: sa.Connection, version: int) -> Bitmaps | None
         facet: _applied(kept.values.get(facet, {}), gone, by_value.get(facet, {}), size)
         for facet in {*kept.values, *by_value}
     }
-    orders = {}
-    for name, order in kept.orders.items():
-        placed = _placed(order, _ORDER_KEYS[name], kept.keys, keys, removed, added.values())
-        if placed is None:
-            return None
-        orders[name] = placed
-    return Bitmaps(version, ids, positions, groups, values, orders, keys, text=KeptText(kept.text))
+    return groups, values
 
 
 def _placed(
-    order: list[int],
+    order: npt.NDArray[np.int64],
     by: Callable[[SortKeys], Any],
-    before: list[SortKeys | None],
-    after: list[SortKeys | None],
-    removed: set[int],
-    added: Iterable[int],
-) -> list[int] | None:
+    keys: list[SortKeys],
+    removed: list[int],
+    added: list[int],
+) -> npt.NDArray[np.int64] | None:
     """A kept order without the `removed` positions and with the `added` ones, each found by
-    bisection on its sort keys (`before` the change for the removed, `after` for the added;
-    keys end with the unique name, so a position's place is exact); None if the order and
-    the keys disagree (a full read then puts it right)."""
-    placed = list(order)
+    bisection on its sort keys (keys end with the unique name, so a position's place is
+    exact); None if the order and the keys disagree (a full read then puts it right)."""
+
+    def key(p: int) -> Any:
+        return by(keys[p])
+
+    at = []
     for p in removed:
-        i = bisect.bisect_left(placed, by(before[p]), key=lambda q: by(before[q]))  # type: ignore[arg-type]
-        if i == len(placed) or placed[i] != p:
+        i = bisect.bisect_left(order, key(p), key=key)
+        if i == len(order) or order[i] != p:
             return None
-        del placed[i]
-    for p in added:
-        bisect.insort(placed, p, key=lambda q: by(after[q]))  # type: ignore[arg-type]
-    return placed
+        at.append(i)
+    placed = np.delete(order, at) if at else order
+    new = sorted(added, key=key)
+    where = [bisect.bisect_left(placed, key(p), key=key) for p in new]
+    return np.insert(placed, where, new) if new else placed
 
 
 def _applied(

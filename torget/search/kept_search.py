@@ -188,7 +188,7 @@ def with_bitmaps(search: _Search, kept: Bitmaps) -> tuple[list[str], dict[str, d
             if q.sort == "relevance" and (narrowed.bit_count() > RANK_ALL or _ranks_all(search)):
                 ranked = kept.ranked.get(key, lambda: _ranked(search, kept))
             elif q.sort == "relevance":  # only the few the page is chosen from, not kept
-                ranked = _ranked(search, kept, [kept.ids[p] for p in members(narrowed)])
+                ranked = _ranked(search, kept, kept.ids[members(narrowed)].tolist())
         within &= matching
     stored = [stored_facet(f, q.lang) for f in FACETS]
     counts = kept.counts(within, filters, stored)

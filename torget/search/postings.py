@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ import numpy.typing as npt
 import sqlalchemy as sa
 
 from torget.db.schema import search_documents
+from torget.search.positions import grown
 
 if TYPE_CHECKING:
     from torget.search.bitmaps import Bitmaps
@@ -110,7 +111,7 @@ class Postings:
     added_texts: tuple[tuple[int, Texts], ...]
     lengths: npt.NDArray[np.int64]  # positions × fields
     ids: IntArray  # the document at each position (-1: removed), as `Bitmaps.ids`
-    titles: list[Title | None]  # each position's title (None: a removed document's)
+    titles: list[Title | None]  # each position's title (a list the states share: `grown`)
 
     def postings(
         self, lexeme: str, prefix: bool
@@ -125,7 +126,7 @@ class Postings:
 
 
 def _read_texts(
-    conn: sa.Connection, positions: dict[int, int], ids: Iterable[int] | None
+    conn: sa.Connection, positions: Mapping[int, int], ids: Iterable[int] | None
 ) -> tuple[list[tuple[int, Texts]], list[tuple[int, Title]]]:
     """The documents' texts by position, and their titles."""
     d = search_documents.c
@@ -145,15 +146,17 @@ def _read_texts(
 
 
 def _titles(
-    read: list[tuple[int, Title]], size: int, older: list[Title | None] | None = None
+    read: list[tuple[int, Title]],
+    size: int,
+    older: list[Title | None] | None = None,
+    known: int = 0,
 ) -> list[Title | None]:
-    """Every position's title: those `older` knew, and these read ones."""
-    titles: list[Title | None] = [None] * size
-    if older is not None:
-        titles[: len(older)] = older
+    """Every position's title: the first `known` that `older` (a list the states share,
+    `positions.grown`) holds, and these read ones."""
+    titles: list[Title | None] = [None] * (size - known)
     for p, title in read:
-        titles[p] = title
-    return titles
+        titles[p - known] = title
+    return titles if older is None else grown(older, known, titles)
 
 
 def _lengths(
@@ -169,16 +172,17 @@ def _lengths(
 
 def _postings(conn: sa.Connection, kept: Bitmaps, before: Postings | None) -> Postings:
     size = len(kept.ids)
-    ids = np.asarray(kept.ids, dtype=np.int64)
+    ids = kept.ids
     if before is None:
         texts, read = _read_texts(conn, kept.positions, None)
         base, rows = _Segment.of(texts)
         lengths = _lengths(texts, rows, size)
         return Postings(base, _Segment.of([])[0], (), lengths, ids, _titles(read, size))
     known = len(before.lengths)
-    new = {kept.ids[p] for p in range(known, size) if kept.ids[p] >= 0}
-    texts, read = _read_texts(conn, kept.positions, new) if new else ([], [])
-    titles = _titles(read, size, before.titles)
+    new = kept.ids[known:]
+    new = new[new >= 0]
+    texts, read = _read_texts(conn, kept.positions, new.tolist()) if len(new) else ([], [])
+    titles = _titles(read, size, before.titles, known)
     if not texts:
         lengths = _lengths([], np.zeros((0, FIELDS), np.int64), size, before.lengths)
         return Postings(before.base, before.added, before.added_texts, lengths, ids, titles)
