@@ -25,8 +25,10 @@ harvesters' HTTP libraries ask for it, and without, as wrk alone asks), each for
 seconds at 1, 8 and 64 connections. Then the soak: `--soak` seconds of 64 wrk connections
 cycling through those endpoints while 4 writers create and change datasets through the JSON
 API (Python threads, one keep-alive connection each); afterwards every dataset written is read
-back. The server runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors
-(issue 21 saw one segmentation fault) and for server processes that died.
+back. wrk counts time-outs but cannot tell whose, so beside it a probe asks for each address
+on a connection of its own and tells which answered slowly (≥ 1 s) or not in time, and when.
+The server runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors (issue 21
+saw one segmentation fault) and for server processes that died.
 
 Each run also gives the server's CPU time per request (its processes' user + system time from
 /proc over the requests answered), which other load on the machine does not inflate as it

@@ -6,8 +6,11 @@ crawlers follow its twins: building the RDF of 10,000 datasets costs a core for 
 built once per state of the catalogue into `<data_dir>/feed/` and served from there.
 
 Which state is current is a *stamp*: a file holding a random token, replaced (atomically)
-after every commit that changes what the feed shows (`SUBSCRIPTIONS`: datasets, data services,
-organisations). A build reads the stamp *before* it reads the database and names its file
+after every commit that changes what the feed shows (`SUBSCRIPTIONS`: a dataset saved that is
+public, or withdrawn; data services; organisations). A draft's saves leave it: they show to the
+draft's editors alone, and an editor's stream of them (the soak's writers, twice a second)
+had every reader wait behind rebuilds of this feed and of the pages' kept answers that showed
+nothing new (issue 21). A build reads the stamp *before* it reads the database and names its file
 after that token, so a build that raced a change is filed under the old token and never
 served for the new one; the files are shared by every server process and by the command
 line, whichever made the change. Builds take a file lock, so 64 clients arriving after a
