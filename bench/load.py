@@ -25,8 +25,10 @@ harvesters' HTTP libraries ask for it, and without, as wrk alone asks), each for
 seconds at 1, 8 and 64 connections. Then the soak: `--soak` seconds of 64 wrk connections
 cycling through those endpoints while 4 writers create and change datasets through the JSON
 API (Python threads, one keep-alive connection each); afterwards every dataset written is read
-back. The server runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors
-(issue 21 saw one segmentation fault) and for server processes that died.
+back. wrk counts time-outs but cannot tell whose, so beside it a probe asks for each address
+on a connection of its own and tells which answered slowly (≥ 1 s) or not in time, and when.
+The server runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors (issue 21
+saw one segmentation fault) and for server processes that died.
 
 Each run also gives the server's CPU time per request (its processes' user + system time from
 /proc over the requests answered), which other load on the machine does not inflate as it
@@ -58,6 +60,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Thread
 from typing import Any
 
 import httpx
@@ -136,6 +139,26 @@ class Soak:
     write_errors: list[str] = field(default_factory=list)
     unreadable: int = 0
     fatal: list[str] = field(default_factory=list)
+    probed: list[Probed] = field(default_factory=list)
+
+
+@dataclass
+class Probed:
+    """One address as the soak's side probe saw it: wrk tells time-outs but not whose."""
+
+    endpoint: str
+    latencies: list[float] = field(default_factory=list)  # seconds, of answers received
+    slow: list[tuple[float, float]] = field(default_factory=list)  # (when into the soak, s)
+    timeouts: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        done = sorted(self.latencies) or [0.0]
+        p50, top = done[len(done) // 2], done[-1]
+        slow = ", ".join(f"{took:.1f} s at {at:.0f} s" for at, took in self.slow[:4])
+        return (f"{self.endpoint:<14}{len(self.latencies):>6} answers, p50 {p50 * 1000:7.1f} ms,"
+                f" max {top * 1000:7.0f} ms, {self.timeouts} time-outs, {len(self.errors)} "
+                f"errors{'; slow: ' + slow if slow else ''}")  # fmt: skip
 
 
 # --- The servers -----------------------------------------------------------------------------
@@ -310,6 +333,47 @@ def conditional(server: str, pid: int, url: str, seconds: float) -> Run:
 
 # --- The soak --------------------------------------------------------------------------------
 
+SLOW_S = 1.0  # what the probe tells with its time
+
+
+def _probe(url: str, ask: Ask, start: float, stop: float, seen: Probed) -> None:
+    """One connection asking for one address again and again until `stop`, as wrk's do
+    (its body read whole, not decoded), each answer timed against wrk's time-out."""
+    headers = {"Accept-Encoding": ask[2] if len(ask) > 2 else "identity"}  # type: ignore[misc]
+    if ask[1]:
+        headers["Accept"] = ask[1]
+    with httpx.Client(base_url=url, timeout=WRK_TIMEOUT_S, headers=headers) as client:
+        while (began := time.monotonic()) < stop:
+            try:
+                with client.stream("GET", ask[0]) as answer:
+                    for _ in answer.iter_raw(1 << 20):
+                        pass
+                took = time.monotonic() - began
+                if answer.status_code >= 400:
+                    seen.errors.append(f"{answer.status_code} after {took:.1f} s")
+                seen.latencies.append(took)
+                seen.timeouts += took >= WRK_TIMEOUT_S  # wrk's measure: the whole answer's time
+                if took >= SLOW_S:
+                    seen.slow.append((began - start, took))
+            except httpx.TimeoutException:  # no byte for that long
+                seen.timeouts += 1
+            except httpx.HTTPError as exc:
+                seen.errors.append(f"{type(exc).__name__}: {exc}")
+
+
+def probes(url: str, cat: Catalogue, seconds: float) -> tuple[list[Thread], list[Probed]]:
+    """A side probe per address beside the soak's wrk (one connection each): which addresses
+    answer slowly or not in time, and when."""
+    start = time.monotonic()
+    found = [Probed(name) for name in endpoints(cat)]
+    threads = [
+        Thread(target=_probe, args=(url, group[0], start, start + seconds, seen))
+        for seen, group in zip(found, endpoints(cat).values(), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads, found
+
 
 def _writer(
     url: str, token: str, stop: float, n: int, made: dict[str, str], errors: list[str]
@@ -348,8 +412,9 @@ def soak(server: str, url: str, cat: Catalogue, seconds: float, log: Path) -> So
     ]
     for thread in writers:
         thread.start()
+    probing, probed = probes(url, cat, seconds)
     report = wrk(url, paths, SOAK_READERS, seconds)
-    for thread in writers:
+    for thread in writers + probing:
         thread.join()
     unreadable = 0
     with httpx.Client(
@@ -369,7 +434,7 @@ def soak(server: str, url: str, cat: Catalogue, seconds: float, log: Path) -> So
     signs = ("Fatal Python error", "Segmentation", "died")
     fatal = [line for line in text.splitlines() if any(sign in line for sign in signs)]
     return Soak(server, report["requests"], run.rps, run.p99_ms, run.errors, run.timeouts,
-                len(made), errors, unreadable, fatal)  # fmt: skip
+                len(made), errors, unreadable, fatal, probed)  # fmt: skip
 
 
 # --- One backend, Datasette ------------------------------------------------------------------
@@ -534,6 +599,8 @@ def report(
               f"{s.unreadable} unreadable")  # fmt: skip
         for line in s.write_errors[:5] + s.fatal[:5]:
             print(f"    {line}")
+        for seen in s.probed:
+            print(f"    probe: {seen.line()}")
     print("\ngoals:")
     lines = goals(runs, soaks)
     for line in lines:

@@ -56,7 +56,7 @@ SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
     *follows.SUBSCRIPTIONS,  # published, updated, deleted, commented → followers' e-mails
     *suggestion_letters.SUBSCRIPTIONS,  # SuggestionStatusChanged → the author's and voters' mail
     *webhooks.SUBSCRIPTIONS,  # published, updated, withdrawn, status → organisations' webhooks
-    *feed_cache.SUBSCRIPTIONS,  # datasets, services, organisations → the DCAT feed out of date
+    *feed_cache.SUBSCRIPTIONS,  # public datasets, services, organisations → the feed out of date
     *freshness.SUBSCRIPTIONS,  # DatasetSaved → its kept due date (issue 20)
 )
 

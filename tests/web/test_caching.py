@@ -19,11 +19,13 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from torget.accounts.permissions import COMMAND_LINE
+from torget.accounts.permissions import COMMAND_LINE, SYSTEM
+from torget.catalog import datasets
 from torget.catalog.model import LangText
 from torget.catalog.organisations import get_organisation
 from torget.db.engine import write
 from torget.dcat.feed import iter_catalogue
+from torget.dcat.feed_cache import catalogue_state
 from torget.publishing.changes import patch_dataservice, patch_dataset, update_organisation
 from torget.site import Site
 from torget.web.admission import Admission
@@ -222,3 +224,34 @@ def test_while_the_feed_builds_readers_get_the_newest_one_at_once(
     assert "last-modified" not in during.headers  # older than the last change: no date
     after = client.get("/datasets/dcat", headers={"If-None-Match": first.headers["etag"]})
     assert after.status_code == 200 and "Strand-API" in after.text
+
+
+def test_a_drafts_edits_leave_the_public_feed_and_kept_answers_as_they_are(
+    client: TestClient, site: Site, sample: Sample
+) -> None:
+    """A draft shows to its editors alone, whose answers are never kept: its saves leave the
+    catalogue's stamp, so the feed and every kept answer stay current. Before, an editor's
+    stream of draft saves made every reader wait behind rebuilds that showed nothing new
+    (issue 21: time-outs in the soak at 10,000 datasets). Withdrawing and publishing are
+    changes of the public's view."""
+    feed = client.get("/datasets/dcat")
+    state = catalogue_state(site.settings)
+    with write(site.engine) as conn:
+        patch_dataset(conn, COMMAND_LINE, sample.draft.id, {"title": {"sv": "Utkast ändrat"}})
+    assert catalogue_state(site.settings) == state
+    again = client.get("/datasets/dcat", headers={"If-None-Match": feed.headers["etag"]})
+    assert again.status_code == 304
+
+    with write(site.engine) as conn:
+        patch_dataset(conn, COMMAND_LINE, sample.bathing.id, {"state": "draft"})
+    withdrawn = client.get("/datasets/dcat", headers={"If-None-Match": feed.headers["etag"]})
+    assert withdrawn.status_code == 200 and sample.bathing.id not in withdrawn.text
+    state = catalogue_state(site.settings)
+    with write(site.engine) as conn:
+        patch_dataset(conn, COMMAND_LINE, sample.bathing.id, {"title": {"sv": "Strandbad"}})
+    assert catalogue_state(site.settings) == state
+    with write(site.engine) as conn:  # published by the store: the checklist is not the point
+        datasets.patch_dataset(conn, SYSTEM, sample.bathing.id, {"state": "published"})
+    etag = withdrawn.headers["etag"]
+    published = client.get("/datasets/dcat", headers={"If-None-Match": etag})
+    assert published.status_code == 200 and "Strandbad" in published.text

@@ -4,9 +4,10 @@ Issue 21: the feed streamed its body while holding a pooled database connection,
 concurrent readers exhausted the pool; the rest waited 30 s and died mid-response, and the
 server then answered nothing for seconds. Here the real command runs two server processes on
 loopback, on each backend; 64 clients fetch `/datasets/dcat` (whole, and conditionally) while
-4 writers create and change datasets through the JSON API, each change making the feed out of
-date. Every answer must be a 200 (or a 304 for a conditional fetch), every body a whole
-catalogue, every write readable afterwards, and the feed then must show the last state.
+4 writers create and change draft datasets and rename their organisation through the JSON
+API, each rename making the feed out of date (a draft's change leaves it as it is). Every
+answer must be a 200 (or a 304 for a conditional fetch), every body a whole catalogue, every
+write readable afterwards, and the feed then must show the last state.
 Nothing here is timed; `bench/load.py` measures.
 """
 
@@ -118,6 +119,11 @@ async def _write(client: httpx.AsyncClient, stop: float, n: int, made: dict[str,
         changed = await client.patch(f"/api/datasets/{ref}", json={"title": {"sv": f"Ändrad {i}"}})
         assert changed.status_code == 200, changed.text
         made[ref] = f"Ändrad {i}"
+        # A draft shows nowhere public; the organisation's new name outdates the feed.
+        renamed = {"name": "sjostad", "title": {"sv": f"Sjöstad {n}-{i}"},
+                   "publisher_type": "LocalAuthority"}  # fmt: skip
+        moved = await client.put("/api/organisations/sjostad", json=renamed)
+        assert moved.status_code == 200, moved.text
         i += 1
 
 
@@ -147,10 +153,17 @@ def test_feed_clients_and_writers_see_no_error(served: tuple[str, str]) -> None:
     with httpx.Client(base_url=address, headers=auth, timeout=30) as client:
         for ref, title in made.items():
             assert client.get(f"/api/datasets/{ref}").json()["title"]["sv"] == title
-        # The feed follows the last change: a change after a fetch makes the next one whole.
+        # A draft's change shows nowhere public: the feed stays as it was.
         before = client.get("/datasets/dcat")
+        unchanged = {"If-None-Match": before.headers["etag"]}
         ref = next(iter(made))
         assert client.patch(f"/api/datasets/{ref}", json={"title": {"sv": "Sist"}}).is_success
+        assert client.get("/datasets/dcat", headers=unchanged).status_code == 304
+        # The feed follows the last public change: a change after a fetch makes the next one
+        # whole.
+        renamed = {"name": "sjostad", "title": {"sv": "Nya Sjöstad"},
+                   "publisher_type": "LocalAuthority"}  # fmt: skip
+        assert client.put("/api/organisations/sjostad", json=renamed).is_success
         # While the change's build runs a reader gets the newest feed built (feed_cache's
         # `newest`), so the change shows once the build is done: at the latest in seconds.
         deadline = time.monotonic() + 60

@@ -6,8 +6,11 @@ crawlers follow its twins: building the RDF of 10,000 datasets costs a core for 
 built once per state of the catalogue into `<data_dir>/feed/` and served from there.
 
 Which state is current is a *stamp*: a file holding a random token, replaced (atomically)
-after every commit that changes what the feed shows (`SUBSCRIPTIONS`: datasets, data services,
-organisations). A build reads the stamp *before* it reads the database and names its file
+after every commit that changes what the feed shows (`SUBSCRIPTIONS`: a dataset saved that is
+public, or withdrawn; data services; organisations). A draft's saves leave it: they show to the
+draft's editors alone, and an editor's stream of them (the soak's writers, twice a second)
+had every reader wait behind rebuilds of this feed and of the pages' kept answers that showed
+nothing new (issue 21). A build reads the stamp *before* it reads the database and names its file
 after that token, so a build that raced a change is filed under the old token and never
 served for the new one; the files are shared by every server process and by the command
 line, whichever made the change. Builds take a file lock, so 64 clients arriving after a
@@ -40,7 +43,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +53,14 @@ import sqlalchemy as sa
 
 from torget import __version__
 from torget.db.engine import after_commit
+from torget.db.schema import datasets
 from torget.dcat.feed import iter_catalogue
 from torget.events import (
+    Bulk,
     DataServiceDeleted,
     DataServiceSaved,
-    DatasetDeleted,
     DatasetSaved,
+    DatasetWithdrawn,
     Handler,
     OrganisationDeleted,
     OrganisationSaved,
@@ -283,14 +288,33 @@ def _on_change(conn: sa.Connection, _event: Any) -> None:
     after_commit(conn, _Outdate(settings_of(conn)))
 
 
-SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = tuple(
-    (event, _on_change)
-    for event in (
-        DatasetSaved,
-        DatasetDeleted,
-        DataServiceSaved,
-        DataServiceDeleted,
-        OrganisationSaved,
-        OrganisationDeleted,
+def _on_datasets_saved(conn: sa.Connection, events: Sequence[DatasetSaved]) -> None:
+    """Datasets saved: the public's view changed only if one of them is public now (one
+    leaving the public is `DatasetWithdrawn`). A draft's edits show to its editors alone, whose
+    answers are never kept; an editor's stream of them renewed the stamp twice a second, and
+    every reader then waited behind the builds of a feed and of kept answers that showed
+    nothing new (issue 21: time-outs in the soak at 10,000 datasets)."""
+    if any(e.written is not None and e.written.state == "published" for e in events):
+        _on_change(conn, events[0])
+        return
+    unread = [e.dataset_id for e in events if e.written is None]
+    public = sa.select(datasets.c.id).where(
+        datasets.c.id.in_(unread), datasets.c.state == "published"
     )
+    if unread and conn.execute(public.limit(1)).first() is not None:
+        _on_change(conn, events[0])
+
+
+SUBSCRIPTIONS: tuple[tuple[type, Handler], ...] = (
+    (DatasetSaved, Bulk(_on_datasets_saved)),  # a harvest's datasets together
+    *(
+        (event, _on_change)
+        for event in (
+            DatasetWithdrawn,  # unpublished or deleted (a draft's deletion shows nowhere)
+            DataServiceSaved,
+            DataServiceDeleted,
+            OrganisationSaved,
+            OrganisationDeleted,
+        )
+    ),
 )

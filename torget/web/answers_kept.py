@@ -8,8 +8,11 @@ and format (`RECORDS` and `SEARCHES`, bounded `Memo`s), as the dataset page is
 (`pages/dataset_kept.py`), and a kept answer is used while
 
 - the catalogue is as it was: `feed_cache.catalogue_state`, part of the key, changes after
-  every commit that changes a dataset or its distributions (and the search index with them,
-  in the same transaction), a data service or an organisation, in whichever process;
+  every commit that changes a public dataset or its distributions (and the search index with
+  them, in the same transaction), publishes or withdraws one, or changes a data service or an
+  organisation, in whichever process. A draft's saves leave it: no anonymous answer shows a
+  draft (its words move the search's term statistics a little, so a kept search keeps the
+  order of the last public change until the next);
 - for a search answer, the use counts are as they were: `usage_state`, also in the key,
   because use breaks ties in the relevance order and makes the popularity order;
 - the datastore of the datasets it shows is as it was (`loads_state`, one query, which sees

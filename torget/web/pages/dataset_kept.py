@@ -12,8 +12,9 @@ a page built for the request, through the same code and the same slots.
 
 A kept page is used while
 - the catalogue is as it was: `feed_cache.catalogue_state`, part of the key, changes with
-  every change through Torget to a dataset or its distributions (also when a file the
-  personal-data guard held is released, issue 13), a data service or an organisation;
+  every change through Torget to a public dataset or its distributions (also when a file the
+  personal-data guard held is released, issue 13), a dataset published or withdrawn, a data
+  service or an organisation (an anonymous reader sees no draft);
 - the dataset's loads and what is made of them are as they were (`volatile_state`: one query
   over its loads, current tables, column descriptions, kept versions, conformance checks and
   harvest origin, compared on every use; a running load's heartbeat is in it, so a page
