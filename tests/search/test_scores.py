@@ -147,11 +147,14 @@ NEAR_AND_FAR = [
              description={"sv": "Strand " + "ord " * 150 + "bad.", "en": "beach " * 3}),
     _dataset("trangd", "Vatten och strand", "Water",
              description={"sv": "vatten " * 300 + "strand bad.", "en": None}),
+    *(_dataset(f"fisk-{i}", f"Fisk och sjö {i}", None,
+               description={"sv": "Fisk i sjön, sjö med fisk. " * (i + 1), "en": None})
+      for i in range(5)),  # several documents with many pairs: folded column by column
 ]  # fmt: skip
 NEAR_TEXTS = [
     "bad strand", "strand bad", "bad bad strand", "beach bathing", "bathing beach sites",
     "strand ord", "ord bad", "bad ord strand", "badstrand bad", "strand", "ord",
-    "vatten strand", "vatten", "water",
+    "vatten strand", "vatten", "water", "fisk sjö", "sjön fisk", "fisk fisk sjö",
 ]  # fmt: skip
 # Matching "trangd", whose "vatten" PostgreSQL keeps 255 times of 300 (and so counts fewer in
 # its length): ranked in SQL there, whatever the query's words.

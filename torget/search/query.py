@@ -17,7 +17,8 @@ all counts of one click on a value of a bounded facet (`counts.PAIRED`), from th
 Every other search without a due date counts with the bitmaps each process keeps
 (`bitmaps.py`), and pages from its kept orders or its kept ranking of the text's matches
 (`kept_search.py`), as do any page of one clicked value (but by popularity) and a deep page of
-the bare search (no text, no filter); the statement above remains for due dates and a database without them.
+the bare search (no text, no filter); the statement above remains for due dates and a
+database without them.
 """
 
 from __future__ import annotations
