@@ -448,11 +448,10 @@ class _Search:
             others = [name for name in stored if name != facet]
             counts.update(visible_pair_counts(self.conn, self.actor, facet, value, others))
             counts.update(visible_counts(self.conn, self.actor, [facet]))
-            # Any page, not only a deep one: walking the sort's index to page 1 tests about
-            # page end × readable / passing documents only when the value's documents are
-            # spread along the order; a theme whose datasets are all older than most (5 % of
-            # 100,000 datasets) took 9,000 look-ups, 95-170 ms of PostgreSQL (bench/search.py),
-            # where a kept order takes about 1 ms at any depth.
+            # Any page, not only a deep one: for page 1 of a theme on 5 % of 100,000 datasets
+            # PostgreSQL walked the sort's index in parallel workers, which tested 9,000
+            # documents to find 20 (95-170 ms; bench/search.py), where a kept order takes
+            # about 1 ms at any depth.
             bitmaps = current_bitmaps(self.conn) if self.query.sort != "popularity" else None
             if bitmaps is not None:
                 passing = bitmaps.readable(self.conn, self.actor) & bitmaps.chosen(facet, [value])
