@@ -99,6 +99,20 @@ def _ids(conn: sa.Connection) -> list[str]:
     return list(conn.execute(sa.text("SELECT id FROM datasets ORDER BY name")).scalars())
 
 
+def test_any_page_of_one_clicked_value_is_walked_along_a_kept_order_as_in_sql(
+    engine: sa.Engine, catalogue: dict[str, str]
+) -> None:
+    queries = [
+        SearchQuery(filters=filters, sort=sort, page=page, page_size=1)
+        for filters in ({"theme": ["ENVI"]}, {"organisation": ["trafik"]}, {"format": ["CSV"]})
+        for sort in ("relevance", "title", "modified", "name", "popularity")
+        for page in (1, 2, 3)
+    ]  # type: ignore[arg-type]
+    kept = _answers(engine, queries)
+    assert [names for _, names, _ in kept[:3]] != [[]] * 3
+    assert kept == _in_sql(engine, queries)
+
+
 def test_a_deep_page_without_text_is_walked_along_a_kept_order_as_in_sql(
     engine: sa.Engine, catalogue: dict[str, str]
 ) -> None:

@@ -5,11 +5,13 @@ matches come from the kept ranking of the query when there is one (`Bitmaps.rank
 as a bitmap without scores (`Bitmaps.matched`, from the kept postings). Every match of a text
 is ranked from the kept postings (`scores.rank`: the backend's formula, a few ms for a broad
 word's tens of thousands) and the ranking kept, whatever the filters; where the postings do
-not keep the formula (several words on PostgreSQL), scoring every match in the database is
-what a search pays the most for, so it is done, and kept, only when the page needs it,
-ordering by relevance the matches of the text alone or of filters that leave many of them
-(`RANK_ALL`); fewer are scored alone, only those passing every filter, and not kept. Sorts
-other than relevance walk a kept order (`Bitmaps.page`); popularity is ranked in SQL.
+not keep the formula (on PostgreSQL, a query asking for one term both as itself and as a
+prefix, or matching a document beyond the tsvector's limits: `scores.py`), scoring every
+match in the database is what a search pays the most for, so it is done, and kept, only when
+the page needs it, ordering by relevance the matches of the text alone or of filters that
+leave many of them (`RANK_ALL`); fewer are scored alone, only those passing every filter, and
+not kept. Sorts other than relevance walk a kept order (`Bitmaps.page`); popularity is ranked
+in SQL.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from torget.db.schema import dataset_popularity, search_documents
 from torget.search.backend import full_text_for
 from torget.search.bitmaps import Bitmaps, Ranked, members
 from torget.search.facets import FACETS, stored_facet
-from torget.search.scores import matching, rank, title_bonus
+from torget.search.scores import keeps_formula, matching, rank, title_bonus
 
 if TYPE_CHECKING:
     from torget.search.query import _Search
@@ -99,7 +101,7 @@ def _ranked_all(search: _Search, kept: Bitmaps) -> Ranked:
 def _ranks_all(search: _Search) -> bool:
     """Whether the kept postings rank the text (`scores.rank`): then every match is ranked
     and kept at once, however few pass the filters, as cheaply as ranking a few in SQL."""
-    return search.conn.dialect.name != "postgresql" or len(search.words) == 1
+    return keeps_formula(search.conn.dialect.name, search.words)
 
 
 def _matched(search: _Search, kept: Bitmaps) -> int:

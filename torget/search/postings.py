@@ -40,7 +40,7 @@ from torget.search.positions import grown
 if TYPE_CHECKING:
     from torget.search.bitmaps import Bitmaps
 
-__all__ = ["Postings", "KeptText", "FIELDS", "Title"]
+__all__ = ["Postings", "KeptText", "FIELDS", "Title", "Places", "MAX_PLACES", "MAX_PLACE"]
 
 # The weighted fields, in the order both backends keep them (FTS5's columns, PostgreSQL's
 # A-D labels): what a document's text is split into.
@@ -48,10 +48,33 @@ FIELDS = 4
 _LAST = "\U0010ffff"
 Texts = tuple[str, str, str, str]  # a document's terms per field, space-separated
 IntArray = npt.NDArray[np.int64]
+# A term's places in a document, as PostgreSQL's tsvector keeps them: the field in the top two
+# bits (0: the title, weight A … 3: the rest, D), the position (from 1, the fields one after
+# the other) in the other 14.
+Places = npt.NDArray[np.uint16]
+_NO_PLACES: Places = np.zeros(0, np.uint16)
+# PostgreSQL's limits: a tsvector keeps at most 255 places of a term per field (256 after
+# concatenating the fields), positions up to 16,383 (later ones are merged into it).
+MAX_PLACES = 255
+MAX_PLACE = 16383
 # A document's title as its relevance compares it with a query (`scores.title_bonus`): its
 # plain words (`title_words`) and its Swedish and English roots, each space-separated and
 # with a space before and after (as `query._tier` compares them).
 Title = tuple[str, str, str]
+
+
+def _places(lengths: IntArray) -> IntArray:
+    """Each occurrence's place (`Places`), in the order `_Segment.of` lists them: field by
+    field, document by document, word by word."""
+    found = []
+    before = np.zeros(len(lengths), np.int64)  # the document's words in the earlier fields
+    for f in range(FIELDS):
+        n = lengths[:, f]
+        start = np.cumsum(n) - n  # where each document's words begin in this field's run
+        position = np.arange(int(n.sum())) - np.repeat(start - before - 1, n)
+        found.append(np.minimum(position, MAX_PLACE) | f << 14)
+        before = before + n
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
 def _fields(title_sv: str, title_en: str, keywords: str, body: str, extra: str) -> Texts:
@@ -61,15 +84,22 @@ def _fields(title_sv: str, title_en: str, keywords: str, body: str, extra: str) 
 @dataclass(frozen=True)
 class _Segment:
     """The postings of some documents: term i's are `positions[starts[i]:starts[i+1]]`
-    (ascending), with their counts per field in the same rows of `counts`."""
+    (ascending), with their counts per field in the same rows of `counts`; with `places`
+    (PostgreSQL only), each posting's places in its document, ascending, term i's being
+    `places[place_starts[i]:place_starts[i+1]]`."""
 
     terms: list[str]  # sorted: a prefix's terms are a run of them
     starts: IntArray
     positions: IntArray
     counts: npt.NDArray[np.int32]  # one row per posting, one column per field
+    places: Places
+    place_starts: IntArray
+    crowded: IntArray  # the positions with a term more than MAX_PLACES times (ascending)
 
     @classmethod
-    def of(cls, texts: Sequence[tuple[int, Texts]]) -> tuple[_Segment, IntArray]:
+    def of(
+        cls, texts: Sequence[tuple[int, Texts]], places: bool = False
+    ) -> tuple[_Segment, IntArray]:
         """The segment of these documents' texts, and their fields' lengths (a row each)."""
         where = np.array([p for p, _ in texts], dtype=np.int64)
         tokens: list[list[str]] = []
@@ -82,13 +112,24 @@ class _Segment:
         index = {t: i for i, t in enumerate(terms)}
         term_of = np.array([index[t] for found in tokens for t in found], dtype=np.int64)
         at = np.concatenate([np.repeat(where, lengths[:, f]) for f in range(FIELDS)])
-        field = np.repeat(np.arange(FIELDS), lengths.sum(axis=0))
         size = int(where.max()) + 1 if len(where) else 1
-        keys, inverse = np.unique(term_of * size + at, return_inverse=True)
-        flat = np.bincount(inverse.ravel() * FIELDS + field, minlength=len(keys) * FIELDS)
-        starts = np.searchsorted(keys // size, np.arange(len(terms) + 1)).astype(np.int64)
+        # Every occurrence by term, document and place: a posting is a run of them.
+        keys = np.sort((term_of * size + at) << 16 | _places(lengths))
+        rows = keys >> 16
+        first = np.ones(len(keys), np.bool_)
+        first[1:] = rows[1:] != rows[:-1]
+        row = np.cumsum(first) - 1
+        flat = np.bincount(row * FIELDS + (keys >> 14 & 3), minlength=int(first.sum()) * FIELDS)
         counts = flat.reshape(-1, FIELDS).astype(np.int32)
-        return cls(terms, starts, keys % size, counts), lengths
+        rows = rows[first]
+        starts = np.searchsorted(rows // size, np.arange(len(terms) + 1)).astype(np.int64)
+        sizes = counts.sum(axis=1)
+        crowded = np.unique(rows[sizes > MAX_PLACES] % size)
+        if not places:
+            return cls(terms, starts, rows % size, counts, _NO_PLACES, starts * 0, crowded), lengths
+        ends = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        kept = (keys & 0xFFFF).astype(np.uint16)
+        return cls(terms, starts, rows % size, counts, kept, ends[starts], crowded), lengths
 
     def matching(self, lexeme: str, prefix: bool) -> Iterator[tuple[str, slice]]:
         """The terms a query form matches (itself, or every term it begins), in byte order,
@@ -123,6 +164,30 @@ class Postings:
         ]
         found.sort(key=lambda item: item[0])  # stable: base before added
         return [(t, s.positions[rows], s.counts[rows]) for t, s, rows in found]
+
+    def occurrences(self, lexeme: str, prefix: bool) -> list[tuple[IntArray, IntArray, Places]]:
+        """(positions, the number of places in each, the places) of every term the form
+        matches, in `postings`' order: kept on PostgreSQL only (`_Segment.places`)."""
+        found = [
+            (t, s, rows) for s in (self.base, self.added) for t, rows in s.matching(lexeme, prefix)
+        ]
+        found.sort(key=lambda item: item[0])
+        out = []
+        for _, s, rows in found:
+            i = int(np.searchsorted(s.starts, rows.start, side="right")) - 1
+            places = s.places[s.place_starts[i] : s.place_starts[i + 1]]
+            out.append((s.positions[rows], s.counts[rows].sum(axis=1, dtype=np.int64), places))
+        return out
+
+    def crowded(self, positions: IntArray) -> bool:
+        """Whether a document at these positions is beyond what the kept places say of
+        PostgreSQL's tsvector: a term more than `MAX_PLACES` times (PostgreSQL drops the
+        rest, and its length then counts fewer), or a place beyond `MAX_PLACE`."""
+        if not len(positions):
+            return False
+        many = np.concatenate([self.base.crowded, self.added.crowded])
+        long = int(self.lengths[positions].sum(axis=1).max()) >= MAX_PLACE
+        return long or bool(np.isin(positions, many).any())
 
 
 def _read_texts(
@@ -172,10 +237,11 @@ def _lengths(
 
 def _postings(conn: sa.Connection, kept: Bitmaps, before: Postings | None) -> Postings:
     size = len(kept.ids)
+    places = conn.dialect.name == "postgresql"  # only `ts_rank` weighs the words' places
     ids = kept.ids
     if before is None:
         texts, read = _read_texts(conn, kept.positions, None)
-        base, rows = _Segment.of(texts)
+        base, rows = _Segment.of(texts, places)
         lengths = _lengths(texts, rows, size)
         return Postings(base, _Segment.of([])[0], (), lengths, ids, _titles(read, size))
     known = len(before.lengths)
@@ -187,7 +253,7 @@ def _postings(conn: sa.Connection, kept: Bitmaps, before: Postings | None) -> Po
         lengths = _lengths([], np.zeros((0, FIELDS), np.int64), size, before.lengths)
         return Postings(before.base, before.added, before.added_texts, lengths, ids, titles)
     added = (*before.added_texts, *texts)
-    segment, rows = _Segment.of(added)
+    segment, rows = _Segment.of(added, places)
     lengths = _lengths(added, rows, size, before.lengths)
     return Postings(before.base, segment, added, lengths, ids, titles)
 

@@ -7,14 +7,16 @@ types, so that every score equals, bit for bit, what the database computes (the 
 * SQLite: FTS5's `bm25` (sqlite/ext/fts5/fts5_aux.c) with the column weights of migration
   0024 (10, 5, 2, 1), k1 = 1.2, b = 0.75, one IDF per phrase (query form) from the number of
   documents holding it, each document's length the sum of its fields', all in doubles.
-* PostgreSQL: `ts_rank(document, query, 1)` (src/backend/utils/adt/tsrank.c) for a query of
-  one word (`calc_rank_or`: per query form in byte order, per matching term in byte order,
-  the positions' weights A-D summed as Σ w/i² in floats, added in doubles and kept as a
-  float), divided by the number of forms, then by log2(1 + the document's length). A query
-  of several words is ranked by `calc_rank_and`, which weighs the distances between the
-  words' positions: not kept here, so PostgreSQL ranks those in SQL (`rank` answers None).
-  Nor is a document near the tsvector's limits (a term more than 255 times, or 16,383
-  positions), where PostgreSQL drops or merges positions.
+* PostgreSQL: `ts_rank(document, query, 1)` (src/backend/utils/adt/tsrank.c). A query of
+  one word (or whose forms are one text) by `calc_rank_or`: per query form in byte order,
+  per matching term in byte order, the positions' weights A-D summed as Σ w/i² in floats,
+  added in doubles and kept as a float, divided by the number of forms; a query of several
+  words by `calc_rank_and`, which weighs the distances between the words' places
+  (`proximity.py`, from the places the postings keep on PostgreSQL); either then divided by
+  log2(1 + the document's length). Not kept here (`rank` answers None, and PostgreSQL ranks
+  in SQL): a query asking for one text both as itself and as a prefix (which of the two
+  PostgreSQL keeps depends on its sort), and a match near the tsvector's limits (a term
+  more than 255 times, or 16,383 positions), where PostgreSQL drops or merges positions.
 
 The document's positions of a term are those of its fields in the order title (A), keywords
 (B), description (C), the rest (D), as the generated tsvector concatenates them, so a term's
@@ -30,9 +32,10 @@ import numpy as np
 import numpy.typing as npt
 
 from torget.search.postings import FIELDS, IntArray, Postings, Title
-from torget.search.text import QueryWord, fold
+from torget.search.proximity import Floats, operands, rank_and
+from torget.search.text import Form, QueryWord, fold
 
-__all__ = ["matching", "rank", "title_bonus", "TIER", "SHORT"]
+__all__ = ["matching", "rank", "keeps_formula", "title_bonus", "TIER", "SHORT"]
 
 Mask = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float64]
@@ -46,8 +49,6 @@ _K1, _B = 1.2, 0.75
 _BM25_WEIGHTS = np.array([10.0, 5.0, 2.0, 1.0])
 # ts_rank's default weights, by field: A (title), B, C, D.
 _TS_WEIGHTS = tuple(np.float32(w) for w in (1.0, 0.4, 0.2, 0.1))
-_MAX_POSITIONS = 255
-_MAX_LENGTH = 16383
 
 
 def _form_hits(postings: Postings, lexeme: str, prefix: bool) -> tuple[IntArray, IntArray]:
@@ -109,8 +110,14 @@ def rank(
     """The positions of the documents matching every word, with the backend's score of each;
     None when the formula is not kept here (see the module's docstring)."""
     if dialect == "postgresql":
-        return _ts_rank(postings, words) if len(words) == 1 else None
+        return _ts_rank(postings, words)
     return _bm25(postings, words)
+
+
+def keeps_formula(dialect: str, words: list[QueryWord]) -> bool:
+    """Whether `rank` computes the backend's formula for this query over documents within
+    the tsvector's limits (`Postings.crowded`)."""
+    return dialect != "postgresql" or operands(words) is not None
 
 
 def _bm25(postings: Postings, words: list[QueryWord]) -> tuple[IntArray, Scores]:
@@ -165,34 +172,36 @@ def _log_length(length: int) -> float:
     return math.log(float(length + 1)) / math.log(2.0)
 
 
-def _ts_rank(postings: Postings, words: list[QueryWord]) -> tuple[IntArray, Scores] | None:
-    (word,) = words
-    items = sorted({f.lexeme.encode(): f for f in word.forms()}.items())
-    found = [hit for _, f in items for hit in postings.postings(f.lexeme, f.prefix)]
-    live = postings.ids >= 0
-    if not found:
-        return np.zeros(0, np.int64), np.zeros(0)
+def _rank_or(postings: Postings, positions: IntArray, forms: list[Form]) -> Floats:
+    """`calc_rank_or`'s result for the documents at these positions, holding some form."""
+    found = [hit for f in forms for hit in postings.postings(f.lexeme, f.prefix)]
     counts = np.concatenate([c for _, _, c in found]).astype(np.int64)
-    if (counts.sum(axis=1) > _MAX_POSITIONS).any():
-        return None
     # Each document's term's addition depends only on its counts per field: one per kind.
     key = ((counts[:, 0] * 256 + counts[:, 1]) * 256 + counts[:, 2]) * 256 + counts[:, 3]
     kinds, which = np.unique(key, return_inverse=True)
     part = np.array([_or_part(tuple(int(k) >> s & 255 for s in (24, 16, 8, 0))) for k in kinds])
     parts = part[which.ravel()]
-    res = np.zeros(len(live), np.float32)
+    res = np.zeros(len(postings.ids), np.float32)
     start = 0
     for _, where, _ in found:  # in order: a document's additions are rounded one by one
         end = start + len(where)
         res[where] = (res[where].astype(np.float64) + parts[start:end]).astype(np.float32)
         start = end
-    has = np.zeros(len(live), np.bool_)
-    has[np.concatenate([w for _, w, _ in found])] = True
-    positions = np.flatnonzero(has & live)
-    length = postings.lengths[positions].sum(axis=1)
-    if len(positions) and int(length.max()) >= _MAX_LENGTH:
+    return res[positions] / np.float32(len(forms))
+
+
+def _ts_rank(postings: Postings, words: list[QueryWord]) -> tuple[IntArray, Scores] | None:
+    forms = operands(words)
+    positions = np.flatnonzero(matching(postings, words))
+    if forms is None or postings.crowded(positions):
         return None
-    divided = res[positions] / np.float32(len(items))
+    if not len(positions):
+        return positions, np.zeros(0)
+    if len(words) > 1 and len(forms) > 1:  # the query's top operator is AND
+        res = rank_and(postings, positions, forms)
+    else:
+        res = _rank_or(postings, positions, forms)
+    length = postings.lengths[positions].sum(axis=1)
     lengths, back = np.unique(length, return_inverse=True)
     logs = np.array([_log_length(int(n)) for n in lengths], np.float64)[back.ravel()]
-    return positions, (divided.astype(np.float64) / logs).astype(np.float32).astype(np.float64)
+    return positions, (res.astype(np.float64) / logs).astype(np.float32).astype(np.float64)
