@@ -164,15 +164,8 @@ def _apply(
             problems=problems,
         )
         return 0
-    owners = _Owners(conn, source)
-    problems += _unique_identifiers(conn, source.id, settled.records)
-    records = [
-        s.__class__(
-            s.iri, s.data.model_copy(update={"organisation": owners.of(p)}), s.content_hash, s.notes
-        )
-        for s, p in settled.records
-    ]
-    problems += owners.problems
+    records, owned_problems = _owned(conn, source, settled)
+    problems += owned_problems
     plan = compare(
         source.id, records, origins, read.seen, withdraw_vanished=source.on_vanish == "withdraw"
     )
@@ -184,13 +177,11 @@ def _apply(
     if not source.load_datastore:
         hold_datastore_loads(conn, source.id)
     problems += applied.problems
-    skipped = (
-        settled.skipped
-        + applied.skipped
-        + sum(
-            1 for p in read.problems if p.severity == "error" and p.code != "distribution_dropped"
-        )
+    # Read errors that dropped a dataset count as skipped; a dropped distribution does not.
+    dropped = sum(
+        1 for p in read.problems if p.severity == "error" and p.code != "distribution_dropped"
     )
+    skipped = settled.skipped + applied.skipped + dropped
     counts = {
         "created": applied.created,
         "updated": applied.updated,
@@ -202,6 +193,22 @@ def _apply(
     if skipped or any(p.severity == "error" for p in problems):
         _mail(conn, settings, source, run_id, counts, problems, None)
     return skipped
+
+
+def _owned(
+    conn: sa.Connection, source: Source, settled: _Settled
+) -> tuple[list[Settled], list[Problem]]:
+    """The settled records, each given the organisation that owns it (the source's, or one
+    made from the record's publisher), and the problems of identifiers and owners."""
+    owners = _Owners(conn, source)
+    problems = _unique_identifiers(conn, source.id, settled.records)
+    records = [
+        s.__class__(
+            s.iri, s.data.model_copy(update={"organisation": owners.of(p)}), s.content_hash, s.notes
+        )
+        for s, p in settled.records
+    ]
+    return records, problems + owners.problems
 
 
 def _unique_identifiers(
