@@ -33,7 +33,8 @@ from torget.events import DatasetSaved, publish
 from torget.participation.follows import follow
 from torget.participation.webhooks import create_webhook
 from torget.search.documents import clear_index
-from torget.search.query import SearchQuery, search_datasets
+from torget.search.query import search_datasets
+from torget.search.request import SearchQuery
 from torget.settings import Settings
 from torget.site import Site
 

@@ -16,14 +16,8 @@ from torget.search import subscribers as _subscribers  # noqa: F401  (registers 
 from torget.search.documents import reindex
 from torget.search.facets import FACETS
 from torget.search.popularity import popularity_of, record_download, record_view
-from torget.search.query import (
-    SORTS,
-    FacetValue,
-    SearchQuery,
-    SearchResult,
-    search_datasets,
-    suggest_datasets,
-)
+from torget.search.query import search_datasets, suggest_datasets
+from torget.search.request import SORTS, FacetValue, SearchQuery, SearchResult
 
 __all__ = [
     "SearchQuery",

@@ -23,12 +23,10 @@ database without them.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import operator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -42,97 +40,26 @@ from torget.db.schema import (
     dataset_popularity,
     search_documents,
 )
-from torget.errors import FieldError, ValidationFailed
 from torget.search.backend import Match, full_text_for
 from torget.search.bitmaps import current as current_bitmaps
 from torget.search.counts import PAIRED, visible_counts, visible_pair_counts
-from torget.search.facets import FACETS, canonical_value, facet_key, label_of, stored_facet
+from torget.search.facets import FACETS, facet_key, label_of, stored_facet
 from torget.search.kept_search import page_of, with_bitmaps
+from torget.search.request import (
+    FacetValue,
+    Lang,
+    SearchQuery,
+    SearchResult,
+    check,
+    chosen,
+)
 from torget.search.scores import SHORT, TIER
 from torget.search.terms import corrected
 from torget.search.text import QueryWord, fold, query_words
 
-__all__ = [
-    "SearchQuery",
-    "SearchResult",
-    "FacetValue",
-    "search_datasets",
-    "suggest_datasets",
-    "SORTS",
-]
+__all__ = ["search_datasets", "suggest_datasets"]
 
-Sort = Literal["relevance", "title", "modified", "popularity", "name"]
-Lang = Literal["sv", "en"]
-# The orders people choose from; "name" (CKAN's `name asc`) is accepted but not offered.
-SORTS: tuple[Sort, ...] = ("relevance", "title", "modified", "popularity")
 _docs = search_documents
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """What to look for. `filters` maps a facet name (see FACETS) to the chosen values.
-
-    Sorting: "relevance" (best match first; newest first when there is no text), "title"
-    (A–Ö in `lang`, Swedish when a dataset has no English title), "modified" (newest first:
-    the dataset's `modified`, else its last change), "popularity" (views + 3 × downloads),
-    "name" (the URL name, A–Z: CKAN's `name asc`).
-    Ties are broken by the dataset's name, so every order is total and the same on both
-    databases. `facet_limit` caps the values listed per facet (counts stay exact).
-    `due_before` keeps only published datasets whose due date (`publishing.freshness`) is
-    before it; counts are then counted over those, never read from the kept counts.
-    """
-
-    text: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    sort: Sort = "relevance"
-    page: int = 1
-    page_size: int = 20
-    lang: Lang = "sv"
-    facet_limit: int = 50
-    due_before: dt.datetime | None = None  # only datasets due before it (overdue: now)
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    count: int
-    label_sv: str
-    label_en: str
-    selected: bool = False
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    total: int
-    items: list[Dataset]
-    facets: dict[str, list[FacetValue]]
-
-
-def _check(query: SearchQuery) -> None:
-    problems = [
-        FieldError(f"filters.{name}", "is not a facet", list(FACETS))
-        for name in query.filters
-        if name not in FACETS
-    ]
-    if query.sort not in (*SORTS, "name"):
-        problems.append(FieldError("sort", f"{query.sort!r} is not a sort order", list(SORTS)))
-    if query.lang not in ("sv", "en"):
-        problems.append(FieldError("lang", f"{query.lang!r} is not a language", ["sv", "en"]))
-    for name, value in (("page", query.page), ("page_size", query.page_size)):
-        if value < 1:
-            problems.append(FieldError(name, "must be 1 or more"))
-    if problems:
-        raise ValidationFailed(problems)
-
-
-def _chosen(query: SearchQuery) -> dict[str, list[str]]:
-    """Chosen values by stored facet name, canonical and without duplicates."""
-    chosen = {}
-    for facet, values in query.filters.items():
-        canonical = sorted({canonical_value(facet, v) for v in values if v.strip()})
-        if canonical:
-            chosen[stored_facet(facet, query.lang)] = canonical
-    return chosen
 
 
 def _filter_mask(conn: sa.Connection, chosen: dict[str, list[str]]) -> sa.ColumnElement[int]:
@@ -204,7 +131,7 @@ class _Search:
     def __init__(self, conn: sa.Connection, actor: Actor, query: SearchQuery):
         self.conn, self.actor, self.query = conn, actor, query
         self.words: list[QueryWord] = corrected(conn, query_words(query.text))
-        self.chosen = _chosen(query)
+        self.chosen = chosen(query)
         self.visible = readable_by(actor, _docs)
 
     def score(self, found: Match) -> sa.ColumnElement[Any]:
@@ -246,19 +173,7 @@ class _Search:
             full = (1 << len(self.chosen)) - 1
             score = sa.case((mask == full, score), else_=sa.literal(0.0))
         if not self.words and len(self.chosen) == 1 and q.due_before is None:
-            # Its own facet is counted from the kept counts, so only the documents passing
-            # the one filter are needed: found through the facet rows' (facet, value) index.
-            ((facet, values),) = self.chosen.items()
-            rows = dataset_facets
-            passing = sa.select(rows.c.doc_id).where(
-                rows.c.facet == facet, rows.c.value.in_(values)
-            )
-            if common:
-                # Tested per document along the sort's index, which reaches the page soon.
-                passing = passing.where(rows.c.doc_id == _docs.c.id)
-                where.append(passing.exists())
-            else:
-                where.append(_docs.c.id.in_(passing))
+            where.append(self._passing_one_filter(common))
             mask = sa.literal(1)
         columns = [
             _docs.c.id,
@@ -275,6 +190,18 @@ class _Search:
             return stmt.cte("candidates")
         # Materialised, so that the mask is computed once per document, not per facet row.
         return stmt.cte("candidates").prefix_with("MATERIALIZED")
+
+    def _passing_one_filter(self, common: bool) -> sa.ColumnElement[bool]:
+        """A search without text and one filter: its own facet is counted from the kept
+        counts, so only the documents passing the filter are needed, found through the facet
+        rows' (facet, value) index."""
+        ((facet, values),) = self.chosen.items()
+        rows = dataset_facets
+        passing = sa.select(rows.c.doc_id).where(rows.c.facet == facet, rows.c.value.in_(values))
+        if common:
+            # Tested per document along the sort's index, which reaches the page soon.
+            return passing.where(rows.c.doc_id == _docs.c.id).exists()
+        return _docs.c.id.in_(passing)
 
     def _page(self, found: sa.CTE, every: sa.ColumnElement[bool]) -> sa.Select[Any]:
         q = self.query
@@ -518,7 +445,7 @@ def _total(search: _Search, counts: dict[str, dict[str, int]]) -> int:
 
 def search_datasets(conn: sa.Connection, actor: Actor, query: SearchQuery) -> SearchResult:
     """One page of the datasets the actor may read that match the query, with facet counts."""
-    _check(query)
+    check(query)
     search = _Search(conn, actor, query)
     with full_text_for(conn).planned(conn) if search.words else nullcontext():
         page, counts = search.run()

@@ -28,7 +28,8 @@ import sqlalchemy as sa
 from torget.accounts.permissions import ANONYMOUS
 from torget.db.engine import read
 from torget.search import bitmaps
-from torget.search.query import SearchQuery, search_datasets
+from torget.search.query import search_datasets
+from torget.search.request import SearchQuery
 
 __all__ = ["keep_ready"]
 

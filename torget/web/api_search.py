@@ -15,7 +15,7 @@ from torget.catalog.datasets import get_datasets
 from torget.clock import now
 from torget.db.engine import read
 from torget.search import FACETS, SearchQuery, SearchResult, search_datasets, suggest_datasets
-from torget.search.query import Lang, Sort
+from torget.search.request import Lang, Sort
 from torget.usage.store import usage_state
 from torget.web.answers_kept import SEARCHES, Answer, answered, json_body, keeps, loads_state
 from torget.web.api_freshness import datasets_json_until

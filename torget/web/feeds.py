@@ -21,7 +21,7 @@ from torget.atom import ATOM_MEDIA_TYPE, Category, Entry, FeedInfo, Link, atom_d
 from torget.catalog.datasets import Dataset
 from torget.db.engine import read
 from torget.search import SearchQuery, search_datasets
-from torget.search.query import Lang
+from torget.search.request import Lang
 from torget.web.rendering import Alternate
 from torget.web.request_site import SiteDep
 

@@ -25,7 +25,7 @@ from torget.catalog.vocabularies import vocabulary
 from torget.db.engine import read
 from torget.dcat.feed_cache import catalogue_state
 from torget.memo import Memo
-from torget.search.query import SearchResult
+from torget.search.request import SearchResult
 from torget.usage.store import usage_state
 from torget.web.catalogue_search import most_used, search
 from torget.web.feeds import datasets_feed
