@@ -413,9 +413,7 @@ def soak(server: str, url: str, cat: Catalogue, seconds: float, log: Path) -> So
     errors: list[str] = []
     stop = time.monotonic() + seconds
     writers = [
-        threading.Thread(
-            target=_writer, args=(url, cat.token, stop, n, cat.ids[n], made, errors)
-        )
+        threading.Thread(target=_writer, args=(url, cat.token, stop, n, cat.ids[n], made, errors))
         for n in range(WRITERS)
     ]
     for thread in writers:
