@@ -24,8 +24,10 @@ page) and `GET /datasets/dcat` (the whole feed, twice: with `Accept-Encoding: gz
 harvesters' HTTP libraries ask for it, and without, as wrk alone asks), each for `--duration`
 seconds at 1, 8 and 64 connections. Then the soak: `--soak` seconds of 64 wrk connections
 cycling through those endpoints while 4 writers create and change datasets through the JSON
-API (Python threads, one keep-alive connection each); afterwards every dataset written is read
-back. wrk counts time-outs but cannot tell whose, so beside it a probe asks for each address
+API (Python threads, one keep-alive connection each): each round a new draft, its new title
+and a new title for a published dataset, so one write in three changes what the public sees
+(the feed, every kept answer); afterwards every dataset written is read back. wrk counts
+time-outs but cannot tell whose, so beside it a probe asks for each address
 on a connection of its own and tells which answered slowly (≥ 1 s) or not in time, and when.
 The server runs with `PYTHONFAULTHANDLER=1` and its log is searched for fatal errors (issue 21
 saw one segmentation fault) and for server processes that died.
@@ -376,8 +378,12 @@ def probes(url: str, cat: Catalogue, seconds: float) -> tuple[list[Thread], list
 
 
 def _writer(
-    url: str, token: str, stop: float, n: int, made: dict[str, str], errors: list[str]
-) -> None:
+    url: str, token: str, stop: float, n: int, public: str,
+    made: dict[str, str], errors: list[str],
+) -> None:  # fmt: skip
+    """A round: a new draft, its title changed, and a new title for the published dataset
+    `public` (this writer's own): one public change in three writes, each renewing the
+    catalogue's stamp, as an editor's day of publishing does under a harvester's fetches."""
     with httpx.Client(base_url=url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c:
         i = 0
         while time.monotonic() < stop:
@@ -390,12 +396,12 @@ def _writer(
                     errors.append(f"POST {created.status_code} {created.text[:120]}")
                     continue
                 ref = created.json()["id"]
-                title = f"Ändrad {n}-{i}"
-                changed = c.patch(f"/api/datasets/{ref}", json={"title": {"sv": title}})
-                if changed.status_code != 200:
-                    errors.append(f"PATCH {changed.status_code} {changed.text[:120]}")
-                    continue
-                made[ref] = title
+                for changed_ref, title in ((ref, f"Ändrad {n}-{i}"), (public, f"Publik {n}-{i}")):
+                    changed = c.patch(f"/api/datasets/{changed_ref}", json={"title": {"sv": title}})
+                    if changed.status_code != 200:
+                        errors.append(f"PATCH {changed.status_code} {changed.text[:120]}")
+                        break
+                    made[changed_ref] = title
             except httpx.HTTPError as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
             i += 1
@@ -407,7 +413,7 @@ def soak(server: str, url: str, cat: Catalogue, seconds: float, log: Path) -> So
     errors: list[str] = []
     stop = time.monotonic() + seconds
     writers = [
-        threading.Thread(target=_writer, args=(url, cat.token, stop, n, made, errors))
+        threading.Thread(target=_writer, args=(url, cat.token, stop, n, cat.ids[n], made, errors))
         for n in range(WRITERS)
     ]
     for thread in writers:

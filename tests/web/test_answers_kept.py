@@ -16,7 +16,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import World, dataset_payload
+from tests.conftest import World, dataset_payload, suite_settings
 from tests.web.test_dataset_kept import _rename_behind_torgets_back
 from torget.accounts.permissions import ANONYMOUS, SYSTEM
 from torget.catalog import datasets
@@ -32,6 +32,7 @@ from torget.web.answers_kept import Answer, answer
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "torget" / "catalog" / "demo" / "files"
+FLUSH_SECONDS = 3600
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
@@ -73,6 +74,16 @@ def _published(world: World, engine: sa.Engine, **changes: object) -> dict[str, 
     with write(engine) as conn:  # published by the store: the checklist is not the point here
         datasets.patch_dataset(conn, SYSTEM, created.json()["id"], {"state": "published"})
     return dict(created.json())
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The suite's settings without the use counts' timed flush: it renews their token
+    (`usage_state`, in a kept search answer's key) whenever its clock says, so a search
+    answer counted to run no query would, now and then, be made again in the counted window
+    (seen once in a `-n 2` run beside tests/web/test_load.py, whose servers slowed the
+    subprocess load). The tests here flush when they mean to (`site.usage.flush()`)."""
+    return suite_settings(database_url, tmp_path, usage_flush_seconds=FLUSH_SECONDS)
 
 
 @pytest.fixture

@@ -164,8 +164,8 @@ def test_feed_clients_and_writers_see_no_error(served: tuple[str, str]) -> None:
         renamed = {"name": "sjostad", "title": {"sv": "Nya Sjöstad"},
                    "publisher_type": "LocalAuthority"}  # fmt: skip
         assert client.put("/api/organisations/sjostad", json=renamed).is_success
-        # While the change's build runs a reader gets the newest feed built (feed_cache's
-        # `newest`), so the change shows once the build is done: at the latest in seconds.
+        # Until the change's feed is built a reader gets the newest feed built (feed_cache's
+        # `newest`), and builds are paced (feed_builds): the change shows within seconds.
         deadline = time.monotonic() + 60
         while True:
             after = client.get("/datasets/dcat", headers={"If-None-Match": before.headers["etag"]})

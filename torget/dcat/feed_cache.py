@@ -13,10 +13,11 @@ had every reader wait behind rebuilds of this feed and of the pages' kept answer
 nothing new (issue 21). A build reads the stamp *before* it reads the database and names its file
 after that token, so a build that raced a change is filed under the old token and never
 served for the new one; the files are shared by every server process and by the command
-line, whichever made the change. Builds take a file lock, so 64 clients arriving after a
-change wait for one build instead of running 64; the server's readers wait only when no feed
-was built yet, and otherwise get the newest one while the build runs (`open_feed`'s
-`newest`). The stamp's token is the feed's ETag, its modification time the feed's
+line, whichever made the change. Builds take a file lock, one at a time. The server's
+readers wait only when no feed was built yet (then for one build, not 64); otherwise they get
+the newest one at once, with its own ETag and Last-Modified, while one background build runs
+at the pace `feed_builds` sets (`open_feed`'s `newest`): a change shows within two builds'
+time and the pace's gap. The stamp's token is the feed's ETag, its modification time the feed's
 Last-Modified: answering a conditional request reads one small file and touches neither the
 database nor the feed.
 
@@ -29,9 +30,8 @@ state, it is 2.6 MB (`bench/load.py --datasets 10000`). The copy has its own ETa
 
 Changes made behind Torget's back (SQL typed into the database, a restored backup) show in
 the feed after the next change made through Torget, or at once when `<data_dir>/feed/stamp` is
-removed. `keep_ready` (run by `torget serve`) builds the default format right after a change,
-so the harvester's fetch does not wait for the build either.
-"""
+removed. `keep_ready` (run by `torget serve`) builds the default format soon after a change,
+at that pace, and every other format in use (one built before)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ import sqlalchemy as sa
 from torget import __version__
 from torget.db.engine import after_commit
 from torget.db.schema import datasets
+from torget.dcat import feed_builds
 from torget.dcat.feed import iter_catalogue
 from torget.events import (
     Bulk,
@@ -93,7 +95,7 @@ class FeedVersion:
 
     etag: str
     modified: float  # seconds since the epoch
-    behind: bool = False  # an older feed, given while the current one builds: no date known
+    behind: bool = False  # an older feed, given while the current one is built
     gzipped: bool = False  # the gzip copy: sent with Content-Encoding: gzip
 
 
@@ -144,25 +146,11 @@ def _name(token: str, settings: Settings, fmt: str) -> str:
     return f"catalogue-{token}-{_settings_key(settings)}.{fmt}"
 
 
-def _building(folder: Path) -> bool:
-    """Whether a build holds the lock now (taking it without waiting fails)."""
-    with (folder / _LOCK).open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
-
-
-def _while_building(
+def _newest(
     folder: Path, settings: Settings, fmt: str, gzipped: bool
 ) -> tuple[BinaryIO, FeedVersion] | None:
-    """The newest feed built in `fmt` (its gzip copy with `gzipped`), open, if a build is
-    running now; else None."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if not _building(folder):
-        return None
+    """The newest feed built in `fmt` (its gzip copy with `gzipped`), open, with its own ETag
+    and Last-Modified (the time of the state it shows); None when none was built."""
     suffix = f"-{_settings_key(settings)}.{fmt}"
     for path in sorted(folder.glob(f"catalogue-*{suffix}"), key=_mtime, reverse=True):
         try:  # a build's pruning may have removed it meanwhile
@@ -170,7 +158,8 @@ def _while_building(
         except FileNotFoundError:
             continue
         token = path.name.removeprefix("catalogue-").removesuffix(suffix)
-        return handle, FeedVersion(_etag(token, settings, fmt, coded), 0.0, True, coded)
+        shown = os.fstat(handle.fileno()).st_mtime
+        return handle, FeedVersion(_etag(token, settings, fmt, coded), shown, True, coded)
     return None
 
 
@@ -207,26 +196,33 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build(engine: sa.Engine, settings: Settings, fmt: str, target: Path) -> None:
+def _build(engine: sa.Engine, settings: Settings, fmt: str, target: Path, shown: float) -> None:
     """The feed into `target` and its gzip copy beside it, the copy first: a reader that
-    finds `target` finds the copy too, at gzip's default level (6)."""
+    finds `target` finds the copy too, at gzip's default level (6). Both carry the time of
+    the state they show (`shown`) as their modification time: their Last-Modified when
+    served after a later change."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp_gz = target.with_name(f".{target.name}.gz.{os.getpid()}.tmp")
     with tmp.open("wb") as out, gzip.GzipFile(tmp_gz, "wb", compresslevel=6, mtime=0) as packed:
         for chunk in iter_catalogue(engine, settings, fmt):
             out.write(chunk)
             packed.write(chunk)
+    for made in (tmp_gz, tmp):
+        os.utime(made, (shown, shown))
     tmp_gz.replace(_gz(target))
     tmp.replace(target)
 
 
-def _prune(folder: Path, token: str) -> None:
-    """Remove the files of earlier states (an open one stays readable until it is closed) and
-    what killed builds left; only under the lock, so no build is running."""
+def _prune(folder: Path, settings: Settings) -> None:
+    """Remove all but each format's newest feed (an open file stays readable until it is
+    closed) and what killed builds left; only under the lock, so no build is running."""
+    kept = {_STAMP, _LOCK, feed_builds.PACE}
+    for fmt in FORMATS:
+        built = sorted(folder.glob(f"catalogue-*-{_settings_key(settings)}.{fmt}"), key=_mtime)
+        kept |= {name for path in built[-1:] for name in (path.name, _gz(path).name)}
     for entry in folder.iterdir():
-        if entry.name in (_STAMP, _LOCK) or entry.name.startswith(f"catalogue-{token}-"):
-            continue
-        entry.unlink(missing_ok=True)
+        if entry.name not in kept:
+            entry.unlink(missing_ok=True)
 
 
 def open_feed(
@@ -235,40 +231,74 @@ def open_feed(
     """The current feed in `fmt` (its gzip copy with `gzipped`, when there is one), open for
     reading, built first if this state has none yet.
 
-    With `newest`, while another thread or process is building it, the newest feed built so
-    far instead (its own ETag, no Last-Modified: it is older than the stamp's time), when
-    there is one: under a stream of writes the catalogue changes faster than 10,000 datasets
-    are built, and each reader waiting for the next build held a thread of the pool until the
-    pool was full and every other request timed out (issue 21: the soak at 10,000)."""
+    With `newest` (the server's readers), when this state has none yet but an older one was
+    built, that one at once (its own ETag and Last-Modified) while a build runs in the
+    background, paced (`feed_builds`): under a stream of public changes the catalogue
+    changes faster than 10,000 datasets are built, and a reader that built or waited for the
+    next feed held a thread for seconds, a core busy compressing 46 MB (issue 21: the
+    soak's time-outs). Only the first feed of all is built on a request."""
     token, modified = _stamp(settings)
     folder = _folder(settings)
     target = folder / _name(token, settings, fmt)
-
-    def opened() -> tuple[BinaryIO, FeedVersion]:
-        handle, coded = _open(target, gzipped)
-        return handle, FeedVersion(_etag(token, settings, fmt, coded), modified, gzipped=coded)
-
     try:
-        return opened()
+        return _opened(target, token, modified, settings, fmt, gzipped)
     except FileNotFoundError:
         pass
-    if newest and (found := _while_building(folder, settings, fmt, gzipped)) is not None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if newest and (found := _newest(folder, settings, fmt, gzipped)) is not None:
+        feed_builds.soon(folder, lambda: _step(engine, settings))
         return found
     with _locked(folder):
         if not target.exists():  # another thread or process may have built it meanwhile
-            _build(engine, settings, fmt, target)
-            _prune(folder, token)
-        return opened()
+            began = time.monotonic()
+            _build(engine, settings, fmt, target, modified)
+            _prune(folder, settings)
+            feed_builds.paced(folder, time.monotonic() - began)
+        return _opened(target, token, modified, settings, fmt, gzipped)
+
+
+def _opened(
+    target: Path, token: str, modified: float, settings: Settings, fmt: str, gzipped: bool
+) -> tuple[BinaryIO, FeedVersion]:
+    handle, coded = _open(target, gzipped)
+    return handle, FeedVersion(_etag(token, settings, fmt, coded), modified, gzipped=coded)
+
+
+def _step(engine: sa.Engine, settings: Settings, also: tuple[str, ...] = ()) -> bool | None:
+    """One paced build, under the lock: every format in use (one built before, or in
+    `also`) that has no feed of the current state yet. True when it built, False when the
+    pace says not yet, None when every format in use is current."""
+    folder = _folder(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder):
+        if feed_builds.not_before(folder) > time.time():
+            return False
+        token, modified = _stamp(settings)
+        suffix = f"-{_settings_key(settings)}"
+        behind = [
+            fmt for fmt in FORMATS
+            if not (folder / _name(token, settings, fmt)).exists()
+            and (fmt in also or any(folder.glob(f"catalogue-*{suffix}.{fmt}")))
+        ]  # fmt: skip
+        if not behind:
+            return None
+        began = time.monotonic()
+        for fmt in behind:
+            _build(engine, settings, fmt, folder / _name(token, settings, fmt), modified)
+        _prune(folder, settings)
+        feed_builds.paced(folder, time.monotonic() - began)
+        return True
 
 
 def keep_ready(
     engine: sa.Engine, settings: Settings, stop: threading.Event, every: float = 1.0
 ) -> None:
-    """Until `stop` is set: build the RDF/XML feed (what harvesters fetch) soon after each
-    change. Several server processes may each run this; the lock makes one of them build."""
+    """Until `stop` is set: build the RDF/XML feed (what harvesters fetch), and every other
+    format in use, soon after each change, at the builds' pace. Several server processes may
+    each run this; the lock makes one of them build at a time."""
     while not stop.wait(every):
         try:
-            open_feed(engine, settings, "rdf")[0].close()
+            _step(engine, settings, also=("rdf",))
         except Exception:  # a database that is away now may be back at the next round
             log.exception("building the DCAT feed failed")
 

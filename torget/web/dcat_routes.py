@@ -87,17 +87,18 @@ async def _whole_catalogue(request: Request, fmt: str) -> Response:
     }
     if is_fresh(request.headers, version.etag, version.modified):
         return Response(status_code=304, headers=headers)
-    # While a change's build runs, the newest feed built (feed_cache.open_feed), not a wait.
+    # After a change, the newest feed built while the next is built (feed_cache.open_feed),
+    # with its own validators: the client may hold it already.
     handle, built = await run_in_threadpool(
         feed_cache.open_feed, site.engine, site.settings, fmt, True, gzipped
     )
     headers["ETag"] = built.etag
+    headers["Last-Modified"] = http_date(built.modified)
+    if built.behind and is_fresh(request.headers, built.etag, built.modified):
+        handle.close()
+        return Response(status_code=304, headers=headers)
     if built.gzipped:
         headers["Content-Encoding"] = "gzip"
-    if built.behind:  # older than the catalogue's last change: no date to claim
-        del headers["Last-Modified"]
-    else:
-        headers["Last-Modified"] = http_date(built.modified)
     headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
     return StreamingResponse(_chunks(handle), media_type=_media(fmt), headers=headers)
 
