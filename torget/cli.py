@@ -208,6 +208,11 @@ def serve(state: _State, host: str, port: int, workers: int | None, no_worker: b
             port=port,
             log_level="info",
             access_log=settings.server_access_log,
+            # uvicorn's 5 s is shorter than the idle time of the proxies in front of it
+            # (nginx's upstream keepalive_timeout 60 s, a cloud load balancer's 60 s), and of a
+            # client under load between two requests: the server then closes a connection
+            # just as a request arrives on it, and that request is lost with no answer.
+            timeout_keep_alive=settings.server_keep_alive,
             proxy_headers=True,
             # A server process that does not answer uvicorn's health check for this long is
             # replaced; 5 s (the default) is less than starting one takes on a busy machine.

@@ -71,6 +71,13 @@ class Settings:
             "answered 503 with Retry-After at once instead of waiting."
         ),
     )
+    server_keep_alive: int = field(
+        default=65,
+        metadata=_help(
+            "Seconds a server process keeps an idle keep-alive connection open. A proxy "
+            "in front must close its idle connections to Torget sooner than this."
+        ),
+    )
     server_access_log: bool = field(
         default=True,
         metadata=_help(
@@ -560,7 +567,13 @@ def load_settings(
         raise SettingsError("usage_flush_seconds and usage_flush_events must be above 0")
     if settings.usage_daily_days < 0:
         raise SettingsError(f"usage_daily_days must be 0 or more, got {settings.usage_daily_days}")
-    for name in ("server_workers", "server_threads", "server_queue", "http_cache_max_age"):
+    for name in (
+        "server_workers",
+        "server_threads",
+        "server_queue",
+        "server_keep_alive",
+        "http_cache_max_age",
+    ):
         if getattr(settings, name) < (1 if name == "server_threads" else 0):
             raise SettingsError(f"{name} must not be {getattr(settings, name)}")
     if settings.hsts_max_age < 0:

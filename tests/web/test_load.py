@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -174,3 +175,30 @@ def test_feed_clients_and_writers_see_no_error(served: tuple[str, str]) -> None:
                 break
             assert time.monotonic() < deadline, "the feed never followed the last change"
             time.sleep(0.1)
+
+
+def _ask(conn: socket.socket, host: str) -> bytes:
+    """One GET of the dataset list on an open connection, read to its end; its status line
+    (empty when the server closed the connection instead)."""
+    conn.sendall(f"GET /api/datasets HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer and (part := conn.recv(65536)):
+        answer += part
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+    while length and len(body) < int(length[1]) and (part := conn.recv(65536)):
+        body += part
+    return head.split(b"\r\n", 1)[0]
+
+
+def test_a_connection_idle_longer_than_uvicorns_default_is_still_served(
+    served: tuple[str, str],
+) -> None:
+    """`server_keep_alive` reaches the server processes: one connection, idle for 6 s between
+    two requests (uvicorn's own limit is 5), still carries the second. A request that meets
+    the server closing its connection is lost with no answer."""
+    host = address = served[0].removeprefix("http://")
+    with socket.create_connection(tuple(address.rsplit(":", 1)), timeout=30) as conn:
+        assert _ask(conn, host).startswith(b"HTTP/1.1 200")
+        time.sleep(6)
+        assert _ask(conn, host).startswith(b"HTTP/1.1 200")
