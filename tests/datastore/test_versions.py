@@ -127,3 +127,15 @@ def test_columns_in_one_load_only_and_changed_types(tmp_path: Path) -> None:
     assert [n.code for n in found.notes] == ["columns_added", "columns_removed"]
     cut = found.sample["changed"][0]["changes"]["t"]  # a long text is cut in the sample
     assert len(cut["before"]) == 300 and cut["before"] == cut["after"] and cut["after"][-1] == "…"
+
+
+def test_a_load_sharing_no_column_with_the_one_before_counts_every_row_as_changed(
+    world: Any, settings: Settings, engine: sa.Engine, tmp_path: Path
+) -> None:
+    dist = _distribution(world)
+    _load(settings, engine, dist, tmp_path, V1)
+    _load(settings, engine, dist, tmp_path, "Ort;Antal\nAle;1\nBorås;2\n")
+    last = _versions(engine, settings.datastore_path, dist)[0]
+    assert (last.comparison, last.added, last.removed, last.changed) == ("row", 2, 3, 0)
+    codes = [n["code"] for n in last.notes]
+    assert codes == ["columns_added", "columns_removed", "no_common_columns"]

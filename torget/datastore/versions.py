@@ -181,6 +181,12 @@ def _except(con: duckdb.DuckDBPyConnection, first: str, second: str,
 
 
 def _by_row(con: duckdb.DuckDBPyConnection, kinds: dict[str, tuple[str, str]]) -> Changes:
+    if not kinds:  # no column in both loads: no row of one can be found in the other
+        (added,) = con.execute("SELECT count(*) FROM n.data").fetchone() or (0,)
+        (removed,) = con.execute("SELECT count(*) FROM o.data").fetchone() or (0,)
+        unpaired = Note("no_common_columns", {}, "no column is in both loads: every row differs")
+        sample: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "changed": []}
+        return Changes("row", [], added, removed, 0, sample, [unpaired])
     old_cols = [f"CAST({quote_ident(c)} AS VARCHAR)" if kinds[c][0] != kinds[c][1]
                 else quote_ident(c) for c in kinds]  # fmt: skip
     added, added_rows = _except(con, "n.data", "o.data", old_cols)
@@ -228,4 +234,4 @@ def compare(old: Path, new: Path, key: list[str], memory_limit: str = "1GB",
     if refused:
         notes.append(Note("compared_by_row", {}, "compared by whole row instead"))
     return Changes(found.comparison, found.key, found.added, found.removed, found.changed,
-                   found.sample, notes)  # fmt: skip
+                   found.sample, notes + found.notes)  # fmt: skip

@@ -45,6 +45,10 @@ NOTES = {
     ),
     "columns_added": N_("New columns, not compared: %(columns)s."),
     "columns_removed": N_("Columns no longer in the table, not compared: %(columns)s."),
+    "no_common_columns": N_(
+        "No column is in both loads, so no row of one is in the other: every row of this "
+        "load counts as added and every row of the one before as removed."
+    ),
     "compare_failed": N_("The loads could not be compared."),
 }
 # `version_store.set_key`'s refusals.
