@@ -250,10 +250,7 @@ def open_feed(
         return found
     with _locked(folder):
         if not target.exists():  # another thread or process may have built it meanwhile
-            began = time.monotonic()
-            _build(engine, settings, fmt, target, modified)
-            _prune(folder, settings)
-            feed_builds.paced(folder, time.monotonic() - began)
+            _build_paced(engine, settings, [fmt], token, modified)
         return _opened(target, token, modified, settings, fmt, gzipped)
 
 
@@ -282,12 +279,21 @@ def _step(engine: sa.Engine, settings: Settings, also: tuple[str, ...] = ()) -> 
         ]  # fmt: skip
         if not behind:
             return None
-        began = time.monotonic()
-        for fmt in behind:
-            _build(engine, settings, fmt, folder / _name(token, settings, fmt), modified)
-        _prune(folder, settings)
-        feed_builds.paced(folder, time.monotonic() - began)
+        _build_paced(engine, settings, behind, token, modified)
         return True
+
+
+def _build_paced(
+    engine: sa.Engine, settings: Settings, fmts: list[str], token: str, modified: float
+) -> None:
+    """Build the formats' feeds of this state, prune the older ones and set the next build's
+    pace by how long these took; only under the lock."""
+    folder = _folder(settings)
+    began = time.monotonic()
+    for fmt in fmts:
+        _build(engine, settings, fmt, folder / _name(token, settings, fmt), modified)
+    _prune(folder, settings)
+    feed_builds.paced(folder, time.monotonic() - began)
 
 
 def keep_ready(
